@@ -1,0 +1,46 @@
+"""Fetching an object for a viewer. A missing object and an object the viewer may not see
+give the same 404, so a stranger never learns that something exists (trust.md)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from samtale.access import policies
+from samtale.access.viewer import Viewer
+from samtale.org.models import Person, Unit
+
+
+def person_for_viewer(viewer: Viewer, person_uuid: UUID | str) -> Person:
+    person = (
+        Person.objects.select_related("unit", "personnel_leader", "daily_leader", "user")
+        .filter(uuid=person_uuid)
+        .first()
+    )
+    if person is None or not policies.may_view_person(viewer, person):
+        raise Http404
+    return person
+
+
+def person_for_placement_change(viewer: Viewer, person_uuid: UUID | str) -> Person:
+    """404 for those who may not see the person; 403 for those who may see but not change."""
+    person = person_for_viewer(viewer, person_uuid)
+    if not policies.may_change_placement(viewer, person):
+        raise PermissionDenied
+    return person
+
+
+def unit_for_viewer(viewer: Viewer, unit_uuid: UUID | str) -> Unit:
+    unit = Unit.objects.select_related("leader", "parent").filter(uuid=unit_uuid).first()
+    if unit is None or not policies.may_view_organisation(viewer):
+        raise Http404
+    return unit
+
+
+def require(allowed: bool) -> None:
+    """For pages that are not about one object (the import, the role list): a viewer without the
+    role gets 404, as if the page did not exist."""
+    if not allowed:
+        raise Http404

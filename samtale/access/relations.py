@@ -1,0 +1,63 @@
+"""How a viewer stands to a person, derived from the current organisation.
+
+Because relations are worked out on every request from who leads whom *now*, "the plan
+follows the new leader" needs no copied permissions: a former leader has no relation the
+moment the change is saved.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from samtale.access.viewer import Viewer
+from samtale.org.models import Person
+from samtale.org.selectors import person_leader_line
+
+
+class Relation(StrEnum):
+    SELF = "self"
+    PERSONNEL_LEADER = "personnel_leader"
+    # Leaders above the personnel leader: department heads, directors (domain.md, "leader chain").
+    CHAIN = "chain"
+    DAILY_LEADER = "daily_leader"
+    UNION_REP = "union_rep"
+    HR = "hr"
+
+
+def relations_to(viewer: Viewer, person: Person) -> frozenset[Relation]:
+    """Every relation the viewer has to the person (often none). ``person.unit`` should be
+    loaded; the result is remembered for the rest of the request."""
+    key = ("person", person.pk)
+    cached = viewer.cache.get(key)
+    if cached is not None:
+        return cached
+    relations: set[Relation] = set()
+    if viewer.person is not None:
+        me = viewer.person.pk
+        if person.pk == me:
+            relations.add(Relation.SELF)
+        else:
+            if person.personnel_leader_id == me:
+                relations.add(Relation.PERSONNEL_LEADER)
+            if person.daily_leader_id == me:
+                relations.add(Relation.DAILY_LEADER)
+            if viewer.is_leader and _in_leader_chain(viewer, person):
+                relations.add(Relation.CHAIN)
+            if viewer.hr is not None and viewer.hr.covers(person.unit):
+                relations.add(Relation.HR)
+            if viewer.union_rep is not None and viewer.union_rep.covers(person.unit):
+                relations.add(Relation.UNION_REP)
+    result = frozenset(relations)
+    viewer.cache[key] = result
+    return result
+
+
+def _in_leader_chain(viewer: Viewer, person: Person) -> bool:
+    """The chain derives from the tree and from the personnel-leader relation: the leaders of
+    the person's unit and of every unit above it, and the leaders above the personnel leader."""
+    lineage = set(person.unit.lineage_ids)
+    if any(unit.pk in lineage for unit in viewer.led_units):
+        return True
+    if not viewer.has_reports:
+        return False
+    return viewer.person_id in person_leader_line(person_id=person.pk)[1:]

@@ -1,0 +1,124 @@
+"""Who is looking: the signed-in user with what the organisation says about them right now.
+
+Built once per request from the current organisation (never from copied permissions), with
+a constant number of queries whatever the organisation's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from samtale.org.models import Person, Role, RoleKind, Unit
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from samtale.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The part of the organisation a role beside the line covers: the subtrees under
+    ``unit_paths``, or everything when there are none."""
+
+    unit_paths: tuple[str, ...]
+    region: str = ""
+
+    @property
+    def whole_organisation(self) -> bool:
+        return not self.unit_paths
+
+    def covers(self, unit: Unit) -> bool:
+        return self.whole_organisation or any(unit.path.startswith(p) for p in self.unit_paths)
+
+    def people_q(self, prefix: str = "") -> Q:
+        """A filter for the people (or objects with a person) inside the coverage."""
+        if self.whole_organisation:
+            return Q()
+        q = Q(pk__in=[])
+        for path in self.unit_paths:
+            q |= Q(**{f"{prefix}unit__path__startswith": path})
+        return q
+
+    def units_q(self) -> Q:
+        if self.whole_organisation:
+            return Q()
+        q = Q(pk__in=[])
+        for path in self.unit_paths:
+            q |= Q(path__startswith=path)
+        return q
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: User
+    person: Person | None
+    led_units: tuple[Unit, ...] = ()
+    has_reports: bool = False
+    has_daily_reports: bool = False
+    hr: Coverage | None = None
+    union_rep: Coverage | None = None
+    management: Coverage | None = None
+    # Relations already worked out in this request, by person id.
+    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def person_id(self) -> int | None:
+        return self.person.pk if self.person else None
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(self.user.is_superuser)
+
+    @property
+    def is_leader(self) -> bool:
+        """Leads a unit or is someone's personnel leader."""
+        return bool(self.led_units) or self.has_reports
+
+    @property
+    def led_unit_paths(self) -> tuple[str, ...]:
+        return tuple(unit.path for unit in self.led_units)
+
+
+def viewer_for(user: User) -> Viewer:
+    person: Person | None = None
+    if user.is_authenticated:
+        person = (
+            Person.objects.select_related("unit", "personnel_leader", "daily_leader")
+            .filter(user=user)
+            .first()
+        )
+    if person is None or not person.is_employed():
+        # An administrator without a person, or someone whose employment has ended: no relations.
+        return Viewer(user=user, person=None)
+
+    coverages: dict[str, Coverage] = {}
+    for role in Role.objects.filter(person=person).prefetch_related("units"):
+        coverages[role.kind] = Coverage(
+            unit_paths=tuple(sorted(unit.path for unit in role.units.all())), region=role.region
+        )
+    led_units = tuple(Unit.objects.filter(leader=person).order_by("path"))
+    reports = Person.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+    return Viewer(
+        user=user,
+        person=person,
+        led_units=led_units,
+        has_reports=reports.filter(personnel_leader=person).exists(),
+        has_daily_reports=reports.filter(daily_leader=person).exists(),
+        hr=coverages.get(RoleKind.HR),
+        union_rep=coverages.get(RoleKind.UNION_REP),
+        management=coverages.get(RoleKind.MANAGEMENT),
+    )
+
+
+def get_viewer(request: HttpRequest) -> Viewer:
+    """The viewer of this request, built on first use."""
+    viewer = getattr(request, "_samtale_viewer", None)
+    if viewer is None or viewer.user is not request.user:
+        viewer = viewer_for(request.user)  # type: ignore[arg-type]
+        request._samtale_viewer = viewer  # type: ignore[attr-defined]
+    return viewer

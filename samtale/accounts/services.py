@@ -1,0 +1,127 @@
+"""Accounts: invitations, password resets, language, and throttling of failed sign-ins."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from samtale.accounts.models import LoginFailure, User, normalize_email
+from samtale.audit.models import Outcome
+from samtale.audit.services import audit_record
+from samtale.outbox.models import OutboxMessage
+from samtale.outbox.services import outbox_enqueue, outbox_enqueue_many, outbox_message_build
+
+
+def invitation_messages_build(*, users: Iterable[User]) -> list[OutboxMessage]:
+    """An invitation to set a password, for accounts created without one. At most one a day
+    per account, however often it is asked for."""
+    day = timezone.localdate().isoformat()
+    return [
+        outbox_message_build(
+            kind="accounts.invitation",
+            to_email=user.email,
+            language=user.language,
+            context={"user_id": user.pk},
+            dedupe_key=f"accounts.invitation:{user.pk}:{day}",
+        )
+        for user in users
+    ]
+
+
+@transaction.atomic
+def invitations_send(*, actor: User, users: Iterable[User]) -> int:
+    users = [user for user in users if user.is_active and not user.has_usable_password()]
+    count = outbox_enqueue_many(messages=invitation_messages_build(users=users))
+    audit_record(actor=actor, action="accounts.invitations_sent", data={"count": count})
+    return count
+
+
+def users_for_password_reset(email: str) -> list[User]:
+    """Active accounts with this address whose person (if any) is still employed. Accounts that
+    never set a password are included: the link lets them set one."""
+    today = timezone.localdate()
+    return list(
+        User.objects.filter(email=normalize_email(email), is_active=True).filter(
+            Q(person__isnull=True) | Q(person__end_date__isnull=True) | Q(person__end_date__gte=today)
+        )
+    )
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> None:
+    """Send a link to set a new password, if the address belongs to an account. The answer to the
+    person asking is the same either way, so the form does not tell who has an account."""
+    now = timezone.now()
+    window = now.strftime("%Y%m%d%H") + str(now.minute // 5)
+    for user in users_for_password_reset(email):
+        outbox_enqueue(
+            kind="accounts.password_reset",
+            to_email=user.email,
+            language=user.language,
+            context={"user_id": user.pk},
+            dedupe_key=f"accounts.password_reset:{user.pk}:{window}",
+        )
+        audit_record(actor=user, action="accounts.password_reset_requested", target=None)
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+# Throttling of failed sign-ins ---------------------------------------------------------------
+
+
+def account_key(email: str) -> str:
+    """A keyed hash of what was typed as the e-mail address (it is sometimes a password)."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), normalize_email(email).encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def login_locked_until(*, email: str, address: str | None, now: datetime | None = None) -> datetime | None:
+    """When sign-in for this account, or from this address, opens again; None if it is open.
+
+    Each has its own limit within the cool-off window: an office behind one address must not be
+    locked out because one person forgot their password."""
+    now = now or timezone.now()
+    since = now - settings.SAMTALE_LOGIN_COOLOFF
+    recent = LoginFailure.objects.filter(at__gte=since)
+    checks = [(recent.filter(account_key=account_key(email)), settings.SAMTALE_LOGIN_FAILURES_PER_ACCOUNT)]
+    if address:
+        checks.append((recent.filter(address=address), settings.SAMTALE_LOGIN_FAILURES_PER_ADDRESS))
+    until = None
+    for failures, limit in checks:
+        times = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
+        if len(times) >= limit:
+            opens = times[-1] + settings.SAMTALE_LOGIN_COOLOFF
+            until = max(until, opens) if until else opens
+    return until
+
+
+def login_failure_record(*, email: str, address: str | None) -> None:
+    now = timezone.now()
+    LoginFailure.objects.create(account_key=account_key(email), address=address, at=now)
+    # Keep the table small: failures older than the window no longer count.
+    LoginFailure.objects.filter(at__lt=now - settings.SAMTALE_LOGIN_COOLOFF).delete()
+    if login_locked_until(email=email, address=address, now=now):
+        audit_record(
+            actor=None,
+            action="accounts.sign_in_throttled",
+            outcome=Outcome.DENIED,
+            data={"account": account_key(email)[:16], "address": address},
+        )
+
+
+def login_failures_clear(*, email: str) -> None:
+    LoginFailure.objects.filter(account_key=account_key(email)).delete()

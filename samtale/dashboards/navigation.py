@@ -1,0 +1,46 @@
+"""The navigation, by role: what the signed-in person can reach is what they see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from samtale.access import policies
+from samtale.access.viewer import get_viewer
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url: str
+    section: str  # the first path segment that marks this item as the current page
+
+
+def nav_items(request: HttpRequest) -> list[NavItem]:
+    viewer = get_viewer(request)
+    items: list[NavItem] = []
+    if viewer.person is not None:
+        items.append(NavItem(_("My conversations"), reverse("dashboards:home"), "home"))
+    if policies.may_view_team(viewer):
+        items.append(NavItem(_("My team"), reverse("dashboards:team"), "team"))
+    if viewer.hr is not None:
+        items.append(NavItem(_("The organisation"), reverse("org:people"), "organisation"))
+    elif viewer.is_leader:
+        items.append(NavItem(_("The organisation"), reverse("org:tree"), "organisation"))
+    if policies.may_administer(viewer):
+        items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Template context: ``nav`` and the section of the current page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    path = request.path.strip("/").split("/")
+    section = path[0] if path and path[0] else "home"
+    return {"nav": nav_items(request), "nav_section": section, "viewer": get_viewer(request)}

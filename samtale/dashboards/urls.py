@@ -1,0 +1,10 @@
+from django.urls import path
+
+from samtale.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("team/", views.team, name="team"),
+]

@@ -1,0 +1,36 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from samtale.access import lookups, policies
+from samtale.access.viewer import get_viewer
+from samtale.org import selectors
+from samtale.org.models import RoleKind
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """My conversations: the start page of every employee, with whom to ask about MUS."""
+    viewer = get_viewer(request)
+    if viewer.person is None:
+        if policies.may_administer(viewer):
+            return redirect("admin:index")
+        return render(request, "dashboards/no_person.html")
+    me = viewer.person
+    return render(request, "dashboards/home.html", {
+        "me": me,
+        "hr_contacts": selectors.contact_roles_for(person=me, kind=RoleKind.HR),
+        "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
+    })
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    viewer = get_viewer(request)
+    lookups.require(policies.may_view_team(viewer))
+    assert viewer.person is not None
+    return render(request, "dashboards/team.html", {
+        "reports": selectors.person_direct_reports(leader=viewer.person),
+        "daily_reports": selectors.person_daily_reports(leader=viewer.person),
+        "led_units": viewer.led_units,
+    })

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samtale.org.models import Person, RoleKind, Unit
+from samtale.org.selectors import active_people
+
+
+def _person_by_number(number: str, field: str) -> Person:
+    person = active_people().filter(employee_number=number.strip()).first()
+    if person is None:
+        raise forms.ValidationError({field: _("No current employee has the number %(number)s.") % {"number": number}})
+    return person
+
+
+class PlacementForm(forms.Form):
+    """Move a person or change their leaders by hand. People and units are named by their
+    numbers and codes, as in the HR system: a list of 50,000 names is no help to anyone."""
+
+    unit_code = forms.CharField(label=_("Unit code"), max_length=50)
+    personnel_leader_number = forms.CharField(
+        label=_("Personnel leader's employee number"), max_length=50, required=False,
+        help_text=_("Leave empty for nobody."),
+    )
+    daily_leader_number = forms.CharField(
+        label=_("Daily leader's employee number"), max_length=50, required=False,
+        help_text=_("Leave empty for nobody."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code = (data.get("unit_code") or "").strip()
+        if code:
+            unit = Unit.objects.filter(code=code).first()
+            if unit is None:
+                self.add_error("unit_code", _("No unit has the code %(code)s.") % {"code": code})
+            data["unit"] = unit
+        for name, target in (("personnel_leader_number", "personnel_leader"), ("daily_leader_number", "daily_leader")):
+            number = (data.get(name) or "").strip()
+            data[target] = None
+            if number:
+                try:
+                    data[target] = _person_by_number(number, name)
+                except forms.ValidationError as error:
+                    self.add_error(None, error)
+        return data
+
+
+class EligibilityForm(forms.Form):
+    FOLLOW, INCLUDE, EXCLUDE = "follow", "include", "exclude"
+    choice = forms.ChoiceField(
+        label=_("Takes part in MUS"),
+        widget=forms.RadioSelect,
+        choices=[
+            (FOLLOW, _("As the employment type says")),
+            (INCLUDE, _("Always, whatever the employment type")),
+            (EXCLUDE, _("Never, whatever the employment type")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text=_("Required when you override the employment type. HR and the leaders can see it."),
+    )
+
+    @classmethod
+    def for_person(cls, person: Person, data: Any = None) -> EligibilityForm:
+        choice = {None: cls.FOLLOW, True: cls.INCLUDE, False: cls.EXCLUDE}[person.eligibility_override]
+        return cls(data, initial={"choice": choice, "reason": person.eligibility_override_reason})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["override"] = {self.FOLLOW: None, self.INCLUDE: True, self.EXCLUDE: False}.get(data.get("choice", ""))
+        if data["override"] is not None and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for the override."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File from the HR system"),
+        help_text=_("CSV (comma or semicolon separated) or Excel (.xlsx)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv"}),
+    )
+    send_invitations = forms.BooleanField(
+        label=_("E-mail an invitation to each new person, so they can choose a password"),
+        required=False, initial=True,
+    )
+
+
+class UnitLeaderForm(forms.Form):
+    leader_number = forms.CharField(
+        label=_("Leader's employee number"), max_length=50, required=False, help_text=_("Leave empty for nobody.")
+    )
+
+    def clean_leader_number(self) -> Person | None:
+        number = (self.cleaned_data.get("leader_number") or "").strip()
+        if not number:
+            return None
+        person = active_people().filter(employee_number=number).first()
+        if person is None:
+            raise forms.ValidationError(_("No current employee has the number %(number)s.") % {"number": number})
+        return person
+
+
+class RoleForm(forms.Form):
+    employee_number = forms.CharField(label=_("Employee number"), max_length=50)
+    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
+    unit_codes = forms.CharField(
+        label=_("Units covered"), required=False, max_length=2000,
+        help_text=_("Unit codes separated by commas; each covers everything below it. Empty: the whole organisation."),
+    )
+    region = forms.CharField(label=_("Region"), required=False, max_length=200,
+                             help_text=_("Shown to employees next to the contact person, e.g. “Region Syd”."))
+
+    def clean_employee_number(self) -> Person:
+        number = self.cleaned_data["employee_number"].strip()
+        person = active_people().filter(employee_number=number).first()
+        if person is None:
+            raise forms.ValidationError(_("No current employee has the number %(number)s.") % {"number": number})
+        return person
+
+    def clean_unit_codes(self) -> list[Unit]:
+        codes = [code.strip() for code in self.cleaned_data.get("unit_codes", "").split(",") if code.strip()]
+        units = list(Unit.objects.filter(code__in=codes))
+        missing = sorted(set(codes) - {unit.code for unit in units})
+        if missing:
+            raise forms.ValidationError(_("No unit has the code %(codes)s.") % {"codes": ", ".join(missing)})
+        return units
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, employee number or e-mail"), required=False, max_length=200)

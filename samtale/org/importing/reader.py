@@ -1,0 +1,241 @@
+"""Reading an HR system's export: CSV (comma, semicolon or tab; UTF-8 with or without BOM,
+or Windows-1252) or XLSX, with English or Danish headers in any order.
+
+The reader checks size and row count before it parses, and turns every problem with the
+file as a whole into an ``ImportFileError`` with a message for the user.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+# Canonical column -> the header spellings accepted for it (compared after normalising).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "employee_number": ("employee_number", "medarbejdernummer"),
+    "name": ("name", "navn"),
+    "email": ("email", "e-mail"),
+    "unit_code": ("unit_code", "enhedskode"),
+    "unit_name": ("unit_name", "enhedsnavn"),
+    "parent_unit_code": ("parent_unit_code", "overordnet enhedskode"),
+    "job_title": ("job_title", "stilling"),
+    "employment_type": ("employment_type", "ansættelsestype"),
+    "personnel_leader_number": ("personnel_leader_number", "personaleleder"),
+    "daily_leader_number": ("daily_leader_number", "daglig leder"),
+    "start_date": ("start_date", "startdato"),
+    "end_date": ("end_date", "slutdato"),
+}
+REQUIRED_COLUMNS = ("employee_number", "name", "email", "unit_code", "employment_type")
+
+
+def documented_columns() -> list[tuple[str, str, bool]]:
+    """(English heading, Danish heading, required) for the help text of the import page."""
+    return [(aliases[0], aliases[1], column in REQUIRED_COLUMNS) for column, aliases in COLUMNS.items()]
+
+
+def normalise_header(header: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", header.strip().lower())
+
+
+_HEADER_LOOKUP = {normalise_header(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+
+# An XLSX is a zip: refuse one that would unpack to more than this (a "zip bomb").
+MAX_XLSX_UNPACKED_BYTES = 400 * 1024 * 1024
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read. ``line`` is set when the problem is on one line
+    (the header)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class Table:
+    columns: list[str]  # canonical names in file order; "" for a column that is not understood
+    headings: dict[str, str] = field(default_factory=dict)  # canonical name -> heading as written
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (line number, values)
+    header_errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_table(content: bytes, file_name: str) -> Table:
+    max_bytes = settings.SAMTALE_IMPORT_MAX_BYTES
+    if len(content) > max_bytes:
+        raise ImportFileError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": round(len(content) / 1024 / 1024, 1), "limit": max_bytes // 1024 // 1024}
+        )
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    looks_like_zip = content[:4] == b"PK\x03\x04"
+    if file_name.lower().endswith((".xlsx", ".xlsm")) or looks_like_zip:
+        return _read_xlsx(content)
+    if file_name.lower().endswith(".xls"):
+        raise ImportFileError(
+            _("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV and try again.")
+        )
+    return _read_csv(content)
+
+
+def _decode(content: bytes) -> str:
+    if b"\x00" in content[:4096]:
+        raise ImportFileError(_("This is not a text file. Upload a CSV or XLSX file."))
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The file's characters could not be read. Save it as UTF-8 or Windows-1252 and try again.")
+        ) from None
+
+
+def _check_row_count(count: int) -> None:
+    limit = settings.SAMTALE_IMPORT_MAX_ROWS
+    if count > limit:
+        raise ImportFileError(
+            _("The file has more than %(limit)s rows, which is the limit.") % {"limit": f"{limit:,}"}
+        )
+
+
+def _read_csv(content: bytes) -> Table:
+    # Counting line breaks is cheap and bounds the work before anything is parsed.
+    _check_row_count(content.count(b"\n") - 1)
+    text = _decode(content)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
+    except csv.Error as error:
+        raise ImportFileError(_("Line 1 could not be read: %(error)s") % {"error": error}, line=1) from None
+    table = _table_for_header(header)
+    previous_end = reader.line_num
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            _add_row(table, start, record)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("Line %(line)s could not be read: %(error)s") % {"line": previous_end + 1, "error": error},
+            line=previous_end + 1,
+        ) from None
+    return table
+
+
+def _read_xlsx(content: bytes) -> Table:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    not_xlsx = _("The file is not a valid Excel (.xlsx) file. Save it again from Excel, or as CSV.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
+                raise ImportFileError(_("The Excel file is too large when unpacked."))
+            if "xl/workbook.xml" not in archive.namelist():
+                raise ImportFileError(not_xlsx)
+    except zipfile.BadZipFile:
+        raise ImportFileError(not_xlsx) from None
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise ImportFileError(not_xlsx) from None
+    try:
+        sheet = workbook.worksheets[0]
+        if sheet.max_row is not None:
+            _check_row_count(sheet.max_row - 1)
+        rows = sheet.iter_rows(values_only=True)
+        header_cells = next(rows, None)
+        if header_cells is None:
+            raise ImportFileError(_("The file is empty."))
+        table = _table_for_header([_cell_text(cell) for cell in header_cells])
+        for line, cells in enumerate(rows, start=2):
+            if line - 1 > settings.SAMTALE_IMPORT_MAX_ROWS:
+                _check_row_count(line - 1)
+            _add_row(table, line, [_cell_value(cell) for cell in cells])
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
+        raise ImportFileError(not_xlsx) from None
+    finally:
+        workbook.close()
+    return table
+
+
+def _cell_text(cell: Any) -> str:
+    value = _cell_value(cell)
+    return "" if value is None else str(value)
+
+
+def _cell_value(cell: Any) -> Any:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # employee numbers typed as numbers in Excel
+    return str(cell)
+
+
+def _table_for_header(header: list[str]) -> Table:
+    columns: list[str] = []
+    headings: dict[str, str] = {}
+    errors: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    # Trailing empty header cells are common in spreadsheets; they are ignored.
+    while header and not str(header[-1]).strip():
+        header = header[:-1]
+    for raw in header:
+        name = str(raw).strip()
+        column = _HEADER_LOOKUP.get(normalise_header(name))
+        if column is None:
+            errors.append(
+                (
+                    1,
+                    _("Unknown column “%(column)s”. The columns Samtale reads are: %(known)s.")
+                    % {"column": name or _("(no heading)"), "known": ", ".join(COLUMNS)},
+                )
+            )
+            columns.append("")
+        elif column in seen:
+            errors.append((1, _("The column “%(column)s” appears twice.") % {"column": name}))
+            columns.append("")
+        else:
+            seen.add(column)
+            columns.append(column)
+            headings[column] = name
+    for required in REQUIRED_COLUMNS:
+        if required not in seen:
+            aliases = " / ".join(COLUMNS[required])
+            errors.append((1, _("The required column %(column)s is missing.") % {"column": aliases}))
+    return Table(columns=columns, headings=headings, header_errors=errors)
+
+
+def _add_row(table: Table, line: int, cells: list[Any]) -> None:
+    if not any(str(cell).strip() for cell in cells if cell is not None):
+        return  # blank lines are skipped
+    values: dict[str, Any] = {}
+    for index, column in enumerate(table.columns):
+        if not column:
+            continue
+        cell = cells[index] if index < len(cells) else ""
+        values[column] = cell.strip() if isinstance(cell, str) else cell
+    if len(cells) > len(table.columns) and any(str(c).strip() for c in cells[len(table.columns) :]):
+        table.header_errors.append((line, _("The line has more values than the file has columns.")))
+    table.rows.append((line, values))

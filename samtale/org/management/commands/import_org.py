@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from samtale.org.importing.apply import organisation_import
+from samtale.org.importing.reader import ImportFileError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the organisation from an HR system export (CSV or XLSX). The file is the whole "
+        "organisation: people not in it get an end date. All or nothing: one bad row and nothing is written."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and show what would change.")
+        parser.add_argument("--no-invitations", action="store_true",
+                            help="Do not e-mail invitations to the people the import creates.")
+        parser.add_argument("--language", default=settings.LANGUAGE_CODE, choices=[c for c, _ in settings.LANGUAGES],
+                            help="Language of the messages (default: %(default)s).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror}") from None
+        with translation.override(options["language"]):
+            try:
+                outcome = organisation_import(
+                    content=content, file_name=path.name, actor=None, dry_run=options["dry_run"],
+                    send_invitations=not options["no_invitations"],
+                )
+            except ImportFileError as error:
+                raise CommandError(error.message) from None
+            plan = outcome.plan
+            if not plan.ok:
+                for line, message in plan.errors:
+                    self.stderr.write(f"{path.name}:{line}: {message}")
+                raise CommandError(translation.gettext("%(count)s error(s); nothing was imported.")
+                                   % {"count": len(plan.errors)})
+            summary = plan.summary()
+            verb = "would be" if options["dry_run"] else "were"
+            self.stdout.write(
+                f"{summary['rows']} rows: {summary['created']} people {verb} created, {summary['changed']} changed, "
+                f"{summary['ended']} ended, {summary['unchanged']} unchanged; {summary['units_created']} units created, "
+                f"{summary['units_changed']} changed."
+            )
+            if outcome.applied and outcome.invitations:
+                self.stdout.write(f"{outcome.invitations} invitations are in the outbox.")

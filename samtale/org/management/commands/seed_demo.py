@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from samtale.org.demo import DEMO_PASSWORD, demo_logins, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the fictitious demo organisation (Vesterby Kommune) with known sign-ins for each role. "
+        "Does nothing if it is there already."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--employees", type=int, default=300, help="About how many people (default 300).")
+        parser.add_argument("--quiet", action="store_true", help="Do not print the sign-ins.")
+
+    def handle(self, *args: Any, employees: int, quiet: bool, **options: Any) -> None:
+        result = seed_demo(employees=employees)
+        if result.created:
+            self.stdout.write(f"Demo organisation created: {result.people} people in {result.units} units.")
+        else:
+            self.stdout.write(f"Demo organisation already present ({result.people} people); nothing changed.")
+        if not quiet:
+            self.stdout.write(f"\nSign in at http://127.0.0.1:8000 with password: {DEMO_PASSWORD}")
+            for role, email in demo_logins():
+                self.stdout.write(f"  {role:<36} {email}")

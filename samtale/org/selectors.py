@@ -1,0 +1,141 @@
+"""Reads of the organisation. Each returns what a page needs with its related rows, in a
+number of queries that does not grow with the organisation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from samtale.org.models import MAX_DEPTH, PATH_STEP, Person, PlacementChange, Role, RoleKind, Unit
+
+# The personnel-leader relation is walked with a recursive query (SQLite and PostgreSQL both
+# have WITH RECURSIVE). The depth bound keeps a loop in bad data from running for ever; the
+# import and the services refuse loops in the first place.
+_LEADERS_ABOVE_SQL = """
+WITH RECURSIVE line(id, depth) AS (
+    SELECT personnel_leader_id, 1 FROM org_person WHERE id = %s
+    UNION ALL
+    SELECT p.personnel_leader_id, line.depth + 1
+    FROM org_person p JOIN line ON p.id = line.id
+    WHERE line.depth < {max_depth}
+)
+SELECT id FROM line WHERE id IS NOT NULL ORDER BY depth
+""".format(max_depth=MAX_DEPTH)
+
+_REPORTS_BELOW_SQL = """
+WITH RECURSIVE below(id, depth) AS (
+    SELECT id, 1 FROM org_person WHERE personnel_leader_id = %s
+    UNION ALL
+    SELECT p.id, below.depth + 1
+    FROM org_person p JOIN below ON p.personnel_leader_id = below.id
+    WHERE below.depth < {max_depth}
+)
+SELECT id FROM below
+""".format(max_depth=MAX_DEPTH)
+
+
+def active_people(on: date | None = None) -> QuerySet[Person]:
+    on = on or timezone.localdate()
+    return Person.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+def person_leader_line(*, person_id: int) -> list[int]:
+    """The ids up the personnel-leader relation: the personnel leader first, then theirs, and so on."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LEADERS_ABOVE_SQL, [person_id])
+        ids: list[int] = []
+        for (leader_id,) in cursor.fetchall():
+            if leader_id in ids:  # a loop in the data: stop at the first repeat
+                break
+            ids.append(leader_id)
+        return ids
+
+
+def reports_below_q(*, leader_id: int) -> Q:
+    """Everyone below a leader through the personnel-leader relation, at any depth."""
+    return Q(pk__in=RawSQL(_REPORTS_BELOW_SQL, [leader_id]))  # type: ignore[no-untyped-call]
+
+
+def units_in_subtrees_q(*, paths: tuple[str, ...] | list[str], prefix: str = "") -> Q:
+    q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+    for path in paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def unit_ancestors(*, unit: Unit) -> list[Unit]:
+    """The units above ``unit``, from the root down, with their leaders."""
+    by_id = {u.pk: u for u in Unit.objects.select_related("leader").filter(pk__in=unit.ancestor_ids)}
+    return [by_id[i] for i in unit.ancestor_ids if i in by_id]
+
+
+def unit_children_with_headcount(*, unit: Unit | None) -> list[Unit]:
+    """The units right below ``unit`` (or the roots), each with ``headcount``: the active people
+    in its whole subtree, counted in one grouped query."""
+    children = list(
+        Unit.objects.select_related("leader").filter(parent=unit).order_by("name", "code")
+    )
+    if not children:
+        return children
+    depth = 0 if unit is None else unit.depth + 1
+    prefix_length = (depth + 1) * PATH_STEP
+    people = active_people()
+    if unit is not None:
+        people = people.filter(unit__path__startswith=unit.path)
+    counts = dict(
+        people.annotate(branch=Substr("unit__path", 1, prefix_length))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .values_list("branch", "n")
+    )
+    for child in children:
+        child.headcount = counts.get(child.path, 0)  # type: ignore[attr-defined]
+    return children
+
+
+def unit_members(*, unit: Unit) -> QuerySet[Person]:
+    return (
+        active_people()
+        .filter(unit=unit)
+        .select_related("personnel_leader")
+        .order_by("name", "employee_number")
+    )
+
+
+def person_placement_history(*, person: Person, limit: int = 20) -> list[PlacementChange]:
+    return list(PlacementChange.objects.filter(person=person).select_related("changed_by")[:limit])
+
+
+def person_direct_reports(*, leader: Person) -> QuerySet[Person]:
+    return active_people().filter(personnel_leader=leader).select_related("unit").order_by("name")
+
+
+def person_daily_reports(*, leader: Person) -> QuerySet[Person]:
+    return active_people().filter(daily_leader=leader).select_related("unit", "personnel_leader").order_by("name")
+
+
+def contact_roles_for(*, person: Person, kind: str = RoleKind.HR) -> list[Role]:
+    """The people in a role beside the line whose coverage includes the person's unit: for HR,
+    the contact persons for MUS questions shown to the employee."""
+    roles = (
+        Role.objects.filter(kind=kind, person__in=active_people())
+        .filter(Q(units__isnull=True) | Q(units__id__in=person.unit.lineage_ids))
+        .select_related("person", "person__unit")
+        .distinct()
+        .order_by("person__name")
+    )
+    return list(roles)
+
+
+def people_search(*, base: QuerySet[Person], query: str) -> QuerySet[Person]:
+    query = query.strip()
+    if not query:
+        return base
+    return base.filter(
+        Q(name__icontains=query) | Q(employee_number__iexact=query) | Q(email__iexact=query)
+    )

@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samtale.access import lookups, policies
+from samtale.access.viewer import Viewer, get_viewer
+from samtale.accounts.services import invitations_send
+from samtale.org import selectors, services
+from samtale.org.exporting import organisation_csv_response
+from samtale.org.forms import (
+    EligibilityForm,
+    ImportForm,
+    PeopleSearchForm,
+    PlacementForm,
+    RoleForm,
+    UnitLeaderForm,
+)
+from samtale.org.importing.reader import documented_columns
+from samtale.org.importing.runs import (
+    ImportAlreadyHandled,
+    import_run_apply,
+    import_run_discard,
+    import_run_preview,
+)
+from samtale.org.models import ImportRun, ImportStatus, Person, Role, RoleKind
+
+PAGE_SIZE = 50
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    viewer = get_viewer(request)
+    lookups.require(policies.may_view_organisation(viewer))
+    return render(request, "org/tree.html", {"children": selectors.unit_children_with_headcount(unit=None)})
+
+
+@login_required
+def unit(request: HttpRequest, unit_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    current = lookups.unit_for_viewer(viewer, unit_uuid)
+    children = selectors.unit_children_with_headcount(unit=current)
+    if request.htmx and request.GET.get("part") == "children":
+        return render(request, "org/unit.html#children", {"children": children})
+    may_see_members = policies.may_view_unit_members(viewer, current)
+    members = None
+    if may_see_members:
+        members = Paginator(selectors.unit_members(unit=current), PAGE_SIZE).get_page(request.GET.get("page"))
+    leader_form = None
+    if viewer.hr is not None and viewer.hr.covers(current):
+        leader_form = UnitLeaderForm(initial={"leader_number": current.leader.employee_number if current.leader else ""})
+    return render(request, "org/unit.html", {
+        "unit": current,
+        "ancestors": selectors.unit_ancestors(unit=current),
+        "children": children,
+        "members": members,
+        "leader_form": leader_form,
+    })
+
+
+@login_required
+@require_POST
+def unit_leader(request: HttpRequest, unit_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    current = lookups.unit_for_viewer(viewer, unit_uuid)
+    if viewer.hr is None or not viewer.hr.covers(current):
+        raise Http404
+    form = UnitLeaderForm(request.POST)
+    if form.is_valid():
+        services.unit_set_leader(actor=request.user, unit=current, leader=form.cleaned_data["leader_number"])  # type: ignore[arg-type]
+        messages.success(request, _("The unit's leader is saved."))
+        return redirect("org:unit", unit_uuid=current.uuid)
+    return render(request, "org/unit.html", {
+        "unit": current, "ancestors": selectors.unit_ancestors(unit=current),
+        "children": selectors.unit_children_with_headcount(unit=current), "members": None,
+        "leader_form": form,
+    }, status=400)
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    viewer = get_viewer(request)
+    lookups.require(policies.may_search_people(viewer))
+    assert viewer.hr is not None
+    form = PeopleSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = selectors.people_search(
+        base=selectors.active_people().filter(viewer.hr.people_q()).select_related("unit", "personnel_leader", "user"),
+        query=query,
+    ).order_by("name", "employee_number")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": query}
+    if request.htmx:
+        return render(request, "org/people.html#results", context)
+    return render(request, "org/people.html", context)
+
+
+@login_required
+def person(request: HttpRequest, person_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    target = lookups.person_for_viewer(viewer, person_uuid)
+    return render(request, "org/person.html", _person_context(viewer, target))
+
+
+def _person_context(viewer: Viewer, target: Person, **extra: Any) -> dict[str, Any]:
+    context = {
+        "person": target,
+        "may_view_employment": policies.may_view_employment(viewer, target),
+        "may_change": policies.may_change_placement(viewer, target),
+        "history": selectors.person_placement_history(person=target)
+        if policies.may_view_placement_history(viewer, target) else None,
+        "roles": list(target.roles.all()),
+    }
+    if context["may_change"]:
+        context.setdefault("placement_form", PlacementForm(initial={
+            "unit_code": target.unit.code,
+            "personnel_leader_number": target.personnel_leader.employee_number if target.personnel_leader else "",
+            "daily_leader_number": target.daily_leader.employee_number if target.daily_leader else "",
+        }))
+        context.setdefault("eligibility_form", EligibilityForm.for_person(target))
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_POST
+def person_placement(request: HttpRequest, person_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    target = lookups.person_for_placement_change(viewer, person_uuid)
+    form = PlacementForm(request.POST)
+    if form.is_valid():
+        try:
+            changed = services.person_change_placement(
+                actor=request.user,  # type: ignore[arg-type]
+                person=target,
+                unit=form.cleaned_data["unit"],
+                personnel_leader=form.cleaned_data["personnel_leader"],
+                daily_leader=form.cleaned_data["daily_leader"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(None if field not in form.fields else field, errors)
+        else:
+            messages.success(request, _("The changes are saved.") if changed else _("Nothing was changed."))
+            return redirect("org:person", person_uuid=target.uuid)
+    return render(request, "org/person.html", _person_context(viewer, target, placement_form=form), status=400)
+
+
+@login_required
+@require_POST
+def person_eligibility(request: HttpRequest, person_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    target = lookups.person_for_viewer(viewer, person_uuid)
+    if not policies.may_override_eligibility(viewer, target):
+        raise PermissionDenied
+    form = EligibilityForm(request.POST)
+    if form.is_valid():
+        services.person_set_eligibility(
+            actor=request.user, person=target,  # type: ignore[arg-type]
+            override=form.cleaned_data["override"], reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Participation in MUS is saved."))
+        return redirect("org:person", person_uuid=target.uuid)
+    return render(request, "org/person.html", _person_context(viewer, target, eligibility_form=form), status=400)
+
+
+@login_required
+@require_POST
+def person_invite(request: HttpRequest, person_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    target = lookups.person_for_placement_change(viewer, person_uuid)
+    if target.user is None or target.user.has_usable_password():
+        messages.info(request, _("%(name)s has already chosen a password.") % {"name": target.name})
+    else:
+        invitations_send(actor=request.user, users=[target.user])  # type: ignore[arg-type]
+        messages.success(request, _("An invitation is on its way to %(email)s.") % {"email": target.user.email})
+    return redirect("org:person", person_uuid=target.uuid)
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    viewer = get_viewer(request)
+    lookups.require(policies.may_import_organisation(viewer))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = import_run_preview(
+            actor=request.user,  # type: ignore[arg-type]
+            file_name=upload.name,
+            content=upload.read(),
+            send_invitations=form.cleaned_data["send_invitations"],
+        )
+        return redirect("org:import_run", run_uuid=run.uuid)
+    runs = ImportRun.objects.select_related("created_by").defer("content", "preview", "errors")[:10]
+    return render(request, "org/import.html", {"form": form, "runs": runs, "columns": documented_columns()},
+                  status=400 if form.errors else 200)
+
+
+def _import_run(request: HttpRequest, run_uuid: str) -> ImportRun:
+    lookups.require(policies.may_import_organisation(get_viewer(request)))
+    run = ImportRun.objects.filter(uuid=run_uuid).select_related("created_by").first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@login_required
+def import_run(request: HttpRequest, run_uuid: str) -> HttpResponse:
+    run = _import_run(request, run_uuid)
+    return render(request, "org/import_run.html", {"run": run, "columns": documented_columns()})
+
+
+@login_required
+@require_POST
+def import_apply(request: HttpRequest, run_uuid: str) -> HttpResponse:
+    run = _import_run(request, run_uuid)
+    try:
+        run = import_run_apply(actor=request.user, run=run)  # type: ignore[arg-type]
+    except ImportAlreadyHandled:
+        messages.info(request, _("This file has already been applied or discarded."))
+    else:
+        if run.status == ImportStatus.APPLIED:
+            messages.success(request, _("The organisation is updated."))
+        else:
+            messages.error(request, _("The organisation changed since the preview, and the file no longer fits. "
+                                      "Nothing was imported."))
+    return redirect("org:import_run", run_uuid=run.uuid)
+
+
+@login_required
+@require_POST
+def import_discard(request: HttpRequest, run_uuid: str) -> HttpResponse:
+    run = _import_run(request, run_uuid)
+    try:
+        import_run_discard(actor=request.user, run=run)  # type: ignore[arg-type]
+    except ImportAlreadyHandled:
+        messages.info(request, _("This file has already been applied or discarded."))
+    else:
+        messages.success(request, _("The file is discarded. Nothing was imported."))
+    return redirect("org:import")
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    lookups.require(policies.may_import_organisation(get_viewer(request)))
+    return organisation_csv_response(actor=request.user)  # type: ignore[arg-type]
+
+
+@login_required
+def roles(request: HttpRequest) -> HttpResponse:
+    viewer = get_viewer(request)
+    lookups.require(policies.may_manage_roles(viewer))
+    form = RoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.role_assign(
+            actor=request.user,  # type: ignore[arg-type]
+            person=form.cleaned_data["employee_number"],
+            kind=form.cleaned_data["kind"],
+            units=form.cleaned_data["unit_codes"],
+            region=form.cleaned_data["region"],
+        )
+        messages.success(request, _("The role is saved."))
+        return redirect("org:roles")
+    all_roles = (
+        Role.objects.filter(person__in=selectors.active_people())
+        .select_related("person", "person__unit").prefetch_related("units").order_by("kind", "person__name")
+    )
+    grouped = [(kind, label, [r for r in all_roles if r.kind == kind]) for kind, label in RoleKind.choices]
+    return render(request, "org/roles.html", {"form": form, "grouped": grouped}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def role_remove(request: HttpRequest, role_uuid: str) -> HttpResponse:
+    lookups.require(policies.may_manage_roles(get_viewer(request)))
+    role = Role.objects.filter(uuid=role_uuid).select_related("person").first()
+    if role is None:
+        raise Http404
+    services.role_remove(actor=request.user, role=role)  # type: ignore[arg-type]
+    messages.success(request, _("The role is removed."))
+    return redirect("org:roles")

@@ -1,0 +1,204 @@
+"""Putting e-mail in the outbox and delivering it."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.crypto import get_random_string
+
+from samtale.outbox.kinds import builder_for
+from samtale.outbox.models import MessageStatus, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after each failed attempt, at most an hour: an outage of any length
+    is waited out."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def outbox_message_build(
+    *,
+    kind: str,
+    to_email: str,
+    language: str,
+    context: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    builder_for(kind)  # fail at once on a typo, not when the worker gets to it
+    return OutboxMessage(
+        kind=kind, to_email=to_email, language=language, context=context or {}, dedupe_key=dedupe_key
+    )
+
+
+def outbox_enqueue(
+    *,
+    kind: str,
+    to_email: str,
+    language: str,
+    context: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+) -> None:
+    outbox_enqueue_many(
+        messages=[
+            outbox_message_build(
+                kind=kind, to_email=to_email, language=language, context=context, dedupe_key=dedupe_key
+            )
+        ]
+    )
+
+
+def outbox_enqueue_many(*, messages: list[OutboxMessage]) -> int:
+    """Store the messages (those whose dedupe key is already stored are left out) and make sure a
+    delivery task will run. Both happen in the caller's transaction."""
+    if not messages:
+        return 0
+    OutboxMessage.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=True)
+    _schedule_delivery()
+    return len(messages)
+
+
+def _schedule_delivery(run_after: datetime | None = None) -> None:
+    from samtale.outbox.tasks import deliver_outbox, delivery_is_scheduled
+
+    if run_after is None:
+        if not delivery_is_scheduled(due_by=timezone.now()):
+            deliver_outbox.enqueue()
+    elif not delivery_is_scheduled(due_by=run_after):
+        deliver_outbox.using(run_after=run_after).enqueue()
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+    def __add__(self, other: DeliveryReport) -> DeliveryReport:
+        return DeliveryReport(
+            self.sent + other.sent,
+            self.retrying + other.retrying,
+            self.failed + other.failed,
+            self.cancelled + other.cancelled,
+        )
+
+
+def _claim(*, now: datetime, limit: int) -> tuple[str, list[OutboxMessage]]:
+    """Claim due messages with a conditional UPDATE: of several workers, exactly one gets each."""
+    token = get_random_string(32)
+    due = OutboxMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
+    # A claim whose worker died (it never finished) is released after CLAIM_TIMEOUT.
+    stale = OutboxMessage.objects.filter(status=MessageStatus.SENDING, claimed_until__lt=now)
+    ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
+    ids += list(stale.values_list("id", flat=True)[: max(limit - len(ids), 0)])
+    if not ids:
+        return token, []
+    OutboxMessage.objects.filter(id__in=ids).filter(
+        status__in=[MessageStatus.PENDING, MessageStatus.SENDING]
+    ).exclude(status=MessageStatus.SENDING, claimed_until__gte=now).update(
+        status=MessageStatus.SENDING, claim=token, claimed_until=now + CLAIM_TIMEOUT
+    )
+    return token, list(OutboxMessage.objects.filter(claim=token, status=MessageStatus.SENDING).order_by("id"))
+
+
+def _finish(message: OutboxMessage, **changes: Any) -> None:
+    # Only the holder of the claim may finish a message.
+    OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(claim="", **changes)
+
+
+def outbox_deliver_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> DeliveryReport:
+    now = now or timezone.now()
+    token, messages = _claim(now=now, limit=limit)
+    report = DeliveryReport()
+    if not messages:
+        return report
+    mailer = mail.mailers.default
+    try:
+        mailer.open()
+    except (smtplib.SMTPException, OSError) as error:
+        return _release_all(token, messages, error, now)
+    try:
+        for index, message in enumerate(messages):
+            try:
+                with translation.override(message.language):
+                    email = builder_for(message.kind)(message)
+            except Exception as error:  # a bug in a builder must not stop the other messages
+                logger.exception("could not build outbox message %s", message.uuid)
+                _finish(message, status=MessageStatus.FAILED, last_error=f"build: {error!r}"[:2000])
+                report.failed += 1
+                continue
+            if email is None:
+                _finish(message, status=MessageStatus.CANCELLED)
+                report.cancelled += 1
+                continue
+            try:
+                mailer.send_messages([email])
+            except smtplib.SMTPRecipientsRefused as error:
+                _finish(message, status=MessageStatus.FAILED, last_error=repr(error)[:2000])
+                report.failed += 1
+            except (smtplib.SMTPException, OSError) as error:
+                # The server went away: this and the rest of the batch wait for the next attempt.
+                report += _release_all(token, messages[index:], error, now)
+                return report
+            else:
+                _finish(message, status=MessageStatus.SENT, sent_at=timezone.now(), attempts=message.attempts + 1)
+                report.sent += 1
+    finally:
+        mailer.close()
+    return report
+
+
+def _release_all(token: str, messages: list[OutboxMessage], error: Exception, now: datetime) -> DeliveryReport:
+    logger.warning("mail server unavailable, %d message(s) wait: %r", len(messages), error)
+    for message in messages:
+        attempts = message.attempts + 1
+        _finish(
+            message,
+            status=MessageStatus.PENDING,
+            attempts=attempts,
+            next_attempt_at=now + retry_delay(attempts),
+            last_error=repr(error)[:2000],
+        )
+    return DeliveryReport(retrying=len(messages))
+
+
+def outbox_deliver(*, now: datetime | None = None, max_batches: int = 10_000) -> DeliveryReport:
+    """Deliver everything that is due, batch by batch. Returns what happened."""
+    report = DeliveryReport()
+    for _ in range(max_batches):
+        batch = outbox_deliver_batch(now=now)
+        report += batch
+        if batch.sent + batch.failed + batch.cancelled == 0:
+            break
+    return report
+
+
+def outbox_next_attempt() -> datetime | None:
+    return (
+        OutboxMessage.objects.filter(status=MessageStatus.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def outbox_retry_now(*, message: OutboxMessage) -> None:
+    """Administrators can send a failed message again."""
+    OutboxMessage.objects.filter(pk=message.pk, status__in=[MessageStatus.FAILED, MessageStatus.PENDING]).update(
+        status=MessageStatus.PENDING, next_attempt_at=timezone.now()
+    )
+    _schedule_delivery()

@@ -1,0 +1,169 @@
+"""The personas and ``make_*`` helpers every test uses, so that access is always exercised
+from each side: the employee, their leaders, the people beside them, and strangers.
+
+The organisation of the personas (``build_org``)::
+
+    Kommunen (KOM)                 leader: director
+    ├── Økonomi (OKO)              leader: head            (reports to director)
+    │   ├── Løn (LON)              leader: leader          (reports to head)
+    │   │     employee, colleague, union_rep, daily_leader (all report to leader;
+    │   │     daily_leader is the employee's daily leader)
+    │   └── Regnskab (REG)         leader: former_leader   (reports to head; was the employee's leader)
+    ├── Børn (BOR)                 leader: other_head      (reports to director)
+    │     outsider, regional_hr    (report to other_head; regional_hr is HR for Børn only)
+    └── HR (HRA)                   hr                      (HR for the whole organisation, reports to director)
+
+    admin: a superuser who is not a person. union_rep represents Økonomi.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.test import Client
+
+from samtale.accounts.models import User
+from samtale.org.models import ChangeSource, EmploymentType, Person, PlacementChange, Role, RoleKind, Unit
+from samtale.org.services import unit_tree_rebuild
+
+PASSWORD = "Samtale-test-1234"
+_numbers = itertools.count(1000)
+
+
+def make_unit(code: str, name: str | None = None, *, parent: Unit | None = None) -> Unit:
+    unit = Unit.objects.create(code=code, name=name or code, parent=parent, path="")
+    unit_tree_rebuild()
+    unit.refresh_from_db()
+    return unit
+
+
+def make_person(
+    name: str,
+    *,
+    unit: Unit,
+    leader: Person | None = None,
+    daily_leader: Person | None = None,
+    employment_type: str = EmploymentType.PERMANENT,
+    job_title: str = "",
+    email: str | None = None,
+    end_date: date | None = None,
+    password: str | None = PASSWORD,
+    language: str = "da",
+    leads: Unit | None = None,
+) -> Person:
+    number = str(next(_numbers))
+    email = email or f"{number}@test.example"
+    user = User.objects.create_user(email, password, name=name, language=language)
+    person = Person.objects.create(
+        employee_number=number,
+        name=name,
+        email=email,
+        unit=unit,
+        job_title=job_title,
+        employment_type=employment_type,
+        personnel_leader=leader,
+        daily_leader=daily_leader,
+        end_date=end_date,
+        user=user,
+    )
+    if leads is not None:
+        leads.leader = person
+        leads.save(update_fields=["leader"])
+    return person
+
+
+def make_role(person: Person, kind: str, *units: Unit, region: str = "") -> Role:
+    role = Role.objects.create(person=person, kind=kind, region=region)
+    role.units.set(units)
+    return role
+
+
+@dataclass
+class Org:
+    root: Unit
+    economy: Unit
+    payroll: Unit
+    accounting: Unit
+    children: Unit
+    hr_unit: Unit
+    director: Person
+    head: Person
+    leader: Person
+    former_leader: Person
+    employee: Person
+    colleague: Person
+    union_rep: Person
+    daily_leader: Person
+    other_head: Person
+    outsider: Person
+    regional_hr: Person
+    hr: Person
+    admin: User
+
+    PERSONAS = (
+        "employee", "leader", "former_leader", "head", "director", "daily_leader", "union_rep",
+        "hr", "regional_hr", "colleague", "outsider", "admin",
+    )
+
+    def user(self, persona: str) -> User:
+        value = getattr(self, persona)
+        return value if isinstance(value, User) else value.user
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        client.force_login(self.user(persona))
+        return client
+
+
+def build_org() -> Org:
+    root = make_unit("KOM", "Kommunen")
+    economy = make_unit("OKO", "Økonomi", parent=root)
+    payroll = make_unit("LON", "Løn", parent=economy)
+    accounting = make_unit("REG", "Regnskab", parent=economy)
+    children = make_unit("BOR", "Børn", parent=root)
+    hr_unit = make_unit("HRA", "HR", parent=root)
+
+    director = make_person("Dora Direktør", unit=root, leads=root, job_title="Direktør")
+    head = make_person("Hans Afdelingschef", unit=economy, leader=director, leads=economy)
+    leader = make_person("Lise Leder", unit=payroll, leader=head, leads=payroll)
+    former_leader = make_person("Frode Førleder", unit=accounting, leader=head, leads=accounting)
+    daily_leader = make_person("Dagny Daglig", unit=payroll, leader=leader)
+    employee = make_person("Emil Ærø", unit=payroll, leader=leader, daily_leader=daily_leader)
+    colleague = make_person("Kåre Kollega", unit=payroll, leader=leader)
+    union_rep = make_person("Tove Tillid", unit=payroll, leader=leader)
+    other_head = make_person("Olga Børnechef", unit=children, leader=director, leads=children)
+    outsider = make_person("Ulla Udenfor", unit=children, leader=other_head)
+    regional_hr = make_person("Rita Regional", unit=children, leader=other_head)
+    hr = make_person("Hanne HR", unit=hr_unit, leader=director)
+    admin = User.objects.create_superuser("admin@test.example", PASSWORD, name="Admin")
+
+    make_role(hr, RoleKind.HR, region="Hele kommunen")
+    make_role(regional_hr, RoleKind.HR, children, region="Børn")
+    make_role(union_rep, RoleKind.UNION_REP, economy)
+
+    # The employee was led by former_leader until recently.
+    PlacementChange.objects.create(
+        person=employee, field="personnel_leader", old_id=former_leader.pk, new_id=leader.pk,
+        old_label=former_leader.name, new_label=leader.name, source=ChangeSource.MANUAL,
+    )
+    return Org(
+        root=root, economy=economy, payroll=payroll, accounting=accounting, children=children, hr_unit=hr_unit,
+        director=director, head=head, leader=leader, former_leader=former_leader, employee=employee,
+        colleague=colleague, union_rep=union_rep, daily_leader=daily_leader, other_head=other_head,
+        outsider=outsider, regional_hr=regional_hr, hr=hr, admin=admin,
+    )
+
+
+def csv_bytes(rows: list[list[Any]], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+    """A CSV file as an HR system would export it."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return buffer.getvalue().encode(encoding)
