@@ -1,0 +1,252 @@
+"""The Danish catalogue (locale/da/LC_MESSAGES/django.po) is complete and compiled.
+
+Danish is the first language of Samtale: every string in the interface must have a Danish
+translation, none may be left fuzzy, and the committed django.mo must be exactly what msgfmt
+makes of the committed django.po. After adding or changing a string, run `make messages`,
+translate the new entries, and commit both files.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+
+ROOT = Path(__file__).resolve().parents[3]
+PO = ROOT / "locale" / "da" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+@dataclass
+class Entry:
+    line: int
+    msgctxt: str | None = None
+    msgid: str | None = None
+    msgid_plural: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)  # singular entries use index 0
+    flags: set[str] = field(default_factory=set)
+
+    @property
+    def key(self) -> tuple[str | None, str | None, str | None]:
+        return (self.msgctxt, self.msgid, self.msgid_plural)
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.msgid!r}"
+
+
+_KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")$')
+
+
+def parse_po(text: str) -> list[Entry]:
+    """The entries of a PO file, header included (msgid ""); obsolete (#~) entries are left out."""
+    entries: list[Entry] = []
+    current: Entry | None = None
+    target: tuple[str, int] | None = None  # the field that a continuation line ("...") extends
+
+    def entry_for(lineno: int) -> Entry:
+        nonlocal current
+        if current is None or current.msgstr:  # the previous entry is complete
+            current = Entry(line=lineno)
+            entries.append(current)
+        return current
+
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            current, target = None, None
+        elif line.startswith("#~"):
+            continue
+        elif line.startswith("#"):
+            entry = entry_for(lineno)
+            if line.startswith("#,"):
+                entry.flags.update(flag.strip() for flag in line[2:].split(",") if flag.strip())
+            target = None
+        elif line.startswith('"'):
+            assert current is not None and target is not None, f"stray string on line {lineno} of {PO.name}"
+            _append(current, target, ast.literal_eval(line))
+        else:
+            match = _KEYWORD.match(line)
+            assert match, f"cannot read line {lineno} of {PO.name}: {raw!r}"
+            keyword, index, value = match.group(1), match.group(2), ast.literal_eval(match.group(3))
+            if keyword.startswith("msgstr"):
+                assert current is not None, f"msgstr without msgid on line {lineno} of {PO.name}"
+                target = ("msgstr", int(index) if index is not None else 0)
+                current.msgstr[target[1]] = value
+            else:
+                entry = entry_for(lineno)
+                target = (keyword, 0)
+                setattr(entry, keyword, value)
+    return entries
+
+
+def _append(entry: Entry, target: tuple[str, int], value: str) -> None:
+    name, index = target
+    if name == "msgstr":
+        entry.msgstr[index] += value
+    else:
+        setattr(entry, name, (getattr(entry, name) or "") + value)
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[Entry]:
+    assert PO.exists(), f"{PO} is missing: run `make messages`"
+    return parse_po(PO.read_text(encoding="utf-8"))
+
+
+def _header(entries: list[Entry]) -> Entry:
+    headers = [e for e in entries if e.msgid == "" and e.msgctxt is None]
+    assert len(headers) == 1, 'the catalogue has no header entry (msgid "")'
+    return headers[0]
+
+
+def _messages(entries: list[Entry]) -> list[Entry]:
+    return [e for e in entries if e.msgid]
+
+
+def test_the_parser_reads_every_entry(entries: list[Entry]) -> None:
+    text = PO.read_text(encoding="utf-8")
+    live = "\n".join(line for line in text.splitlines() if not line.startswith("#~"))
+    assert len(entries) == len(re.findall(r"^msgid ", live, flags=re.MULTILINE))
+    assert len(_messages(entries)) > 100
+
+
+def test_header_is_danish_with_two_plural_forms(entries: list[Entry]) -> None:
+    header = _header(entries).msgstr[0]
+    assert "Language: da\n" in header
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);\n" in header
+    assert "charset=UTF-8" in header
+
+
+def test_every_entry_is_translated(entries: list[Entry]) -> None:
+    untranslated = []
+    for entry in _messages(entries):
+        forms = [0, 1] if entry.msgid_plural is not None else [0]
+        if sorted(entry.msgstr) != forms or not all(entry.msgstr[i].strip() for i in forms):
+            untranslated.append(str(entry))
+    assert not untranslated, (
+        f"{len(untranslated)} entries have no Danish translation (fill every msgstr, both plural forms):\n"
+        + "\n".join(untranslated)
+    )
+
+
+def test_no_entry_is_fuzzy(entries: list[Entry]) -> None:
+    fuzzy = [str(e) if e.msgid else "the header" for e in entries if "fuzzy" in e.flags]
+    assert not fuzzy, "fuzzy entries are not used by Django; check them and remove the flag:\n" + "\n".join(fuzzy)
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def test_translations_keep_the_placeholders(entries: list[Entry]) -> None:
+    wrong = []
+    for entry in _messages(entries):
+        expected = set(_PLACEHOLDER.findall(entry.msgid or "")) | set(_PLACEHOLDER.findall(entry.msgid_plural or ""))
+        for text in entry.msgstr.values():
+            if text and set(_PLACEHOLDER.findall(text)) != expected:
+                wrong.append(f"{entry} -> {text!r}")
+    assert not wrong, "these translations lose or add a placeholder:\n" + "\n".join(wrong)
+
+
+def test_compiled_catalogue_matches_the_po(tmp_path: Path) -> None:
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("msgfmt (GNU gettext) is not installed")
+    assert MO.exists(), f"{MO} is missing: run `make messages`"
+    compiled = tmp_path / "django.mo"
+    # The options of Django's compilemessages, plus -c: the header and formats must check.
+    result = subprocess.run(  # noqa: S603 (fixed arguments: gettext tools on our own files)
+        [msgfmt, "--check-format", "-c", "-o", str(compiled), str(PO)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"msgfmt rejects {PO.name}:\n{result.stderr}"
+    assert compiled.read_bytes() == MO.read_bytes(), (
+        f"{MO.relative_to(ROOT)} is not compiled from the current {PO.name}: run `make messages` and commit both"
+    )
+
+
+@pytest.mark.parametrize(
+    ("english", "danish"),
+    [
+        ("My conversations", "Mine samtaler"),
+        ("Sign in", "Log ind"),
+        ("Sign out", "Log ud"),
+        ("The organisation", "Organisationen"),
+        ("My team", "Mit team"),
+        ("Personnel leader", "Personaleleder"),
+        ("Union representative", "Tillidsrepræsentant"),
+    ],
+)
+def test_key_strings_are_danish(english: str, danish: str) -> None:
+    with translation.override("da"):
+        assert gettext(english) == danish
+    with translation.override("en"):
+        assert gettext(english) == english
+
+
+def test_plural_forms_are_danish() -> None:
+    with translation.override("da"):
+        assert ngettext("%(counter)s person", "%(counter)s people", 1) % {"counter": 1} == "1 person"
+        assert ngettext("%(counter)s person", "%(counter)s people", 2) % {"counter": 2} == "2 personer"
+
+
+def test_sign_in_page_is_danish(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/login/", headers={"accept-language": "da"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'lang="da"' in page
+    assert "Log ind på Samtale" in page
+
+
+# `make messages` extracts with these options (see the Makefile).
+MAKEMESSAGES = [
+    *("makemessages", "-l", "da", "--no-obsolete", "--add-location", "file"),
+    *(arg for ignored in (".venv", "node_modules", "staticfiles", "bench", "*/tests/*") for arg in ("-i", ignored)),
+]
+_NOT_COPIED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "node_modules",
+    "staticfiles",
+    "bench",
+    "locale",
+    "__pycache__",
+    "*.sqlite3*",
+    ".*_cache",
+    "test-results",
+)
+
+
+def test_every_string_in_the_code_is_in_the_catalogue(entries: list[Entry], tmp_path: Path) -> None:
+    """Extract the strings as `make messages` does, from a copy of the project, and compare."""
+    if shutil.which("xgettext") is None or shutil.which("msguniq") is None:
+        pytest.skip("xgettext (GNU gettext) is not installed")
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=_NOT_COPIED, symlinks=True)
+    (copy / "locale").mkdir()
+    result = subprocess.run(  # noqa: S603 (fixed arguments: makemessages on a copy of the project)
+        [sys.executable, "manage.py", *MAKEMESSAGES],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "SAMTALE_DEBUG": "1"},
+    )
+    assert result.returncode == 0, f"makemessages failed:\n{result.stdout}\n{result.stderr}"
+    extracted = parse_po((copy / PO.relative_to(ROOT)).read_text(encoding="utf-8"))
+    known = {e.key for e in entries}
+    missing = [repr(e.msgid) for e in _messages(extracted) if e.key not in known]
+    assert not missing, (
+        f"{len(missing)} strings in the code are not in {PO.name}: run `make messages` and translate them:\n"
+        + "\n".join(missing)
+    )
