@@ -50,3 +50,51 @@ def axe_source() -> str:
     if not path.exists():
         pytest.fail("axe-core is missing: run `make test` (it runs `npm ci`).")
     return path.read_text()
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def audit(axe_source: str):  # type: ignore[no-untyped-def]
+    """Run axe-core on the page in the browser and fail on any WCAG 2.1 A/AA violation.
+
+    axe is loaded through the DevTools protocol, not as a <script> tag: the page's Content
+    Security Policy (rightly) refuses inline scripts."""
+
+    def run(page) -> None:  # type: ignore[no-untyped-def]
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+            " resultTypes: ['violations']})",
+            WCAG_TAGS,
+        )
+        violations = [
+            (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3]) for v in result["violations"]
+        ]
+        assert not violations, f"axe found WCAG violations on {page.url}: {violations}"
+
+    return run
+
+
+@pytest.fixture
+def demo(transactional_db):  # type: ignore[no-untyped-def]
+    """The demo municipality (small), with the sign-ins `make run` prints."""
+    from samtale.org.demo import seed_demo
+
+    seed_demo(employees=80)
+
+
+@pytest.fixture
+def sign_in(live_server):  # type: ignore[no-untyped-def]
+    from samtale.org.demo import DEMO_PASSWORD
+
+    def run(page, email: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]
+        page.goto(live_server.url + "/login/")
+        page.get_by_label("E-mailadresse").fill(email)
+        page.get_by_label("Adgangskode").fill(password)
+        page.get_by_role("button", name="Log ind").click()
+        page.wait_for_load_state()
+
+    return run

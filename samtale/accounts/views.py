@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -39,18 +39,20 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
     form = SignInForm(request, data=request.POST or None)
     status = 200
+    locked = ""
     if request.method == "POST":
         email = request.POST.get("username", "")
         address = client_address(request)
         locked_until = login_locked_until(email=email, address=address)
         if locked_until is not None:
+            # The password is not even checked: a guesser learns nothing while locked out.
             minutes = max(1, math.ceil((locked_until - timezone.now()).total_seconds() / 60))
-            form = SignInForm(request)
-            form.add_error(
-                None,
-                _("Too many failed sign-ins. Wait %(minutes)s minutes and try again, or set a new password.")
-                % {"minutes": minutes},
-            )
+            form = SignInForm(request, initial={"username": email})
+            locked = ngettext(
+                "Too many failed sign-ins. Wait %(minutes)s minute and try again, or set a new password.",
+                "Too many failed sign-ins. Wait %(minutes)s minutes and try again, or set a new password.",
+                minutes,
+            ) % {"minutes": minutes}
             status = 429
         elif form.is_valid():
             user = form.get_user()
@@ -63,7 +65,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             login_failure_record(email=email, address=address)
             status = 400
-    return render(request, "accounts/sign_in.html", {"form": form, "next": safe_next(request, "")}, status=status)
+    return render(
+        request, "accounts/sign_in.html", {"form": form, "locked": locked, "next": safe_next(request, "")}, status=status
+    )
 
 
 @csrf_protect

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from samtale.lib.casefold import Casefold
 from samtale.org.models import MAX_DEPTH, PATH_STEP, Person, PlacementChange, Role, RoleKind, Unit
 
 # The personnel-leader relation is walked with a recursive query (SQLite and PostgreSQL both
@@ -136,6 +137,6 @@ def people_search(*, base: QuerySet[Person], query: str) -> QuerySet[Person]:
     query = query.strip()
     if not query:
         return base
-    return base.filter(
-        Q(name__icontains=query) | Q(employee_number__iexact=query) | Q(email__iexact=query)
+    return base.annotate(name_folded=Casefold("name")).filter(
+        Q(name_folded__contains=query.casefold()) | Q(employee_number=query) | Q(email=query.lower())
     )

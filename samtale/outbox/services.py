@@ -26,7 +26,7 @@ MAX_BACKOFF = timedelta(hours=1)
 def retry_delay(attempts: int) -> timedelta:
     """1, 2, 4, 8 … minutes after each failed attempt, at most an hour: an outage of any length
     is waited out."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)), MAX_BACKOFF)
 
 
 def outbox_message_build(

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.tasks import task
+from django.db.models import Q
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from samtale.outbox.services import _schedule_delivery, outbox_deliver, outbox_next_attempt
 
@@ -23,13 +26,8 @@ def delivery_is_scheduled(*, due_by: datetime) -> bool:
     """Whether a delivery task is already waiting to run no later than ``due_by``.
 
     Only the database backend keeps waiting tasks; with any other backend (tests) enqueue."""
-    from django.tasks import default_task_backend
-
-    if default_task_backend.__class__.__name__ != "DatabaseBackend":
+    if not isinstance(deliver_outbox.get_backend(), DatabaseBackend):
         return False
-    from django.db.models import Q
-    from django.tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult, get_date_max
 
     # A task that is already running may have looked for work before our message was committed,
     # so only a task that has not started yet counts.

@@ -1,0 +1,27 @@
+"""A mail server that can be switched off, for the outage tests."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+
+
+class SwitchableBackend(LocmemBackend):
+    up: ClassVar[bool] = True
+    refused: ClassVar[set[str]] = set()
+
+    def open(self) -> bool:
+        if not SwitchableBackend.up:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return True
+
+    def send_messages(self, messages: Any) -> int:
+        import smtplib
+
+        if not SwitchableBackend.up:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        for message in messages:
+            if set(message.to) & SwitchableBackend.refused:
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"No such user")})
+        return super().send_messages(messages)
