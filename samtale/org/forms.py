@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samtale.org.importing.reader import ImportFileError, check_size
 from samtale.org.models import Person, RoleKind, Unit
 from samtale.org.selectors import active_people
 
@@ -88,6 +89,14 @@ class ImportForm(forms.Form):
         label=_("E-mail an invitation to each new person, so they can choose a password"),
         required=False, initial=True,
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)  # before the file is read into memory
+        except ImportFileError as error:
+            raise forms.ValidationError(error.message) from None
+        return upload
 
 
 class UnitLeaderForm(forms.Form):

@@ -56,7 +56,9 @@ def unit(request: HttpRequest, unit_uuid: str) -> HttpResponse:
         members = Paginator(selectors.unit_members(unit=current), PAGE_SIZE).get_page(request.GET.get("page"))
     leader_form = None
     if viewer.hr is not None and viewer.hr.covers(current):
-        leader_form = UnitLeaderForm(initial={"leader_number": current.leader.employee_number if current.leader else ""})
+        leader_form = UnitLeaderForm(
+            initial={"leader_number": current.leader.employee_number if current.leader else ""}
+        )
     return render(request, "org/unit.html", {
         "unit": current,
         "ancestors": selectors.unit_ancestors(unit=current),
@@ -189,8 +191,8 @@ def person_invite(request: HttpRequest, person_uuid: str) -> HttpResponse:
 def import_start(request: HttpRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_import_organisation(viewer))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         run = import_run_preview(
             actor=request.user,  # type: ignore[arg-type]

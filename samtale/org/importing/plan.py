@@ -133,7 +133,7 @@ class Plan:
     units_change: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # unit id, field -> new
     create: list[PersonRow] = field(default_factory=list)
     change: list[tuple[int, PersonRow, Change]] = field(default_factory=list)  # person id, row, change
-    end: list[tuple[int, str, str]] = field(default_factory=list)  # person id, number, name
+    end: list[tuple[int, str, str, date]] = field(default_factory=list)  # person id, number, name, end date
     unchanged: int = 0
     unit_leaders: dict[str, str | None] = field(default_factory=dict)  # unit code -> leader number
     columns: frozenset[str] = frozenset()
@@ -173,7 +173,7 @@ class Plan:
                  "fields": [[_field_label(f), _show(old), _show(new)] for f, (old, new) in c.fields.items()]}
                 for _id, _row, c in self.change[:limit]
             ],
-            "ended": [{"employee_number": number, "name": name} for _id, number, name in self.end[:limit]],
+            "ended": [{"employee_number": number, "name": name} for _id, number, name, _end in self.end[:limit]],
             "units_created": [{"code": u.code, "name": u.name or ""} for u in self.units_create[:limit]],
         }
 
@@ -334,8 +334,10 @@ def _load_people() -> _Existing:
         people[values[1]] = values
         number_by_id[values[0]] = values[1]
         email_owner[values[3].lower()] = values[1]
-    units = {code: (pk, name, parent, leader)
-             for pk, code, name, parent, leader in Unit.objects.values_list("id", "code", "name", "parent_id", "leader_id")}
+    units: dict[str, tuple[int, str, int | None, int | None]] = {
+             code: (pk, name, parent, leader)
+             for pk, code, name, parent, leader
+             in Unit.objects.values_list("id", "code", "name", "parent_id", "leader_id")}
     return _Existing(
         people=people,
         number_by_id=number_by_id,
@@ -369,7 +371,8 @@ def _plan_units(rows: list[PersonRow], plan: Plan, existing: _Existing) -> dict[
         parent = row.values.get("parent_unit_code") or None
         spec = specs.get(code)
         if spec is None:
-            specs[code] = UnitSpec(code=code, line=row.line, name=name, parent_code=parent, has_parent_column=has_parent)
+            specs[code] = UnitSpec(code=code, line=row.line, name=name, parent_code=parent,
+                                   has_parent_column=has_parent)
             continue
         if has_name and name and spec.name and name != spec.name:
             plan.errors.append((row.line, _("Unit %(code)s is called “%(name)s” here but “%(other)s” on line %(line)s.")
@@ -378,8 +381,9 @@ def _plan_units(rows: list[PersonRow], plan: Plan, existing: _Existing) -> dict[
             spec.name = name
         if has_parent and parent != spec.parent_code:
             plan.errors.append((row.line, _("Unit %(code)s has the parent unit “%(parent)s” here but “%(other)s” "
-                                            "on line %(line)s.") % {"code": code, "parent": parent or "–",
-                                                                    "other": spec.parent_code or "–", "line": spec.line}))
+                                            "on line %(line)s.")
+                                % {"code": code, "parent": parent or "–", "other": spec.parent_code or "–",
+                                   "line": spec.line}))
 
     existing_units = {code: (pk, name, parent) for code, (pk, name, parent, _leader) in existing.unit_by_code.items()}
     code_by_id = existing.unit_code_by_id
@@ -505,34 +509,53 @@ def _plan_people(rows: list[PersonRow], existing: _Existing, plan: Plan, today: 
     for number, values in existing.people.items():
         if number in seen:
             continue
-        end_date = values[8]
-        if end_date is None or end_date > today:
-            plan.end.append((values[0], number, values[2]))
+        # Today, or the start date of someone who was to start later (an end date never comes
+        # before the start date).
+        start_date, end_date = values[7], values[8]
+        ends_on = max(today, start_date) if start_date else today
+        if end_date is None or end_date > ends_on:
+            plan.end.append((values[0], number, values[2], ends_on))
 
 
 def _plan_unit_leaders(rows: list[PersonRow], specs: dict[str, UnitSpec], existing: _Existing,
                        plan: Plan, today: date) -> None:
-    """A unit's leader is the personnel leader most of its current members have (ties: the lowest
-    employee number). A unit without members in the file keeps its leader, unless that leader
-    has left."""
+    """A unit's leader is the member of the unit whom most of its current members have as personnel
+    leader (ties: the lowest employee number). When no member leads another member (a unit whose
+    only member is its leader, or whose members report to someone outside it), a leader who is
+    still a member keeps the unit; otherwise it goes to the personnel leader most of its members
+    have, unless the unit exists and has no leader (HR left it so). A unit without members in the
+    file keeps its leader, unless that leader has left."""
     if "personnel_leader_number" not in plan.columns:
         return
     counts: dict[str, Counter[str]] = {}
+    members: dict[str, set[str]] = {}
     for row in rows:
         end = row.values.get("end_date")
         if isinstance(end, date) and end < today:
             continue
-        leader = row.values.get("personnel_leader_number")
-        if leader:
-            counts.setdefault(row.values["unit_code"], Counter())[leader] += 1
+        members.setdefault(row.values["unit_code"], set()).add(row.employee_number)
+        vote = row.values.get("personnel_leader_number")
+        if vote:
+            counts.setdefault(row.values["unit_code"], Counter())[vote] += 1
     in_file = {row.employee_number for row in rows}
+
+    def most(tally: Counter[str]) -> str:
+        best = max(tally.values())
+        return min(number for number, n in tally.items() if n == best)
+
     for code in specs:
         current = existing.unit_by_code.get(code)
         current_leader = existing.number_by_id.get(current[3]) if current and current[3] else None
-        tally = counts.get(code)
-        if tally:
-            best = max(tally.values())
-            leader: str | None = min(number for number, n in tally.items() if n == best)
+        tally = counts.get(code, Counter())
+        unit_members = members.get(code, set())
+        inside = Counter({number: n for number, n in tally.items() if number in unit_members})
+        leader: str | None
+        if inside:
+            leader = most(inside)
+        elif current_leader is not None and current_leader in unit_members:
+            leader = current_leader
+        elif tally and (current is None or current_leader is not None):
+            leader = most(tally)
         else:
             leader = current_leader if current_leader in in_file else None
         if leader != current_leader:

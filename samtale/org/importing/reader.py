@@ -18,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from samtale.lib.spreadsheet import FORMULA_STARTS
+
 # Canonical column -> the header spellings accepted for it (compared after normalising).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "employee_number": ("employee_number", "medarbejdernummer"),
@@ -69,13 +71,19 @@ class Table:
     header_errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def read_table(content: bytes, file_name: str) -> Table:
+def check_size(size: int) -> None:
+    """Refuse a file over the size limit; callers that know the size before reading the file
+    (an upload, a path) check it first."""
     max_bytes = settings.SAMTALE_IMPORT_MAX_BYTES
-    if len(content) > max_bytes:
+    if size > max_bytes:
         raise ImportFileError(
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": round(len(content) / 1024 / 1024, 1), "limit": max_bytes // 1024 // 1024}
+            % {"size": round(size / 1024 / 1024, 1), "limit": max_bytes // 1024 // 1024}
         )
+
+
+def read_table(content: bytes, file_name: str) -> Table:
+    check_size(len(content))
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
     looks_like_zip = content[:4] == b"PK\x03\x04"
@@ -115,6 +123,8 @@ def _read_csv(content: bytes) -> Table:
     # Counting line breaks is cheap and bounds the work before anything is parsed.
     _check_row_count(content.count(b"\n") - 1)
     text = _decode(content)
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))  # a byte order mark and blank lines
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -154,7 +164,8 @@ def _read_xlsx(content: bytes) -> Table:
         raise ImportFileError(not_xlsx) from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    # SyntaxError: the XML parsers' errors (ElementTree's and lxml's) derive from it.
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, SyntaxError):
         raise ImportFileError(not_xlsx) from None
     try:
         sheet = workbook.worksheets[0]
@@ -169,7 +180,7 @@ def _read_xlsx(content: bytes) -> Table:
             if line - 1 > settings.SAMTALE_IMPORT_MAX_ROWS:
                 _check_row_count(line - 1)
             _add_row(table, line, [_cell_value(cell) for cell in cells])
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, SyntaxError):
         raise ImportFileError(not_xlsx) from None
     finally:
         workbook.close()
@@ -235,7 +246,11 @@ def _add_row(table: Table, line: int, cells: list[Any]) -> None:
         if not column:
             continue
         cell = cells[index] if index < len(cells) else ""
-        values[column] = cell.strip() if isinstance(cell, str) else cell
+        if isinstance(cell, str):
+            cell = cell.strip()
+            if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+                cell = cell[1:]  # protected against formulas by our export (lib.spreadsheet)
+        values[column] = cell
     if len(cells) > len(table.columns) and any(str(c).strip() for c in cells[len(table.columns) :]):
         table.header_errors.append((line, _("The line has more values than the file has columns.")))
     table.rows.append((line, values))

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from samtale.org.importing.apply import organisation_import
-from samtale.org.importing.reader import ImportFileError
+from samtale.org.importing.reader import ImportFileError, check_size
 
 
 class Command(BaseCommand):
@@ -27,11 +27,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"{path}: {error.strerror}") from None
         with translation.override(options["language"]):
+            try:
+                check_size(path.stat().st_size)  # before the file is read into memory
+                content = path.read_bytes()
+            except OSError as error:
+                raise CommandError(f"{path}: {error.strerror}") from None
+            except ImportFileError as error:
+                raise CommandError(error.message) from None
             try:
                 outcome = organisation_import(
                     content=content, file_name=path.name, actor=None, dry_run=options["dry_run"],
@@ -49,8 +52,8 @@ class Command(BaseCommand):
             verb = "would be" if options["dry_run"] else "were"
             self.stdout.write(
                 f"{summary['rows']} rows: {summary['created']} people {verb} created, {summary['changed']} changed, "
-                f"{summary['ended']} ended, {summary['unchanged']} unchanged; {summary['units_created']} units created, "
-                f"{summary['units_changed']} changed."
+                f"{summary['ended']} ended, {summary['unchanged']} unchanged; "
+                f"{summary['units_created']} units created, {summary['units_changed']} changed."
             )
             if outcome.applied and outcome.invitations:
                 self.stdout.write(f"{outcome.invitations} invitations are in the outbox.")

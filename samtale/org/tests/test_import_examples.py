@@ -1,0 +1,93 @@
+"""The example HR exports in examples/ against the demo organisation: the file with mistakes is
+refused with each mistake on its line, and the corrected file applies cleanly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone, translation
+
+from samtale.org.demo import PERSONAS, seed_demo
+from samtale.org.exporting import organisation_rows
+from samtale.org.importing.apply import organisation_import
+from samtale.org.models import Person, RoleKind, Unit
+from samtale.org.tests.import_files import people_state, stored_counts
+from samtale.testing import csv_bytes
+
+EXAMPLES = Path(settings.BASE_DIR) / "examples"
+
+
+@pytest.fixture
+def demo(db):
+    seed_demo(employees=300)
+    with translation.override("en"):
+        yield
+
+
+def run_import(name: str, **options):
+    return organisation_import(content=(EXAMPLES / name).read_bytes(), file_name=name, actor=None, **options)
+
+
+def test_the_files_are_written_as_excel_writes_them():
+    for name in ("hr-eksport.csv", "hr-eksport-med-fejl.csv"):
+        content = (EXAMPLES / name).read_bytes()
+        assert content.startswith("\ufeffMedarbejdernummer;Navn;E-mail;".encode())
+        assert b"\r\n" in content
+
+
+def test_the_file_with_mistakes_is_refused_with_every_mistake_on_its_line(demo):
+    before, state = stored_counts(), people_state()
+
+    outcome = run_import("hr-eksport-med-fejl.csv")
+
+    assert not outcome.applied
+    assert outcome.plan.errors == [
+        (155, "Personaleleder 10310 is not in the file."),
+        (213, "Employee number 10212 is also on line 212."),
+        (296, outcome.plan.errors[2][1]),
+        (301, "Navn is empty, but it is required."),
+        (302, "“mikkel.holm@vesterby,example” is not a valid e-mail address."),
+        (303, "Startdato: 30-02-2027 is not a real date."),
+    ]
+    assert outcome.plan.errors[2][1].startswith("Unknown employment type “Timelønnet”.")
+    assert stored_counts() == before
+    assert people_state() == state
+
+
+def test_the_corrected_file_applies_cleanly_with_the_hires_moves_and_leavers(demo):
+    hr = Person.objects.get(email=PERSONAS["hr"].email)
+
+    outcome = run_import("hr-eksport.csv")
+
+    assert outcome.applied, outcome.plan.errors
+    summary = outcome.plan.summary()
+    assert (summary["rows"], summary["created"], summary["ended"], summary["units_created"]) == (302, 4, 2, 1)
+    assert summary["changed"] >= 6  # the demo's own dates follow the day it was built
+    assert outcome.invitations == 4
+    team = Unit.objects.get(code="VK-5.2.4")
+    assert (team.name, team.parent.code, team.leader.employee_number) == ("Team Digital Post", "VK-5.2", "10301")
+    moved = Person.objects.get(employee_number="10154")
+    assert (moved.unit, moved.personnel_leader.employee_number) == (team, "10301")
+    assert Person.objects.get(employee_number="10082").unit.code == "VK-2.2.2"
+    assert Person.objects.get(employee_number="10296").daily_leader.employee_number == "10122"
+    assert Person.objects.get(employee_number="10244").name == "Dorthe Poulsen Friis"
+    for number in ("10259", "10185"):
+        assert Person.objects.get(employee_number=number).end_date == timezone.localdate()
+    hr.refresh_from_db()
+    assert hr.end_date is None
+    assert hr.roles.filter(kind=RoleKind.HR, units__isnull=True).exists()
+
+    again = run_import("hr-eksport.csv")
+    assert not again.plan.has_changes
+
+
+def test_the_corrected_file_is_the_demo_as_exported_plus_the_intended_changes(demo):
+    # The demo exported and imported again changes nothing, so the file's changes are its own.
+    exported = csv_bytes(list(organisation_rows(danish_headings=True)), delimiter=";")
+
+    outcome = organisation_import(content=exported, file_name="demo.csv", actor=None)
+
+    assert outcome.applied
+    assert not outcome.plan.has_changes
