@@ -34,8 +34,14 @@ def org(db) -> Org:  # type: ignore[no-untyped-def]
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -70,9 +76,7 @@ def audit(axe_source: str):  # type: ignore[no-untyped-def]
             " resultTypes: ['violations']})",
             WCAG_TAGS,
         )
-        violations = [
-            (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3]) for v in result["violations"]
-        ]
+        violations = [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3]) for v in result["violations"]]
         assert not violations, f"axe found WCAG violations on {page.url}: {violations}"
 
     return run

@@ -50,10 +50,8 @@ DEBUG = envbool("SAMTALE_DEBUG", False)
 SECRET_KEY = env("SAMTALE_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set SAMTALE_SECRET_KEY (a long random string), or SAMTALE_DEBUG=1 for development."
-        )
-    SECRET_KEY = "django-insecure-samtale-development-only-never-in-production"
+        raise ImproperlyConfigured("Set SAMTALE_SECRET_KEY (a long random string), or SAMTALE_DEBUG=1 for development.")
+    SECRET_KEY = "django-insecure-samtale-development-only-never-in-production"  # noqa: S105 (public on purpose)
 
 ALLOWED_HOSTS = envlist("SAMTALE_ALLOWED_HOSTS", "127.0.0.1,localhost")
 # Absolute links in e-mails (invitations, password resets) start with this.

@@ -29,7 +29,7 @@ from samtale.accounts.models import User
 from samtale.org.models import ChangeSource, EmploymentType, Person, PlacementChange, Role, RoleKind, Unit
 from samtale.org.services import unit_tree_rebuild
 
-PASSWORD = "Samtale-test-1234"
+PASSWORD = "Samtale-test-1234"  # noqa: S105 (the test personas' password)
 _numbers = itertools.count(1000)
 
 
@@ -104,8 +104,18 @@ class Org:
     admin: User
 
     PERSONAS = (
-        "employee", "leader", "former_leader", "head", "director", "daily_leader", "union_rep",
-        "hr", "regional_hr", "colleague", "outsider", "admin",
+        "employee",
+        "leader",
+        "former_leader",
+        "head",
+        "director",
+        "daily_leader",
+        "union_rep",
+        "hr",
+        "regional_hr",
+        "colleague",
+        "outsider",
+        "admin",
     )
 
     def user(self, persona: str) -> User:
@@ -146,14 +156,34 @@ def build_org() -> Org:
 
     # The employee was led by former_leader until recently.
     PlacementChange.objects.create(
-        person=employee, field="personnel_leader", old_id=former_leader.pk, new_id=leader.pk,
-        old_label=former_leader.name, new_label=leader.name, source=ChangeSource.MANUAL,
+        person=employee,
+        field="personnel_leader",
+        old_id=former_leader.pk,
+        new_id=leader.pk,
+        old_label=former_leader.name,
+        new_label=leader.name,
+        source=ChangeSource.MANUAL,
     )
     return Org(
-        root=root, economy=economy, payroll=payroll, accounting=accounting, children=children, hr_unit=hr_unit,
-        director=director, head=head, leader=leader, former_leader=former_leader, employee=employee,
-        colleague=colleague, union_rep=union_rep, daily_leader=daily_leader, other_head=other_head,
-        outsider=outsider, regional_hr=regional_hr, hr=hr, admin=admin,
+        root=root,
+        economy=economy,
+        payroll=payroll,
+        accounting=accounting,
+        children=children,
+        hr_unit=hr_unit,
+        director=director,
+        head=head,
+        leader=leader,
+        former_leader=former_leader,
+        employee=employee,
+        colleague=colleague,
+        union_rep=union_rep,
+        daily_leader=daily_leader,
+        other_head=other_head,
+        outsider=outsider,
+        regional_hr=regional_hr,
+        hr=hr,
+        admin=admin,
     )
 
 

@@ -43,7 +43,7 @@ def may_change_placement(viewer: Viewer, person: Person) -> bool:
 
 
 def may_override_eligibility(viewer: Viewer, person: Person) -> bool:
-    """"Eligibility follows the employment type, and HR can override it per person" (domain.md)."""
+    """ "Eligibility follows the employment type, and HR can override it per person" (domain.md)."""
     return Relation.HR in relations_to(viewer, person)
 
 
@@ -79,7 +79,7 @@ def may_search_people(viewer: Viewer) -> bool:
 
 
 def may_view_team(viewer: Viewer) -> bool:
-    """"My team" is for personnel leaders, daily leaders and leaders of units."""
+    """ "My team" is for personnel leaders, daily leaders and leaders of units."""
     return viewer.is_leader or viewer.has_daily_reports
 
 

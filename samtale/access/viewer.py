@@ -87,11 +87,7 @@ class Viewer:
 def viewer_for(user: User) -> Viewer:
     person: Person | None = None
     if user.is_authenticated:
-        person = (
-            Person.objects.select_related("unit", "personnel_leader", "daily_leader")
-            .filter(user=user)
-            .first()
-        )
+        person = Person.objects.select_related("unit", "personnel_leader", "daily_leader").filter(user=user).first()
     if person is None or not person.is_employed():
         # An administrator without a person, or someone whose employment has ended: no relations.
         return Viewer(user=user, person=None)

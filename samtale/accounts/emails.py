@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -12,7 +13,6 @@ from samtale.accounts.models import User
 from samtale.accounts.tokens import invitation_token_generator
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
-from django.contrib.auth.tokens import default_token_generator
 
 
 def _user(message: OutboxMessage) -> User | None:

@@ -84,9 +84,7 @@ def user_set_language(*, user: User, language: str) -> None:
 
 def account_key(email: str) -> str:
     """A keyed hash of what was typed as the e-mail address (it is sometimes a password)."""
-    return hmac.new(
-        settings.SECRET_KEY.encode(), normalize_email(email).encode(), hashlib.sha256
-    ).hexdigest()
+    return hmac.new(settings.SECRET_KEY.encode(), normalize_email(email).encode(), hashlib.sha256).hexdigest()
 
 
 def login_locked_until(*, email: str, address: str | None, now: datetime | None = None) -> datetime | None:

@@ -59,14 +59,22 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             login(request, user)
             login_failures_clear(email=email)
             response = redirect(safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax",
-                                secure=settings.LANGUAGE_COOKIE_SECURE, max_age=365 * 86400)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                samesite="Lax",
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                max_age=365 * 86400,
+            )
             return response
         else:
             login_failure_record(email=email, address=address)
             status = 400
     return render(
-        request, "accounts/sign_in.html", {"form": form, "locked": locked, "next": safe_next(request, "")}, status=status
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "locked": locked, "next": safe_next(request, "")},
+        status=status,
     )
 
 
@@ -92,7 +100,8 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
-        login_failures_clear(email=self.user.email)
+        if self.user is not None:
+            login_failures_clear(email=self.user.email)
         messages.success(self.request, str(self.success_message))
         return response
 
@@ -131,6 +140,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
             user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
-                            secure=settings.LANGUAGE_COOKIE_SECURE, max_age=365 * 86400)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            max_age=365 * 86400,
+        )
     return response

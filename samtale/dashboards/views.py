@@ -17,11 +17,15 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("admin:index")
         return render(request, "dashboards/no_person.html")
     me = viewer.person
-    return render(request, "dashboards/home.html", {
-        "me": me,
-        "hr_contacts": selectors.contact_roles_for(person=me, kind=RoleKind.HR),
-        "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
-    })
+    return render(
+        request,
+        "dashboards/home.html",
+        {
+            "me": me,
+            "hr_contacts": selectors.contact_roles_for(person=me, kind=RoleKind.HR),
+            "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
+        },
+    )
 
 
 @login_required
@@ -29,8 +33,12 @@ def team(request: HttpRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_view_team(viewer))
     assert viewer.person is not None
-    return render(request, "dashboards/team.html", {
-        "reports": selectors.person_direct_reports(leader=viewer.person),
-        "daily_reports": selectors.person_daily_reports(leader=viewer.person),
-        "led_units": viewer.led_units,
-    })
+    return render(
+        request,
+        "dashboards/team.html",
+        {
+            "reports": selectors.person_direct_reports(leader=viewer.person),
+            "daily_reports": selectors.person_daily_reports(leader=viewer.person),
+            "led_units": viewer.led_units,
+        },
+    )

@@ -21,9 +21,11 @@ def update_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
         return 0
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in fields]  # type: ignore[union-attr]
+    columns = [str(meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]
+    # Only quoted names from the model's own metadata go into the SQL; every value is a parameter.
+    pk_column = str(meta.pk.column)  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(pk_column)} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(*row[1:], row[0]) for row in rows])
     return len(rows)

@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from samtale.accounts.models import User, unusable_password
-from samtale.org.models import EmploymentType, Person, Role, RoleKind, Unit
 from samtale.lib.bulk import update_rows
+from samtale.org.models import EmploymentType, Person, Role, RoleKind, Unit
 from samtale.org.services import unit_tree_rebuild
 
 ROOT_CODE = "VK"

@@ -141,4 +141,6 @@ class RoleForm(forms.Form):
 
 
 class PeopleSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name, employee number or e-mail"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Name, employee number or e-mail"), required=False, max_length=200, widget=forms.SearchInput
+    )

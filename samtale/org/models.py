@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 # Each unit's id takes this many digits in a materialised path, so a path sorts like the tree
 # and the ancestors of a unit can be read off its path without a query.

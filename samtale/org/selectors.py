@@ -17,27 +17,27 @@ from samtale.org.models import MAX_DEPTH, PATH_STEP, Person, PlacementChange, Ro
 # The personnel-leader relation is walked with a recursive query (SQLite and PostgreSQL both
 # have WITH RECURSIVE). The depth bound keeps a loop in bad data from running for ever; the
 # import and the services refuse loops in the first place.
-_LEADERS_ABOVE_SQL = """
+_LEADERS_ABOVE_SQL = f"""
 WITH RECURSIVE line(id, depth) AS (
     SELECT personnel_leader_id, 1 FROM org_person WHERE id = %s
     UNION ALL
     SELECT p.personnel_leader_id, line.depth + 1
     FROM org_person p JOIN line ON p.id = line.id
-    WHERE line.depth < {max_depth}
+    WHERE line.depth < {MAX_DEPTH}
 )
 SELECT id FROM line WHERE id IS NOT NULL ORDER BY depth
-""".format(max_depth=MAX_DEPTH)
+"""
 
-_REPORTS_BELOW_SQL = """
+_REPORTS_BELOW_SQL = f"""
 WITH RECURSIVE below(id, depth) AS (
     SELECT id, 1 FROM org_person WHERE personnel_leader_id = %s
     UNION ALL
     SELECT p.id, below.depth + 1
     FROM org_person p JOIN below ON p.personnel_leader_id = below.id
-    WHERE below.depth < {max_depth}
+    WHERE below.depth < {MAX_DEPTH}
 )
 SELECT id FROM below
-""".format(max_depth=MAX_DEPTH)
+"""
 
 
 def active_people(on: date | None = None) -> QuerySet[Person]:
@@ -78,9 +78,7 @@ def unit_ancestors(*, unit: Unit) -> list[Unit]:
 def unit_children_with_headcount(*, unit: Unit | None) -> list[Unit]:
     """The units right below ``unit`` (or the roots), each with ``headcount``: the active people
     in its whole subtree, counted in one grouped query."""
-    children = list(
-        Unit.objects.select_related("leader").filter(parent=unit).order_by("name", "code")
-    )
+    children = list(Unit.objects.select_related("leader").filter(parent=unit).order_by("name", "code"))
     if not children:
         return children
     depth = 0 if unit is None else unit.depth + 1
@@ -100,12 +98,7 @@ def unit_children_with_headcount(*, unit: Unit | None) -> list[Unit]:
 
 
 def unit_members(*, unit: Unit) -> QuerySet[Person]:
-    return (
-        active_people()
-        .filter(unit=unit)
-        .select_related("personnel_leader")
-        .order_by("name", "employee_number")
-    )
+    return active_people().filter(unit=unit).select_related("personnel_leader").order_by("name", "employee_number")
 
 
 def person_placement_history(*, person: Person, limit: int = 20) -> list[PlacementChange]:

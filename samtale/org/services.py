@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.lib.bulk import update_rows
 from samtale.audit.services import audit_event_build, audit_record, audit_record_many
+from samtale.lib.bulk import update_rows
 from samtale.org.models import (
     MAX_DEPTH,
     ChangeSource,
@@ -102,7 +102,7 @@ def person_change_placement(
     The time of the change is kept (``PlacementChange``), and the access rules use the new
     state at once: they read the current organisation, so the former leader loses access on
     their next request."""
-    person = Person.objects.select_for_update().select_related("unit", "personnel_leader", "daily_leader").get(
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "personnel_leader", "daily_leader").get(
         pk=person.pk
     )
     if personnel_leader is not None:

@@ -26,9 +26,7 @@ class OutboxMessage(models.Model):
     context = models.JSONField(default=dict)
     # Enqueuing the same notification twice (a form posted twice) stores it once.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    status = models.CharField(
-        max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
-    )
+    status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)

@@ -38,9 +38,7 @@ def outbox_message_build(
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
     builder_for(kind)  # fail at once on a typo, not when the worker gets to it
-    return OutboxMessage(
-        kind=kind, to_email=to_email, language=language, context=context or {}, dedupe_key=dedupe_key
-    )
+    return OutboxMessage(kind=kind, to_email=to_email, language=language, context=context or {}, dedupe_key=dedupe_key)
 
 
 def outbox_enqueue(
@@ -106,11 +104,9 @@ def _claim(*, now: datetime, limit: int) -> tuple[str, list[OutboxMessage]]:
     ids += list(stale.values_list("id", flat=True)[: max(limit - len(ids), 0)])
     if not ids:
         return token, []
-    OutboxMessage.objects.filter(id__in=ids).filter(
-        status__in=[MessageStatus.PENDING, MessageStatus.SENDING]
-    ).exclude(status=MessageStatus.SENDING, claimed_until__gte=now).update(
-        status=MessageStatus.SENDING, claim=token, claimed_until=now + CLAIM_TIMEOUT
-    )
+    OutboxMessage.objects.filter(id__in=ids).filter(status__in=[MessageStatus.PENDING, MessageStatus.SENDING]).exclude(
+        status=MessageStatus.SENDING, claimed_until__gte=now
+    ).update(status=MessageStatus.SENDING, claim=token, claimed_until=now + CLAIM_TIMEOUT)
     return token, list(OutboxMessage.objects.filter(claim=token, status=MessageStatus.SENDING).order_by("id"))
 
 

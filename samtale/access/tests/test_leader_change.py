@@ -18,8 +18,11 @@ def test_the_new_leader_gets_access_and_the_former_loses_it_at_once(org: Org) ->
     assert new_leader.get(url).status_code == 404
 
     person_change_placement(
-        actor=org.hr.user, person=org.employee, unit=org.accounting,
-        personnel_leader=org.former_leader, daily_leader=None,
+        actor=org.hr.user,
+        person=org.employee,
+        unit=org.accounting,
+        personnel_leader=org.former_leader,
+        daily_leader=None,
     )
 
     assert new_leader.get(url).status_code == 200

@@ -8,7 +8,6 @@ you (exactly as for a missing object). Every later feature adds its rows here.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -102,8 +101,13 @@ CASES = [
         None,
         {"hr": 200, "regional_hr": 200},
     ),
-    Case("my team", "get", lambda o: reverse("dashboards:team"), None,
-         {"leader": 200, "former_leader": 200, "head": 200, "director": 200, "daily_leader": 200}),
+    Case(
+        "my team",
+        "get",
+        lambda o: reverse("dashboards:team"),
+        None,
+        {"leader": 200, "former_leader": 200, "head": 200, "director": 200, "daily_leader": 200},
+    ),
     Case("the import", "get", lambda o: reverse("org:import"), None, {"hr": 200}),
     Case("the organisation as a file", "get", lambda o: reverse("org:export"), None, {"hr": 200}),
     Case("the roles beside the line", "get", lambda o: reverse("org:roles"), None, {"hr": 200}),
@@ -138,10 +142,7 @@ CASES = [
 def test_access_matrix(org: Org, case: Case, persona: str) -> None:
     client = org.client(persona)
     url = case.url(org)
-    if case.method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, case.data(org) if case.data else {})
+    response = client.get(url) if case.method == "get" else client.post(url, case.data(org) if case.data else {})
     expected = case.expected.get(persona, case.default)
     assert response.status_code == expected, f"{persona} on {case.name}: {response.status_code}, expected {expected}"
 

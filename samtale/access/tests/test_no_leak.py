@@ -46,7 +46,10 @@ def secrets(org: Org) -> Org:
     org.employee.eligibility_override_reason = REASON
     org.employee.save(update_fields=["eligibility_override", "eligibility_override_reason"])
     ImportRun.objects.create(
-        created_by=org.hr.user, file_name="hr.csv", file_sha256="0" * 64, status=ImportStatus.REJECTED,
+        created_by=org.hr.user,
+        file_name="hr.csv",
+        file_sha256="0" * 64,
+        status=ImportStatus.REJECTED,
         errors=[{"line": 4, "message": IMPORT_ERROR}],
     )
     return org

@@ -46,9 +46,7 @@ def test_after_sign_in_the_user_goes_where_they_were_going_but_never_off_site(or
     assert sign_in(Client(), org.employee.email, PASSWORD, next="https://evil.example/")["Location"] == "/"
 
 
-def test_repeated_failures_lock_the_account_for_the_cool_off_even_with_the_right_password(
-    org: Org, settings
-) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_failures_lock_the_account_for_the_cool_off_even_with_the_right_password(org: Org, settings) -> None:  # type: ignore[no-untyped-def]
     settings.SAMTALE_LOGIN_FAILURES_PER_ACCOUNT = 3
     client = Client()
     for _ in range(3):
@@ -125,7 +123,9 @@ def test_a_password_reset_goes_through_the_outbox_and_signs_the_person_in(org: O
     link = _link(mail.outbox[0].body)
     page = client.get(link, follow=True)
     assert page.context["validlink"]
-    done = client.post(page.redirect_chain[-1][0], {"new_password1": "Et-nyt-kodeord-42", "new_password2": "Et-nyt-kodeord-42"})
+    done = client.post(
+        page.redirect_chain[-1][0], {"new_password1": "Et-nyt-kodeord-42", "new_password2": "Et-nyt-kodeord-42"}
+    )
     assert done.status_code == 302
     assert client.get(reverse("dashboards:home")).status_code == 200
     # The link works once.
@@ -158,7 +158,9 @@ def test_an_imported_person_signs_in_for_the_first_time_through_the_invitation(o
     client = Client()
     page = client.get(_link(message.body), follow=True)
     assert page.context["validlink"]
-    client.post(page.redirect_chain[-1][0], {"new_password1": "Mit-foerste-kodeord-7", "new_password2": "Mit-foerste-kodeord-7"})
+    client.post(
+        page.redirect_chain[-1][0], {"new_password1": "Mit-foerste-kodeord-7", "new_password2": "Mit-foerste-kodeord-7"}
+    )
     user.refresh_from_db()
     assert user.has_usable_password()
     assert client.get(reverse("dashboards:home")).status_code == 200

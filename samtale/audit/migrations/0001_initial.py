@@ -5,31 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('actor_id', models.BigIntegerField(db_index=True, null=True, verbose_name='user id')),
-                ('actor_label', models.CharField(blank=True, max_length=254, verbose_name='who')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='action')),
-                ('outcome', models.CharField(choices=[('ok', 'Done'), ('denied', 'Denied'), ('failed', 'Failed')], default='ok', max_length=8, verbose_name='outcome')),
-                ('target_type', models.CharField(blank=True, max_length=40, verbose_name='object type')),
-                ('target_id', models.CharField(blank=True, max_length=64, verbose_name='object')),
-                ('subject_person_id', models.BigIntegerField(db_index=True, null=True)),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='details')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="when")),
+                ("actor_id", models.BigIntegerField(db_index=True, null=True, verbose_name="user id")),
+                ("actor_label", models.CharField(blank=True, max_length=254, verbose_name="who")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="action")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("ok", "Done"), ("denied", "Denied"), ("failed", "Failed")],
+                        default="ok",
+                        max_length=8,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("target_type", models.CharField(blank=True, max_length=40, verbose_name="object type")),
+                ("target_id", models.CharField(blank=True, max_length=64, verbose_name="object")),
+                ("subject_person_id", models.BigIntegerField(db_index=True, null=True)),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="details")),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

@@ -24,8 +24,9 @@ def create_trigger(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 def drop_trigger(apps, schema_editor):  # type: ignore[no-untyped-def]
     vendor = schema_editor.connection.vendor
-    schema_editor.execute("DROP TRIGGER IF EXISTS audit_auditevent_no_update" +
-                          (" ON audit_auditevent" if vendor == "postgresql" else ""))
+    schema_editor.execute(
+        "DROP TRIGGER IF EXISTS audit_auditevent_no_update" + (" ON audit_auditevent" if vendor == "postgresql" else "")
+    )
     if vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS audit_auditevent_refuse_update()")
 

@@ -25,7 +25,12 @@ NAVIGATION = {
 
 @pytest.mark.parametrize("persona", list(NAVIGATION))
 def test_each_persona_sees_the_navigation_of_their_role_and_every_page_is_accessible(
-    page: Page, live_server, demo, sign_in, audit, persona: str  # type: ignore[no-untyped-def]
+    page: Page,
+    live_server,
+    demo,
+    sign_in,
+    audit,
+    persona: str,  # type: ignore[no-untyped-def]
 ) -> None:
     sign_in(page, PERSONAS[persona].email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mine samtaler")
@@ -44,7 +49,10 @@ def test_the_administrator_reaches_the_administration(page: Page, live_server, d
 
 
 def test_the_sign_in_pages_are_accessible_and_a_wrong_password_is_explained(
-    page: Page, live_server, demo, audit  # type: ignore[no-untyped-def]
+    page: Page,
+    live_server,
+    demo,
+    audit,  # type: ignore[no-untyped-def]
 ) -> None:
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/$"))
@@ -105,7 +113,11 @@ def test_a_leader_walks_their_unit_and_a_person_s_page(page: Page, live_server, 
 
 
 def test_hr_finds_a_person_with_live_search_and_changes_their_participation(
-    page: Page, live_server, demo, sign_in, audit  # type: ignore[no-untyped-def]
+    page: Page,
+    live_server,
+    demo,
+    sign_in,
+    audit,  # type: ignore[no-untyped-def]
 ) -> None:
     sign_in(page, PERSONAS["hr"].email)
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Organisationen").click()

@@ -122,8 +122,12 @@ def test_hr_gives_and_takes_a_role_and_both_are_audited(org: Org) -> None:
     hr = org.client("hr")
     response = hr.post(
         reverse("org:roles"),
-        {"employee_number": org.colleague.employee_number, "kind": RoleKind.HR, "unit_codes": "OKO, LON",
-         "region": "Økonomi"},
+        {
+            "employee_number": org.colleague.employee_number,
+            "kind": RoleKind.HR,
+            "unit_codes": "OKO, LON",
+            "region": "Økonomi",
+        },
     )
     assert response.status_code == 302
     role = Role.objects.get(person=org.colleague, kind=RoleKind.HR)

@@ -38,8 +38,9 @@ def switchable_mail_server(settings):  # type: ignore[no-untyped-def]
 
 
 def enqueue(name: str = "Søren", **extra: object) -> None:
-    outbox_enqueue(kind="test.hello", to_email=f"{name.lower()}@test.example", language="da",
-                   context={"name": name, **extra})
+    outbox_enqueue(
+        kind="test.hello", to_email=f"{name.lower()}@test.example", language="da", context={"name": name, **extra}
+    )
 
 
 @pytest.mark.django_db
@@ -114,8 +115,9 @@ def test_a_message_about_something_gone_is_cancelled_not_sent() -> None:
 @pytest.mark.django_db
 def test_the_same_notification_enqueued_twice_is_stored_once() -> None:
     for _ in range(2):
-        outbox_enqueue(kind="test.hello", to_email="a@test.example", language="da", context={"name": "A"},
-                       dedupe_key="hello:a")
+        outbox_enqueue(
+            kind="test.hello", to_email="a@test.example", language="da", context={"name": "A"}, dedupe_key="hello:a"
+        )
     assert OutboxMessage.objects.count() == 1
 
 
@@ -181,3 +183,11 @@ def test_while_the_server_is_down_the_worker_schedules_one_retry(settings) -> No
     waiting = DBTaskResult.objects.filter(status="READY")
     assert waiting.count() == 1  # one task, due when the first message may be retried
     assert waiting.get().run_after > timezone.now()
+
+
+@pytest.mark.django_db
+def test_operators_send_what_is_due_from_the_command_line(capsys) -> None:  # type: ignore[no-untyped-def]
+    enqueue()
+    call_command("send_outbox")
+    assert len(mail.outbox) == 1
+    assert "sent 1" in capsys.readouterr().out
