@@ -30,106 +30,6 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FIRST_NAMES = (
-    "Søren",
-    "Bjørn",
-    "Åse",
-    "Jørgen",
-    "Mette",
-    "Kirsten",
-    "Lærke",
-    "Mads",
-    "Sofie",
-    "Anders",
-    "Ida",
-    "Niels",
-    "Freja",
-    "Rasmus",
-    "Signe",
-    "Frederik",
-    "Maja",
-    "Kasper",
-    "Anne",
-    "Jens",
-    "Birthe",
-    "Thea",
-    "Mikkel",
-    "Karen",
-    "Henrik",
-    "Astrid",
-    "Morten",
-    "Line",
-    "Peter",
-    "Camilla",
-    "Jesper",
-    "Tove",
-    "Bodil",
-    "Øjvind",
-)
-LAST_NAMES = (
-    "Østergaard",
-    "Sørensen",
-    "Møller",
-    "Frølich",
-    "Bæk",
-    "Kjær",
-    "Dyrbøl",
-    "Ågård",
-    "Nørgaard",
-    "Jensen",
-    "Nielsen",
-    "Hansen",
-    "Pedersen",
-    "Andersen",
-    "Christensen",
-    "Larsen",
-    "Rasmussen",
-    "Jørgensen",
-    "Bøgh",
-    "Skovgaard",
-    "Dalsgaard",
-    "Højgaard",
-    "Vestergaard",
-    "Søndergaard",
-    "Grønbæk",
-    "Krøyer",
-    "Holm",
-    "Friis",
-)
-DIRECTORATES = ("Økonomi og Personale", "Børn og Unge", "Social og Sundhed", "Teknik og Miljø", "Kultur og Fritid")
-PLACES = (
-    "Nørrebro",
-    "Søndermark",
-    "Østervang",
-    "Ålholm",
-    "Bøgely",
-    "Kærhaven",
-    "Fælledvej",
-    "Højvang",
-    "Strandgården",
-    "Ærøvej",
-    "Grønnegade",
-    "Lærkevej",
-    "Møllebakken",
-    "Skovbrynet",
-    "Åbyhøj",
-)
-TITLES = (
-    "Sagsbehandler",
-    "Konsulent",
-    "Pædagog",
-    "Lærer",
-    "Sygeplejerske",
-    "Social- og sundhedshjælper",
-    "Ingeniør",
-    "Bibliotekar",
-    "Assistent",
-    "Projektleder",
-    "Økonom",
-    "Jurist",
-    "Ergoterapeut",
-    "Gartner",
-)
 # As HR systems write them: Danish values, every employment type.
 EMPLOYMENT_MIX = (
     ("Fastansat", 78),
@@ -156,16 +56,13 @@ HEADINGS = (
 TEAM_SIZE = 12
 
 
-def ascii_mail(name: str) -> str:
-    name = name.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return "".join(c for c in name if c.isascii() and c.isalnum())
-
-
 def organisation_csv(people: int, seed: int = 2027) -> bytes:
     """An export as Excel saves it (semicolons, UTF-8 with BOM, Danish headings): 5 levels of units
     (municipality, directorates, departments, offices, teams), every unit led by one of its
     members who reports to the leader above, teams of about 12 with a coordinator as daily
-    leader for some, dates in the three formats."""
+    leader for some, dates in the three formats. Names and titles are the demo's."""
+    from samtale.org.demo import DIRECTORATES, FIRST_NAMES, LAST_NAMES, PLACES, TITLES, slug
+
     rng = random.Random(seed)
     teams_wanted = max(1, people // TEAM_SIZE)
     branching = max(2, round((teams_wanted / len(DIRECTORATES)) ** (1 / 3)))
@@ -200,7 +97,7 @@ def organisation_csv(people: int, seed: int = 2027) -> bytes:
         end = ""
         if kind in ("Tidsbegrænset", "Vikar", "Elev"):
             end = show(today + timedelta(days=rng.randint(30, 900)))
-        email = f"{ascii_mail(first)}.{ascii_mail(last)}.{number}@vesterby.example"
+        email = f"{slug(first)}.{slug(last)}.{number}@vesterby.example"
         row = [number, f"{first} {last}", email, unit[0], unit[1], unit[2], title, kind, leader, "", show(start), end]
         rows.append(row)
         return row

@@ -15,11 +15,10 @@ from django.utils import timezone
 from samtale.accounts.models import LoginFailure, User, normalize_email
 from samtale.audit.models import Outcome
 from samtale.audit.services import audit_record
-from samtale.outbox.models import OutboxMessage
-from samtale.outbox.services import outbox_enqueue, outbox_enqueue_many, outbox_message_build
+from samtale.outbox.services import Draft, outbox_enqueue, outbox_enqueue_many, outbox_message_build
 
 
-def invitation_messages_build(*, users: Iterable[User]) -> list[OutboxMessage]:
+def invitation_messages_build(*, users: Iterable[User]) -> list[Draft]:
     """An invitation to set a password, for accounts created without one. At most one a day
     per account, however often it is asked for."""
     day = timezone.localdate().isoformat()

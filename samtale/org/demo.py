@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samtale.accounts.models import User, unusable_password
-from samtale.lib.bulk import update_rows
+from samtale.lib.bulk import insert_rows, update_rows
 from samtale.org.models import EmploymentType, Person, Role, RoleKind, Unit
 from samtale.org.services import unit_tree_rebuild
 
@@ -199,12 +199,13 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             name = f"{first} {last}"
             email = f"{slug(first)}.{slug(last)}.{number}@{DOMAIN}"
-        start = date(rng.randint(1988, today.year), rng.randint(1, 12), rng.randint(1, 28))
-        if start > today:
-            start = today - timedelta(days=rng.randint(1, 300))
+        # The same draws whatever the day, so the demo is the same people on any day; only the
+        # end dates of temporary employment move, with the year, to stay in the future.
+        start = date(rng.randint(1988, 2025), rng.randint(1, 12), rng.randint(1, 28))
+        days_left = rng.randint(60, 900)
         end = None
         if employment_type in (EmploymentType.FIXED_TERM, EmploymentType.TEMP, EmploymentType.TRAINEE):
-            end = today + timedelta(days=rng.randint(60, 900))
+            end = date(today.year + 1, 1, 1) + timedelta(days=days_left)
         record = {
             "employee_number": number, "name": name, "email": email, "node": node,
             "job_title": title or rng.choice(TITLES), "employment_type": employment_type,
@@ -271,14 +272,16 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
 
 
 def _insert(records: list[dict], coordinators: set[int]) -> None:
-    users = [
-        User(email=r["email"], name=r["name"], password=r["password"] or unusable_password(),
-             language=settings.LANGUAGE_CODE)
-        for r in records
-    ]
-    User.objects.bulk_create(users, batch_size=2000)
-    for record, user in zip(records, users, strict=True):
-        record["user_id"] = user.pk
+    now = timezone.now()
+    user_ids = insert_rows(
+        User,
+        [
+            {"email": r["email"], "name": r["name"], "password": r["password"] or unusable_password(),
+             "language": settings.LANGUAGE_CODE, "date_joined": now}
+            for r in records
+        ],
+        key="email",
+    )
 
     # Leaders before the people they lead, coordinators before the people they coordinate.
     def phase(record: dict) -> int:
@@ -288,18 +291,21 @@ def _insert(records: list[dict], coordinators: set[int]) -> None:
 
     for step in sorted({phase(r) for r in records}):
         batch = [r for r in records if phase(r) == step]
-        people = [
-            Person(
-                employee_number=r["employee_number"], name=r["name"], email=r["email"], unit_id=r["node"].unit.pk,
-                job_title=r["job_title"], employment_type=r["employment_type"], start_date=r["start_date"],
-                end_date=r["end_date"], personnel_leader_id=r["leader"]["id"] if r["leader"] else None,
-                daily_leader_id=r["daily"]["id"] if r["daily"] else None, user_id=r["user_id"],
-            )
-            for r in batch
-        ]
-        Person.objects.bulk_create(people, batch_size=2000)
-        for record, person in zip(batch, people, strict=True):
-            record["id"] = person.pk
+        ids = insert_rows(
+            Person,
+            [
+                {"employee_number": r["employee_number"], "name": r["name"], "email": r["email"],
+                 "unit_id": r["node"].unit.pk, "job_title": r["job_title"], "employment_type": r["employment_type"],
+                 "start_date": r["start_date"], "end_date": r["end_date"],
+                 "personnel_leader_id": r["leader"]["id"] if r["leader"] else None,
+                 "daily_leader_id": r["daily"]["id"] if r["daily"] else None,
+                 "user_id": user_ids[r["email"]], "created_at": now, "updated_at": now}
+                for r in batch
+            ],
+            key="employee_number",
+        )
+        for record in batch:
+            record["id"] = ids[record["employee_number"]]
     leaders = {}
     for record in records:
         node = record["node"]

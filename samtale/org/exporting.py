@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 
@@ -13,6 +14,7 @@ from samtale.accounts.models import User
 from samtale.audit.services import audit_record
 from samtale.lib.spreadsheet import neutralise_formula
 from samtale.org.importing.reader import COLUMNS
+from samtale.org.models import Person
 from samtale.org.selectors import active_people
 
 _VALUES = (
@@ -28,8 +30,16 @@ class _Echo:
 
 
 def organisation_rows(*, danish_headings: bool) -> Iterator[list[str]]:
+    """Everyone employed, and anyone who has left but is still named as someone's leader (with
+    their end date), so that the file imports again as it is."""
     yield [aliases[1] if danish_headings else aliases[0] for aliases in COLUMNS.values()]
-    people = active_people().order_by("unit__code", "employee_number").values_list(*_VALUES)
+    active = active_people()
+    still_named = Q(pk__in=active.values("personnel_leader_id")) | Q(pk__in=active.values("daily_leader_id"))
+    people = (
+        Person.objects.filter(Q(pk__in=active.values("pk")) | still_named)
+        .order_by("unit__code", "employee_number")
+        .values_list(*_VALUES)
+    )
     for values in people.iterator(chunk_size=5000):
         yield [neutralise_formula("" if value is None else str(value)) for value in values]
 

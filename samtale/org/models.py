@@ -308,3 +308,11 @@ class ImportRun(models.Model):
         verbose_name = _("organisation import")
         verbose_name_plural = _("organisation imports")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def error_count(self) -> int:
+        """All the errors found; only the first ones are stored."""
+        return int(self.summary.get("errors") or len(self.errors))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 
+from samtale.lib.bulk import insert_rows
 from samtale.outbox.kinds import builder_for
 from samtale.outbox.models import MessageStatus, OutboxMessage
 
@@ -29,6 +30,18 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)), MAX_BACKOFF)
 
 
+@dataclass(slots=True)
+class Draft:
+    """A message about to go into the outbox (cheaper than a model instance when there are
+    tens of thousands, as when an import invites a whole organisation)."""
+
+    kind: str
+    to_email: str
+    language: str
+    context: dict[str, Any] = field(default_factory=dict)
+    dedupe_key: str | None = None
+
+
 def outbox_message_build(
     *,
     kind: str,
@@ -36,9 +49,9 @@ def outbox_message_build(
     language: str,
     context: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
-) -> OutboxMessage:
+) -> Draft:
     builder_for(kind)  # fail at once on a typo, not when the worker gets to it
-    return OutboxMessage(kind=kind, to_email=to_email, language=language, context=context or {}, dedupe_key=dedupe_key)
+    return Draft(kind=kind, to_email=to_email, language=language, context=context or {}, dedupe_key=dedupe_key)
 
 
 def outbox_enqueue(
@@ -58,12 +71,23 @@ def outbox_enqueue(
     )
 
 
-def outbox_enqueue_many(*, messages: list[OutboxMessage]) -> int:
+def outbox_enqueue_many(*, messages: list[Draft]) -> int:
     """Store the messages (those whose dedupe key is already stored are left out) and make sure a
     delivery task will run. Both happen in the caller's transaction."""
     if not messages:
         return 0
-    OutboxMessage.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=True)
+    for kind in {message.kind for message in messages}:
+        builder_for(kind)
+    now = timezone.now()
+    insert_rows(
+        OutboxMessage,
+        [
+            {"kind": m.kind, "to_email": m.to_email, "language": m.language, "context": m.context,
+             "dedupe_key": m.dedupe_key, "created_at": now, "next_attempt_at": now}
+            for m in messages
+        ],
+        skip_conflicts=True,
+    )
     _schedule_delivery()
     return len(messages)
 

@@ -12,15 +12,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Max, Model
+from django.db import transaction
 from django.utils import timezone
 
 from samtale.accounts.models import User, unusable_password
 from samtale.accounts.services import invitation_messages_build
 from samtale.audit.models import AuditEvent
 from samtale.audit.services import audit_record, audit_record_many
-from samtale.lib.bulk import update_rows
+from samtale.lib.bulk import chunks, insert_rows, update_rows
 from samtale.org.importing.plan import PersonRow, Plan, build_plan
 from samtale.org.importing.reader import read_table
 from samtale.org.models import ChangeSource, Person, PlacementChange, PlacementField, Unit
@@ -34,9 +33,8 @@ CHUNK = 900  # below SQLite's limit on variables in one statement
 BATCH = 2000
 
 
-def _chunks[T](items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
+    return chunks(items, CHUNK)
 
 
 @dataclass
@@ -80,16 +78,30 @@ def _apply(plan: Plan, *, actor: User | None, send_invitations: bool) -> int:
     changed_by = actor if actor is not None and actor.pk else None
     unit_id = _apply_units(plan)
     number_to_id: dict[str, int] = dict(Person.objects.values_list("employee_number", "id"))
+    # Addresses may move between people in one file (two swap, or a new hire takes one someone
+    # gives up): the old ones are released first, so no moment holds an address twice.
+    _release_changed_emails(plan)
     new_users = _create_people(plan, unit_id=unit_id, number_to_id=number_to_id, now=now)
     history, events = _change_people(plan, unit_id=unit_id, number_to_id=number_to_id, now=now,
                                      actor=changed_by)
     events += _end_people(plan, now=now, actor=changed_by)
-    _set_unit_leaders(plan, unit_id=unit_id, number_to_id=number_to_id)
+    events += _set_unit_leaders(plan, unit_id=unit_id, number_to_id=number_to_id, now=now, actor=changed_by)
     PlacementChange.objects.bulk_create(history, batch_size=BATCH)
     audit_record_many(events)
     if send_invitations and new_users:
         return outbox_enqueue_many(messages=invitation_messages_build(users=new_users))
     return 0
+
+
+def _release_changed_emails(plan: Plan) -> None:
+    moving = [person_id for person_id, _row, change in plan.change if "email" in change.fields]
+    if not moving:
+        return
+    user_of: dict[int, int] = {}
+    for chunk in _chunks(moving):
+        user_of.update(Person.objects.filter(id__in=chunk, user__isnull=False).values_list("id", "user_id"))
+    update_rows(Person, ["email"], [(pk, f"moving-{pk}@invalid") for pk in moving])
+    update_rows(User, ["email"], [(user_id, f"moving-{user_id}@invalid") for user_id in user_of.values()])
 
 
 def _apply_units(plan: Plan) -> dict[str, int]:
@@ -141,93 +153,20 @@ def _leader_levels(rows: list[PersonRow], creating: set[str]) -> list[list[Perso
     return [groups[key] for key in sorted(groups)]
 
 
-def _insert(model: type[Model], rows: list[dict[str, Any]], *, key: str) -> dict[Any, int]:
-    """INSERT rows (field attname -> value; a field left out gets its default) and return the new
-    primary keys by the unique field ``key``. ``bulk_create`` builds a model instance for each row
-    and compiles every value in Python, which costs seconds for tens of thousands of rows; here
-    each value is prepared once per column. Like ``bulk_create`` it sends no signals; unlike it,
-    it runs no ``pre_save`` (``auto_now``): give such values in the rows."""
-    if not rows:
-        return {}
-    meta = model._meta
-    quote = connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
-    # Names and types from the model; the values go as parameters.
-    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
-    last = model._default_manager.aggregate(last=Max("pk"))["last"] or 0
-    columns = []
-    for f in fields:
-        if f.has_default() and callable(f.default):
-            column = [row[f.attname] if f.attname in row else f.get_default() for row in rows]
-        else:
-            default = f.get_default()
-            column = [row.get(f.attname, default) for row in rows]
-        columns.append(_db_values(f, column))
-    types = [str(f.db_type(connection)) for f in fields]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not any("[" in t or "json" in t for t in types):
-            # An array per column and batch, as bulk_create does on PostgreSQL: Django binds
-            # parameters on the client, so executemany would send and plan every row on its own.
-            sql = head + f"SELECT * FROM UNNEST({', '.join(f'%s::{t}[]' for t in types)})"  # noqa: S608
-            for start in range(0, len(rows), BATCH):
-                cursor.execute(sql, [column[start : start + BATCH] for column in columns])
-        else:
-            # One prepared statement run with executemany (SQLite).
-            sql = head + f"VALUES ({', '.join(['%s'] * len(fields))})"
-            for chunk in _chunks(list(zip(*columns, strict=True)), BATCH):
-                cursor.executemany(sql, chunk)
-    wanted = {row[key] for row in rows}
-    return {k: pk for k, pk in model._default_manager.filter(pk__gt=last).values_list(key, "pk") if k in wanted}
-
-
-# Values the database drivers take as they are, for these kinds of field.
-_STORED_AS_IS = {
-    "CharField": (str,), "EmailField": (str,), "TextField": (str,), "BooleanField": (bool,),
-    "ForeignKey": (int,), "OneToOneField": (int,), "IntegerField": (int,), "BigIntegerField": (int,),
-    "PositiveIntegerField": (int,), "PositiveSmallIntegerField": (int,), "SmallIntegerField": (int,),
-}
-
-
-def _db_values(field: Any, column: list[Any]) -> list[Any]:
-    """``field.get_db_prep_save`` of each value of a column: skipped when every value is stored as
-    it is, else computed once per distinct value (dates and times repeat across many rows)."""
-    as_is = (type(None), *_STORED_AS_IS.get(field.get_internal_type(), ()))
-    if all(type(value) in as_is for value in column):
-        return column
-    cache: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return cache[value]
-        except KeyError:
-            cache[value] = prepared = field.get_db_prep_save(value, connection)
-            return prepared
-        except TypeError:  # not hashable
-            return field.get_db_prep_save(value, connection)
-
-    return [convert(value) for value in column]
-
-
 def _create_people(plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[str, int], now: Any) -> list[User]:
+    """Every new person gets an account of their own, without a password (the plan has refused
+    addresses that belong to an account already)."""
     if not plan.create:
         return []
-    emails = [row.values["email"] for row in plan.create]
-    existing_users: dict[str, User] = {}
-    for chunk in _chunks(emails):
-        for user in User.objects.filter(email__in=chunk).select_related("person"):
-            existing_users[user.email] = user
     language = settings.LANGUAGE_CODE
     user_rows = [
         {"email": row.values["email"], "name": row.values["name"], "password": unusable_password(),
          "language": language, "date_joined": now}
         for row in plan.create
-        if row.values["email"] not in existing_users
     ]
-    user_id = _insert(User, user_rows, key="email")
+    user_id = insert_rows(User, user_rows, key="email")
     new_users = [User(id=user_id[row["email"]], email=row["email"], name=row["name"], language=language)
                  for row in user_rows]
-    # An existing account is linked only when no other person holds it.
-    user_id.update({email: user.pk for email, user in existing_users.items() if not hasattr(user, "person")})
 
     has = plan.columns
     creating = {row.employee_number for row in plan.create}
@@ -255,7 +194,7 @@ def _create_people(plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[st
                 "created_at": now,
                 "updated_at": now,
             })
-        number_to_id.update(_insert(Person, people, key="employee_number"))
+        number_to_id.update(insert_rows(Person, people, key="employee_number"))
     update_rows(Person, ["daily_leader"], [(number_to_id[number], number_to_id[daily]) for number, daily in later])
     return new_users
 
@@ -278,6 +217,7 @@ def _change_people(
     history: list[PlacementChange] = []
     events: list[AuditEvent] = []
     names = _leader_names(plan)
+    uuids = _person_uuids([person_id for person_id, _row, _change in plan.change])
     unit_names = dict(Unit.objects.values_list("code", "name"))
     user_updates: list[tuple[int, dict[str, str]]] = []
     for person_id, _row, change in plan.change:
@@ -301,18 +241,23 @@ def _change_people(
                 ))
                 events.append(AuditEvent(
                     actor_id=actor.pk if actor else None, actor_label=actor.email if actor else "import",
-                    action=f"org.{field}_changed", target_type="person", subject_person_id=person_id,
-                    data={"from": old, "to": new, "source": "import"}, at=now,
+                    action=f"org.{field}_changed", target_type="person", target_id=uuids[person_id],
+                    subject_person_id=person_id, data={"from": old, "to": new, "source": "import"}, at=now,
                 ))
         if "name" in change.fields or "email" in change.fields:
             user_updates.append((person_id, {k: change.fields[k][1] for k in ("name", "email") if k in change.fields}))
     values["updated_at"] = [(person_id, now) for person_id, _row, _change in plan.change]
     for field, rows in values.items():
-        model_field = Person._meta.get_field(field)
-        update_rows(Person, [field], [(pk, model_field.get_db_prep_save(value, connection))  # type: ignore[union-attr]
-                                      for pk, value in rows])
+        update_rows(Person, [field], rows)
     _update_users(user_updates)
     return history, events
+
+
+def _person_uuids(ids: list[int]) -> dict[int, str]:
+    uuids: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        uuids.update((pk, str(uuid)) for pk, uuid in Person.objects.filter(id__in=chunk).values_list("id", "uuid"))
+    return uuids
 
 
 def _leader_names(plan: Plan) -> dict[str, str]:
@@ -333,19 +278,13 @@ def _update_users(updates: list[tuple[int, dict[str, str]]]) -> None:
     if not updates:
         return
     user_of: dict[int, int] = {}
-    ids = [person_id for person_id, _ in updates]
-    for chunk in _chunks(ids):
+    for chunk in _chunks([person_id for person_id, _ in updates]):
         user_of.update(Person.objects.filter(id__in=chunk, user__isnull=False).values_list("id", "user_id"))
-    users = []
-    for person_id, values in updates:
-        if person_id in user_of:
-            user = User(id=user_of[person_id])
-            user.name = values.get("name", "")
-            user.email = values.get("email", "")
-            users.append((user, values))
     for field in ("name", "email"):
-        batch = [user for user, values in users if field in values]
-        User.objects.bulk_update(batch, [field], batch_size=BATCH)
+        update_rows(User, [field], [
+            (user_of[person_id], values[field]) for person_id, values in updates
+            if person_id in user_of and field in values
+        ])
 
 
 def _end_people(plan: Plan, *, now: Any, actor: User | None) -> list[AuditEvent]:
@@ -355,15 +294,27 @@ def _end_people(plan: Plan, *, now: Any, actor: User | None) -> list[AuditEvent]
     for end_date, ids in by_date.items():
         for chunk in _chunks(ids):
             Person.objects.filter(id__in=chunk).update(end_date=end_date, updated_at=now)
+    uuids = _person_uuids([person_id for person_id, _number, _name, _end in plan.end])
     return [
         AuditEvent(actor_id=actor.pk if actor else None, actor_label=actor.email if actor else "import",
-                   action="org.employment_ended", target_type="person", subject_person_id=person_id,
+                   action="org.employment_ended", target_type="person", target_id=uuids[person_id],
+                   subject_person_id=person_id,
                    data={"end_date": end_date.isoformat(), "source": "import"}, at=now)
         for person_id, _number, _name, end_date in plan.end
     ]
 
 
-def _set_unit_leaders(plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[str, int]) -> None:
-    update_rows(Unit, ["leader"], [
+def _set_unit_leaders(
+    plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[str, int], now: Any, actor: User | None
+) -> list[AuditEvent]:
+    changes = [
         (unit_id[code], number_to_id[number] if number else None) for code, number in plan.unit_leaders.items()
-    ])
+    ]
+    update_rows(Unit, ["leader"], changes)
+    uuids = dict(Unit.objects.filter(id__in=[pk for pk, _ in changes]).values_list("id", "uuid"))
+    return [
+        AuditEvent(actor_id=actor.pk if actor else None, actor_label=actor.email if actor else "import",
+                   action="org.unit_leader_changed", target_type="unit", target_id=str(uuids[pk]),
+                   data={"to": leader, "source": "import"}, at=now)
+        for pk, leader in changes
+    ]

@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.accounts.models import User
 from samtale.org.importing.reader import COLUMNS, REQUIRED_COLUMNS, Table
 from samtale.org.models import EmploymentType, Person, Unit
 
@@ -137,6 +138,7 @@ class Plan:
     unchanged: int = 0
     unit_leaders: dict[str, str | None] = field(default_factory=dict)  # unit code -> leader number
     columns: frozenset[str] = frozenset()
+    names: dict[str, str] = field(default_factory=dict)  # employee number -> name, for the preview
 
     @property
     def ok(self) -> bool:
@@ -170,12 +172,19 @@ class Plan:
             ],
             "changed": [
                 {"line": c.line, "employee_number": c.employee_number, "name": c.name,
-                 "fields": [[_field_label(f), _show(old), _show(new)] for f, (old, new) in c.fields.items()]}
+                 "fields": [[_field_label(f), self._show(f, old), self._show(f, new)]
+                            for f, (old, new) in c.fields.items()]}
                 for _id, _row, c in self.change[:limit]
             ],
             "ended": [{"employee_number": number, "name": name} for _id, number, name, _end in self.end[:limit]],
             "units_created": [{"code": u.code, "name": u.name or ""} for u in self.units_create[:limit]],
         }
+
+
+    def _show(self, field: str, value: Any) -> str:
+        if field in ("personnel_leader", "daily_leader") and value and value in self.names:
+            return f"{self.names[value]} ({value})"
+        return _show(value)
 
 
 def _field_label(name: str) -> str:
@@ -222,6 +231,8 @@ def build_plan(table: Table, *, today: date | None = None) -> Plan:
     if plan.errors:
         plan.errors.sort(key=lambda e: e[0])
         return plan
+    plan.names = {number: values[2] for number, values in existing.people.items()}
+    plan.names.update((row.employee_number, row.values.get("name", "")) for row in rows)
     _plan_people(rows, existing, plan, today)
     _plan_unit_leaders(rows, units, existing, plan, today)
     return plan
@@ -320,6 +331,7 @@ class _Existing:
     unit_code_by_id: dict[int, str]
     unit_by_code: dict[str, tuple[int, str, int | None, int | None]]  # code -> id, name, parent, leader
     email_owner: dict[str, str]  # e-mail -> employee number
+    accounts_without_person: set[str]  # e-mail addresses of accounts that are no person (administrators)
 
 
 _PERSON_COLUMNS = ("id", "employee_number", "name", "email", "unit_id", "job_title", "employment_type",
@@ -344,11 +356,13 @@ def _load_people() -> _Existing:
         unit_code_by_id={pk: code for code, (pk, *_rest) in units.items()},
         unit_by_code=units,
         email_owner=email_owner,
+        accounts_without_person=set(User.objects.filter(person__isnull=True).values_list("email", flat=True)),
     )
 
 
 def _check_emails_against_others(rows: list[PersonRow], existing: _Existing, plan: Plan) -> None:
-    """An e-mail address is one person's sign-in: it may not belong to someone who is not in the file."""
+    """An e-mail address is one person's sign-in: it may not belong to someone who is not in the file,
+    nor to an account that is no person at all."""
     in_file = {row.employee_number for row in rows}
     for row in rows:
         email = row.values.get("email")
@@ -356,6 +370,11 @@ def _check_emails_against_others(rows: list[PersonRow], existing: _Existing, pla
         if owner is not None and owner != row.employee_number and owner not in in_file:
             plan.errors.append((row.line, _("The e-mail address %(email)s belongs to employee number %(number)s, "
                                             "who is not in the file.") % {"email": email, "number": owner}))
+        elif email in existing.accounts_without_person:
+            # Never hand an existing sign-in (an administrator's, say) to a person from a file.
+            plan.errors.append((row.line, _("The e-mail address %(email)s belongs to an account that is not a person "
+                                            "in the organisation, such as an administrator's. Give the person another "
+                                            "address.") % {"email": email}))
 
 
 def _plan_units(rows: list[PersonRow], plan: Plan, existing: _Existing) -> dict[str, UnitSpec]:
@@ -467,7 +486,8 @@ def _check_leaders(rows: list[PersonRow], by_number: dict[str, PersonRow], plan:
             leader = row.values.get("personnel_leader_number") or None
             leader_of[row.employee_number] = leader if leader != row.employee_number else None
     for loop in _find_loops(leader_of):
-        shown = " → ".join(f"{n} ({_('line')} {by_number[n].line})" for n in [*loop, loop[0]])
+        shown = " → ".join(_("%(number)s (line %(line)s)") % {"number": n, "line": by_number[n].line}
+                           for n in [*loop, loop[0]])
         for number in loop:
             plan.errors.append((by_number[number].line,
                                 _("Personnel leaders go round in a loop: %(loop)s.") % {"loop": shown}))

@@ -351,14 +351,34 @@ def test_new_people_get_no_invitation_when_invitations_are_off(org, records):
     assert person("880001").user is not None
 
 
-def test_a_new_person_is_linked_to_an_existing_account_with_their_address_that_nobody_holds(org, records):
-    account = User.objects.create_user("nina@example.dk", None, name="Nina")
+def test_an_address_that_belongs_to_an_account_without_a_person_is_refused(org, records):
+    """An administrator's sign-in is never handed to a person from a file."""
+    User.objects.create_superuser("nina@example.dk", "x", name="Nina")
     records.append({**new_record("880001", "Nina Nyborg"), "email": "nina@example.dk"})
+    before = stored_counts()
 
     outcome = run_import(org_file(records), actor=org.hr.user)
 
-    assert person("880001").user == account
-    assert outcome.invitations == 0
+    assert not outcome.applied
+    assert [line for line, _message in outcome.plan.errors] == [len(records) + 1]
+    assert "administrator" in outcome.plan.errors[0][1]
+    assert stored_counts() == before
+
+
+def test_two_people_may_swap_addresses_and_a_new_hire_may_take_one_given_up(org, records):
+    employee = next(r for r in records if r["employee_number"] == org.employee.employee_number)
+    colleague = next(r for r in records if r["employee_number"] == org.colleague.employee_number)
+    employee["email"], colleague["email"] = colleague["email"], "kaare.ny@example.dk"
+    records.append({**new_record("880001", "Nina Nyborg"), "email": org.employee.email})
+    old_colleague_email = org.colleague.email
+
+    outcome = run_import(org_file(records), actor=org.hr.user)
+
+    assert outcome.applied, outcome.plan.errors
+    assert person(org.employee.employee_number).email == old_colleague_email
+    assert person(org.employee.employee_number).user.email == old_colleague_email
+    assert person(org.colleague.employee_number).user.email == "kaare.ny@example.dk"
+    assert person("880001").user.email == org.employee.email
 
 
 def test_new_people_can_lead_each_other_in_any_order_of_rows(org, records):

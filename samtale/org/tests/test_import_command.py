@@ -50,7 +50,8 @@ def test_a_dry_run_shows_what_would_change_and_writes_nothing(org, records, tmp_
     out, err = run(str(path), "--dry-run")
 
     assert out.strip() == (
-        "12 rows: 1 people would be created, 1 changed, 1 ended, 10 unchanged; 0 units created, 0 changed."
+        "12 rows. Would be created: 1 people and 0 units; changed: 1 people and 0 units; ended: 1; "
+        "unchanged: 10. Nothing was written (--dry-run)."
     )
     assert err == ""
     assert stored_counts() == before
@@ -62,8 +63,8 @@ def test_the_command_applies_a_good_file_and_queues_invitations(org, records, tm
 
     out, _err = run(str(path))
 
-    assert "1 people were created, 1 changed, 1 ended, 10 unchanged" in out
-    assert "1 invitations are in the outbox." in out
+    assert "Created: 1 people and 0 units; changed: 1 people and 0 units; ended: 1; unchanged: 10." in out
+    assert "1 invitation is in the outbox." in out
     assert Person.objects.get(employee_number="880001").personnel_leader == org.leader
     assert Person.objects.get(pk=org.employee.pk).personnel_leader == org.former_leader
     assert Person.objects.get(pk=org.outsider.pk).end_date == timezone.localdate()
@@ -88,7 +89,7 @@ def test_running_the_command_twice_changes_nothing_the_second_time(org, records,
 
     out, _err = run(str(path))
 
-    assert "0 people were created, 0 changed, 0 ended, 12 unchanged" in out
+    assert "Created: 0 people and 0 units; changed: 0 people and 0 units; ended: 0; unchanged: 12." in out
     assert people_state() == state
     assert {**stored_counts(), "audit": 0} == {**counts, "audit": 0}
 
@@ -106,7 +107,7 @@ def test_bad_lines_are_reported_as_file_and_line_and_nothing_is_written(org, rec
     with pytest.raises(CommandError) as raised:
         call_command("import_org", str(path), "--language", "en", stdout=out, stderr=err)
 
-    assert str(raised.value) == "2 error(s); nothing was imported."
+    assert str(raised.value) == "2 errors; nothing was imported."
     lines = err.getvalue().splitlines()
     assert lines[0] == "hr.csv:14: “nina” is not a valid e-mail address."
     assert lines[1].startswith("hr.csv:15: Unknown employment type “konsulent”.")
@@ -135,7 +136,7 @@ def test_an_xlsx_file_is_imported(org, records, tmp_path):
 
     out, _err = run(str(path))
 
-    assert "1 people were created" in out
+    assert "Created: 1 people" in out
     assert Person.objects.filter(employee_number="880001").exists()
 
 

@@ -64,7 +64,10 @@ def test_the_corrected_file_applies_cleanly_with_the_hires_moves_and_leavers(dem
     assert outcome.applied, outcome.plan.errors
     summary = outcome.plan.summary()
     assert (summary["rows"], summary["created"], summary["ended"], summary["units_created"]) == (302, 4, 2, 1)
-    assert summary["changed"] >= 6  # the demo's own dates follow the day it was built
+    # 3 moves, a leader, a surname, a daily leader; in another year than the files were written,
+    # the demo's temporary employments also end on other dates than the file says.
+    changes = [set(change.fields) - {"end_date"} for _id, _row, change in outcome.plan.change]
+    assert len([fields for fields in changes if fields]) == 6
     assert outcome.invitations == 4
     team = Unit.objects.get(code="VK-5.2.4")
     assert (team.name, team.parent.code, team.leader.employee_number) == ("Team Digital Post", "VK-5.2", "10301")
@@ -72,7 +75,7 @@ def test_the_corrected_file_applies_cleanly_with_the_hires_moves_and_leavers(dem
     assert (moved.unit, moved.personnel_leader.employee_number) == (team, "10301")
     assert Person.objects.get(employee_number="10082").unit.code == "VK-2.2.2"
     assert Person.objects.get(employee_number="10296").daily_leader.employee_number == "10122"
-    assert Person.objects.get(employee_number="10244").name == "Dorthe Poulsen Friis"
+    assert Person.objects.get(employee_number="10244").name.endswith(" Friis")  # a new surname
     for number in ("10259", "10185"):
         assert Person.objects.get(employee_number=number).end_date == timezone.localdate()
     hr.refresh_from_db()

@@ -385,3 +385,24 @@ def test_the_exported_file_reimports_with_no_changes(org, hr):
     assert Person.objects.get(pk=org.employee.pk).job_title == "=Konsulent"
     changed = {k for k in stored_counts() if stored_counts()[k] != before[k]}
     assert changed == {"audit"}
+
+
+def test_a_leader_who_has_left_is_exported_too_so_the_file_imports_again(org, hr):
+    Person.objects.filter(pk=org.leader.pk).update(end_date=timezone.localdate() - timezone.timedelta(days=3))
+    content, rows = exported(hr)
+    by_number = {row[0]: row for row in rows[1:]}
+    assert by_number[org.leader.employee_number][11] == (timezone.localdate() - timezone.timedelta(days=3)).isoformat()
+
+    run = previewed_run(org, hr, content)
+    assert run.status == ImportStatus.PREVIEWED, run.errors
+    assert run.summary["changed"] == run.summary["created"] == run.summary["ended"] == 0
+
+
+def test_a_file_with_thousands_of_errors_says_how_many_and_lists_the_first(org, hr, records):
+    bad = [{**new_record(str(900000 + i), f"P{i}"), "email": f"not-an-address-{i}"} for i in range(2100)]
+    run = previewed_run(org, hr, org_file(records + bad))
+    assert run.status == ImportStatus.REJECTED
+    assert len(run.errors) == 2000
+    page = hr.get(reverse("org:import_run", args=[run.uuid])).content.decode()
+    assert "The file has 2100 errors." in page
+    assert "The first 2000 errors are listed below." in page

@@ -46,14 +46,29 @@ class Command(BaseCommand):
             if not plan.ok:
                 for line, message in plan.errors:
                     self.stderr.write(f"{path.name}:{line}: {message}")
-                raise CommandError(translation.gettext("%(count)s error(s); nothing was imported.")
-                                   % {"count": len(plan.errors)})
+                raise CommandError(
+                    translation.ngettext(
+                        "%(count)s error; nothing was imported.", "%(count)s errors; nothing was imported.",
+                        len(plan.errors),
+                    ) % {"count": len(plan.errors)}
+                )
             summary = plan.summary()
-            verb = "would be" if options["dry_run"] else "were"
-            self.stdout.write(
-                f"{summary['rows']} rows: {summary['created']} people {verb} created, {summary['changed']} changed, "
-                f"{summary['ended']} ended, {summary['unchanged']} unchanged; "
-                f"{summary['units_created']} units created, {summary['units_changed']} changed."
-            )
+            if options["dry_run"]:
+                message = translation.gettext(
+                    "%(rows)s rows. Would be created: %(created)s people and %(units_created)s units; changed: "
+                    "%(changed)s people and %(units_changed)s units; ended: %(ended)s; unchanged: %(unchanged)s. "
+                    "Nothing was written (--dry-run)."
+                )
+            else:
+                message = translation.gettext(
+                    "%(rows)s rows. Created: %(created)s people and %(units_created)s units; changed: "
+                    "%(changed)s people and %(units_changed)s units; ended: %(ended)s; unchanged: %(unchanged)s."
+                )
+            self.stdout.write(message % summary)
             if outcome.applied and outcome.invitations:
-                self.stdout.write(f"{outcome.invitations} invitations are in the outbox.")
+                self.stdout.write(
+                    translation.ngettext(
+                        "%(count)s invitation is in the outbox.", "%(count)s invitations are in the outbox.",
+                        outcome.invitations,
+                    ) % {"count": outcome.invitations}
+                )
