@@ -22,21 +22,81 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 DANISH_TYPES = {
-    "permanent": "Fastansat", "fixed_term": "Tidsbegrænset", "special_terms": "Fleksjob",
-    "trainee": "Elev", "temp": "Vikar", "job_training": "Jobtræning",
+    "permanent": "Fastansat",
+    "fixed_term": "Tidsbegrænset",
+    "special_terms": "Fleksjob",
+    "trainee": "Elev",
+    "temp": "Vikar",
+    "job_training": "Jobtræning",
 }
-HEADINGS = ["Medarbejdernummer", "Navn", "E-mail", "Enhedskode", "Enhedsnavn", "Overordnet enhedskode",
-            "Stilling", "Ansættelsestype", "Personaleleder", "Daglig leder", "Startdato", "Slutdato"]
+HEADINGS = [
+    "Medarbejdernummer",
+    "Navn",
+    "E-mail",
+    "Enhedskode",
+    "Enhedsnavn",
+    "Overordnet enhedskode",
+    "Stilling",
+    "Ansættelsestype",
+    "Personaleleder",
+    "Daglig leder",
+    "Startdato",
+    "Slutdato",
+]
 NEW_TEAM = ("VK-5.2.4", "Team Digital Post", "VK-5.2")
 HIRES = [
-    ["10301", "Nanna Kjeldsen", "nanna.kjeldsen@vesterby.example", *NEW_TEAM, "Teamleder", "Fastansat",
-     "LEADER:VK-5.2", "", "01-01-2027", ""],
-    ["10302", "Mikkel Holm", "mikkel.holm@vesterby.example", *NEW_TEAM, "Konsulent", "Tidsbegrænset", "10301", "",
-     "01-01-2027", "31-12-2027"],
-    ["10303", "Laura Winther", "laura.winther@vesterby.example", "VK-1.1.1", "Løn og Regnskab", "VK-1.1",
-     "Lønkonsulent", "Fastansat", "LEADER:VK-1.1.1", "", "01-12-2026", ""],
-    ["10304", "Ali Hassan", "ali.hassan@vesterby.example", "VK-1.2.1", "UNIT", "VK-1.2", "Kontorelev", "Elev",
-     "LEADER:VK-1.2.1", "", "01-02-2027", "31-01-2029"],
+    [
+        "10301",
+        "Nanna Kjeldsen",
+        "nanna.kjeldsen@vesterby.example",
+        *NEW_TEAM,
+        "Teamleder",
+        "Fastansat",
+        "LEADER:VK-5.2",
+        "",
+        "01-01-2027",
+        "",
+    ],
+    [
+        "10302",
+        "Mikkel Holm",
+        "mikkel.holm@vesterby.example",
+        *NEW_TEAM,
+        "Konsulent",
+        "Tidsbegrænset",
+        "10301",
+        "",
+        "01-01-2027",
+        "31-12-2027",
+    ],
+    [
+        "10303",
+        "Laura Winther",
+        "laura.winther@vesterby.example",
+        "VK-1.1.1",
+        "Løn og Regnskab",
+        "VK-1.1",
+        "Lønkonsulent",
+        "Fastansat",
+        "LEADER:VK-1.1.1",
+        "",
+        "01-12-2026",
+        "",
+    ],
+    [
+        "10304",
+        "Ali Hassan",
+        "ali.hassan@vesterby.example",
+        "VK-1.2.1",
+        "UNIT",
+        "VK-1.2",
+        "Kontorelev",
+        "Elev",
+        "LEADER:VK-1.2.1",
+        "",
+        "01-02-2027",
+        "31-01-2029",
+    ],
 ]
 
 
@@ -57,8 +117,11 @@ def write(path: Path, rows: list[list[str]]) -> None:
 
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="samtale-examples-"))
-    os.environ.update(DJANGO_SETTINGS_MODULE="samtale.settings", SAMTALE_DEBUG="1",
-                      DATABASE_URL=f"sqlite:///{workdir / 'examples.sqlite3'}")
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="samtale.settings",
+        SAMTALE_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{workdir / 'examples.sqlite3'}",
+    )
     import django
     from django.core.management import call_command
 

@@ -44,14 +44,6 @@ class Coverage:
             q |= Q(**{f"{prefix}unit__path__startswith": path})
         return q
 
-    def units_q(self) -> Q:
-        if self.whole_organisation:
-            return Q()
-        q = Q(pk__in=[])
-        for path in self.unit_paths:
-            q |= Q(path__startswith=path)
-        return q
-
 
 @dataclass(frozen=True)
 class Viewer:
@@ -78,10 +70,6 @@ class Viewer:
     def is_leader(self) -> bool:
         """Leads a unit or is someone's personnel leader."""
         return bool(self.led_units) or self.has_reports
-
-    @property
-    def led_unit_paths(self) -> tuple[str, ...]:
-        return tuple(unit.path for unit in self.led_units)
 
 
 def viewer_for(user: User) -> Viewer:

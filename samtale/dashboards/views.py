@@ -1,15 +1,16 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from samtale.access import lookups, policies
 from samtale.access.viewer import get_viewer
+from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors
 from samtale.org.models import RoleKind
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """My conversations: the start page of every employee, with whom to ask about MUS."""
     viewer = get_viewer(request)
     if viewer.person is None:
@@ -29,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_view_team(viewer))
     assert viewer.person is not None

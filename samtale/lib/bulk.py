@@ -50,7 +50,7 @@ def insert_rows(
     meta = model._meta
     quote = connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
-    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
+    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
     tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
     last = (model._default_manager.aggregate(last=Max("pk"))["last"] or 0) if key else 0
     columns = []
@@ -75,7 +75,9 @@ def insert_rows(
     return {value: pk for value, pk in new if value in wanted}
 
 
-def _copy_in(cursor: Any, table: str, column_names: list[str], columns: list[list[Any]], *, skip_conflicts: bool) -> None:
+def _copy_in(
+    cursor: Any, table: str, column_names: list[str], columns: list[list[Any]], *, skip_conflicts: bool
+) -> None:
     """PostgreSQL's COPY: the fastest way in. COPY cannot skip conflicting rows, so then the rows go
     through a temporary table and an INSERT … ON CONFLICT DO NOTHING."""
     quote = connection.ops.quote_name
@@ -129,10 +131,19 @@ def update_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
 
 # Values the database drivers take as they are, for these kinds of field.
 _STORED_AS_IS = {
-    "CharField": (str,), "EmailField": (str,), "TextField": (str,), "BooleanField": (bool,),
-    "ForeignKey": (int,), "OneToOneField": (int,), "IntegerField": (int,), "BigIntegerField": (int,),
-    "PositiveIntegerField": (int,), "PositiveSmallIntegerField": (int,), "SmallIntegerField": (int,),
-    "BigAutoField": (int,), "AutoField": (int,),
+    "CharField": (str,),
+    "EmailField": (str,),
+    "TextField": (str,),
+    "BooleanField": (bool,),
+    "ForeignKey": (int,),
+    "OneToOneField": (int,),
+    "IntegerField": (int,),
+    "BigIntegerField": (int,),
+    "PositiveIntegerField": (int,),
+    "PositiveSmallIntegerField": (int,),
+    "SmallIntegerField": (int,),
+    "BigAutoField": (int,),
+    "AutoField": (int,),
 }
 
 

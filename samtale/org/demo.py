@@ -25,7 +25,7 @@ from samtale.org.models import EmploymentType, Person, Role, RoleKind, Unit
 from samtale.org.services import unit_tree_rebuild
 
 ROOT_CODE = "VK"
-DEMO_PASSWORD = "samtale-demo"
+DEMO_PASSWORD = "samtale-demo"  # noqa: S105 (the demo sign-ins are public on purpose)
 DOMAIN = "vesterby.example"
 
 
@@ -39,54 +39,202 @@ class Persona:
 
 
 PERSONAS = {
-    "management": Persona("management", f"ledelse@{DOMAIN}", "Lene Vestergaard", "Kommunaldirektør",
-                          "management (sets a round's goals)"),
+    "management": Persona(
+        "management", f"ledelse@{DOMAIN}", "Lene Vestergaard", "Kommunaldirektør", "management (sets a round's goals)"
+    ),
     "director": Persona("director", f"direktoer@{DOMAIN}", "Jørgen Ærenlund", "Direktør", "director"),
-    "department_head": Persona("department_head", f"afdelingschef@{DOMAIN}", "Birgitte Ågård", "Afdelingschef",
-                               "department head"),
+    "department_head": Persona(
+        "department_head", f"afdelingschef@{DOMAIN}", "Birgitte Ågård", "Afdelingschef", "department head"
+    ),
     "leader": Persona("leader", f"leder@{DOMAIN}", "Mads Østergaard", "Teamleder", "personnel leader"),
     "employee": Persona("employee", f"medarbejder@{DOMAIN}", "Freja Sørensen", "Lønkonsulent", "employee"),
-    "union_rep": Persona("union_rep", f"tr@{DOMAIN}", "Ole Kjær", "Bogholder, tillidsrepræsentant",
-                         "union representative"),
+    "union_rep": Persona(
+        "union_rep", f"tr@{DOMAIN}", "Ole Kjær", "Bogholder, tillidsrepræsentant", "union representative"
+    ),
     "hr": Persona("hr", f"hr@{DOMAIN}", "Hanne Bøgh", "MUS-konsulent", "HR / MUS consultant"),
 }
 ADMIN = Persona("admin", f"admin@{DOMAIN}", "Administrator", "", "administrator")
 
 FIRST_NAMES = (
-    "Søren", "Bjørn", "Åse", "Jørgen", "Mette", "Kirsten", "Lærke", "Mads", "Sofie", "Anders", "Ida", "Niels",
-    "Freja", "Rasmus", "Signe", "Frederik", "Maja", "Kasper", "Anne", "Jens", "Birthe", "Thea",
-    "Mikkel", "Karen", "Henrik", "Astrid", "Morten", "Line", "Peter", "Camilla", "Jesper", "Tove", "Bodil",
-    "Torben", "Ebbe", "Gunnar", "Dorthe", "Vibeke", "Øjvind", "Åge", "Helle", "Malene", "Christian", "Louise",
-    "Nikolaj", "Pernille", "Steffen", "Rikke", "Ulla", "Villads", "Yrsa", "Sølvi", "Bent", "Hanne", "Jytte",
+    "Søren",
+    "Bjørn",
+    "Åse",
+    "Jørgen",
+    "Mette",
+    "Kirsten",
+    "Lærke",
+    "Mads",
+    "Sofie",
+    "Anders",
+    "Ida",
+    "Niels",
+    "Freja",
+    "Rasmus",
+    "Signe",
+    "Frederik",
+    "Maja",
+    "Kasper",
+    "Anne",
+    "Jens",
+    "Birthe",
+    "Thea",
+    "Mikkel",
+    "Karen",
+    "Henrik",
+    "Astrid",
+    "Morten",
+    "Line",
+    "Peter",
+    "Camilla",
+    "Jesper",
+    "Tove",
+    "Bodil",
+    "Torben",
+    "Ebbe",
+    "Gunnar",
+    "Dorthe",
+    "Vibeke",
+    "Øjvind",
+    "Åge",
+    "Helle",
+    "Malene",
+    "Christian",
+    "Louise",
+    "Nikolaj",
+    "Pernille",
+    "Steffen",
+    "Rikke",
+    "Ulla",
+    "Villads",
+    "Yrsa",
+    "Sølvi",
+    "Bent",
+    "Hanne",
+    "Jytte",
 )
 LAST_NAMES = (
-    "Østergaard", "Sørensen", "Møller", "Frølich", "Bæk", "Kjær", "Dyrbøl", "Ågård", "Nørgaard", "Lærkesen",
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Rasmussen", "Jørgensen",
-    "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen", "Johansen", "Knudsen", "Mortensen",
-    "Bøgh", "Skovgaard", "Dalsgaard", "Kjærsgaard", "Højgaard", "Vestergaard", "Søndergaard", "Grønbæk",
-    "Fæster", "Brøndum", "Ærenlund", "Åkjær", "Lund", "Holm", "Bech", "Krøyer", "Schmidt", "Friis", "Dahl",
+    "Østergaard",
+    "Sørensen",
+    "Møller",
+    "Frølich",
+    "Bæk",
+    "Kjær",
+    "Dyrbøl",
+    "Ågård",
+    "Nørgaard",
+    "Lærkesen",
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
+    "Johansen",
+    "Knudsen",
+    "Mortensen",
+    "Bøgh",
+    "Skovgaard",
+    "Dalsgaard",
+    "Kjærsgaard",
+    "Højgaard",
+    "Vestergaard",
+    "Søndergaard",
+    "Grønbæk",
+    "Fæster",
+    "Brøndum",
+    "Ærenlund",
+    "Åkjær",
+    "Lund",
+    "Holm",
+    "Bech",
+    "Krøyer",
+    "Schmidt",
+    "Friis",
+    "Dahl",
 )
 DIRECTORATES = (
-    "Økonomi og Personale", "Børn og Unge", "Social og Sundhed", "Teknik og Miljø", "Kultur og Fritid",
+    "Økonomi og Personale",
+    "Børn og Unge",
+    "Social og Sundhed",
+    "Teknik og Miljø",
+    "Kultur og Fritid",
 )
 DEPARTMENTS = (
-    "Økonomiafdelingen", "HR og Personale", "Jura og Indkøb", "Skoler", "Dagtilbud", "PPR og Sundhedspleje",
-    "Ældrepleje", "Hjemmepleje", "Jobcenter", "Ydelser", "Byggeri", "Vej og Park", "Miljø og Natur",
-    "Bibliotekerne", "Idræt og Fritid", "Borgerservice", "Digitalisering", "Sundhed og Forebyggelse",
+    "Økonomiafdelingen",
+    "HR og Personale",
+    "Jura og Indkøb",
+    "Skoler",
+    "Dagtilbud",
+    "PPR og Sundhedspleje",
+    "Ældrepleje",
+    "Hjemmepleje",
+    "Jobcenter",
+    "Ydelser",
+    "Byggeri",
+    "Vej og Park",
+    "Miljø og Natur",
+    "Bibliotekerne",
+    "Idræt og Fritid",
+    "Borgerservice",
+    "Digitalisering",
+    "Sundhed og Forebyggelse",
 )
 PLACES = (
-    "Nørrebro", "Søndermark", "Østervang", "Ålholm", "Bøgely", "Kærhaven", "Fælledvej", "Højvang",
-    "Strandgården", "Ærøvej", "Grønnegade", "Lærkevej", "Møllebakken", "Skovbrynet", "Åbyhøj", "Kløvermarken",
+    "Nørrebro",
+    "Søndermark",
+    "Østervang",
+    "Ålholm",
+    "Bøgely",
+    "Kærhaven",
+    "Fælledvej",
+    "Højvang",
+    "Strandgården",
+    "Ærøvej",
+    "Grønnegade",
+    "Lærkevej",
+    "Møllebakken",
+    "Skovbrynet",
+    "Åbyhøj",
+    "Kløvermarken",
 )
 TITLES = (
-    "Sagsbehandler", "Konsulent", "Specialkonsulent", "Pædagog", "Lærer", "Sygeplejerske", "Social- og "
-    "sundhedshjælper", "Ingeniør", "Bibliotekar", "Assistent", "Administrativ medarbejder", "Projektleder",
-    "Økonom", "Jurist", "Ergoterapeut", "Fysioterapeut", "Vejmand", "Gartner", "IT-supporter",
+    "Sagsbehandler",
+    "Konsulent",
+    "Specialkonsulent",
+    "Pædagog",
+    "Lærer",
+    "Sygeplejerske",
+    "Social- og sundhedshjælper",
+    "Ingeniør",
+    "Bibliotekar",
+    "Assistent",
+    "Administrativ medarbejder",
+    "Projektleder",
+    "Økonom",
+    "Jurist",
+    "Ergoterapeut",
+    "Fysioterapeut",
+    "Vejmand",
+    "Gartner",
+    "IT-supporter",
 )
 # (employment type, weight): mostly permanent, every type present.
 EMPLOYMENT_MIX = (
-    (EmploymentType.PERMANENT, 78), (EmploymentType.FIXED_TERM, 7), (EmploymentType.SPECIAL_TERMS, 4),
-    (EmploymentType.TRAINEE, 4), (EmploymentType.TEMP, 4), (EmploymentType.JOB_TRAINING, 3),
+    (EmploymentType.PERMANENT, 78),
+    (EmploymentType.FIXED_TERM, 7),
+    (EmploymentType.SPECIAL_TERMS, 4),
+    (EmploymentType.TRAINEE, 4),
+    (EmploymentType.TEMP, 4),
+    (EmploymentType.JOB_TRAINING, 3),
 )
 
 
@@ -170,7 +318,9 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
     unit_by_code = {u.code: u for u in Unit.objects.filter(code__in=[n.code for n in nodes])}
     for node in nodes:
         node.unit = unit_by_code[node.code]
-    update_rows(Unit, ["parent"], [(n.unit.pk, n.parent.unit.pk) for n in nodes if n.parent and n.unit and n.parent.unit])
+    update_rows(
+        Unit, ["parent"], [(n.unit.pk, n.parent.unit.pk) for n in nodes if n.parent and n.unit and n.parent.unit]
+    )
     unit_tree_rebuild()
     for unit in Unit.objects.filter(code__in=[n.code for n in nodes]).only("id", "code", "path", "depth"):
         unit_by_code[unit.code].path, unit_by_code[unit.code].depth = unit.path, unit.depth
@@ -190,8 +340,13 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
     persona_password = make_password(DEMO_PASSWORD)
     records: list[dict] = []
 
-    def new_person(node: _UnitNode, *, persona: Persona | None = None, title: str | None = None,
-                   employment_type: str = EmploymentType.PERMANENT) -> dict:
+    def new_person(
+        node: _UnitNode,
+        *,
+        persona: Persona | None = None,
+        title: str | None = None,
+        employment_type: str = EmploymentType.PERMANENT,
+    ) -> dict:
         number = str(next(counter))
         if persona:
             name, email = persona.name, persona.email
@@ -207,10 +362,18 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
         if employment_type in (EmploymentType.FIXED_TERM, EmploymentType.TEMP, EmploymentType.TRAINEE):
             end = date(today.year + 1, 1, 1) + timedelta(days=days_left)
         record = {
-            "employee_number": number, "name": name, "email": email, "node": node,
-            "job_title": title or rng.choice(TITLES), "employment_type": employment_type,
-            "start_date": start, "end_date": end, "password": persona_password if persona else None,
-            "leader": None, "daily": None, "persona": persona.key if persona else None,
+            "employee_number": number,
+            "name": name,
+            "email": email,
+            "node": node,
+            "job_title": title or rng.choice(TITLES),
+            "employment_type": employment_type,
+            "start_date": start,
+            "end_date": end,
+            "password": persona_password if persona else None,
+            "leader": None,
+            "daily": None,
+            "persona": persona.key if persona else None,
         }
         records.append(record)
         return record
@@ -234,7 +397,9 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
 
     # Everyone else, spread over the teams; the personas first.
     specials = [
-        (persona_team, PERSONAS["employee"]), (persona_team, PERSONAS["union_rep"]), (hr_department, PERSONAS["hr"]),
+        (persona_team, PERSONAS["employee"]),
+        (persona_team, PERSONAS["union_rep"]),
+        (hr_department, PERSONAS["hr"]),
     ]
     kinds, weights = zip(*EMPLOYMENT_MIX, strict=True)
     members: list[dict] = []
@@ -255,8 +420,9 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
     coordinators: set[int] = set()
     for team in by_node.values():
         if len(team) >= 8:
-            coordinator = next((r for r in team if r["persona"] is None
-                                and r["employment_type"] == EmploymentType.PERMANENT), None)
+            coordinator = next(
+                (r for r in team if r["persona"] is None and r["employment_type"] == EmploymentType.PERMANENT), None
+            )
             if coordinator is None:
                 continue
             coordinator["job_title"] = "Teamkoordinator"
@@ -276,8 +442,13 @@ def _insert(records: list[dict], coordinators: set[int]) -> None:
     user_ids = insert_rows(
         User,
         [
-            {"email": r["email"], "name": r["name"], "password": r["password"] or unusable_password(),
-             "language": settings.LANGUAGE_CODE, "date_joined": now}
+            {
+                "email": r["email"],
+                "name": r["name"],
+                "password": r["password"] or unusable_password(),
+                "language": settings.LANGUAGE_CODE,
+                "date_joined": now,
+            }
             for r in records
         ],
         key="email",
@@ -294,12 +465,21 @@ def _insert(records: list[dict], coordinators: set[int]) -> None:
         ids = insert_rows(
             Person,
             [
-                {"employee_number": r["employee_number"], "name": r["name"], "email": r["email"],
-                 "unit_id": r["node"].unit.pk, "job_title": r["job_title"], "employment_type": r["employment_type"],
-                 "start_date": r["start_date"], "end_date": r["end_date"],
-                 "personnel_leader_id": r["leader"]["id"] if r["leader"] else None,
-                 "daily_leader_id": r["daily"]["id"] if r["daily"] else None,
-                 "user_id": user_ids[r["email"]], "created_at": now, "updated_at": now}
+                {
+                    "employee_number": r["employee_number"],
+                    "name": r["name"],
+                    "email": r["email"],
+                    "unit_id": r["node"].unit.pk,
+                    "job_title": r["job_title"],
+                    "employment_type": r["employment_type"],
+                    "start_date": r["start_date"],
+                    "end_date": r["end_date"],
+                    "personnel_leader_id": r["leader"]["id"] if r["leader"] else None,
+                    "daily_leader_id": r["daily"]["id"] if r["daily"] else None,
+                    "user_id": user_ids[r["email"]],
+                    "created_at": now,
+                    "updated_at": now,
+                }
                 for r in batch
             ],
             key="employee_number",
@@ -320,11 +500,15 @@ def _insert(records: list[dict], coordinators: set[int]) -> None:
             eligibility_override=True,
             eligibility_override_reason="Elev i sidste år; fastansættelse er aftalt, så MUS giver mening.",
         )
-    absent = Person.objects.filter(employment_type=EmploymentType.PERMANENT, job_title="Sagsbehandler").order_by(
-        "id").first()
+    absent = (
+        Person.objects.filter(employment_type=EmploymentType.PERMANENT, job_title="Sagsbehandler")
+        .order_by("id")
+        .first()
+    )
     if absent:
         Person.objects.filter(pk=absent.pk).update(
-            eligibility_override=False, eligibility_override_reason="Orlov hele året; MUS holdes ved hjemkomst.",
+            eligibility_override=False,
+            eligibility_override_reason="Orlov hele året; MUS holdes ved hjemkomst.",
         )
 
 
@@ -336,20 +520,26 @@ def _assign_roles(nodes: list[_UnitNode]) -> None:
         Role(person=by_email[PERSONAS["management"].email], kind=RoleKind.MANAGEMENT),
     ]
     Role.objects.bulk_create(roles)
-    union_rep = Role.objects.create(person=by_email[PERSONAS["union_rep"].email], kind=RoleKind.UNION_REP,
-                                    region=directorates[0].name)
+    union_rep = Role.objects.create(
+        person=by_email[PERSONAS["union_rep"].email], kind=RoleKind.UNION_REP, region=directorates[0].name
+    )
     assert directorates[0].unit is not None
     union_rep.units.set([directorates[0].unit])
     # A regional MUS consultant and a union representative for each of the other directorates.
     for directorate in directorates[1:]:
-        member = (Person.objects.filter(unit__path__startswith=directorate.unit.path)  # type: ignore[union-attr]
-                  .exclude(unit=directorate.unit).exclude(led_units__isnull=False)
-                  .order_by("employee_number"))
+        unit = directorate.unit
+        assert unit is not None
+        member = (
+            Person.objects.filter(unit__path__startswith=unit.path)
+            .exclude(unit=unit)
+            .exclude(led_units__isnull=False)
+            .order_by("employee_number")
+        )
         consultant, representative = list(member[:2])
         hr = Role.objects.create(person=consultant, kind=RoleKind.HR, region=directorate.name)
-        hr.units.set([directorate.unit])
+        hr.units.set([unit])
         rep = Role.objects.create(person=representative, kind=RoleKind.UNION_REP, region=directorate.name)
-        rep.units.set([directorate.unit])
+        rep.units.set([unit])
     Role.objects.bulk_create(
         [Role(person_id=d.leader_record["id"], kind=RoleKind.MANAGEMENT) for d in directorates if d.leader_record],
         ignore_conflicts=True,

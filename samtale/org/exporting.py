@@ -18,9 +18,18 @@ from samtale.org.models import Person
 from samtale.org.selectors import active_people
 
 _VALUES = (
-    "employee_number", "name", "email", "unit__code", "unit__name", "unit__parent__code", "job_title",
-    "employment_type", "personnel_leader__employee_number", "daily_leader__employee_number",
-    "start_date", "end_date",
+    "employee_number",
+    "name",
+    "email",
+    "unit__code",
+    "unit__name",
+    "unit__parent__code",
+    "job_title",
+    "employment_type",
+    "personnel_leader__employee_number",
+    "daily_leader__employee_number",
+    "start_date",
+    "end_date",
 )
 
 
@@ -49,8 +58,9 @@ def organisation_csv_response(*, actor: User) -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), delimiter=";")
     rows = organisation_rows(danish_headings=translation.get_language() == "da")
     # Excel opens a UTF-8 file with a byte order mark correctly.
-    content: Any = ("\ufeff" + writer.writerow(row) if index == 0 else writer.writerow(row)
-                    for index, row in enumerate(rows))
+    content: Any = (
+        "\ufeff" + writer.writerow(row) if index == 0 else writer.writerow(row) for index, row in enumerate(rows)
+    )
     response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="organisation-{stamp}.csv"'

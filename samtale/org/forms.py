@@ -23,11 +23,15 @@ class PlacementForm(forms.Form):
 
     unit_code = forms.CharField(label=_("Unit code"), max_length=50)
     personnel_leader_number = forms.CharField(
-        label=_("Personnel leader's employee number"), max_length=50, required=False,
+        label=_("Personnel leader's employee number"),
+        max_length=50,
+        required=False,
         help_text=_("Leave empty for nobody."),
     )
     daily_leader_number = forms.CharField(
-        label=_("Daily leader's employee number"), max_length=50, required=False,
+        label=_("Daily leader's employee number"),
+        max_length=50,
+        required=False,
         help_text=_("Leave empty for nobody."),
     )
 
@@ -62,7 +66,10 @@ class EligibilityForm(forms.Form):
         ],
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text=_("Required when you override the employment type. HR and the leaders can see it."),
     )
 
@@ -87,7 +94,8 @@ class ImportForm(forms.Form):
     )
     send_invitations = forms.BooleanField(
         label=_("E-mail an invitation to each new person, so they can choose a password"),
-        required=False, initial=True,
+        required=False,
+        initial=True,
     )
 
     def clean_file(self) -> Any:
@@ -118,11 +126,17 @@ class RoleForm(forms.Form):
     employee_number = forms.CharField(label=_("Employee number"), max_length=50)
     kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
     unit_codes = forms.CharField(
-        label=_("Units covered"), required=False, max_length=2000,
+        label=_("Units covered"),
+        required=False,
+        max_length=2000,
         help_text=_("Unit codes separated by commas; each covers everything below it. Empty: the whole organisation."),
     )
-    region = forms.CharField(label=_("Region"), required=False, max_length=200,
-                             help_text=_("Shown to employees next to the contact person, e.g. “Region Syd”."))
+    region = forms.CharField(
+        label=_("Region"),
+        required=False,
+        max_length=200,
+        help_text=_("Shown to employees next to the contact person, e.g. “Region Syd”."),
+    )
 
     def clean_employee_number(self) -> Person:
         number = self.cleaned_data["employee_number"].strip()

@@ -108,13 +108,9 @@ class Person(models.Model):
     employee_number = models.CharField(_("employee number"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"), unique=True)
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="members"
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="members")
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
-    employment_type = models.CharField(
-        _("employment type"), max_length=20, choices=EmploymentType.choices
-    )
+    employment_type = models.CharField(_("employment type"), max_length=20, choices=EmploymentType.choices)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     personnel_leader = models.ForeignKey(
@@ -161,16 +157,10 @@ class Person(models.Model):
         ordering = ["name", "employee_number"]
         indexes = [models.Index(fields=["unit", "name"], name="org_person_unit_name")]
         constraints = [
+            models.CheckConstraint(condition=~Q(personnel_leader=F("id")), name="org_person_not_own_leader"),
+            models.CheckConstraint(condition=~Q(daily_leader=F("id")), name="org_person_not_own_daily_leader"),
             models.CheckConstraint(
-                condition=~Q(personnel_leader=F("id")), name="org_person_not_own_leader"
-            ),
-            models.CheckConstraint(
-                condition=~Q(daily_leader=F("id")), name="org_person_not_own_daily_leader"
-            ),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="org_person_ends_after_start",
             ),
             models.CheckConstraint(
@@ -235,6 +225,9 @@ class PlacementChange(models.Model):
         ordering = ["-changed_at", "-id"]
         indexes = [models.Index(fields=["person", "-changed_at"], name="org_change_person_at")]
 
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.old_label or '–'} → {self.new_label or '–'}"
+
 
 class RoleKind(models.TextChoices):
     HR = "hr", _("HR / MUS consultant")
@@ -290,9 +283,7 @@ class ImportRun(models.Model):
     the summary stays as a record of what the import did."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)

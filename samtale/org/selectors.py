@@ -7,7 +7,6 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -17,26 +16,15 @@ from samtale.org.models import MAX_DEPTH, PATH_STEP, Person, PlacementChange, Ro
 # The personnel-leader relation is walked with a recursive query (SQLite and PostgreSQL both
 # have WITH RECURSIVE). The depth bound keeps a loop in bad data from running for ever; the
 # import and the services refuse loops in the first place.
-_LEADERS_ABOVE_SQL = f"""
+_LEADERS_ABOVE_SQL = """
 WITH RECURSIVE line(id, depth) AS (
     SELECT personnel_leader_id, 1 FROM org_person WHERE id = %s
     UNION ALL
     SELECT p.personnel_leader_id, line.depth + 1
     FROM org_person p JOIN line ON p.id = line.id
-    WHERE line.depth < {MAX_DEPTH}
+    WHERE line.depth < %s
 )
 SELECT id FROM line WHERE id IS NOT NULL ORDER BY depth
-"""
-
-_REPORTS_BELOW_SQL = f"""
-WITH RECURSIVE below(id, depth) AS (
-    SELECT id, 1 FROM org_person WHERE personnel_leader_id = %s
-    UNION ALL
-    SELECT p.id, below.depth + 1
-    FROM org_person p JOIN below ON p.personnel_leader_id = below.id
-    WHERE below.depth < {MAX_DEPTH}
-)
-SELECT id FROM below
 """
 
 
@@ -48,25 +36,13 @@ def active_people(on: date | None = None) -> QuerySet[Person]:
 def person_leader_line(*, person_id: int) -> list[int]:
     """The ids up the personnel-leader relation: the personnel leader first, then theirs, and so on."""
     with connection.cursor() as cursor:
-        cursor.execute(_LEADERS_ABOVE_SQL, [person_id])
+        cursor.execute(_LEADERS_ABOVE_SQL, [person_id, MAX_DEPTH])
         ids: list[int] = []
         for (leader_id,) in cursor.fetchall():
             if leader_id in ids:  # a loop in the data: stop at the first repeat
                 break
             ids.append(leader_id)
         return ids
-
-
-def reports_below_q(*, leader_id: int) -> Q:
-    """Everyone below a leader through the personnel-leader relation, at any depth."""
-    return Q(pk__in=RawSQL(_REPORTS_BELOW_SQL, [leader_id]))  # type: ignore[no-untyped-call]
-
-
-def units_in_subtrees_q(*, paths: tuple[str, ...] | list[str], prefix: str = "") -> Q:
-    q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
-    for path in paths:
-        q |= Q(**{f"{prefix}path__startswith": path})
-    return q
 
 
 def unit_ancestors(*, unit: Unit) -> list[Unit]:

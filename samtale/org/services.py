@@ -102,16 +102,20 @@ def person_change_placement(
     The time of the change is kept (``PlacementChange``), and the access rules use the new
     state at once: they read the current organisation, so the former leader loses access on
     their next request."""
-    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "personnel_leader", "daily_leader").get(
-        pk=person.pk
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("unit", "personnel_leader", "daily_leader")
+        .get(pk=person.pk)
     )
     if personnel_leader is not None:
         if personnel_leader.pk == person.pk:
             raise ValidationError({"personnel_leader": _("A person cannot be their own personnel leader.")})
         if person.pk in person_leader_line(person_id=personnel_leader.pk):
             raise ValidationError(
-                {"personnel_leader": _("%(leader)s is below %(person)s, so this would make a loop.")
-                 % {"leader": personnel_leader, "person": person}}
+                {
+                    "personnel_leader": _("%(leader)s is below %(person)s, so this would make a loop.")
+                    % {"leader": personnel_leader, "person": person}
+                }
             )
     if daily_leader is not None and daily_leader.pk == person.pk:
         raise ValidationError({"daily_leader": _("A person cannot be their own daily leader.")})
@@ -193,9 +197,7 @@ def unit_set_leader(*, actor: User, unit: Unit, leader: Person | None) -> None:
 
 
 @transaction.atomic
-def role_assign(
-    *, actor: User, person: Person, kind: str, units: Iterable[Unit], region: str = ""
-) -> Role:
+def role_assign(*, actor: User, person: Person, kind: str, units: Iterable[Unit], region: str = "") -> Role:
     """Give a person a role beside the line (HR, union representative, management) covering the
     given units, or the whole organisation when there are none. A second assignment of the same
     kind replaces the coverage of the first."""

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from samtale.access import lookups, policies
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.accounts.services import invitations_send
+from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors, services
 from samtale.org.exporting import organisation_csv_response
 from samtale.org.forms import (
@@ -37,14 +39,14 @@ PAGE_SIZE = 50
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_view_organisation(viewer))
     return render(request, "org/tree.html", {"children": selectors.unit_children_with_headcount(unit=None)})
 
 
 @login_required
-def unit(request: HttpRequest, unit_uuid: str) -> HttpResponse:
+def unit(request: AuthenticatedRequest, unit_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     current = lookups.unit_for_viewer(viewer, unit_uuid)
     children = selectors.unit_children_with_headcount(unit=current)
@@ -59,36 +61,47 @@ def unit(request: HttpRequest, unit_uuid: str) -> HttpResponse:
         leader_form = UnitLeaderForm(
             initial={"leader_number": current.leader.employee_number if current.leader else ""}
         )
-    return render(request, "org/unit.html", {
-        "unit": current,
-        "ancestors": selectors.unit_ancestors(unit=current),
-        "children": children,
-        "members": members,
-        "leader_form": leader_form,
-    })
+    return render(
+        request,
+        "org/unit.html",
+        {
+            "unit": current,
+            "ancestors": selectors.unit_ancestors(unit=current),
+            "children": children,
+            "members": members,
+            "leader_form": leader_form,
+        },
+    )
 
 
 @login_required
 @require_POST
-def unit_leader(request: HttpRequest, unit_uuid: str) -> HttpResponse:
+def unit_leader(request: AuthenticatedRequest, unit_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     current = lookups.unit_for_viewer(viewer, unit_uuid)
     if viewer.hr is None or not viewer.hr.covers(current):
         raise Http404
     form = UnitLeaderForm(request.POST)
     if form.is_valid():
-        services.unit_set_leader(actor=request.user, unit=current, leader=form.cleaned_data["leader_number"])  # type: ignore[arg-type]
+        services.unit_set_leader(actor=request.user, unit=current, leader=form.cleaned_data["leader_number"])
         messages.success(request, _("The unit's leader is saved."))
         return redirect("org:unit", unit_uuid=current.uuid)
-    return render(request, "org/unit.html", {
-        "unit": current, "ancestors": selectors.unit_ancestors(unit=current),
-        "children": selectors.unit_children_with_headcount(unit=current), "members": None,
-        "leader_form": form,
-    }, status=400)
+    return render(
+        request,
+        "org/unit.html",
+        {
+            "unit": current,
+            "ancestors": selectors.unit_ancestors(unit=current),
+            "children": selectors.unit_children_with_headcount(unit=current),
+            "members": None,
+            "leader_form": form,
+        },
+        status=400,
+    )
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_search_people(viewer))
     assert viewer.hr is not None
@@ -106,7 +119,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person(request: HttpRequest, person_uuid: str) -> HttpResponse:
+def person(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     target = lookups.person_for_viewer(viewer, person_uuid)
     return render(request, "org/person.html", _person_context(viewer, target))
@@ -118,15 +131,23 @@ def _person_context(viewer: Viewer, target: Person, **extra: Any) -> dict[str, A
         "may_view_employment": policies.may_view_employment(viewer, target),
         "may_change": policies.may_change_placement(viewer, target),
         "history": selectors.person_placement_history(person=target)
-        if policies.may_view_placement_history(viewer, target) else None,
+        if policies.may_view_placement_history(viewer, target)
+        else None,
         "roles": list(target.roles.all()),
     }
     if context["may_change"]:
-        context.setdefault("placement_form", PlacementForm(initial={
-            "unit_code": target.unit.code,
-            "personnel_leader_number": target.personnel_leader.employee_number if target.personnel_leader else "",
-            "daily_leader_number": target.daily_leader.employee_number if target.daily_leader else "",
-        }))
+        context.setdefault(
+            "placement_form",
+            PlacementForm(
+                initial={
+                    "unit_code": target.unit.code,
+                    "personnel_leader_number": target.personnel_leader.employee_number
+                    if target.personnel_leader
+                    else "",
+                    "daily_leader_number": target.daily_leader.employee_number if target.daily_leader else "",
+                }
+            ),
+        )
         context.setdefault("eligibility_form", EligibilityForm.for_person(target))
     context.update(extra)
     return context
@@ -134,14 +155,14 @@ def _person_context(viewer: Viewer, target: Person, **extra: Any) -> dict[str, A
 
 @login_required
 @require_POST
-def person_placement(request: HttpRequest, person_uuid: str) -> HttpResponse:
+def person_placement(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     target = lookups.person_for_placement_change(viewer, person_uuid)
     form = PlacementForm(request.POST)
     if form.is_valid():
         try:
             changed = services.person_change_placement(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 person=target,
                 unit=form.cleaned_data["unit"],
                 personnel_leader=form.cleaned_data["personnel_leader"],
@@ -158,7 +179,7 @@ def person_placement(request: HttpRequest, person_uuid: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_eligibility(request: HttpRequest, person_uuid: str) -> HttpResponse:
+def person_eligibility(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     target = lookups.person_for_viewer(viewer, person_uuid)
     if not policies.may_override_eligibility(viewer, target):
@@ -166,8 +187,10 @@ def person_eligibility(request: HttpRequest, person_uuid: str) -> HttpResponse:
     form = EligibilityForm(request.POST)
     if form.is_valid():
         services.person_set_eligibility(
-            actor=request.user, person=target,  # type: ignore[arg-type]
-            override=form.cleaned_data["override"], reason=form.cleaned_data["reason"],
+            actor=request.user,
+            person=target,
+            override=form.cleaned_data["override"],
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, _("Participation in MUS is saved."))
         return redirect("org:person", person_uuid=target.uuid)
@@ -176,37 +199,41 @@ def person_eligibility(request: HttpRequest, person_uuid: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_invite(request: HttpRequest, person_uuid: str) -> HttpResponse:
+def person_invite(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     target = lookups.person_for_placement_change(viewer, person_uuid)
     if target.user is None or target.user.has_usable_password():
         messages.info(request, _("%(name)s has already chosen a password.") % {"name": target.name})
     else:
-        invitations_send(actor=request.user, users=[target.user])  # type: ignore[arg-type]
+        invitations_send(actor=request.user, users=[target.user])
         messages.success(request, _("An invitation is on its way to %(email)s.") % {"email": target.user.email})
     return redirect("org:person", person_uuid=target.uuid)
 
 
 @login_required
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_import_organisation(viewer))
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         run = import_run_preview(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             file_name=upload.name,
             content=upload.read(),
             send_invitations=form.cleaned_data["send_invitations"],
         )
         return redirect("org:import_run", run_uuid=run.uuid)
     runs = ImportRun.objects.select_related("created_by").defer("content", "preview", "errors")[:10]
-    return render(request, "org/import.html", {"form": form, "runs": runs, "columns": documented_columns()},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "org/import.html",
+        {"form": form, "runs": runs, "columns": documented_columns()},
+        status=400 if form.errors else 200,
+    )
 
 
-def _import_run(request: HttpRequest, run_uuid: str) -> ImportRun:
+def _import_run(request: AuthenticatedRequest, run_uuid: str) -> ImportRun:
     lookups.require(policies.may_import_organisation(get_viewer(request)))
     run = ImportRun.objects.filter(uuid=run_uuid).select_related("created_by").first()
     if run is None:
@@ -215,34 +242,36 @@ def _import_run(request: HttpRequest, run_uuid: str) -> ImportRun:
 
 
 @login_required
-def import_run(request: HttpRequest, run_uuid: str) -> HttpResponse:
+def import_run(request: AuthenticatedRequest, run_uuid: str) -> HttpResponse:
     run = _import_run(request, run_uuid)
     return render(request, "org/import_run.html", {"run": run, "columns": documented_columns()})
 
 
 @login_required
 @require_POST
-def import_apply(request: HttpRequest, run_uuid: str) -> HttpResponse:
+def import_apply(request: AuthenticatedRequest, run_uuid: str) -> HttpResponse:
     run = _import_run(request, run_uuid)
     try:
-        run = import_run_apply(actor=request.user, run=run)  # type: ignore[arg-type]
+        run = import_run_apply(actor=request.user, run=run)
     except ImportAlreadyHandled:
         messages.info(request, _("This file has already been applied or discarded."))
     else:
         if run.status == ImportStatus.APPLIED:
             messages.success(request, _("The organisation is updated."))
         else:
-            messages.error(request, _("The organisation changed since the preview, and the file no longer fits. "
-                                      "Nothing was imported."))
+            messages.error(
+                request,
+                _("The organisation changed since the preview, and the file no longer fits. Nothing was imported."),
+            )
     return redirect("org:import_run", run_uuid=run.uuid)
 
 
 @login_required
 @require_POST
-def import_discard(request: HttpRequest, run_uuid: str) -> HttpResponse:
+def import_discard(request: AuthenticatedRequest, run_uuid: str) -> HttpResponse:
     run = _import_run(request, run_uuid)
     try:
-        import_run_discard(actor=request.user, run=run)  # type: ignore[arg-type]
+        import_run_discard(actor=request.user, run=run)
     except ImportAlreadyHandled:
         messages.info(request, _("This file has already been applied or discarded."))
     else:
@@ -251,19 +280,19 @@ def import_discard(request: HttpRequest, run_uuid: str) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedRequest) -> HttpResponseBase:
     lookups.require(policies.may_import_organisation(get_viewer(request)))
-    return organisation_csv_response(actor=request.user)  # type: ignore[arg-type]
+    return organisation_csv_response(actor=request.user)
 
 
 @login_required
-def roles(request: HttpRequest) -> HttpResponse:
+def roles(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_manage_roles(viewer))
     form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.role_assign(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             person=form.cleaned_data["employee_number"],
             kind=form.cleaned_data["kind"],
             units=form.cleaned_data["unit_codes"],
@@ -273,7 +302,9 @@ def roles(request: HttpRequest) -> HttpResponse:
         return redirect("org:roles")
     all_roles = (
         Role.objects.filter(person__in=selectors.active_people())
-        .select_related("person", "person__unit").prefetch_related("units").order_by("kind", "person__name")
+        .select_related("person", "person__unit")
+        .prefetch_related("units")
+        .order_by("kind", "person__name")
     )
     grouped = [(kind, label, [r for r in all_roles if r.kind == kind]) for kind, label in RoleKind.choices]
     return render(request, "org/roles.html", {"form": form, "grouped": grouped}, status=400 if form.errors else 200)
@@ -281,11 +312,11 @@ def roles(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_remove(request: HttpRequest, role_uuid: str) -> HttpResponse:
+def role_remove(request: AuthenticatedRequest, role_uuid: str) -> HttpResponse:
     lookups.require(policies.may_manage_roles(get_viewer(request)))
     role = Role.objects.filter(uuid=role_uuid).select_related("person").first()
     if role is None:
         raise Http404
-    services.role_remove(actor=request.user, role=role)  # type: ignore[arg-type]
+    services.role_remove(actor=request.user, role=role)
     messages.success(request, _("The role is removed."))
     return redirect("org:roles")

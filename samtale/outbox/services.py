@@ -82,8 +82,15 @@ def outbox_enqueue_many(*, messages: list[Draft]) -> int:
     insert_rows(
         OutboxMessage,
         [
-            {"kind": m.kind, "to_email": m.to_email, "language": m.language, "context": m.context,
-             "dedupe_key": m.dedupe_key, "created_at": now, "next_attempt_at": now}
+            {
+                "kind": m.kind,
+                "to_email": m.to_email,
+                "language": m.language,
+                "context": m.context,
+                "dedupe_key": m.dedupe_key,
+                "created_at": now,
+                "next_attempt_at": now,
+            }
             for m in messages
         ],
         skip_conflicts=True,

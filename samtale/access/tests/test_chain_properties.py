@@ -26,25 +26,35 @@ def organisations(draw: st.DrawFn) -> dict:
     for index in range(people_count):
         leader = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=index - 1))) if index else None
         people.append({"unit": draw(st.integers(min_value=0, max_value=unit_count - 1)), "leader": leader})
-    unit_leaders = [draw(st.one_of(st.none(), st.integers(min_value=0, max_value=people_count - 1)))
-                    for _ in range(unit_count)]
+    unit_leaders = [
+        draw(st.one_of(st.none(), st.integers(min_value=0, max_value=people_count - 1))) for _ in range(unit_count)
+    ]
     return {"unit_parents": unit_parents, "people": people, "unit_leaders": unit_leaders}
 
 
 def build(spec: dict) -> tuple[list[Unit], list[Person]]:
     units: list[Unit] = []
     for index, parent in enumerate(spec["unit_parents"]):
-        units.append(Unit.objects.create(code=f"U{index}", name=f"U{index}", path="",
-                                         parent=units[parent] if parent is not None else None))
+        units.append(
+            Unit.objects.create(
+                code=f"U{index}", name=f"U{index}", path="", parent=units[parent] if parent is not None else None
+            )
+        )
     unit_tree_rebuild()
     people: list[Person] = []
     for index, person in enumerate(spec["people"]):
         user = User.objects.create_user(f"p{index}@test.example", None)
-        people.append(Person.objects.create(
-            employee_number=str(index), name=f"P{index}", email=user.email, unit=units[person["unit"]],
-            employment_type="permanent", user=user,
-            personnel_leader=people[person["leader"]] if person["leader"] is not None else None,
-        ))
+        people.append(
+            Person.objects.create(
+                employee_number=str(index),
+                name=f"P{index}",
+                email=user.email,
+                unit=units[person["unit"]],
+                employment_type="permanent",
+                user=user,
+                personnel_leader=people[person["leader"]] if person["leader"] is not None else None,
+            )
+        )
     for unit, leader in zip(units, spec["unit_leaders"], strict=True):
         if leader is not None:
             unit.leader = people[leader]

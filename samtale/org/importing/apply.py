@@ -82,8 +82,7 @@ def _apply(plan: Plan, *, actor: User | None, send_invitations: bool) -> int:
     # gives up): the old ones are released first, so no moment holds an address twice.
     _release_changed_emails(plan)
     new_users = _create_people(plan, unit_id=unit_id, number_to_id=number_to_id, now=now)
-    history, events = _change_people(plan, unit_id=unit_id, number_to_id=number_to_id, now=now,
-                                     actor=changed_by)
+    history, events = _change_people(plan, unit_id=unit_id, number_to_id=number_to_id, now=now, actor=changed_by)
     events += _end_people(plan, now=now, actor=changed_by)
     events += _set_unit_leaders(plan, unit_id=unit_id, number_to_id=number_to_id, now=now, actor=changed_by)
     PlacementChange.objects.bulk_create(history, batch_size=BATCH)
@@ -160,13 +159,19 @@ def _create_people(plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[st
         return []
     language = settings.LANGUAGE_CODE
     user_rows = [
-        {"email": row.values["email"], "name": row.values["name"], "password": unusable_password(),
-         "language": language, "date_joined": now}
+        {
+            "email": row.values["email"],
+            "name": row.values["name"],
+            "password": unusable_password(),
+            "language": language,
+            "date_joined": now,
+        }
         for row in plan.create
     ]
     user_id = insert_rows(User, user_rows, key="email")
-    new_users = [User(id=user_id[row["email"]], email=row["email"], name=row["name"], language=language)
-                 for row in user_rows]
+    new_users = [
+        User(id=user_id[row["email"]], email=row["email"], name=row["name"], language=language) for row in user_rows
+    ]
 
     has = plan.columns
     creating = {row.employee_number for row in plan.create}
@@ -179,21 +184,23 @@ def _create_people(plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[st
             daily = values.get("daily_leader_number") or None
             if daily and daily not in number_to_id:
                 later.append((row.employee_number, daily))
-            people.append({
-                "employee_number": row.employee_number,
-                "name": values["name"],
-                "email": values["email"],
-                "unit_id": unit_id[values["unit_code"]],
-                "job_title": values.get("job_title", "") if "job_title" in has else "",
-                "employment_type": values["employment_type"],
-                "start_date": values.get("start_date"),
-                "end_date": values.get("end_date"),
-                "personnel_leader_id": number_to_id[leader] if leader else None,
-                "daily_leader_id": number_to_id.get(daily) if daily else None,
-                "user_id": user_id.get(values["email"]),
-                "created_at": now,
-                "updated_at": now,
-            })
+            people.append(
+                {
+                    "employee_number": row.employee_number,
+                    "name": values["name"],
+                    "email": values["email"],
+                    "unit_id": unit_id[values["unit_code"]],
+                    "job_title": values.get("job_title", "") if "job_title" in has else "",
+                    "employment_type": values["employment_type"],
+                    "start_date": values.get("start_date"),
+                    "end_date": values.get("end_date"),
+                    "personnel_leader_id": number_to_id[leader] if leader else None,
+                    "daily_leader_id": number_to_id.get(daily) if daily else None,
+                    "user_id": user_id.get(values["email"]),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         number_to_id.update(insert_rows(Person, people, key="employee_number"))
     update_rows(Person, ["daily_leader"], [(number_to_id[number], number_to_id[daily]) for number, daily in later])
     return new_users
@@ -231,19 +238,31 @@ def _change_people(
             values.setdefault(field, []).append((person_id, value))
             if field in _PLACEMENT:
                 label = unit_names if field == "unit" else names
-                history.append(PlacementChange(
-                    person_id=person_id, field=_PLACEMENT[field],
-                    old_id=(unit_id.get(old) if field == "unit" else number_to_id.get(old)) if old else None,
-                    new_id=(unit_id[new] if field == "unit" else number_to_id[new]) if new else None,
-                    old_label=label.get(old, old or "") if old else "",
-                    new_label=label.get(new, new) if new else "",
-                    changed_at=now, source=ChangeSource.IMPORT, changed_by=actor,
-                ))
-                events.append(AuditEvent(
-                    actor_id=actor.pk if actor else None, actor_label=actor.email if actor else "import",
-                    action=f"org.{field}_changed", target_type="person", target_id=uuids[person_id],
-                    subject_person_id=person_id, data={"from": old, "to": new, "source": "import"}, at=now,
-                ))
+                history.append(
+                    PlacementChange(
+                        person_id=person_id,
+                        field=_PLACEMENT[field],
+                        old_id=(unit_id.get(old) if field == "unit" else number_to_id.get(old)) if old else None,
+                        new_id=(unit_id[new] if field == "unit" else number_to_id[new]) if new else None,
+                        old_label=label.get(old, old or "") if old else "",
+                        new_label=label.get(new, new) if new else "",
+                        changed_at=now,
+                        source=ChangeSource.IMPORT,
+                        changed_by=actor,
+                    )
+                )
+                events.append(
+                    AuditEvent(
+                        actor_id=actor.pk if actor else None,
+                        actor_label=actor.email if actor else "import",
+                        action=f"org.{field}_changed",
+                        target_type="person",
+                        target_id=uuids[person_id],
+                        subject_person_id=person_id,
+                        data={"from": old, "to": new, "source": "import"},
+                        at=now,
+                    )
+                )
         if "name" in change.fields or "email" in change.fields:
             user_updates.append((person_id, {k: change.fields[k][1] for k in ("name", "email") if k in change.fields}))
     values["updated_at"] = [(person_id, now) for person_id, _row, _change in plan.change]
@@ -264,10 +283,14 @@ def _leader_names(plan: Plan) -> dict[str, str]:
     """Employee number -> name, for the history of leader changes: the name in the file, or the
     stored name of a former leader who is no longer in it."""
     names = {row.employee_number: row.values.get("name", "") for row in plan.rows}
-    missing = sorted({
-        old for _id, _row, change in plan.change for field, (old, _new) in change.fields.items()
-        if field in ("personnel_leader", "daily_leader") and old and old not in names
-    })
+    missing = sorted(
+        {
+            old
+            for _id, _row, change in plan.change
+            for field, (old, _new) in change.fields.items()
+            if field in ("personnel_leader", "daily_leader") and old and old not in names
+        }
+    )
     for chunk in _chunks(missing):
         names.update(Person.objects.filter(employee_number__in=chunk).values_list("employee_number", "name"))
     return names
@@ -281,10 +304,15 @@ def _update_users(updates: list[tuple[int, dict[str, str]]]) -> None:
     for chunk in _chunks([person_id for person_id, _ in updates]):
         user_of.update(Person.objects.filter(id__in=chunk, user__isnull=False).values_list("id", "user_id"))
     for field in ("name", "email"):
-        update_rows(User, [field], [
-            (user_of[person_id], values[field]) for person_id, values in updates
-            if person_id in user_of and field in values
-        ])
+        update_rows(
+            User,
+            [field],
+            [
+                (user_of[person_id], values[field])
+                for person_id, values in updates
+                if person_id in user_of and field in values
+            ],
+        )
 
 
 def _end_people(plan: Plan, *, now: Any, actor: User | None) -> list[AuditEvent]:
@@ -296,10 +324,16 @@ def _end_people(plan: Plan, *, now: Any, actor: User | None) -> list[AuditEvent]
             Person.objects.filter(id__in=chunk).update(end_date=end_date, updated_at=now)
     uuids = _person_uuids([person_id for person_id, _number, _name, _end in plan.end])
     return [
-        AuditEvent(actor_id=actor.pk if actor else None, actor_label=actor.email if actor else "import",
-                   action="org.employment_ended", target_type="person", target_id=uuids[person_id],
-                   subject_person_id=person_id,
-                   data={"end_date": end_date.isoformat(), "source": "import"}, at=now)
+        AuditEvent(
+            actor_id=actor.pk if actor else None,
+            actor_label=actor.email if actor else "import",
+            action="org.employment_ended",
+            target_type="person",
+            target_id=uuids[person_id],
+            subject_person_id=person_id,
+            data={"end_date": end_date.isoformat(), "source": "import"},
+            at=now,
+        )
         for person_id, _number, _name, end_date in plan.end
     ]
 
@@ -307,14 +341,18 @@ def _end_people(plan: Plan, *, now: Any, actor: User | None) -> list[AuditEvent]
 def _set_unit_leaders(
     plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[str, int], now: Any, actor: User | None
 ) -> list[AuditEvent]:
-    changes = [
-        (unit_id[code], number_to_id[number] if number else None) for code, number in plan.unit_leaders.items()
-    ]
+    changes = [(unit_id[code], number_to_id[number] if number else None) for code, number in plan.unit_leaders.items()]
     update_rows(Unit, ["leader"], changes)
     uuids = dict(Unit.objects.filter(id__in=[pk for pk, _ in changes]).values_list("id", "uuid"))
     return [
-        AuditEvent(actor_id=actor.pk if actor else None, actor_label=actor.email if actor else "import",
-                   action="org.unit_leader_changed", target_type="unit", target_id=str(uuids[pk]),
-                   data={"to": leader, "source": "import"}, at=now)
+        AuditEvent(
+            actor_id=actor.pk if actor else None,
+            actor_label=actor.email if actor else "import",
+            action="org.unit_leader_changed",
+            target_type="unit",
+            target_id=str(uuids[pk]),
+            data={"to": leader, "source": "import"},
+            at=now,
+        )
         for pk, leader in changes
     ]

@@ -69,8 +69,17 @@ MAX_LENGTHS = {
 }
 
 # Fields of a person compared with the file, when the file has the column.
-PERSON_FIELDS = ("name", "email", "unit", "job_title", "employment_type", "start_date", "end_date",
-                 "personnel_leader", "daily_leader")
+PERSON_FIELDS = (
+    "name",
+    "email",
+    "unit",
+    "job_title",
+    "employment_type",
+    "start_date",
+    "end_date",
+    "personnel_leader",
+    "daily_leader",
+)
 _COLUMN_FOR_FIELD = {
     "unit": "unit_code",
     "personnel_leader": "personnel_leader_number",
@@ -97,8 +106,7 @@ def parse_date(value: Any) -> date | None:
             except ValueError:
                 raise DateError(_("%(value)s is not a real date.") % {"value": text}) from None
     raise DateError(
-        _("“%(value)s” is not a date. Write dates as YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY.")
-        % {"value": text}
+        _("“%(value)s” is not a date. Write dates as YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY.") % {"value": text}
     )
 
 
@@ -146,8 +154,9 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.units_create or self.units_change or self.create or self.change or self.end
-                     or self.unit_leaders)
+        return bool(
+            self.units_create or self.units_change or self.create or self.change or self.end or self.unit_leaders
+        )
 
     def summary(self) -> dict[str, int]:
         return {
@@ -166,20 +175,28 @@ class Plan:
         """What a person checks before applying: the first ``limit`` of each kind, as plain text."""
         return {
             "created": [
-                {"line": r.line, "employee_number": r.employee_number, "name": r.values.get("name", ""),
-                 "unit": r.values.get("unit_code", "")}
+                {
+                    "line": r.line,
+                    "employee_number": r.employee_number,
+                    "name": r.values.get("name", ""),
+                    "unit": r.values.get("unit_code", ""),
+                }
                 for r in self.create[:limit]
             ],
             "changed": [
-                {"line": c.line, "employee_number": c.employee_number, "name": c.name,
-                 "fields": [[_field_label(f), self._show(f, old), self._show(f, new)]
-                            for f, (old, new) in c.fields.items()]}
+                {
+                    "line": c.line,
+                    "employee_number": c.employee_number,
+                    "name": c.name,
+                    "fields": [
+                        [_field_label(f), self._show(f, old), self._show(f, new)] for f, (old, new) in c.fields.items()
+                    ],
+                }
                 for _id, _row, c in self.change[:limit]
             ],
             "ended": [{"employee_number": number, "name": name} for _id, number, name, _end in self.end[:limit]],
             "units_created": [{"code": u.code, "name": u.name or ""} for u in self.units_create[:limit]],
         }
-
 
     def _show(self, field: str, value: Any) -> str:
         if field in ("personnel_leader", "daily_leader") and value and value in self.names:
@@ -254,8 +271,10 @@ def _parse_rows(table: Table, plan: Plan, heading: dict[str, str]) -> list[Perso
         for column in present:
             value = raw.get(column, "")
             if isinstance(value, str) and column in MAX_LENGTHS and len(value) > MAX_LENGTHS[column]:
-                error(_("%(column)s is longer than %(max)s characters.")
-                      % {"column": heading[column], "max": MAX_LENGTHS[column]})
+                error(
+                    _("%(column)s is longer than %(max)s characters.")
+                    % {"column": heading[column], "max": MAX_LENGTHS[column]}
+                )
                 too_long.add(column)
                 continue
             if column in ("start_date", "end_date"):
@@ -283,17 +302,24 @@ def _parse_rows(table: Table, plan: Plan, heading: dict[str, str]) -> list[Perso
         if kind:
             normalised = _EMPLOYMENT_LOOKUP.get(_normalise_value(kind))
             if normalised is None:
-                known = ", ".join(sorted({aliases[0] for aliases in EMPLOYMENT_TYPE_VALUES.values()}
-                                         | {aliases[1] for aliases in EMPLOYMENT_TYPE_VALUES.values()}))
-                error(_("Unknown employment type “%(value)s”. Use one of: %(known)s.")
-                      % {"value": kind, "known": known})
+                known = ", ".join(
+                    sorted(
+                        {aliases[0] for aliases in EMPLOYMENT_TYPE_VALUES.values()}
+                        | {aliases[1] for aliases in EMPLOYMENT_TYPE_VALUES.values()}
+                    )
+                )
+                error(
+                    _("Unknown employment type “%(value)s”. Use one of: %(known)s.") % {"value": kind, "known": known}
+                )
             else:
                 values["employment_type"] = str(normalised)
 
         start, end = values.get("start_date"), values.get("end_date")
         if isinstance(start, date) and isinstance(end, date) and end < start:
-            error(_("The end date %(end)s is before the start date %(start)s.")
-                  % {"end": end.isoformat(), "start": start.isoformat()})
+            error(
+                _("The end date %(end)s is before the start date %(start)s.")
+                % {"end": end.isoformat(), "start": start.isoformat()}
+            )
 
         number = values.get("employee_number", "")
         if row_ok or number:
@@ -309,16 +335,26 @@ def _check_duplicates(rows: list[PersonRow], plan: Plan) -> dict[str, PersonRow]
         if number:
             first = by_number.get(number)
             if first is not None:
-                plan.errors.append((row.line, _("Employee number %(number)s is also on line %(other)s.")
-                                    % {"number": number, "other": first.line}))
+                plan.errors.append(
+                    (
+                        row.line,
+                        _("Employee number %(number)s is also on line %(other)s.")
+                        % {"number": number, "other": first.line},
+                    )
+                )
             else:
                 by_number[number] = row
         email = row.values.get("email")
         if email:
             first = by_email.get(email)
             if first is not None:
-                plan.errors.append((row.line, _("The e-mail address %(email)s is also on line %(other)s.")
-                                    % {"email": email, "other": first.line}))
+                plan.errors.append(
+                    (
+                        row.line,
+                        _("The e-mail address %(email)s is also on line %(other)s.")
+                        % {"email": email, "other": first.line},
+                    )
+                )
             else:
                 by_email[email] = row
     return by_number
@@ -334,8 +370,19 @@ class _Existing:
     accounts_without_person: set[str]  # e-mail addresses of accounts that are no person (administrators)
 
 
-_PERSON_COLUMNS = ("id", "employee_number", "name", "email", "unit_id", "job_title", "employment_type",
-                   "start_date", "end_date", "personnel_leader_id", "daily_leader_id")
+_PERSON_COLUMNS = (
+    "id",
+    "employee_number",
+    "name",
+    "email",
+    "unit_id",
+    "job_title",
+    "employment_type",
+    "start_date",
+    "end_date",
+    "personnel_leader_id",
+    "daily_leader_id",
+)
 
 
 def _load_people() -> _Existing:
@@ -347,9 +394,9 @@ def _load_people() -> _Existing:
         number_by_id[values[0]] = values[1]
         email_owner[values[3].lower()] = values[1]
     units: dict[str, tuple[int, str, int | None, int | None]] = {
-             code: (pk, name, parent, leader)
-             for pk, code, name, parent, leader
-             in Unit.objects.values_list("id", "code", "name", "parent_id", "leader_id")}
+        code: (pk, name, parent, leader)
+        for pk, code, name, parent, leader in Unit.objects.values_list("id", "code", "name", "parent_id", "leader_id")
+    }
     return _Existing(
         people=people,
         number_by_id=number_by_id,
@@ -368,13 +415,26 @@ def _check_emails_against_others(rows: list[PersonRow], existing: _Existing, pla
         email = row.values.get("email")
         owner = existing.email_owner.get(email) if email else None
         if owner is not None and owner != row.employee_number and owner not in in_file:
-            plan.errors.append((row.line, _("The e-mail address %(email)s belongs to employee number %(number)s, "
-                                            "who is not in the file.") % {"email": email, "number": owner}))
+            plan.errors.append(
+                (
+                    row.line,
+                    _("The e-mail address %(email)s belongs to employee number %(number)s, who is not in the file.")
+                    % {"email": email, "number": owner},
+                )
+            )
         elif email in existing.accounts_without_person:
             # Never hand an existing sign-in (an administrator's, say) to a person from a file.
-            plan.errors.append((row.line, _("The e-mail address %(email)s belongs to an account that is not a person "
-                                            "in the organisation, such as an administrator's. Give the person another "
-                                            "address.") % {"email": email}))
+            plan.errors.append(
+                (
+                    row.line,
+                    _(
+                        "The e-mail address %(email)s belongs to an account that is not a person "
+                        "in the organisation, such as an administrator's. Give the person another "
+                        "address."
+                    )
+                    % {"email": email},
+                )
+            )
 
 
 def _plan_units(rows: list[PersonRow], plan: Plan, existing: _Existing) -> dict[str, UnitSpec]:
@@ -390,33 +450,53 @@ def _plan_units(rows: list[PersonRow], plan: Plan, existing: _Existing) -> dict[
         parent = row.values.get("parent_unit_code") or None
         spec = specs.get(code)
         if spec is None:
-            specs[code] = UnitSpec(code=code, line=row.line, name=name, parent_code=parent,
-                                   has_parent_column=has_parent)
+            specs[code] = UnitSpec(
+                code=code, line=row.line, name=name, parent_code=parent, has_parent_column=has_parent
+            )
             continue
         if has_name and name and spec.name and name != spec.name:
-            plan.errors.append((row.line, _("Unit %(code)s is called “%(name)s” here but “%(other)s” on line %(line)s.")
-                                % {"code": code, "name": name, "other": spec.name, "line": spec.line}))
+            plan.errors.append(
+                (
+                    row.line,
+                    _("Unit %(code)s is called “%(name)s” here but “%(other)s” on line %(line)s.")
+                    % {"code": code, "name": name, "other": spec.name, "line": spec.line},
+                )
+            )
         elif has_name and name and not spec.name:
             spec.name = name
         if has_parent and parent != spec.parent_code:
-            plan.errors.append((row.line, _("Unit %(code)s has the parent unit “%(parent)s” here but “%(other)s” "
-                                            "on line %(line)s.")
-                                % {"code": code, "parent": parent or "–", "other": spec.parent_code or "–",
-                                   "line": spec.line}))
+            plan.errors.append(
+                (
+                    row.line,
+                    _("Unit %(code)s has the parent unit “%(parent)s” here but “%(other)s” on line %(line)s.")
+                    % {"code": code, "parent": parent or "–", "other": spec.parent_code or "–", "line": spec.line},
+                )
+            )
 
     existing_units = {code: (pk, name, parent) for code, (pk, name, parent, _leader) in existing.unit_by_code.items()}
     code_by_id = existing.unit_code_by_id
-    parents: dict[str, str | None] = {code: (code_by_id.get(parent) if parent else None)
-                                      for code, (_pk, _n, parent) in existing_units.items()}
+    parents: dict[str, str | None] = {
+        code: (code_by_id.get(parent) if parent else None) for code, (_pk, _n, parent) in existing_units.items()
+    }
     for code, spec in specs.items():
         current = existing_units.get(code)
         if current is None and not spec.name:
-            plan.errors.append((spec.line, _("Unit %(code)s is new, so it needs a unit name (%(column)s).")
-                                % {"code": code, "column": " / ".join(COLUMNS["unit_name"])}))
+            plan.errors.append(
+                (
+                    spec.line,
+                    _("Unit %(code)s is new, so it needs a unit name (%(column)s).")
+                    % {"code": code, "column": " / ".join(COLUMNS["unit_name"])},
+                )
+            )
         if spec.has_parent_column:
             if spec.parent_code and spec.parent_code not in specs and spec.parent_code not in existing_units:
-                plan.errors.append((spec.line, _("The parent unit %(code)s is neither in the file nor in Samtale.")
-                                    % {"code": spec.parent_code}))
+                plan.errors.append(
+                    (
+                        spec.line,
+                        _("The parent unit %(code)s is neither in the file nor in Samtale.")
+                        % {"code": spec.parent_code},
+                    )
+                )
             parents[code] = spec.parent_code
         elif current is None:
             parents[code] = None
@@ -461,14 +541,13 @@ def _find_loops(parent_of: dict[str, str | None]) -> list[list[str]]:
             walk.append(node)
             node = parent_of[node]
         if node is not None and state.get(node) == 1:
-            loops.append(walk[walk.index(node):])
+            loops.append(walk[walk.index(node) :])
         for visited in walk:
             state[visited] = 2
     return loops
 
 
-def _check_leaders(rows: list[PersonRow], by_number: dict[str, PersonRow], plan: Plan,
-                   heading: dict[str, str]) -> None:
+def _check_leaders(rows: list[PersonRow], by_number: dict[str, PersonRow], plan: Plan, heading: dict[str, str]) -> None:
     leader_of: dict[str, str | None] = {}
     for row in rows:
         for column, label in (("personnel_leader_number", "personnel"), ("daily_leader_number", "daily")):
@@ -476,21 +555,30 @@ def _check_leaders(rows: list[PersonRow], by_number: dict[str, PersonRow], plan:
             if not leader:
                 continue
             if leader == row.employee_number:
-                message = (_("The person is their own personnel leader.") if label == "personnel"
-                           else _("The person is their own daily leader."))
+                message = (
+                    _("The person is their own personnel leader.")
+                    if label == "personnel"
+                    else _("The person is their own daily leader.")
+                )
                 plan.errors.append((row.line, message))
             elif leader not in by_number:
-                plan.errors.append((row.line, _("%(column)s %(number)s is not in the file.")
-                                    % {"column": heading[column], "number": leader}))
+                plan.errors.append(
+                    (
+                        row.line,
+                        _("%(column)s %(number)s is not in the file.") % {"column": heading[column], "number": leader},
+                    )
+                )
         if row.employee_number and by_number.get(row.employee_number) is row:
             leader = row.values.get("personnel_leader_number") or None
             leader_of[row.employee_number] = leader if leader != row.employee_number else None
     for loop in _find_loops(leader_of):
-        shown = " → ".join(_("%(number)s (line %(line)s)") % {"number": n, "line": by_number[n].line}
-                           for n in [*loop, loop[0]])
+        shown = " → ".join(
+            _("%(number)s (line %(line)s)") % {"number": n, "line": by_number[n].line} for n in [*loop, loop[0]]
+        )
         for number in loop:
-            plan.errors.append((by_number[number].line,
-                                _("Personnel leaders go round in a loop: %(loop)s.") % {"loop": shown}))
+            plan.errors.append(
+                (by_number[number].line, _("Personnel leaders go round in a loop: %(loop)s.") % {"loop": shown})
+            )
 
 
 def _plan_people(rows: list[PersonRow], existing: _Existing, plan: Plan, today: date) -> None:
@@ -537,8 +625,9 @@ def _plan_people(rows: list[PersonRow], existing: _Existing, plan: Plan, today: 
             plan.end.append((values[0], number, values[2], ends_on))
 
 
-def _plan_unit_leaders(rows: list[PersonRow], specs: dict[str, UnitSpec], existing: _Existing,
-                       plan: Plan, today: date) -> None:
+def _plan_unit_leaders(
+    rows: list[PersonRow], specs: dict[str, UnitSpec], existing: _Existing, plan: Plan, today: date
+) -> None:
     """A unit's leader is the member of the unit whom most of its current members have as personnel
     leader (ties: the lowest employee number). When no member leads another member (a unit whose
     only member is its leader, or whose members report to someone outside it), a leader who is

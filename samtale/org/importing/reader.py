@@ -90,9 +90,7 @@ def read_table(content: bytes, file_name: str) -> Table:
     if file_name.lower().endswith((".xlsx", ".xlsm")) or looks_like_zip:
         return _read_xlsx(content)
     if file_name.lower().endswith(".xls"):
-        raise ImportFileError(
-            _("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV and try again.")
-        )
+        raise ImportFileError(_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV and try again."))
     return _read_csv(content)
 
 
@@ -114,9 +112,7 @@ def _decode(content: bytes) -> str:
 def _check_row_count(count: int) -> None:
     limit = settings.SAMTALE_IMPORT_MAX_ROWS
     if count > limit:
-        raise ImportFileError(
-            _("The file has more than %(limit)s rows, which is the limit.") % {"limit": f"{limit:,}"}
-        )
+        raise ImportFileError(_("The file has more than %(limit)s rows, which is the limit.") % {"limit": f"{limit:,}"})
 
 
 def _read_csv(content: bytes) -> Table:

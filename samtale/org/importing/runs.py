@@ -49,8 +49,12 @@ def import_run_preview(*, actor: User, file_name: str, content: bytes, send_invi
             run.errors = _errors(list(plan.errors))
     with transaction.atomic():
         run.save()
-        audit_record(actor=actor, action="org.import_previewed", target=run,
-                     data={"file": run.file_name, "status": run.status, **run.summary})
+        audit_record(
+            actor=actor,
+            action="org.import_previewed",
+            target=run,
+            data={"file": run.file_name, "status": run.status, **run.summary},
+        )
     return run
 
 
@@ -65,8 +69,11 @@ def import_run_apply(*, actor: User, run: ImportRun) -> ImportRun:
         raise ImportAlreadyHandled
     run.refresh_from_db()
     outcome = organisation_import(
-        content=bytes(run.content or b""), file_name=run.file_name, actor=actor,
-        send_invitations=run.send_invitations, run=run,
+        content=bytes(run.content or b""),
+        file_name=run.file_name,
+        actor=actor,
+        send_invitations=run.send_invitations,
+        run=run,
     )
     plan = outcome.plan
     run.summary = {**plan.summary(), "invitations": outcome.invitations}

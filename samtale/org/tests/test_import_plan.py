@@ -110,8 +110,11 @@ def test_a_plan_lists_who_is_created_changed_and_ended(org, records):
     ]
     assert preview["changed"][0]["fields"] == [
         ["job title", "–", "Lønkonsulent"],
-        ["personnel leader", f"Lise Leder ({org.leader.employee_number})",
-         f"Frode Førleder ({org.former_leader.employee_number})"],
+        [
+            "personnel leader",
+            f"Lise Leder ({org.leader.employee_number})",
+            f"Frode Førleder ({org.former_leader.employee_number})",
+        ],
     ]
     assert preview["ended"] == [{"employee_number": org.colleague.employee_number, "name": "Kåre Kollega"}]
 

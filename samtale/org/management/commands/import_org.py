@@ -20,10 +20,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Check the file and show what would change.")
-        parser.add_argument("--no-invitations", action="store_true",
-                            help="Do not e-mail invitations to the people the import creates.")
-        parser.add_argument("--language", default=settings.LANGUAGE_CODE, choices=[c for c, _ in settings.LANGUAGES],
-                            help="Language of the messages (default: %(default)s).")
+        parser.add_argument(
+            "--no-invitations", action="store_true", help="Do not e-mail invitations to the people the import creates."
+        )
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[c for c, _ in settings.LANGUAGES],
+            help="Language of the messages (default: %(default)s).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -37,7 +42,10 @@ class Command(BaseCommand):
                 raise CommandError(error.message) from None
             try:
                 outcome = organisation_import(
-                    content=content, file_name=path.name, actor=None, dry_run=options["dry_run"],
+                    content=content,
+                    file_name=path.name,
+                    actor=None,
+                    dry_run=options["dry_run"],
                     send_invitations=not options["no_invitations"],
                 )
             except ImportFileError as error:
@@ -48,9 +56,11 @@ class Command(BaseCommand):
                     self.stderr.write(f"{path.name}:{line}: {message}")
                 raise CommandError(
                     translation.ngettext(
-                        "%(count)s error; nothing was imported.", "%(count)s errors; nothing was imported.",
+                        "%(count)s error; nothing was imported.",
+                        "%(count)s errors; nothing was imported.",
                         len(plan.errors),
-                    ) % {"count": len(plan.errors)}
+                    )
+                    % {"count": len(plan.errors)}
                 )
             summary = plan.summary()
             if options["dry_run"]:
@@ -68,7 +78,9 @@ class Command(BaseCommand):
             if outcome.applied and outcome.invitations:
                 self.stdout.write(
                     translation.ngettext(
-                        "%(count)s invitation is in the outbox.", "%(count)s invitations are in the outbox.",
+                        "%(count)s invitation is in the outbox.",
+                        "%(count)s invitations are in the outbox.",
                         outcome.invitations,
-                    ) % {"count": outcome.invitations}
+                    )
+                    % {"count": outcome.invitations}
                 )

@@ -25,4 +25,6 @@ class Command(BaseCommand):
         for state in (MessageStatus.PENDING, MessageStatus.FAILED):
             messages = OutboxMessage.objects.filter(status=state)
             latest = messages.exclude(last_error="").order_by("-next_attempt_at").first()
-            self.stdout.write(f"{state}: {messages.count()}" + (f" (last error: {latest.last_error})" if latest else ""))
+            self.stdout.write(
+                f"{state}: {messages.count()}" + (f" (last error: {latest.last_error})" if latest else "")
+            )
