@@ -30,6 +30,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from samtale.org.importing.reader import COLUMNS  # noqa: E402 (after the path is set)
+
 # As HR systems write them: Danish values, every employment type.
 EMPLOYMENT_MIX = (
     ("Fastansat", 78),
@@ -39,20 +41,8 @@ EMPLOYMENT_MIX = (
     ("Vikar", 4),
     ("Jobtræning", 3),
 )
-HEADINGS = (
-    "Medarbejdernummer",
-    "Navn",
-    "E-mail",
-    "Enhedskode",
-    "Enhedsnavn",
-    "Overordnet enhedskode",
-    "Stilling",
-    "Ansættelsestype",
-    "Personaleleder",
-    "Daglig leder",
-    "Startdato",
-    "Slutdato",
-)
+# The Danish headings, as an HR system in Denmark writes them.
+HEADINGS = [aliases[1].capitalize() for aliases in COLUMNS.values()]
 TEAM_SIZE = 12
 
 

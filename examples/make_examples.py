@@ -21,6 +21,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from samtale.org.importing.reader import COLUMNS  # noqa: E402 (after the path is set)
+
 DANISH_TYPES = {
     "permanent": "Fastansat",
     "fixed_term": "Tidsbegrænset",
@@ -29,20 +31,8 @@ DANISH_TYPES = {
     "temp": "Vikar",
     "job_training": "Jobtræning",
 }
-HEADINGS = [
-    "Medarbejdernummer",
-    "Navn",
-    "E-mail",
-    "Enhedskode",
-    "Enhedsnavn",
-    "Overordnet enhedskode",
-    "Stilling",
-    "Ansættelsestype",
-    "Personaleleder",
-    "Daglig leder",
-    "Startdato",
-    "Slutdato",
-]
+# The Danish headings, as an HR system in Denmark writes them.
+HEADINGS = [aliases[1].capitalize() for aliases in COLUMNS.values()]
 NEW_TEAM = ("VK-5.2.4", "Team Digital Post", "VK-5.2")
 HIRES = [
     [
