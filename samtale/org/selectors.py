@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -54,7 +54,12 @@ def unit_ancestors(*, unit: Unit) -> list[Unit]:
 def unit_children_with_headcount(*, unit: Unit | None) -> list[Unit]:
     """The units right below ``unit`` (or the roots), each with ``headcount``: the active people
     in its whole subtree, counted in one grouped query."""
-    children = list(Unit.objects.select_related("leader").filter(parent=unit).order_by("name", "code"))
+    children = list(
+        Unit.objects.select_related("leader")
+        .filter(parent=unit)
+        .annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
+        .order_by("name", "code")
+    )
     if not children:
         return children
     depth = 0 if unit is None else unit.depth + 1

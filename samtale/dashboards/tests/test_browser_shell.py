@@ -138,3 +138,16 @@ def test_hr_finds_a_person_with_live_search_and_changes_their_participation(
     for tab in ("Enheder", "Import", "Roller"):
         page.get_by_role("navigation", name="Organisationen").get_by_role("link", name=tab).click()
         audit(page)
+
+
+def test_the_organisation_tree_opens_in_place_by_keyboard(page: Page, live_server, demo, sign_in, audit) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, PERSONAS["employee"].email)
+    page.goto(live_server.url + "/organisation/")
+    top = page.locator("details").first
+    top.locator("summary").focus()
+    page.keyboard.press("Enter")  # a summary opens with Enter, as a button does
+    expect(top.locator(".subunits").get_by_role("link", name="Økonomi og Personale")).to_be_visible()
+    nested = top.locator(".subunits details").first
+    nested.locator("summary").click()
+    expect(nested.locator(".subunits li").first).to_be_visible()
+    audit(page)
