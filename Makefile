@@ -24,6 +24,11 @@ test-browser:
 	@scripts/bootstrap dev
 	@scripts/pytest -m browser
 
+## Benchmarks (bench/README.md): the import of 50,000 people on SQLite, re-import included.
+bench:
+	@scripts/bootstrap dev
+	.venv/bin/python bench/import_org.py --people 50000 --repeat 3
+
 ## Static checks, as CI runs them.
 lint:
 	@scripts/bootstrap dev

@@ -11,7 +11,7 @@ The organisation of the personas (``build_org``)::
     │   └── Regnskab (REG)         leader: former_leader   (reports to head; was the employee's leader)
     ├── Børn (BOR)                 leader: other_head      (reports to director)
     │     outsider, regional_hr    (report to other_head; regional_hr is HR for Børn only)
-    └── HR (HRA)                   hr                      (HR for the whole organisation, reports to director)
+    └── HR (HRA)                   led by director; hr     (HR for the whole organisation, reports to director)
 
     admin: a superuser who is not a person. union_rep represents Økonomi.
 """
@@ -149,6 +149,9 @@ def build_org() -> Org:
     regional_hr = make_person("Rita Regional", unit=children, leader=other_head)
     hr = make_person("Hanne HR", unit=hr_unit, leader=director)
     admin = User.objects.create_superuser("admin@test.example", PASSWORD, name="Admin")
+
+    hr_unit.leader = director  # HR is led from the top
+    hr_unit.save(update_fields=["leader"])
 
     make_role(hr, RoleKind.HR, region="Hele kommunen")
     make_role(regional_hr, RoleKind.HR, children, region="Børn")

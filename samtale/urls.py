@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 admin.site.site_header = _("Samtale administration")
 admin.site.site_title = _("Samtale administration")
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", include("samtale.dashboards.urls")),
     path("", include("samtale.accounts.urls")),
     path("organisation/", include("samtale.org.urls")),
+    # Administrators sign in like everyone else: the admin's own sign-in form is not throttled.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

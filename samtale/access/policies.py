@@ -42,6 +42,23 @@ def may_change_placement(viewer: Viewer, person: Person) -> bool:
     return Relation.HR in relations_to(viewer, person)
 
 
+def may_place_in(viewer: Viewer, unit: Unit) -> bool:
+    """HR moves people only into the units they cover."""
+    return viewer.hr is not None and viewer.hr.covers(unit)
+
+
+def may_name_as_leader(viewer: Viewer, person: Person) -> bool:
+    """HR names as leaders only people in the units they cover: naming a leader hands them the
+    person's data, so it stays inside HR's own part of the organisation."""
+    return viewer.hr is not None and viewer.hr.covers(person.unit)
+
+
+def may_set_unit_leader(viewer: Viewer, unit: Unit) -> bool:
+    """A unit's leader is chosen by HR for the units they cover. Everyone may read the unit, so
+    anyone else is refused with 403, not 404 (trust.md)."""
+    return viewer.hr is not None and viewer.hr.covers(unit)
+
+
 def may_override_eligibility(viewer: Viewer, person: Person) -> bool:
     """ "Eligibility follows the employment type, and HR can override it per person" (domain.md)."""
     return Relation.HR in relations_to(viewer, person)

@@ -54,10 +54,20 @@ def relations_to(viewer: Viewer, person: Person) -> frozenset[Relation]:
 
 def _in_leader_chain(viewer: Viewer, person: Person) -> bool:
     """The chain derives from the tree and from the personnel-leader relation: the leaders of
-    the person's unit and of every unit above it, and the leaders above the personnel leader."""
+    the person's unit and of every unit above it, and the leaders above the personnel leader.
+    "Every leader above them" (trust.md): never someone below them, so nobody is in the chain
+    of their own leaders, whatever a unit's leadership says."""
     lineage = set(person.unit.lineage_ids)
     if any(unit.pk in lineage for unit in viewer.led_units):
-        return True
+        return person.pk not in _own_leader_line(viewer)
     if not viewer.has_reports:
         return False
     return viewer.person_id in person_leader_line(person_id=person.pk)[1:]
+
+
+def _own_leader_line(viewer: Viewer) -> set[int]:
+    line = viewer.cache.get("own_leader_line")
+    if line is None:
+        assert viewer.person is not None
+        line = viewer.cache["own_leader_line"] = set(person_leader_line(person_id=viewer.person.pk))
+    return line

@@ -63,10 +63,6 @@ class Viewer:
         return self.person.pk if self.person else None
 
     @property
-    def is_superuser(self) -> bool:
-        return bool(self.user.is_superuser)
-
-    @property
     def is_leader(self) -> bool:
         """Leads a unit or is someone's personnel leader."""
         return bool(self.led_units) or self.has_reports

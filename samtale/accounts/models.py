@@ -87,10 +87,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in, kept for the cool-off window to throttle guessing.
+    """A sign-in attempt that has not (yet) succeeded, kept for the cool-off window to throttle
+    guessing. Every attempt is stored before its password is checked; a successful one is
+    removed again with the account's earlier failures.
 
-    The typed account name is stored only as a keyed hash: people sometimes type
-    their password into the e-mail field."""
+    The typed account name is stored only as a keyed hash: people sometimes type their password
+    into the e-mail field."""
 
     account_key = models.CharField(max_length=64, db_index=True)
     address = models.GenericIPAddressField(null=True, db_index=True)

@@ -47,19 +47,28 @@ def users_for_password_reset(email: str) -> list[User]:
     never set a password are included: the link lets them set one."""
     today = timezone.localdate()
     return list(
-        User.objects.filter(email=normalize_email(email), is_active=True).filter(
-            Q(person__isnull=True) | Q(person__end_date__isnull=True) | Q(person__end_date__gte=today)
-        )
+        User.objects.select_related("person")
+        .filter(email=normalize_email(email), is_active=True)
+        .filter(Q(person__isnull=True) | Q(person__end_date__isnull=True) | Q(person__end_date__gte=today))
     )
 
 
-@transaction.atomic
 def password_reset_request(*, email: str) -> None:
-    """Send a link to set a new password, if the address belongs to an account. The answer to the
-    person asking is the same either way, so the form does not tell who has an account."""
+    """Ask for a link to set a new password. The address is looked up later, by the worker: the
+    answer to the person asking is the same, and as fast, whether or not it has an account."""
+    from samtale.accounts.tasks import send_password_reset
+
+    send_password_reset.enqueue(email=normalize_email(email))
+
+
+@transaction.atomic
+def password_reset_send(*, email: str) -> int:
+    """Put a password-reset link in the outbox for each account with this address (at most one per
+    account every five minutes, however often it is asked for)."""
     now = timezone.now()
     window = now.strftime("%Y%m%d%H") + str(now.minute // 5)
-    for user in users_for_password_reset(email):
+    users = users_for_password_reset(email)
+    for user in users:
         outbox_enqueue(
             kind="accounts.password_reset",
             to_email=user.email,
@@ -67,7 +76,14 @@ def password_reset_request(*, email: str) -> None:
             context={"user_id": user.pk},
             dedupe_key=f"accounts.password_reset:{user.pk}:{window}",
         )
-        audit_record(actor=user, action="accounts.password_reset_requested", target=None)
+        person = getattr(user, "person", None)
+        audit_record(
+            actor=None,  # whoever asked is not known: anyone can type an address
+            action="accounts.password_reset_requested",
+            target=user,
+            subject_person_id=person.pk if person else None,
+        )
+    return len(users)
 
 
 def user_set_language(*, user: User, language: str) -> None:
@@ -86,39 +102,43 @@ def account_key(email: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), normalize_email(email).encode(), hashlib.sha256).hexdigest()
 
 
-def login_locked_until(*, email: str, address: str | None, now: datetime | None = None) -> datetime | None:
-    """When sign-in for this account, or from this address, opens again; None if it is open.
+def login_attempt_begin(*, email: str, address: str | None, now: datetime | None = None) -> datetime | None:
+    """Count a sign-in attempt before its password is checked, and say when sign-in opens again
+    if this attempt is over a limit (None: go ahead and check the password).
 
-    Each has its own limit within the cool-off window: an office behind one address must not be
-    locked out because one person forgot their password."""
+    The attempt is stored first and counted after, so attempts made at the same moment all see
+    each other: a burst of guesses cannot slip past the limit while passwords are being hashed.
+    A successful sign-in takes its attempt back (``login_attempt_succeeded``).
+
+    Each key has its own limit within the cool-off window: an office behind one address must not
+    be locked out because one person forgot their password."""
     now = now or timezone.now()
+    key = account_key(email)
+    with transaction.atomic():
+        LoginFailure.objects.create(account_key=key, address=address, at=now)
     since = now - settings.SAMTALE_LOGIN_COOLOFF
-    recent = LoginFailure.objects.filter(at__gte=since)
-    checks = [(recent.filter(account_key=account_key(email)), settings.SAMTALE_LOGIN_FAILURES_PER_ACCOUNT)]
+    recent = LoginFailure.objects.filter(at__gte=since, at__lte=now)
+    checks = [(recent.filter(account_key=key), settings.SAMTALE_LOGIN_FAILURES_PER_ACCOUNT)]
     if address:
         checks.append((recent.filter(address=address), settings.SAMTALE_LOGIN_FAILURES_PER_ADDRESS))
     until = None
-    for failures, limit in checks:
-        times = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
-        if len(times) >= limit:
+    for attempts, limit in checks:
+        times = list(attempts.order_by("-at").values_list("at", flat=True)[: limit + 1])
+        if len(times) > limit:
             opens = times[-1] + settings.SAMTALE_LOGIN_COOLOFF
             until = max(until, opens) if until else opens
-    return until
-
-
-def login_failure_record(*, email: str, address: str | None) -> None:
-    now = timezone.now()
-    LoginFailure.objects.create(account_key=account_key(email), address=address, at=now)
-    # Keep the table small: failures older than the window no longer count.
-    LoginFailure.objects.filter(at__lt=now - settings.SAMTALE_LOGIN_COOLOFF).delete()
-    if login_locked_until(email=email, address=address, now=now):
+    if until is not None:
         audit_record(
             actor=None,
             action="accounts.sign_in_throttled",
             outcome=Outcome.DENIED,
-            data={"account": account_key(email)[:16], "address": address},
+            data={"account": key[:16], "address": address},
         )
+    # Keep the table small: attempts older than the window no longer count.
+    LoginFailure.objects.filter(at__lt=since).delete()
+    return until
 
 
-def login_failures_clear(*, email: str) -> None:
+def login_attempt_succeeded(*, email: str) -> None:
+    """The right password: the account's failed attempts (this one included) no longer count."""
     LoginFailure.objects.filter(account_key=account_key(email)).delete()

@@ -20,9 +20,8 @@ from django.views.decorators.http import require_POST
 
 from samtale.accounts.forms import LanguageForm, PasswordResetRequestForm, SignInForm
 from samtale.accounts.services import (
-    login_failure_record,
-    login_failures_clear,
-    login_locked_until,
+    login_attempt_begin,
+    login_attempt_succeeded,
     password_reset_request,
     user_set_language,
 )
@@ -42,8 +41,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     locked = ""
     if request.method == "POST":
         email = request.POST.get("username", "")
-        address = client_address(request)
-        locked_until = login_locked_until(email=email, address=address)
+        locked_until = login_attempt_begin(email=email, address=client_address(request))
         if locked_until is not None:
             # The password is not even checked: a guesser learns nothing while locked out.
             minutes = max(1, math.ceil((locked_until - timezone.now()).total_seconds() / 60))
@@ -57,7 +55,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             user = form.get_user()
             login(request, user)
-            login_failures_clear(email=email)
+            login_attempt_succeeded(email=email)
             response = redirect(safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
@@ -68,7 +66,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             )
             return response
         else:
-            login_failure_record(email=email, address=address)
+            # Screen readers go to the error, not back to the e-mail field.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
             status = 400
     return render(
         request,
@@ -101,7 +100,7 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
         if self.user is not None:
-            login_failures_clear(email=self.user.email)
+            login_attempt_succeeded(email=self.user.email)
         messages.success(self.request, str(self.success_message))
         return response
 

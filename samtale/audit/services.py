@@ -4,7 +4,10 @@ event is stored exactly when the change it describes is."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, Protocol
+
+from django.utils import timezone
 
 from samtale.audit.models import AuditEvent, Outcome
 
@@ -25,8 +28,11 @@ def _actor_fields(actor: _Actor | None) -> dict[str, Any]:
 
 
 def _target_fields(target: Any) -> dict[str, Any]:
+    """A model instance, or ``(type, id)`` when only the id is at hand (bulk changes)."""
     if target is None:
         return {"target_type": "", "target_id": ""}
+    if isinstance(target, tuple):
+        return {"target_type": target[0], "target_id": str(target[1])}
     return {
         "target_type": target._meta.model_name,
         "target_id": str(getattr(target, "uuid", None) or target.pk),
@@ -41,6 +47,7 @@ def audit_event_build(
     subject_person_id: int | None = None,
     outcome: str = Outcome.OK,
     data: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
     return AuditEvent(
         **_actor_fields(actor),
@@ -49,6 +56,7 @@ def audit_event_build(
         outcome=outcome,
         subject_person_id=subject_person_id,
         data=data or {},
+        at=at or timezone.now(),
     )
 
 

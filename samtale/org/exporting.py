@@ -14,7 +14,7 @@ from samtale.accounts.models import User
 from samtale.audit.services import audit_record
 from samtale.lib.spreadsheet import neutralise_formula
 from samtale.org.importing.reader import COLUMNS
-from samtale.org.models import Person
+from samtale.org.models import Person, Unit
 from samtale.org.selectors import active_people
 
 _VALUES = (
@@ -24,6 +24,7 @@ _VALUES = (
     "unit__code",
     "unit__name",
     "unit__parent__code",
+    "unit__leader__employee_number",
     "job_title",
     "employment_type",
     "personnel_leader__employee_number",
@@ -43,7 +44,11 @@ def organisation_rows(*, danish_headings: bool) -> Iterator[list[str]]:
     their end date), so that the file imports again as it is."""
     yield [aliases[1] if danish_headings else aliases[0] for aliases in COLUMNS.values()]
     active = active_people()
-    still_named = Q(pk__in=active.values("personnel_leader_id")) | Q(pk__in=active.values("daily_leader_id"))
+    still_named = (
+        Q(pk__in=active.values("personnel_leader_id"))
+        | Q(pk__in=active.values("daily_leader_id"))
+        | Q(pk__in=Unit.objects.values("leader_id"))
+    )
     people = (
         Person.objects.filter(Q(pk__in=active.values("pk")) | still_named)
         .order_by("unit__code", "employee_number")

@@ -5,19 +5,35 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samtale.access.viewer import Coverage
+from samtale.org import selectors
 from samtale.org.importing.reader import ImportFileError, check_size
 from samtale.org.models import Person, RoleKind, Unit
-from samtale.org.selectors import active_people
 
 
-def _person_by_number(number: str, field: str) -> Person:
-    person = active_people().filter(employee_number=number.strip()).first()
-    if person is None:
-        raise forms.ValidationError({field: _("No current employee has the number %(number)s.") % {"number": number}})
-    return person
+class _ScopedForm(forms.Form):
+    """A form that names people and units by number and code, found only inside the part of the
+    organisation the HR user covers: a number outside it is "unknown", exactly as a number that
+    does not exist, so the form cannot be used to learn who works elsewhere."""
+
+    def __init__(self, *args: Any, coverage: Coverage | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.coverage = coverage
+
+    def person(self, number: str) -> Person:
+        person = selectors.person_by_number(number=number, coverage=self.coverage)
+        if person is None:
+            raise forms.ValidationError(_("No current employee has the number %(number)s.") % {"number": number})
+        return person
+
+    def unit(self, code: str) -> Unit:
+        unit = selectors.unit_by_code(code=code, coverage=self.coverage)
+        if unit is None:
+            raise forms.ValidationError(_("No unit has the code %(code)s.") % {"code": code})
+        return unit
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(_ScopedForm):
     """Move a person or change their leaders by hand. People and units are named by their
     numbers and codes, as in the HR system: a list of 50,000 names is no help to anyone."""
 
@@ -35,23 +51,16 @@ class PlacementForm(forms.Form):
         help_text=_("Leave empty for nobody."),
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        code = (data.get("unit_code") or "").strip()
-        if code:
-            unit = Unit.objects.filter(code=code).first()
-            if unit is None:
-                self.add_error("unit_code", _("No unit has the code %(code)s.") % {"code": code})
-            data["unit"] = unit
-        for name, target in (("personnel_leader_number", "personnel_leader"), ("daily_leader_number", "daily_leader")):
-            number = (data.get(name) or "").strip()
-            data[target] = None
-            if number:
-                try:
-                    data[target] = _person_by_number(number, name)
-                except forms.ValidationError as error:
-                    self.add_error(None, error)
-        return data
+    def clean_unit_code(self) -> Unit:
+        return self.unit(self.cleaned_data["unit_code"].strip())
+
+    def clean_personnel_leader_number(self) -> Person | None:
+        number = self.cleaned_data["personnel_leader_number"].strip()
+        return self.person(number) if number else None
+
+    def clean_daily_leader_number(self) -> Person | None:
+        number = self.cleaned_data["daily_leader_number"].strip()
+        return self.person(number) if number else None
 
 
 class EligibilityForm(forms.Form):
@@ -70,7 +79,7 @@ class EligibilityForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text=_("Required when you override the employment type. HR and the leaders can see it."),
+        help_text=_("Required when you override the employment type. The person, their leaders and HR can see it."),
     )
 
     @classmethod
@@ -107,22 +116,17 @@ class ImportForm(forms.Form):
         return upload
 
 
-class UnitLeaderForm(forms.Form):
+class UnitLeaderForm(_ScopedForm):
     leader_number = forms.CharField(
         label=_("Leader's employee number"), max_length=50, required=False, help_text=_("Leave empty for nobody.")
     )
 
     def clean_leader_number(self) -> Person | None:
         number = (self.cleaned_data.get("leader_number") or "").strip()
-        if not number:
-            return None
-        person = active_people().filter(employee_number=number).first()
-        if person is None:
-            raise forms.ValidationError(_("No current employee has the number %(number)s.") % {"number": number})
-        return person
+        return self.person(number) if number else None
 
 
-class RoleForm(forms.Form):
+class RoleForm(_ScopedForm):
     employee_number = forms.CharField(label=_("Employee number"), max_length=50)
     kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
     unit_codes = forms.CharField(
@@ -139,16 +143,18 @@ class RoleForm(forms.Form):
     )
 
     def clean_employee_number(self) -> Person:
-        number = self.cleaned_data["employee_number"].strip()
-        person = active_people().filter(employee_number=number).first()
-        if person is None:
-            raise forms.ValidationError(_("No current employee has the number %(number)s.") % {"number": number})
-        return person
+        return self.person(self.cleaned_data["employee_number"].strip())
 
     def clean_unit_codes(self) -> list[Unit]:
         codes = [code.strip() for code in self.cleaned_data.get("unit_codes", "").split(",") if code.strip()]
-        units = list(Unit.objects.filter(code__in=codes))
-        missing = sorted(set(codes) - {unit.code for unit in units})
+        units: list[Unit] = []
+        missing: list[str] = []
+        for code in codes:
+            unit = selectors.unit_by_code(code=code, coverage=self.coverage)
+            if unit is None:
+                missing.append(code)
+            else:
+                units.append(unit)
         if missing:
             raise forms.ValidationError(_("No unit has the code %(codes)s.") % {"codes": ", ".join(missing)})
         return units

@@ -73,6 +73,9 @@ class Unit(models.Model):
         on_delete=models.SET_NULL,
         related_name="led_units",
     )
+    # A leader HR chose by hand stays until HR or the file (its unit leader column) names another;
+    # otherwise the import works the leader out from the personnel-leader lines.
+    leader_set_by_hand = models.BooleanField(default=False, editable=False)
     # "/00000001/00000007/" from the root down to this unit; maintained by org.services.
     path = models.CharField(max_length=MAX_DEPTH * PATH_STEP, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)

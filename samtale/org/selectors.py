@@ -4,6 +4,7 @@ number of queries that does not grow with the organisation."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -11,6 +12,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from samtale.lib.casefold import Casefold
+
+if TYPE_CHECKING:
+    from samtale.access.viewer import Coverage
 from samtale.org.models import MAX_DEPTH, PATH_STEP, Person, PlacementChange, Role, RoleKind, Unit
 
 # The personnel-leader relation is walked with a recursive query (SQLite and PostgreSQL both
@@ -54,7 +58,7 @@ def unit_ancestors(*, unit: Unit) -> list[Unit]:
 def unit_children_with_headcount(*, unit: Unit | None) -> list[Unit]:
     """The units right below ``unit`` (or the roots), each with ``headcount``: the active people
     in its whole subtree, counted in one grouped query."""
-    children = list(
+    children: list[Unit] = list(
         Unit.objects.select_related("leader")
         .filter(parent=unit)
         .annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
@@ -105,6 +109,20 @@ def contact_roles_for(*, person: Person, kind: str = RoleKind.HR) -> list[Role]:
         .order_by("person__name")
     )
     return list(roles)
+
+
+def person_by_number(*, number: str, coverage: Coverage | None) -> Person | None:
+    """A current employee by number, only inside ``coverage`` (None: nowhere)."""
+    if coverage is None or not number:
+        return None
+    return active_people().filter(coverage.people_q()).select_related("unit").filter(employee_number=number).first()
+
+
+def unit_by_code(*, code: str, coverage: Coverage | None) -> Unit | None:
+    if coverage is None or not code:
+        return None
+    unit = Unit.objects.filter(code=code).first()
+    return unit if unit is not None and coverage.covers(unit) else None
 
 
 def people_search(*, base: QuerySet[Person], query: str) -> QuerySet[Person]:

@@ -1,8 +1,9 @@
 """Changes to the organisation by hand. (The import, for whole files, is in ``importing``.)
 
-Each service checks, changes with ``update_fields``, keeps the history and writes the audit
-event in one transaction. Access checks are the caller's (``samtale.access``); the services
-guard the organisation's own rules: no leader loops, no unit loops.
+Each service checks the policy (``samtale.access``), changes with ``update_fields``, keeps the
+history and writes the audit event in one transaction; it also guards the organisation's own
+rules: no leader loops, no unit loops. Views look the objects up first, so that a stranger gets
+404 before a service is asked.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.access import policies
+from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_event_build, audit_record, audit_record_many
 from samtale.lib.bulk import update_rows
 from samtale.org.models import (
@@ -88,10 +91,15 @@ def placement_change_build(
     )
 
 
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
 @transaction.atomic
 def person_change_placement(
     *,
-    actor: User,
+    viewer: Viewer,
     person: Person,
     unit: Unit,
     personnel_leader: Person | None,
@@ -102,11 +110,15 @@ def person_change_placement(
     The time of the change is kept (``PlacementChange``), and the access rules use the new
     state at once: they read the current organisation, so the former leader loses access on
     their next request."""
-    person = (
-        Person.objects.select_for_update(of=("self",))
-        .select_related("unit", "personnel_leader", "daily_leader")
-        .get(pk=person.pk)
-    )
+    _require(policies.may_change_placement(viewer, person) and policies.may_place_in(viewer, unit))
+    for leader in (personnel_leader, daily_leader):
+        _require(leader is None or policies.may_name_as_leader(viewer, leader))
+    actor = viewer.user
+    # Lock the person and the new leader (in id order, so two changes cannot deadlock): two
+    # changes at once could otherwise each pass the loop check and together make a loop.
+    locked = [person.pk, *([personnel_leader.pk] if personnel_leader else [])]
+    list(Person.objects.select_for_update(of=("self",)).filter(pk__in=locked).order_by("pk").values_list("pk"))
+    person = Person.objects.select_related("unit", "personnel_leader", "daily_leader").get(pk=person.pk)
     if personnel_leader is not None:
         if personnel_leader.pk == person.pk:
             raise ValidationError({"personnel_leader": _("A person cannot be their own personnel leader.")})
@@ -157,9 +169,10 @@ def person_change_placement(
 
 
 @transaction.atomic
-def person_set_eligibility(*, actor: User, person: Person, override: bool | None, reason: str) -> None:
+def person_set_eligibility(*, viewer: Viewer, person: Person, override: bool | None, reason: str) -> None:
     """HR overrides whether a person takes part in MUS, with the reason; None follows the
     employment type again."""
+    _require(policies.may_override_eligibility(viewer, person))
     reason = reason.strip()
     if override is not None and not reason:
         raise ValidationError({"reason": _("Give the reason for the override.")})
@@ -173,7 +186,7 @@ def person_set_eligibility(*, actor: User, person: Person, override: bool | None
     person.updated_at = timezone.now()
     person.save(update_fields=["eligibility_override", "eligibility_override_reason", "updated_at"])
     audit_record(
-        actor=actor,
+        actor=viewer.user,
         action="org.eligibility_overridden",
         target=person,
         subject_person_id=person.pk,
@@ -182,14 +195,18 @@ def person_set_eligibility(*, actor: User, person: Person, override: bool | None
 
 
 @transaction.atomic
-def unit_set_leader(*, actor: User, unit: Unit, leader: Person | None) -> None:
-    if (unit.leader_id if unit.leader_id else None) == (leader.pk if leader else None):
+def unit_set_leader(*, viewer: Viewer, unit: Unit, leader: Person | None) -> None:
+    """HR chooses a unit's leader by hand; the import keeps the choice until the file names one."""
+    _require(policies.may_set_unit_leader(viewer, unit))
+    _require(leader is None or policies.may_name_as_leader(viewer, leader))
+    if unit.leader_id == (leader.pk if leader else None) and unit.leader_set_by_hand:
         return
     old = unit.leader_id
     unit.leader = leader
-    unit.save(update_fields=["leader"])
+    unit.leader_set_by_hand = True
+    unit.save(update_fields=["leader", "leader_set_by_hand"])
     audit_record(
-        actor=actor,
+        actor=viewer.user,
         action="org.unit_leader_changed",
         target=unit,
         data={"from": old, "to": leader.pk if leader else None},
@@ -197,10 +214,11 @@ def unit_set_leader(*, actor: User, unit: Unit, leader: Person | None) -> None:
 
 
 @transaction.atomic
-def role_assign(*, actor: User, person: Person, kind: str, units: Iterable[Unit], region: str = "") -> Role:
+def role_assign(*, viewer: Viewer, person: Person, kind: str, units: Iterable[Unit], region: str = "") -> Role:
     """Give a person a role beside the line (HR, union representative, management) covering the
     given units, or the whole organisation when there are none. A second assignment of the same
     kind replaces the coverage of the first."""
+    _require(policies.may_manage_roles(viewer))
     units = list(units)
     role, created = Role.objects.get_or_create(person=person, kind=kind, defaults={"region": region.strip()})
     if not created and role.region != region.strip():
@@ -208,7 +226,7 @@ def role_assign(*, actor: User, person: Person, kind: str, units: Iterable[Unit]
         role.save(update_fields=["region"])
     role.units.set(units)
     audit_record(
-        actor=actor,
+        actor=viewer.user,
         action="org.role_assigned",
         target=role,
         subject_person_id=person.pk,
@@ -218,9 +236,10 @@ def role_assign(*, actor: User, person: Person, kind: str, units: Iterable[Unit]
 
 
 @transaction.atomic
-def role_remove(*, actor: User, role: Role) -> None:
+def role_remove(*, viewer: Viewer, role: Role) -> None:
+    _require(policies.may_manage_roles(viewer))
     audit_record(
-        actor=actor,
+        actor=viewer.user,
         action="org.role_removed",
         target=role,
         subject_person_id=role.person_id,

@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from samtale.access import lookups, policies
 from samtale.access.viewer import Viewer, get_viewer
@@ -29,9 +30,11 @@ from samtale.org.forms import (
 from samtale.org.importing.reader import documented_columns
 from samtale.org.importing.runs import (
     ImportAlreadyHandled,
+    ImportNeedsConfirmation,
     import_run_apply,
     import_run_discard,
     import_run_preview,
+    import_runs_expire,
 )
 from samtale.org.models import ImportRun, ImportStatus, Person, Role, RoleKind
 
@@ -45,21 +48,27 @@ def tree(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "org/tree.html", {"children": selectors.unit_children_with_headcount(unit=None)})
 
 
+def _fragment(request: AuthenticatedRequest) -> bool:
+    """An htmx request for part of a page; a history restore (the Back button) wants it whole."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 @login_required
+@vary_on_headers("HX-Request")
 def unit(request: AuthenticatedRequest, unit_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     current = lookups.unit_for_viewer(viewer, unit_uuid)
     children = selectors.unit_children_with_headcount(unit=current)
-    if request.htmx and request.GET.get("part") == "children":
+    if _fragment(request) and request.GET.get("part") == "children":
         return render(request, "org/unit.html#children", {"children": children})
     may_see_members = policies.may_view_unit_members(viewer, current)
     members = None
     if may_see_members:
         members = Paginator(selectors.unit_members(unit=current), PAGE_SIZE).get_page(request.GET.get("page"))
     leader_form = None
-    if viewer.hr is not None and viewer.hr.covers(current):
+    if policies.may_set_unit_leader(viewer, current):
         leader_form = UnitLeaderForm(
-            initial={"leader_number": current.leader.employee_number if current.leader else ""}
+            initial={"leader_number": current.leader.employee_number if current.leader else ""}, coverage=viewer.hr
         )
     return render(
         request,
@@ -79,11 +88,11 @@ def unit(request: AuthenticatedRequest, unit_uuid: str) -> HttpResponse:
 def unit_leader(request: AuthenticatedRequest, unit_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     current = lookups.unit_for_viewer(viewer, unit_uuid)
-    if viewer.hr is None or not viewer.hr.covers(current):
-        raise Http404
-    form = UnitLeaderForm(request.POST)
+    if not policies.may_set_unit_leader(viewer, current):
+        raise PermissionDenied
+    form = UnitLeaderForm(request.POST, coverage=viewer.hr)
     if form.is_valid():
-        services.unit_set_leader(actor=request.user, unit=current, leader=form.cleaned_data["leader_number"])
+        services.unit_set_leader(viewer=viewer, unit=current, leader=form.cleaned_data["leader_number"])
         messages.success(request, _("The unit's leader is saved."))
         return redirect("org:unit", unit_uuid=current.uuid)
     return render(
@@ -101,6 +110,7 @@ def unit_leader(request: AuthenticatedRequest, unit_uuid: str) -> HttpResponse:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def people(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_search_people(viewer))
@@ -113,7 +123,7 @@ def people(request: AuthenticatedRequest) -> HttpResponse:
     ).order_by("name", "employee_number")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": query}
-    if request.htmx:
+    if _fragment(request):
         return render(request, "org/people.html#results", context)
     return render(request, "org/people.html", context)
 
@@ -139,13 +149,14 @@ def _person_context(viewer: Viewer, target: Person, **extra: Any) -> dict[str, A
         context.setdefault(
             "placement_form",
             PlacementForm(
+                coverage=viewer.hr,
                 initial={
                     "unit_code": target.unit.code,
                     "personnel_leader_number": target.personnel_leader.employee_number
                     if target.personnel_leader
                     else "",
                     "daily_leader_number": target.daily_leader.employee_number if target.daily_leader else "",
-                }
+                },
             ),
         )
         context.setdefault("eligibility_form", EligibilityForm.for_person(target))
@@ -158,15 +169,15 @@ def _person_context(viewer: Viewer, target: Person, **extra: Any) -> dict[str, A
 def person_placement(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     target = lookups.person_for_placement_change(viewer, person_uuid)
-    form = PlacementForm(request.POST)
+    form = PlacementForm(request.POST, coverage=viewer.hr)
     if form.is_valid():
         try:
             changed = services.person_change_placement(
-                actor=request.user,
+                viewer=viewer,
                 person=target,
-                unit=form.cleaned_data["unit"],
-                personnel_leader=form.cleaned_data["personnel_leader"],
-                daily_leader=form.cleaned_data["daily_leader"],
+                unit=form.cleaned_data["unit_code"],
+                personnel_leader=form.cleaned_data["personnel_leader_number"],
+                daily_leader=form.cleaned_data["daily_leader_number"],
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -182,12 +193,10 @@ def person_placement(request: AuthenticatedRequest, person_uuid: str) -> HttpRes
 def person_eligibility(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     target = lookups.person_for_viewer(viewer, person_uuid)
-    if not policies.may_override_eligibility(viewer, target):
-        raise PermissionDenied
     form = EligibilityForm(request.POST)
     if form.is_valid():
         services.person_set_eligibility(
-            actor=request.user,
+            viewer=viewer,
             person=target,
             override=form.cleaned_data["override"],
             reason=form.cleaned_data["reason"],
@@ -202,7 +211,9 @@ def person_eligibility(request: AuthenticatedRequest, person_uuid: str) -> HttpR
 def person_invite(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     target = lookups.person_for_placement_change(viewer, person_uuid)
-    if target.user is None or target.user.has_usable_password():
+    if not target.is_employed():
+        messages.error(request, _("%(name)s no longer works here.") % {"name": target.name})
+    elif target.user is None or target.user.has_usable_password():
         messages.info(request, _("%(name)s has already chosen a password.") % {"name": target.name})
     else:
         invitations_send(actor=request.user, users=[target.user])
@@ -214,6 +225,7 @@ def person_invite(request: AuthenticatedRequest, person_uuid: str) -> HttpRespon
 def import_start(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_import_organisation(viewer))
+    import_runs_expire()
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -252,9 +264,11 @@ def import_run(request: AuthenticatedRequest, run_uuid: str) -> HttpResponse:
 def import_apply(request: AuthenticatedRequest, run_uuid: str) -> HttpResponse:
     run = _import_run(request, run_uuid)
     try:
-        run = import_run_apply(actor=request.user, run=run)
+        run = import_run_apply(actor=request.user, run=run, confirm_endings=bool(request.POST.get("confirm_endings")))
     except ImportAlreadyHandled:
         messages.info(request, _("This file has already been applied or discarded."))
+    except ImportNeedsConfirmation:
+        messages.error(request, _("Confirm that these people have left before the file is applied."))
     else:
         if run.status == ImportStatus.APPLIED:
             messages.success(request, _("The organisation is updated."))
@@ -289,10 +303,10 @@ def export(request: AuthenticatedRequest) -> HttpResponseBase:
 def roles(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_manage_roles(viewer))
-    form = RoleForm(request.POST or None)
+    form = RoleForm(request.POST or None, coverage=viewer.hr)
     if request.method == "POST" and form.is_valid():
         services.role_assign(
-            actor=request.user,
+            viewer=viewer,
             person=form.cleaned_data["employee_number"],
             kind=form.cleaned_data["kind"],
             units=form.cleaned_data["unit_codes"],
@@ -313,10 +327,11 @@ def roles(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def role_remove(request: AuthenticatedRequest, role_uuid: str) -> HttpResponse:
-    lookups.require(policies.may_manage_roles(get_viewer(request)))
+    viewer = get_viewer(request)
+    lookups.require(policies.may_manage_roles(viewer))
     role = Role.objects.filter(uuid=role_uuid).select_related("person").first()
     if role is None:
         raise Http404
-    services.role_remove(actor=request.user, role=role)
+    services.role_remove(viewer=viewer, role=role)
     messages.success(request, _("The role is removed."))
     return redirect("org:roles")

@@ -141,6 +141,16 @@ def _claim(*, now: datetime, limit: int) -> tuple[str, list[OutboxMessage]]:
     return token, list(OutboxMessage.objects.filter(claim=token, status=MessageStatus.SENDING).order_by("id"))
 
 
+def _still_mine(message: OutboxMessage) -> bool:
+    """Renew the claim just before sending. If it lapsed during a slow batch and another worker
+    took the message, this updates nothing, and the message is left to that worker: sent once."""
+    return bool(
+        OutboxMessage.objects.filter(pk=message.pk, claim=message.claim, status=MessageStatus.SENDING).update(
+            claimed_until=timezone.now() + CLAIM_TIMEOUT
+        )
+    )
+
+
 def _finish(message: OutboxMessage, **changes: Any) -> None:
     # Only the holder of the claim may finish a message.
     OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(claim="", **changes)
@@ -171,6 +181,8 @@ def outbox_deliver_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE
                 _finish(message, status=MessageStatus.CANCELLED)
                 report.cancelled += 1
                 continue
+            if not _still_mine(message):
+                continue  # a slow batch: another worker has taken this message over
             try:
                 mailer.send_messages([email])
             except smtplib.SMTPRecipientsRefused as error:

@@ -64,20 +64,24 @@ def build(spec: dict) -> tuple[list[Unit], list[Person]]:
     return units, people
 
 
+def line_above(spec: dict, person: int) -> list[int]:
+    line, leader = [], spec["people"][person]["leader"]
+    while leader is not None:
+        line.append(leader)
+        leader = spec["people"][leader]["leader"]
+    return line
+
+
 def naive_chain(spec: dict, person: int) -> set[int]:
-    """domain.md: the leaders above the personnel leader, and the leaders of the person's unit and
-    every unit above it (never the person themselves)."""
-    chain: set[int] = set()
-    leader = spec["people"][person]["leader"]
-    if leader is not None:
-        above = spec["people"][leader]["leader"]
-        while above is not None:
-            chain.add(above)
-            above = spec["people"][above]["leader"]
+    """domain.md and trust.md: the leaders above the personnel leader, and the leaders of the
+    person's unit and of every unit above it, but never someone below the person (a unit may be
+    led by anyone HR names) and never the person themselves."""
+    chain = set(line_above(spec, person)[1:])
     unit: int | None = spec["people"][person]["unit"]
     while unit is not None:
-        if spec["unit_leaders"][unit] is not None:
-            chain.add(spec["unit_leaders"][unit])
+        leader = spec["unit_leaders"][unit]
+        if leader is not None and person not in line_above(spec, leader):
+            chain.add(leader)
         unit = spec["unit_parents"][unit]
     chain.discard(person)
     return chain
@@ -97,5 +101,5 @@ class ChainProperties(TestCase):
                 assert (Relation.CHAIN in relations) is expected_chain, (viewer_index, target_index, spec)
                 is_leader = spec["people"][target_index]["leader"] == viewer_index
                 assert (Relation.PERSONNEL_LEADER in relations) is is_leader
-                if not relations:
-                    assert viewer_index != target_index
+                if target_index in line_above(spec, viewer_index):
+                    assert Relation.CHAIN not in relations, "nobody is in the chain of their own leaders"

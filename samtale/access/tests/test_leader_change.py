@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
 from samtale.org.models import PlacementChange
 from samtale.org.services import person_change_placement
@@ -18,7 +19,7 @@ def test_the_new_leader_gets_access_and_the_former_loses_it_at_once(org: Org) ->
     assert new_leader.get(url).status_code == 404
 
     person_change_placement(
-        actor=org.hr.user,
+        viewer=viewer_for(org.hr.user),
         person=org.employee,
         unit=org.accounting,
         personnel_leader=org.former_leader,

@@ -92,7 +92,18 @@ CASES = [
         "post",
         lambda o: reverse("org:unit_leader", args=[o.payroll.uuid]),
         lambda o: {"leader_number": o.leader.employee_number},
-        {"hr": 302},
+        # Everyone may read the unit, so a refused write is 403; the administrator is no person
+        # of the organisation and does not see it at all.
+        {"hr": 302, "admin": 404},
+        default=403,
+    ),
+    Case(
+        "setting the leader of a unit outside one's coverage",
+        "post",
+        lambda o: reverse("org:unit_leader", args=[o.payroll.uuid]),
+        lambda o: {"leader_number": o.outsider.employee_number},
+        {"hr": 302, "regional_hr": 403, "admin": 404},
+        default=403,
     ),
     Case(
         "searching for people",

@@ -48,3 +48,9 @@ def test_an_unknown_language_is_ignored(org: Org) -> None:
 def test_a_language_switch_never_redirects_off_site(db) -> None:  # type: ignore[no-untyped-def]
     response = Client().post(reverse("accounts:set_language"), {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_pages_of_a_signed_in_person_are_never_cached(org: Org) -> None:
+    response = org.client("employee").get(reverse("dashboards:home"))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]

@@ -151,3 +151,21 @@ def test_the_organisation_tree_opens_in_place_by_keyboard(page: Page, live_serve
     nested.locator("summary").click()
     expect(nested.locator(".subunits li").first).to_be_visible()
     audit(page)
+
+
+def test_the_back_button_after_a_live_search_shows_the_whole_page(page: Page, live_server, demo, sign_in) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, PERSONAS["hr"].email)
+    page.goto(live_server.url + "/organisation/people/")
+    page.get_by_role("searchbox").fill("freja sørensen")
+    page.get_by_role("link", name="Freja Sørensen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Freja Sørensen")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisationen")
+    expect(page.get_by_role("navigation", name="Hovedmenu")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "da")
+    # Back through the searches htmx pushed onto the history: each restores the whole page.
+    page.get_by_role("searchbox").fill("hanne")
+    expect(page).to_have_url(re.compile("q=hanne"))
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisationen")
+    expect(page.get_by_role("navigation", name="Hovedmenu")).to_be_visible()

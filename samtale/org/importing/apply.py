@@ -18,7 +18,7 @@ from django.utils import timezone
 from samtale.accounts.models import User, unusable_password
 from samtale.accounts.services import invitation_messages_build
 from samtale.audit.models import AuditEvent
-from samtale.audit.services import audit_record, audit_record_many
+from samtale.audit.services import audit_event_build, audit_record, audit_record_many
 from samtale.lib.bulk import chunks, insert_rows, update_rows
 from samtale.org.importing.plan import PersonRow, Plan, build_plan
 from samtale.org.importing.reader import read_table
@@ -42,6 +42,8 @@ class ImportOutcome:
     plan: Plan
     applied: bool = False
     invitations: int = 0
+    # The file is correct but would end many people's employment, and that was not confirmed.
+    needs_confirmation: bool = False
 
 
 def organisation_import(
@@ -51,11 +53,13 @@ def organisation_import(
     actor: User | None,
     dry_run: bool = False,
     send_invitations: bool = True,
+    confirm_endings: bool = False,
     run: ImportRun | None = None,
 ) -> ImportOutcome:
     """Read, check and (unless ``dry_run``) apply an HR export. Raises ``ImportFileError`` when
     the file cannot be read at all; otherwise the outcome's plan lists every bad row, and when
-    there is one nothing is written."""
+    there is one nothing is written. A file that would end many people's employment at once is
+    applied only with ``confirm_endings``."""
     table = read_table(content, file_name)
     if dry_run:
         return ImportOutcome(plan=build_plan(table))
@@ -63,6 +67,8 @@ def organisation_import(
         plan = build_plan(table)
         if not plan.ok:
             return ImportOutcome(plan=plan)
+        if plan.ends_many and not confirm_endings:
+            return ImportOutcome(plan=plan, needs_confirmation=True)
         invitations = _apply(plan, actor=actor, send_invitations=send_invitations) if plan.has_changes else 0
         audit_record(
             actor=actor,
@@ -84,7 +90,8 @@ def _apply(plan: Plan, *, actor: User | None, send_invitations: bool) -> int:
     new_users = _create_people(plan, unit_id=unit_id, number_to_id=number_to_id, now=now)
     history, events = _change_people(plan, unit_id=unit_id, number_to_id=number_to_id, now=now, actor=changed_by)
     events += _end_people(plan, now=now, actor=changed_by)
-    events += _set_unit_leaders(plan, unit_id=unit_id, number_to_id=number_to_id, now=now, actor=changed_by)
+    events += _set_unit_leaders(plan, unit_id=unit_id, number_to_id=number_to_id, actor=changed_by)
+    events += _unit_events(plan, actor=changed_by)
     PlacementChange.objects.bulk_create(history, batch_size=BATCH)
     audit_record_many(events)
     if send_invitations and new_users:
@@ -113,7 +120,7 @@ def _apply_units(plan: Plan) -> dict[str, int]:
         (unit_id[spec.code], unit_id[spec.parent_code]) for spec in plan.units_create if spec.parent_code
     ]
     names: list[tuple[int, str]] = []
-    for pk, changes in plan.units_change:
+    for pk, _code, changes in plan.units_change:
         if "name" in changes:
             names.append((pk, changes["name"]))
         if "parent_code" in changes:
@@ -169,8 +176,12 @@ def _create_people(plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[st
         for row in plan.create
     ]
     user_id = insert_rows(User, user_rows, key="email")
+    today = timezone.localdate()
+    # Those who are employed get an invitation; someone in the file who has already left does not.
     new_users = [
-        User(id=user_id[row["email"]], email=row["email"], name=row["name"], language=language) for row in user_rows
+        User(id=user_id[row.values["email"]], email=row.values["email"], name=row.values["name"], language=language)
+        for row in plan.create
+        if not (isinstance(row.values.get("end_date"), date) and row.values["end_date"] < today)
     ]
 
     has = plan.columns
@@ -252,12 +263,10 @@ def _change_people(
                     )
                 )
                 events.append(
-                    AuditEvent(
-                        actor_id=actor.pk if actor else None,
-                        actor_label=actor.email if actor else "import",
+                    audit_event_build(
+                        actor=actor,
                         action=f"org.{field}_changed",
-                        target_type="person",
-                        target_id=uuids[person_id],
+                        target=("person", uuids[person_id]),
                         subject_person_id=person_id,
                         data={"from": old, "to": new, "source": "import"},
                         at=now,
@@ -324,35 +333,58 @@ def _end_people(plan: Plan, *, now: Any, actor: User | None) -> list[AuditEvent]
             Person.objects.filter(id__in=chunk).update(end_date=end_date, updated_at=now)
     uuids = _person_uuids([person_id for person_id, _number, _name, _end in plan.end])
     return [
-        AuditEvent(
-            actor_id=actor.pk if actor else None,
-            actor_label=actor.email if actor else "import",
+        audit_event_build(
+            actor=actor,
             action="org.employment_ended",
-            target_type="person",
-            target_id=uuids[person_id],
+            target=("person", uuids[person_id]),
             subject_person_id=person_id,
             data={"end_date": end_date.isoformat(), "source": "import"},
-            at=now,
         )
         for person_id, _number, _name, end_date in plan.end
     ]
 
 
 def _set_unit_leaders(
-    plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[str, int], now: Any, actor: User | None
+    plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[str, int], actor: User | None
 ) -> list[AuditEvent]:
+    """Unit leaders as the plan worked them out. Leading a unit puts a person in the leader chain
+    of everyone below it, so each change is audited."""
     changes = [(unit_id[code], number_to_id[number] if number else None) for code, number in plan.unit_leaders.items()]
-    update_rows(Unit, ["leader"], changes)
+    update_rows(Unit, ["leader", "leader_set_by_hand"], [(pk, leader, False) for pk, leader in changes])
     uuids = dict(Unit.objects.filter(id__in=[pk for pk, _ in changes]).values_list("id", "uuid"))
     return [
-        AuditEvent(
-            actor_id=actor.pk if actor else None,
-            actor_label=actor.email if actor else "import",
+        audit_event_build(
+            actor=actor,
             action="org.unit_leader_changed",
-            target_type="unit",
-            target_id=str(uuids[pk]),
-            data={"to": leader, "source": "import"},
-            at=now,
+            target=("unit", uuids[unit_id[code]]),
+            data={"to": number, "source": "import"},
         )
-        for pk, leader in changes
+        for code, number in plan.unit_leaders.items()
     ]
+
+
+def _unit_events(plan: Plan, *, actor: User | None) -> list[AuditEvent]:
+    """A unit that moves changes who is above everyone in it; a rename is kept for the record."""
+    changed = [pk for pk, _code, _changes in plan.units_change]
+    uuids = dict(Unit.objects.filter(id__in=changed).values_list("id", "uuid"))
+    events = []
+    for pk, _code, changes in plan.units_change:
+        if "parent_code" in changes:
+            events.append(
+                audit_event_build(
+                    actor=actor,
+                    action="org.unit_moved",
+                    target=("unit", uuids[pk]),
+                    data={"to": changes["parent_code"], "source": "import"},
+                )
+            )
+        if "name" in changes:
+            events.append(
+                audit_event_build(
+                    actor=actor,
+                    action="org.unit_renamed",
+                    target=("unit", uuids[pk]),
+                    data={"to": changes["name"], "source": "import"},
+                )
+            )
+    return events

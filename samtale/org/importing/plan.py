@@ -9,7 +9,6 @@ few bulk queries and never writes.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from samtale.accounts.models import User
 from samtale.org.importing.reader import COLUMNS, REQUIRED_COLUMNS, Table
-from samtale.org.models import EmploymentType, Person, Unit
+from samtale.org.models import MAX_DEPTH, EmploymentType, Person, Unit
 
 # Values accepted for the employment type, in English and Danish (compared after normalising).
 EMPLOYMENT_TYPE_VALUES: dict[str, tuple[str, ...]] = {
@@ -55,6 +54,11 @@ _DATE_FORMATS = (
     (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$"), ("d", "m", "y")),
     (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), ("d", "m", "y")),
 )
+
+# More than this share of the people employed, and more than this many, ending at once needs a
+# confirmation (see Plan.ends_many).
+MASS_ENDING_SHARE = 0.1
+MASS_ENDING_AT_LEAST = 5
 
 MAX_LENGTHS = {
     "employee_number": 50,
@@ -124,6 +128,7 @@ class UnitSpec:
     name: str | None = None
     parent_code: str | None = None
     has_parent_column: bool = False
+    leader_number: str | None = None  # named in the file's unit leader column
 
 
 @dataclass
@@ -139,18 +144,29 @@ class Plan:
     errors: list[tuple[int, str]] = field(default_factory=list)
     rows: list[PersonRow] = field(default_factory=list)
     units_create: list[UnitSpec] = field(default_factory=list)
-    units_change: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # unit id, field -> new
+    # unit id, code, and the changes: name / parent_code, with old_name / old_parent_code for the preview
+    units_change: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     create: list[PersonRow] = field(default_factory=list)
     change: list[tuple[int, PersonRow, Change]] = field(default_factory=list)  # person id, row, change
     end: list[tuple[int, str, str, date]] = field(default_factory=list)  # person id, number, name, end date
     unchanged: int = 0
     unit_leaders: dict[str, str | None] = field(default_factory=dict)  # unit code -> leader number
     columns: frozenset[str] = frozenset()
+    employed_before: int = 0  # people employed before the import
     names: dict[str, str] = field(default_factory=dict)  # employee number -> name, for the preview
+    unit_parents: dict[str, str | None] = field(default_factory=dict)  # every unit code -> its parent's
+    unit_names: dict[str, str] = field(default_factory=dict)  # unit code -> name, for the preview
+    previous_unit_leaders: dict[str, str | None] = field(default_factory=dict)  # for the preview
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def ends_many(self) -> bool:
+        """A file that ends the employment of many people at once is more often a cut-off export
+        than a wave of resignations: it is applied only when someone confirms it."""
+        return len(self.end) > max(MASS_ENDING_AT_LEAST, self.employed_before * MASS_ENDING_SHARE)
 
     @property
     def has_changes(self) -> bool:
@@ -196,6 +212,29 @@ class Plan:
             ],
             "ended": [{"employee_number": number, "name": name} for _id, number, name, _end in self.end[:limit]],
             "units_created": [{"code": u.code, "name": u.name or ""} for u in self.units_create[:limit]],
+            "units_changed": [
+                {
+                    "code": code,
+                    "name": self.unit_names.get(code, code),
+                    "changes": [
+                        [_("name"), changes["old_name"], changes["name"]]
+                        if key == "name"
+                        else [_("parent unit"), _show(changes["old_parent_code"]), _show(changes["parent_code"])]
+                        for key in ("name", "parent_code")
+                        if key in changes
+                    ],
+                }
+                for _pk, code, changes in self.units_change[:limit]
+            ],
+            "unit_leaders": [
+                {
+                    "code": code,
+                    "name": self.unit_names.get(code, code),
+                    "old": self._show("personnel_leader", self.previous_unit_leaders.get(code)),
+                    "new": self._show("personnel_leader", number),
+                }
+                for code, number in list(self.unit_leaders.items())[:limit]
+            ],
         }
 
     def _show(self, field: str, value: Any) -> str:
@@ -240,6 +279,9 @@ def build_plan(table: Table, *, today: date | None = None) -> Plan:
 
     rows = _parse_rows(table, plan, heading)
     plan.rows = rows
+    if not table.rows:
+        plan.errors.append((2, _("The file has headings but nobody in it.")))
+        return plan
     by_number = _check_duplicates(rows, plan)
     existing = _load_people()
     units = _plan_units(rows, plan, existing)
@@ -368,6 +410,7 @@ class _Existing:
     unit_by_code: dict[str, tuple[int, str, int | None, int | None]]  # code -> id, name, parent, leader
     email_owner: dict[str, str]  # e-mail -> employee number
     accounts_without_person: set[str]  # e-mail addresses of accounts that are no person (administrators)
+    leaders_set_by_hand: set[str]  # codes of the units whose leader HR chose by hand
 
 
 _PERSON_COLUMNS = (
@@ -404,6 +447,7 @@ def _load_people() -> _Existing:
         unit_by_code=units,
         email_owner=email_owner,
         accounts_without_person=set(User.objects.filter(person__isnull=True).values_list("email", flat=True)),
+        leaders_set_by_hand=set(Unit.objects.filter(leader_set_by_hand=True).values_list("code", flat=True)),
     )
 
 
@@ -448,12 +492,28 @@ def _plan_units(rows: list[PersonRow], plan: Plan, existing: _Existing) -> dict[
             continue
         name = row.values.get("unit_name") or None
         parent = row.values.get("parent_unit_code") or None
+        leader = row.values.get("unit_leader_number") or None
         spec = specs.get(code)
         if spec is None:
             specs[code] = UnitSpec(
-                code=code, line=row.line, name=name, parent_code=parent, has_parent_column=has_parent
+                code=code,
+                line=row.line,
+                name=name,
+                parent_code=parent,
+                has_parent_column=has_parent,
+                leader_number=leader,
             )
             continue
+        if leader and spec.leader_number and leader != spec.leader_number:
+            plan.errors.append(
+                (
+                    row.line,
+                    _("Unit %(code)s is led by %(leader)s here but by %(other)s on line %(line)s.")
+                    % {"code": code, "leader": leader, "other": spec.leader_number, "line": spec.line},
+                )
+            )
+        elif leader and not spec.leader_number:
+            spec.leader_number = leader
         if has_name and name and spec.name and name != spec.name:
             plan.errors.append(
                 (
@@ -511,6 +571,8 @@ def _plan_units(rows: list[PersonRow], plan: Plan, existing: _Existing) -> dict[
                 break
 
     if not plan.errors:
+        _check_depth(specs, parents, plan)
+    if not plan.errors:
         for code, spec in specs.items():
             current = existing_units.get(code)
             if current is None:
@@ -519,12 +581,41 @@ def _plan_units(rows: list[PersonRow], plan: Plan, existing: _Existing) -> dict[
             pk, name, parent_id = current
             changes: dict[str, Any] = {}
             if spec.name and spec.name != name:
-                changes["name"] = spec.name
-            if spec.has_parent_column and spec.parent_code != (code_by_id.get(parent_id) if parent_id else None):
-                changes["parent_code"] = spec.parent_code
+                changes.update(name=spec.name, old_name=name)
+            old_parent = code_by_id.get(parent_id) if parent_id else None
+            if spec.has_parent_column and spec.parent_code != old_parent:
+                changes.update(parent_code=spec.parent_code, old_parent_code=old_parent)
             if changes:
-                plan.units_change.append((pk, changes))
+                plan.units_change.append((pk, code, changes))
+    plan.unit_parents = parents
     return specs
+
+
+def _check_depth(specs: dict[str, UnitSpec], parents: dict[str, str | None], plan: Plan) -> None:
+    """Samtale keeps each unit's path from the top; it holds at most MAX_DEPTH levels."""
+    depth: dict[str, int] = {}
+
+    def depth_of(code: str) -> int:
+        chain = []
+        node: str | None = code
+        while node is not None and node not in depth:
+            chain.append(node)
+            node = parents.get(node)
+        level = depth[node] if node is not None else -1
+        for member in reversed(chain):
+            level += 1
+            depth[member] = level
+        return depth[code]
+
+    for code, spec in specs.items():
+        if depth_of(code) >= MAX_DEPTH:
+            plan.errors.append(
+                (
+                    spec.line,
+                    _("Unit %(code)s lies %(depth)s levels down; Samtale holds at most %(max)s levels.")
+                    % {"code": code, "depth": depth_of(code) + 1, "max": MAX_DEPTH},
+                )
+            )
 
 
 def _find_loops(parent_of: dict[str, str | None]) -> list[list[str]]:
@@ -571,6 +662,17 @@ def _check_leaders(rows: list[PersonRow], by_number: dict[str, PersonRow], plan:
         if row.employee_number and by_number.get(row.employee_number) is row:
             leader = row.values.get("personnel_leader_number") or None
             leader_of[row.employee_number] = leader if leader != row.employee_number else None
+    if "unit_leader_number" in plan.columns:
+        for row in rows:
+            leader = row.values.get("unit_leader_number")
+            if leader and leader not in by_number:
+                plan.errors.append(
+                    (
+                        row.line,
+                        _("%(column)s %(number)s is not in the file.")
+                        % {"column": heading["unit_leader_number"], "number": leader},
+                    )
+                )
     for loop in _find_loops(leader_of):
         shown = " → ".join(
             _("%(number)s (line %(line)s)") % {"number": n, "line": by_number[n].line} for n in [*loop, loop[0]]
@@ -610,10 +712,14 @@ def _plan_people(rows: list[PersonRow], existing: _Existing, plan: Plan, today: 
                 before = (before or "").lower()
             if before != new:
                 fields[name] = (before, new)
+        if "end_date" not in present and old["end_date"] is not None and old["end_date"] < today:
+            # The file lists only the people employed now: someone in it who had left is back.
+            fields["end_date"] = (old["end_date"], None)
         if fields:
             plan.change.append((old["id"], row, Change(row.employee_number, old["name"], row.line, fields)))
         else:
             plan.unchanged += 1
+    plan.employed_before = sum(1 for values in existing.people.values() if values[8] is None or values[8] >= today)
     for number, values in existing.people.items():
         if number in seen:
             continue
@@ -628,44 +734,115 @@ def _plan_people(rows: list[PersonRow], existing: _Existing, plan: Plan, today: 
 def _plan_unit_leaders(
     rows: list[PersonRow], specs: dict[str, UnitSpec], existing: _Existing, plan: Plan, today: date
 ) -> None:
-    """A unit's leader is the member of the unit whom most of its current members have as personnel
-    leader (ties: the lowest employee number). When no member leads another member (a unit whose
-    only member is its leader, or whose members report to someone outside it), a leader who is
-    still a member keeps the unit; otherwise it goes to the personnel leader most of its members
-    have, unless the unit exists and has no leader (HR left it so). A unit without members in the
-    file keeps its leader, unless that leader has left."""
+    """Who leads each unit in the file, in this order:
+
+    1. the leader the file names in its unit leader column;
+    2. a leader HR chose by hand, while they are still in the file;
+    3. the current leader, if they are above (or are) everyone in the unit and below it;
+    4. else the lowest person above everyone in the unit and every unit below it in the
+       personnel-leader lines (often a member: the head of a department), who leads at least one
+       of them — for a unit of one person, that person's own leader. Being the leader of a unit puts a person in
+       the leader chain of everyone below it (domain.md), so nobody who is not above them all can
+       become its leader: not a team leader who happens to lead the most members, not a peer.
+    When nobody is above them all (people without a personnel leader), the unit has no leader."""
+    leader_of = {row.employee_number: row.values.get("personnel_leader_number") or None for row in rows}
+    in_file = set(leader_of)
     if "personnel_leader_number" not in plan.columns:
-        return
-    counts: dict[str, Counter[str]] = {}
-    members: dict[str, set[str]] = {}
+        # Without the relation in the file, the stored one is the truth.
+        for number, values in existing.people.items():
+            if number in in_file:
+                leader_of[number] = existing.number_by_id.get(values[9]) if values[9] else None
+    employed: dict[str, list[str]] = {}
     for row in rows:
         end = row.values.get("end_date")
         if isinstance(end, date) and end < today:
             continue
-        members.setdefault(row.values["unit_code"], set()).add(row.employee_number)
-        vote = row.values.get("personnel_leader_number")
-        if vote:
-            counts.setdefault(row.values["unit_code"], Counter())[vote] += 1
-    in_file = {row.employee_number for row in rows}
+        employed.setdefault(row.values["unit_code"], []).append(row.employee_number)
 
-    def most(tally: Counter[str]) -> str:
-        best = max(tally.values())
-        return min(number for number, n in tally.items() if n == best)
+    # People who are someone's personnel leader in the file: only they can lead a unit.
+    leads_someone = {leader for leader in leader_of.values() if leader}
+    depth_memo: dict[str, int] = {}
 
-    for code in specs:
+    def depth(number: str) -> int:
+        chain = []
+        node: str | None = number
+        while node is not None and node not in depth_memo:
+            chain.append(node)
+            node = leader_of.get(node)
+        level = depth_memo[node] if node is not None else -1
+        for member in reversed(chain):
+            level += 1
+            depth_memo[member] = level
+        return depth_memo[number]
+
+    def common_leader(a: str | None, b: str | None) -> str | None:
+        """The lowest person in both personnel-leader lines (each line includes the person)."""
+        while a is not None and b is not None and a != b:
+            # Climb from the deeper of the two; at equal depth, from both.
+            depth_a, depth_b = depth(a), depth(b)
+            if depth_a >= depth_b:
+                a = leader_of.get(a)
+            if depth_b >= depth_a:
+                b = leader_of.get(b)
+        return a if a == b else None
+
+    def in_line_of(person: str | None, candidate: str | None) -> bool:
+        """Whether ``candidate`` is ``person`` or above them."""
+        node = person
+        while node is not None:
+            if node == candidate:
+                return True
+            node = leader_of.get(node)
+        return False
+
+    children: dict[str, list[str]] = {}
+    for code, parent in plan.unit_parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(code)
+    # For each unit with someone employed in or below it: the lowest person above them all
+    # (None when their lines never meet). A unit that is not a key has nobody.
+    above_all: dict[str, str | None] = {}
+
+    def derive(code: str) -> None:
+        # Units are visited bottom-up with an explicit stack: trees can be deep.
+        order, stack = [], [code]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(children.get(node, []))
+        for node in reversed(order):
+            if node in above_all:
+                continue
+            people = employed.get(node, []) + [above_all[c] for c in children.get(node, []) if c in above_all]
+            if not people:
+                continue
+            found = people[0]
+            for person in people[1:]:
+                found = common_leader(found, person)
+            above_all[node] = found
+
+    for code, spec in specs.items():
         current = existing.unit_by_code.get(code)
         current_leader = existing.number_by_id.get(current[3]) if current and current[3] else None
-        tally = counts.get(code, Counter())
-        unit_members = members.get(code, set())
-        inside = Counter({number: n for number, n in tally.items() if number in unit_members})
+        plan.unit_names[code] = spec.name or (current[1] if current else code)
+        plan.previous_unit_leaders[code] = current_leader
         leader: str | None
-        if inside:
-            leader = most(inside)
-        elif current_leader is not None and current_leader in unit_members:
+        if spec.leader_number:
+            leader = spec.leader_number
+        elif code in existing.leaders_set_by_hand and current_leader in in_file:
             leader = current_leader
-        elif tally and (current is None or current_leader is not None):
-            leader = most(tally)
         else:
-            leader = current_leader if current_leader in in_file else None
+            derive(code)
+            if code not in above_all:
+                # Nobody employed in or below the unit: it keeps its leader while they are in the file.
+                leader = current_leader if current_leader in in_file else None
+            elif current_leader in in_file and in_line_of(above_all[code], current_leader):
+                # The current leader is above (or is) everyone in the unit: it stays theirs.
+                leader = current_leader
+            elif above_all[code] is not None and above_all[code] not in leads_someone:
+                # One person alone (or people all in one line): the unit is led from above them.
+                leader = leader_of.get(above_all[code] or "")
+            else:
+                leader = above_all[code]
         if leader != current_leader:
             plan.unit_leaders[code] = leader

@@ -28,6 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "unit_code": ("unit_code", "enhedskode"),
     "unit_name": ("unit_name", "enhedsnavn"),
     "parent_unit_code": ("parent_unit_code", "overordnet enhedskode"),
+    "unit_leader_number": ("unit_leader_number", "enhedsleder"),
     "job_title": ("job_title", "stilling"),
     "employment_type": ("employment_type", "ansættelsestype"),
     "personnel_leader_number": ("personnel_leader_number", "personaleleder"),
@@ -116,12 +117,13 @@ def _check_row_count(count: int) -> None:
 
 
 def _read_csv(content: bytes) -> Table:
-    # Counting line breaks is cheap and bounds the work before anything is parsed.
-    _check_row_count(content.count(b"\n") - 1)
+    # Counting line breaks is cheap and bounds the work before anything is parsed (old Mac
+    # files end their lines with a carriage return alone).
+    _check_row_count(max(content.count(b"\n"), content.count(b"\r")) - 1)
     text = _decode(content)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))  # a byte order mark and blank lines
-    first_line = text.split("\n", 1)[0]
+    first_line = text.splitlines()[0] if text else ""
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -129,7 +131,7 @@ def _read_csv(content: bytes) -> Table:
     except StopIteration:
         raise ImportFileError(_("The file is empty.")) from None
     except csv.Error as error:
-        raise ImportFileError(_("Line 1 could not be read: %(error)s") % {"error": error}, line=1) from None
+        raise ImportFileError(_csv_problem(error, 1), line=1) from None
     table = _table_for_header(header)
     previous_end = reader.line_num
     try:
@@ -138,11 +140,18 @@ def _read_csv(content: bytes) -> Table:
             previous_end = reader.line_num
             _add_row(table, start, record)
     except csv.Error as error:
-        raise ImportFileError(
-            _("Line %(line)s could not be read: %(error)s") % {"line": previous_end + 1, "error": error},
-            line=previous_end + 1,
-        ) from None
+        raise ImportFileError(_csv_problem(error, previous_end + 1), line=previous_end + 1) from None
     return table
+
+
+def _csv_problem(error: csv.Error, line: int) -> str:
+    """Python's CSV errors, said in the user's language."""
+    if "field larger than field limit" in str(error):
+        return _("Line %(line)s has a value longer than %(limit)s characters; perhaps a quotation mark is missing.") % {
+            "line": line,
+            "limit": f"{csv.field_size_limit():,}",
+        }
+    return _("Line %(line)s could not be read; perhaps a quotation mark is missing.") % {"line": line}
 
 
 def _read_xlsx(content: bytes) -> Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,10 +15,16 @@ from samtale.org.importing.reader import ImportFileError
 from samtale.org.models import ImportRun, ImportStatus
 
 MAX_STORED_ERRORS = 2000
+# A preview nobody applied or discarded is discarded after this: the file holds personal data.
+PREVIEW_KEPT = timedelta(days=1)
 
 
 class ImportAlreadyHandled(Exception):
     """The preview was applied or discarded already (a form posted twice, two tabs)."""
+
+
+class ImportNeedsConfirmation(Exception):
+    """The file would end many people's employment, and nobody confirmed that it should."""
 
 
 def _errors(errors: list[tuple[int | None, str]]) -> list[dict[str, object]]:
@@ -39,7 +46,7 @@ def import_run_preview(*, actor: User, file_name: str, content: bytes, send_invi
         run.errors = _errors([(error.line, error.message)])
     else:
         plan = outcome.plan
-        run.summary = plan.summary()
+        run.summary = {**plan.summary(), "ends_many": plan.ends_many}
         if plan.ok:
             run.status = ImportStatus.PREVIEWED
             run.preview = plan.preview()
@@ -53,13 +60,13 @@ def import_run_preview(*, actor: User, file_name: str, content: bytes, send_invi
             actor=actor,
             action="org.import_previewed",
             target=run,
-            data={"file": run.file_name, "status": run.status, **run.summary},
+            data={"file": run.file_name, "sha256": run.file_sha256, "status": run.status, **run.summary},
         )
     return run
 
 
 @transaction.atomic
-def import_run_apply(*, actor: User, run: ImportRun) -> ImportRun:
+def import_run_apply(*, actor: User, run: ImportRun, confirm_endings: bool = False) -> ImportRun:
     """Apply a previewed file, all or nothing. The plan is made again against the organisation as
     it is now; if it has become invalid meanwhile, nothing is written and the errors are shown."""
     claimed = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.PREVIEWED).update(
@@ -73,8 +80,11 @@ def import_run_apply(*, actor: User, run: ImportRun) -> ImportRun:
         file_name=run.file_name,
         actor=actor,
         send_invitations=run.send_invitations,
+        confirm_endings=confirm_endings,
         run=run,
     )
+    if outcome.needs_confirmation:
+        raise ImportNeedsConfirmation  # the transaction rolls back: the preview stays as it was
     plan = outcome.plan
     run.summary = {**plan.summary(), "invitations": outcome.invitations}
     run.content = None  # personal data is kept no longer than needed
@@ -94,3 +104,10 @@ def import_run_discard(*, actor: User, run: ImportRun) -> None:
     if not discarded:
         raise ImportAlreadyHandled
     audit_record(actor=actor, action="org.import_discarded", target=run)
+
+
+def import_runs_expire() -> int:
+    """Discard previews left for longer than PREVIEW_KEPT, erasing their files."""
+    return ImportRun.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=timezone.now() - PREVIEW_KEPT).update(
+        status=ImportStatus.DISCARDED, content=None
+    )

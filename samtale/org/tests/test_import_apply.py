@@ -561,3 +561,37 @@ def test_a_danish_file_from_excel_applies_like_an_english_one(org, records):
         date(2026, 8, 15),
         date(2029, 8, 14),
     )
+
+
+def test_someone_in_the_file_who_has_already_left_gets_no_invitation(org, records):
+    records.append(new_record("880001", "Gone Already", start_date="01-01-2019", end_date="01-01-2020"))
+    records.append(new_record("880002", "Here Now"))
+    outcome = run_import(org_file(records), actor=org.hr.user)
+    assert outcome.invitations == 1
+    assert [m.to_email for m in OutboxMessage.objects.all()] == ["880002@new.example"]
+
+
+def test_a_file_with_headings_but_nobody_in_it_is_refused(org):
+    outcome = run_import(org_file([]), actor=org.hr.user)
+    assert not outcome.applied
+    assert outcome.plan.errors == [(2, "The file has headings but nobody in it.")]
+    assert Person.objects.filter(end_date__isnull=False).count() == 0
+
+
+def test_a_file_that_ends_many_people_at_once_is_applied_only_when_confirmed(org, records):
+    from samtale.testing import make_person
+
+    for index in range(10):
+        make_person(f"Ekstra {index}", unit=org.payroll, leader=org.leader)
+    content = org_file(records)  # the file from before the ten were hired: they would all end
+    before, state = stored_counts(), people_state()
+
+    refused = run_import(content, actor=org.hr.user)
+    assert (refused.applied, refused.needs_confirmation) == (False, True)
+    assert refused.plan.ends_many
+    assert stored_counts() == before
+    assert people_state() == state
+
+    confirmed = organisation_import(content=content, file_name="o.csv", actor=org.hr.user, confirm_endings=True)
+    assert confirmed.applied
+    assert Person.objects.filter(name__startswith="Ekstra", end_date__isnull=False).count() == 10

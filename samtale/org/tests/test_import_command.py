@@ -177,3 +177,18 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(org, records, t
         run(str(path))
 
     assert str(raised.value) == "The file is 2.0 MB; the limit is 1 MB."
+
+
+def test_the_command_asks_for_confirmation_before_ending_many_people(org, records, tmp_path):
+    from samtale.testing import make_person
+
+    for index in range(10):
+        make_person(f"Ekstra {index}", unit=org.payroll, leader=org.leader)
+    path = tmp_path / "old.csv"
+    path.write_bytes(org_file(records))
+    with pytest.raises(CommandError) as raised:
+        run(str(path))
+    assert "--confirm-endings" in str(raised.value)
+    assert Person.objects.filter(name__startswith="Ekstra", end_date__isnull=True).count() == 10
+    out, _err = run(str(path), "--confirm-endings")
+    assert "ended: 10" in out

@@ -93,11 +93,14 @@ def test_a_plan_lists_who_is_created_changed_and_ended(org, records):
         )
     ]
     assert [number for _id, number, _name, *_rest in plan.end] == [org.colleague.employee_number]
+    # Lise no longer leads everyone in Løn (the employee reports to Frode now), so leading the unit,
+    # which would keep her in the employee's leader chain, passes to the head above them both.
+    assert plan.unit_leaders == {"LON": org.head.employee_number}
     assert plan.summary() == {
         "rows": 12,
         "units_created": 0,
         "units_changed": 0,
-        "unit_leaders_changed": 0,
+        "unit_leaders_changed": 1,
         "created": 1,
         "changed": 1,
         "ended": 1,

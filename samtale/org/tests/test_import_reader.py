@@ -12,11 +12,11 @@ import pytest
 from django.utils import translation
 
 from samtale.org.importing.reader import ImportFileError, read_table
-from samtale.org.tests.import_files import DANISH, ENGLISH, xlsx_file
+from samtale.org.tests.import_files import COLUMN_NAMES, DANISH, ENGLISH, xlsx_file
 from samtale.testing import csv_bytes
 
-HEADER = list(ENGLISH.values())
-DANISH_HEADER = list(DANISH.values())
+HEADER = [ENGLISH[column] for column in COLUMN_NAMES]
+DANISH_HEADER = [DANISH[column] for column in COLUMN_NAMES]
 ROW = ["1001", "Søren Ærø", "soren@example.dk", "LON", "Løn", "OKO", "Lønkonsulent", "fastansat", "", "", "", ""]
 
 
@@ -35,7 +35,7 @@ def test_english_headers_in_any_order_are_understood():
     table = read(csv_bytes([header, list(reversed(ROW))]))
 
     assert table.header_errors == []
-    assert table.rows == [(2, dict(zip(ENGLISH, ROW, strict=True)))]
+    assert table.rows == [(2, dict(zip(COLUMN_NAMES, ROW, strict=True)))]
 
 
 def test_danish_headers_with_any_capitalisation_are_understood():
@@ -302,3 +302,19 @@ def test_a_value_starting_with_an_apostrophe_is_otherwise_kept():
     table = read(csv_bytes([HEADER, row]))
 
     assert table.rows[0][1]["name"] == "'t Hooft"
+
+
+def test_a_file_with_carriage_returns_alone_is_counted_before_it_is_read(settings):
+    settings.SAMTALE_IMPORT_MAX_ROWS = 2
+    content = csv_bytes([HEADER, ROW, ROW, ROW]).replace(b"\r\n", b"\r")
+    with pytest.raises(ImportFileError) as raised:
+        read(content)
+    assert "more than 2 rows" in raised.value.message
+
+
+def test_a_runaway_quotation_mark_is_explained_in_the_user_s_language():
+    content = csv_bytes([HEADER]) + b'1001,"S\xc3\xb8ren' + b"x" * 140_000 + b"\r\n"
+    with translation.override("da"), pytest.raises(ImportFileError) as raised:
+        read(content)
+    assert raised.value.line == 2
+    assert "field limit" not in raised.value.message

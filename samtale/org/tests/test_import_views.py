@@ -359,10 +359,10 @@ def test_the_export_neutralises_cells_that_look_like_formulas(org, hr):
     _content, rows = exported(hr)
 
     by_number = {row[0]: row for row in rows[1:]}
-    assert by_number[org.employee.employee_number][6] == '\'=HYPERLINK("http://evil.example")'
+    assert by_number[org.employee.employee_number][7] == '\'=HYPERLINK("http://evil.example")'
     assert by_number[org.colleague.employee_number][1] == "'+45 Kollega"
-    assert by_number[org.colleague.employee_number][6] == "'@SUM(A1)"
-    assert by_number[org.union_rep.employee_number][6] == "'-1+1"
+    assert by_number[org.colleague.employee_number][7] == "'@SUM(A1)"
+    assert by_number[org.union_rep.employee_number][7] == "'-1+1"
     for row in rows[1:]:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@")), cell
@@ -391,7 +391,7 @@ def test_a_leader_who_has_left_is_exported_too_so_the_file_imports_again(org, hr
     Person.objects.filter(pk=org.leader.pk).update(end_date=timezone.localdate() - timezone.timedelta(days=3))
     content, rows = exported(hr)
     by_number = {row[0]: row for row in rows[1:]}
-    assert by_number[org.leader.employee_number][11] == (timezone.localdate() - timezone.timedelta(days=3)).isoformat()
+    assert by_number[org.leader.employee_number][12] == (timezone.localdate() - timezone.timedelta(days=3)).isoformat()
 
     run = previewed_run(org, hr, content)
     assert run.status == ImportStatus.PREVIEWED, run.errors
@@ -406,3 +406,33 @@ def test_a_file_with_thousands_of_errors_says_how_many_and_lists_the_first(org, 
     page = hr.get(reverse("org:import_run", args=[run.uuid])).content.decode()
     assert "The file has 2100 errors." in page
     assert "The first 2000 errors are listed below." in page
+
+
+def test_hr_confirms_before_a_file_ends_many_people_at_once(org, hr, records):
+    from samtale.testing import make_person
+
+    for index in range(10):
+        make_person(f"Ekstra {index}", unit=org.payroll, leader=org.leader)
+    run = previewed_run(org, hr, org_file(records))
+    page = hr.get(reverse("org:import_run", args=[run.uuid])).content.decode()
+    assert 'name="confirm_endings"' in page
+
+    hr.post(reverse("org:import_apply", args=[run.uuid]))
+    run.refresh_from_db()
+    assert run.status == ImportStatus.PREVIEWED  # nothing happened without the tick
+    assert Person.objects.filter(name__startswith="Ekstra", end_date__isnull=True).count() == 10
+
+    hr.post(reverse("org:import_apply", args=[run.uuid]), {"confirm_endings": "1"})
+    run.refresh_from_db()
+    assert run.status == ImportStatus.APPLIED
+    assert Person.objects.filter(name__startswith="Ekstra", end_date__isnull=False).count() == 10
+
+
+def test_a_preview_left_for_a_day_is_discarded_and_its_file_erased(org, hr, records):
+    from datetime import timedelta
+
+    run = previewed_run(org, hr, org_file(records))
+    ImportRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    hr.get(reverse("org:import"))
+    run.refresh_from_db()
+    assert (run.status, run.content) == (ImportStatus.DISCARDED, None)

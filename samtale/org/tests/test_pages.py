@@ -191,3 +191,25 @@ def test_the_navigation_follows_the_role(org: Org) -> None:
     assert labels("employee") == ["My conversations"]
     assert labels("leader") == ["My conversations", "My team", "The organisation"]
     assert labels("hr") == ["My conversations", "The organisation"]
+
+
+def test_regional_hr_moves_people_and_names_leaders_only_inside_their_units(org: Org) -> None:
+    """A regional HR consultant cannot hand someone in their units to a leader elsewhere, nor
+    learn from the form which employee numbers exist elsewhere."""
+    org.regional_hr.user.language = "en"
+    org.regional_hr.user.save(update_fields=["language"])
+    rita = org.client("regional_hr")
+    url = reverse("org:person_placement", args=[org.outsider.uuid])
+    elsewhere = rita.post(url, {"unit_code": "BOR", "personnel_leader_number": org.colleague.employee_number})
+    missing = rita.post(url, {"unit_code": "BOR", "personnel_leader_number": "nobody-has-this"})
+    assert elsewhere.status_code == missing.status_code == 400
+    assert elsewhere.context["form"].errors["personnel_leader_number"] == [
+        f"No current employee has the number {org.colleague.employee_number}."
+    ]
+    moved_out = rita.post(url, {"unit_code": "LON", "personnel_leader_number": org.other_head.employee_number})
+    assert moved_out.status_code == 400
+    org.outsider.refresh_from_db()
+    assert (org.outsider.unit, org.outsider.personnel_leader) == (org.children, org.other_head)
+    # Inside her units she can.
+    ok = rita.post(url, {"unit_code": "BOR", "personnel_leader_number": org.regional_hr.employee_number})
+    assert ok.status_code == 302

@@ -191,3 +191,17 @@ def test_operators_send_what_is_due_from_the_command_line(capsys) -> None:  # ty
     call_command("send_outbox")
     assert len(mail.outbox) == 1
     assert "sent 1" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_message_another_worker_took_over_during_a_slow_batch_is_not_sent_again() -> None:
+    from samtale.outbox.services import _claim, _still_mine
+
+    enqueue()
+    _token, [mine] = _claim(now=timezone.now(), limit=1)
+    # The claim lapses while this worker is slow, and a second worker takes the message.
+    OutboxMessage.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    _other, [theirs] = _claim(now=timezone.now(), limit=1)
+    assert theirs.pk == mine.pk
+    assert _still_mine(mine) is False
+    assert _still_mine(theirs) is True

@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Check the file and show what would change.")
         parser.add_argument(
+            "--confirm-endings",
+            action="store_true",
+            help="Apply the file even when it ends the employment of many people at once.",
+        )
+        parser.add_argument(
             "--no-invitations", action="store_true", help="Do not e-mail invitations to the people the import creates."
         )
         parser.add_argument(
@@ -47,6 +52,7 @@ class Command(BaseCommand):
                     actor=None,
                     dry_run=options["dry_run"],
                     send_invitations=not options["no_invitations"],
+                    confirm_endings=options["confirm_endings"],
                 )
             except ImportFileError as error:
                 raise CommandError(error.message) from None
@@ -63,6 +69,14 @@ class Command(BaseCommand):
                     % {"count": len(plan.errors)}
                 )
             summary = plan.summary()
+            if outcome.needs_confirmation:
+                raise CommandError(
+                    translation.gettext(
+                        "%(ended)s of %(employed)s people are not in the file and would get an end date. If they "
+                        "have left, run the command again with --confirm-endings. Nothing was imported."
+                    )
+                    % {"ended": summary["ended"], "employed": plan.employed_before}
+                )
             if options["dry_run"]:
                 message = translation.gettext(
                     "%(rows)s rows. Would be created: %(created)s people and %(units_created)s units; changed: "
