@@ -41,8 +41,8 @@ EMPLOYMENT_MIX = (
     ("Vikar", 4),
     ("Jobtræning", 3),
 )
-# The Danish headings, as an HR system in Denmark writes them.
-HEADINGS = [aliases[1].capitalize() for aliases in COLUMNS.values()]
+# The Danish headings, as an HR system in Denmark writes them (without the optional unit leader).
+HEADINGS = [aliases[1].capitalize() for column, aliases in COLUMNS.items() if column != "unit_leader_number"]
 TEAM_SIZE = 12
 
 

@@ -31,8 +31,8 @@ DANISH_TYPES = {
     "temp": "Vikar",
     "job_training": "Jobtræning",
 }
-# The Danish headings, as an HR system in Denmark writes them.
-HEADINGS = [aliases[1].capitalize() for aliases in COLUMNS.values()]
+# The Danish headings, as an HR system in Denmark writes them (without the optional unit leader).
+HEADINGS = [aliases[1].capitalize() for column, aliases in COLUMNS.items() if column != "unit_leader_number"]
 NEW_TEAM = ("VK-5.2.4", "Team Digital Post", "VK-5.2")
 HIRES = [
     [
@@ -122,7 +122,11 @@ def main() -> None:
     from samtale.org.models import Unit
 
     seed_demo(employees=300)
-    rows = [list(row) for row in list(organisation_rows(danish_headings=True))[1:]]
+    leader_column = list(COLUMNS).index("unit_leader_number")
+    rows = [
+        [v for i, v in enumerate(row) if i != leader_column]
+        for row in list(organisation_rows(danish_headings=True))[1:]
+    ]
     rows.sort(key=lambda row: int(row[0]))
     by_number = {row[0]: row for row in rows}
     unit_name = dict(Unit.objects.values_list("code", "name"))
