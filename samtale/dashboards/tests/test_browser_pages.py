@@ -3,6 +3,8 @@ administration, each audited with axe-core and checked for Content Security Poli
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -53,3 +55,63 @@ def test_the_administration_works_under_the_content_security_policy(page: Page, 
     page.keyboard.press("Enter")
     expect(page.get_by_role("cell", name="Freja Sørensen")).to_be_visible()
     assert [e for e in errors if "Content Security Policy" in e] == []
+
+
+def test_a_new_person_s_first_page_the_invitation_is_accessible(page: Page, live_server, demo, audit) -> None:  # type: ignore[no-untyped-def]
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from samtale.accounts.models import User
+    from samtale.accounts.tokens import invitation_token_generator
+
+    user = User.objects.get(email=PERSONAS["employee"].email)
+    user.set_unusable_password()
+    user.save()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    page.goto(f"{live_server.url}/activate/{uid}/{invitation_token_generator.make_token(user)}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Samtale")
+    audit(page)
+    page.locator("#id_new_password1").fill("kort")
+    page.locator("#id_new_password2").fill("kort")
+    page.get_by_role("button").last.click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page).to_have_title(re.compile("^Fejl: "))
+    audit(page)
+
+
+def test_the_not_allowed_page_is_accessible(page: Page, live_server, demo, sign_in, audit) -> None:  # type: ignore[no-untyped-def]
+    from samtale.org.models import Unit
+
+    sign_in(page, PERSONAS["employee"].email)
+    unit = Unit.objects.get(code="VK-1.1.1")
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    response = page.request.post(
+        f"{live_server.url}/organisation/units/{unit.uuid}/leader/",
+        form={"leader_number": "10001", "csrfmiddlewaretoken": token},
+        headers={"Referer": live_server.url + "/"},
+    )
+    assert response.status == 403
+    page.set_content(response.text())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ikke tilladt")
+    audit(page)
+
+
+def test_hr_changes_a_unit_s_leader_and_discards_an_import(page: Page, live_server, demo, sign_in, audit) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    sign_in(page, PERSONAS["hr"].email)
+    page.goto(live_server.url + "/organisation/")
+    page.get_by_role("link", name="Vesterby Kommune").click()
+    page.locator("summary", has_text="Skift enhedens leder").click()
+    page.get_by_label("Lederens medarbejdernummer").fill("99999999")
+    page.get_by_role("button", name="Gem").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit(page)
+
+    page.goto(live_server.url + "/organisation/import/")
+    examples = Path(__file__).resolve().parents[3] / "examples"
+    page.get_by_label("Fil fra HR-systemet").set_input_files(examples / "hr-eksport.csv")
+    page.get_by_role("button", name="Kontrollér filen").click()
+    page.get_by_role("button", name="Kassér").click()
+    expect(page.get_by_role("status")).to_contain_text("kasseret")
+    audit(page)
