@@ -102,3 +102,11 @@ def sign_in(live_server):  # type: ignore[no-untyped-def]
         page.wait_for_load_state()
 
     return run
+
+
+@pytest.fixture
+def mus(org):  # type: ignore[no-untyped-def]
+    """A launched round with a conversation for each of the personas who take part."""
+    from samtale.testing import build_round
+
+    return build_round(org)

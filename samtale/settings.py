@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "samtale.audit",
     "samtale.outbox",
     "samtale.org",
+    "samtale.rounds",
+    "samtale.conversations",
     "samtale.access",
     "samtale.dashboards",
 ]

@@ -200,3 +200,42 @@ def csv_bytes(rows: list[list[Any]], *, delimiter: str = ",", encoding: str = "u
     for row in rows:
         writer.writerow(["" if value is None else value for value in row])
     return buffer.getvalue().encode(encoding)
+
+
+@dataclass
+class Mus:
+    """A launched round over the personas' organisation, with the employee's conversation."""
+
+    round: Any
+    concept: Any
+    conversation: Any  # the employee's
+    colleague_conversation: Any
+    unit_round: Any  # the round in Løn, the employee's unit
+
+
+def build_round(org: Org, *, name: str = "MUS-2027") -> Mus:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samtale.access.viewer import viewer_for
+    from samtale.conversations.models import Conversation
+    from samtale.rounds.defaults import default_concept_ensure
+    from samtale.rounds.models import UnitRound
+    from samtale.rounds.services import round_create, round_launch
+
+    hr = viewer_for(org.user("hr"))
+    concept = default_concept_ensure()
+    today = timezone.localdate()
+    round_ = round_create(
+        viewer=hr, name=name, concept=concept, opens_on=today, held_by=today + timedelta(days=90), units=[org.root]
+    )
+    round_launch(viewer=hr, round_=round_)
+    unit_round, _created = UnitRound.objects.get_or_create(round=round_, unit=org.payroll)
+    return Mus(
+        round=round_,
+        concept=concept,
+        conversation=Conversation.objects.get(round=round_, employee=org.employee),
+        colleague_conversation=Conversation.objects.get(round=round_, employee=org.colleague),
+        unit_round=unit_round,
+    )

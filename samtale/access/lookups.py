@@ -3,6 +3,7 @@ give the same 404, so a stranger never learns that something exists (trust.md)."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,9 @@ from django.http import Http404
 from samtale.access import policies
 from samtale.access.viewer import Viewer
 from samtale.org.models import Person, Unit
+
+if TYPE_CHECKING:
+    from samtale.conversations.models import Conversation
 
 
 def person_for_viewer(viewer: Viewer, person_uuid: UUID | str) -> Person:
@@ -44,3 +48,32 @@ def require(allowed: bool) -> None:
     role gets 404, as if the page did not exist."""
     if not allowed:
         raise Http404
+
+
+def conversation_for_viewer(viewer: Viewer, conversation_uuid: UUID | str) -> Conversation:
+    """A conversation whose invitation the viewer may see; else 404."""
+    from samtale.access.round_policies import may_view_conversation
+    from samtale.conversations.models import Conversation
+
+    conversation = (
+        Conversation.objects.select_related(
+            "round",
+            "round__concept",
+            "employee",
+            "employee__unit",
+            "employee__personnel_leader",
+            "daily_leader",
+            "union_rep",
+        )
+        .filter(uuid=conversation_uuid)
+        .first()
+    )
+    if conversation is None or not may_view_conversation(viewer, conversation):
+        raise Http404
+    return conversation
+
+
+def allow_write(allowed: bool) -> None:
+    """A write to an object the viewer may read: 403 when refused (trust.md)."""
+    if not allowed:
+        raise PermissionDenied

@@ -8,10 +8,14 @@ moment the change is saved.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from samtale.access.viewer import Viewer
 from samtale.org.models import Person
 from samtale.org.selectors import person_leader_line
+
+if TYPE_CHECKING:
+    from samtale.conversations.models import Conversation
 
 
 class Relation(StrEnum):
@@ -22,6 +26,10 @@ class Relation(StrEnum):
     DAILY_LEADER = "daily_leader"
     UNION_REP = "union_rep"
     HR = "hr"
+    # Only for one conversation: the daily leader the personnel leader agreed to, and the union
+    # representative the leader summoned at the employee's wish.
+    INVITED_DAILY_LEADER = "invited_daily_leader"
+    INVITED_UNION_REP = "invited_union_rep"
 
 
 def relations_to(viewer: Viewer, person: Person) -> frozenset[Relation]:
@@ -71,3 +79,25 @@ def _own_leader_line(viewer: Viewer) -> set[int]:
         assert viewer.person is not None
         line = viewer.cache["own_leader_line"] = set(person_leader_line(person_id=viewer.person.pk))
     return line
+
+
+def conversation_relations(viewer: Viewer, conversation: Conversation) -> frozenset[Relation]:
+    """How the viewer stands to one conversation: as to its employee, except that a daily leader
+    or a union representative counts only when invited to this very conversation.
+    ``conversation.employee`` (with its unit) should be loaded."""
+    from samtale.conversations.models import DailyLeaderStatus, UnionRepStatus
+
+    key = ("conversation", conversation.pk)
+    cached = viewer.cache.get(key)
+    if cached is not None:
+        return cached
+    relations = set(relations_to(viewer, conversation.employee)) - {Relation.DAILY_LEADER, Relation.UNION_REP}
+    me = viewer.person_id
+    if me is not None:
+        if conversation.daily_leader_id == me and conversation.daily_leader_status == DailyLeaderStatus.AGREED:
+            relations.add(Relation.INVITED_DAILY_LEADER)
+        if conversation.union_rep_id == me and conversation.union_rep_status == UnionRepStatus.SUMMONED:
+            relations.add(Relation.INVITED_UNION_REP)
+    result = frozenset(relations)
+    viewer.cache[key] = result
+    return result

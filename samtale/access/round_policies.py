@@ -1,0 +1,187 @@
+"""Who may do what in a round and in a conversation (trust.md, the access matrix; domain.md,
+"Who takes part" and "Confidentiality"). Plain predicates, deny by default; each quotes the
+rule it holds. The organisation's own policies are in ``policies``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from samtale.access.relations import Relation, conversation_relations
+from samtale.access.viewer import Viewer
+
+if TYPE_CHECKING:
+    from samtale.conversations.models import Conversation, EmployeePreparation
+    from samtale.org.models import Unit
+    from samtale.rounds.models import TopicProposal, UnitRound
+
+R = Relation
+
+
+def _has(viewer: Viewer, conversation: Conversation, *relations: Relation) -> bool:
+    return bool(conversation_relations(viewer, conversation) & set(relations))
+
+
+# Rounds ------------------------------------------------------------------------------------------
+
+
+def may_manage_rounds(viewer: Viewer) -> bool:
+    """ "HR creates a round": its concept, dates and units, the participants, the launch. A round
+    spans the organisation, so HR covering the whole organisation runs it."""
+    return viewer.hr is not None and viewer.hr.whole_organisation
+
+
+def may_manage_concepts(viewer: Viewer) -> bool:
+    """ "HR can copy and edit a concept for their organisation" (issue 3)."""
+    return may_manage_rounds(viewer)
+
+
+def may_write_goals(viewer: Viewer) -> bool:
+    """ "Management sets direction and goals for the round" (domain.md, strategic goals)."""
+    return viewer.management is not None
+
+
+def leads_unit(viewer: Viewer, unit: Unit) -> bool:
+    return any(led.pk == unit.pk for led in viewer.led_units)
+
+
+def may_lead_unit_round(viewer: Viewer, unit_round: UnitRound) -> bool:
+    """ "Each leader turns them into focus areas for their unit and opens the round in the unit";
+    the leader also answers the unit's proposed topics."""
+    return leads_unit(viewer, unit_round.unit)
+
+
+def may_view_unit_round(viewer: Viewer, unit_round: UnitRound) -> bool:
+    """The round's goals and a unit's focus areas are for everyone in the unit and below it, its
+    leaders, and HR: they are the agenda, not anyone's personal data."""
+    if viewer.person is None:
+        return False
+    unit = unit_round.unit
+    if viewer.person.unit.path.startswith(unit.path) or may_lead_unit_round(viewer, unit_round):
+        return True
+    if any(unit.path.startswith(led.path) for led in viewer.led_units):
+        return True
+    return viewer.hr is not None and viewer.hr.covers(unit)
+
+
+def may_propose_topic(viewer: Viewer, unit_round: UnitRound) -> bool:
+    """ "Employees may propose topics for the unit's conversations" once the leader has opened
+    the round in the unit."""
+    return (
+        viewer.person is not None and unit_round.opened_at is not None and viewer.person.unit_id == unit_round.unit_id
+    )
+
+
+def may_view_proposal(viewer: Viewer, proposal: TopicProposal) -> bool:
+    """A proposal is seen by the one who made it and by the unit's leader who answers it."""
+    return viewer.person_id == proposal.proposed_by_id or may_lead_unit_round(viewer, proposal.unit_round)
+
+
+# The conversation: invitation, time and place, agenda ---------------------------------------------
+
+
+def may_view_conversation(viewer: Viewer, conversation: Conversation) -> bool:
+    """ "Invitation, time and place, agenda": the employee, the leader, the leader chain, and the
+    daily leader and union representative if invited (trust.md). HR sees the status elsewhere."""
+    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER, R.CHAIN, R.INVITED_DAILY_LEADER, R.INVITED_UNION_REP)
+
+
+def may_schedule(viewer: Viewer, conversation: Conversation) -> bool:
+    """The leader sets time, place and duration and sends the invitation (trust.md: leader R W)."""
+    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+
+
+def may_view_special_topics(viewer: Viewer, conversation: Conversation) -> bool:
+    """ "Special topics that either side wants to raise must be announced to the other": the two
+    sides of the conversation see them."""
+    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER)
+
+
+def special_topic_side(viewer: Viewer, conversation: Conversation) -> str | None:
+    """Which side the viewer raises a topic for, if any."""
+    relations = conversation_relations(viewer, conversation)
+    if R.SELF in relations:
+        return "employee"
+    if R.PERSONNEL_LEADER in relations:
+        return "leader"
+    return None
+
+
+def may_view_improvement_notice(viewer: Viewer, conversation: Conversation) -> bool:
+    """The "must improve" notice: the employee reads it, the leader writes it, the leader chain
+    reads it (trust.md)."""
+    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER, R.CHAIN)
+
+
+def may_give_improvement_notice(viewer: Viewer, conversation: Conversation) -> bool:
+    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+
+
+def may_ask_for_daily_leader(viewer: Viewer, conversation: Conversation) -> bool:
+    """ "The employee may invite their daily leader (by agreement with the personnel leader)"."""
+    return _has(viewer, conversation, R.SELF)
+
+
+def may_decide_on_daily_leader(viewer: Viewer, conversation: Conversation) -> bool:
+    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+
+
+def may_bring_union_rep(viewer: Viewer, conversation: Conversation) -> bool:
+    """ "It is the employee's decision; they must tell the leader in good time"."""
+    return _has(viewer, conversation, R.SELF)
+
+
+def may_summon_union_rep(viewer: Viewer, conversation: Conversation) -> bool:
+    """ "… and the leader summons the representative"."""
+    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+
+
+# Preparation -----------------------------------------------------------------------------------
+
+
+def may_edit_employee_preparation(viewer: Viewer, conversation: Conversation) -> bool:
+    """The employee's preparation form is theirs alone to write (trust.md: employee R W)."""
+    return _has(viewer, conversation, R.SELF)
+
+
+def may_view_employee_preparation(
+    viewer: Viewer, conversation: Conversation, preparation: EmployeePreparation | None
+) -> bool:
+    """ "The employee need not hand their preparation form to the leader": the leader reads it
+    only if shared, and so does an invited union representative it is shared with. Nobody else,
+    and nobody learns whether it is filled in unless it is shared."""
+    relations = conversation_relations(viewer, conversation)
+    if R.SELF in relations:
+        return True
+    if preparation is None:
+        return False
+    if R.PERSONNEL_LEADER in relations and preparation.shared_with_leader_at is not None:
+        return True
+    return R.INVITED_UNION_REP in relations and preparation.shared_with_union_rep_at is not None
+
+
+def may_use_leader_preparation(viewer: Viewer, conversation: Conversation) -> bool:
+    """The leader's preparation form is private to the leader (trust.md: leader R W, no one else)."""
+    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+
+
+# The meeting ------------------------------------------------------------------------------------
+
+
+def may_edit_minutes(viewer: Viewer, conversation: Conversation) -> bool:
+    """Minutes: the employee and the leader read and write them (trust.md)."""
+    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER)
+
+
+def may_view_minutes(viewer: Viewer, conversation: Conversation) -> bool:
+    """… and the daily leader and union representative read them if invited to that meeting."""
+    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER, R.INVITED_DAILY_LEADER, R.INVITED_UNION_REP)
+
+
+def may_record_outcome(viewer: Viewer, conversation: Conversation) -> bool:
+    """ "The leader marks the conversation held (or not held, with a reason)"."""
+    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+
+
+def may_use_open_items(viewer: Viewer, conversation: Conversation) -> bool:
+    """Open items are agreed between the two in the conversation."""
+    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER)

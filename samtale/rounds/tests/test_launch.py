@@ -1,0 +1,86 @@
+"""Launching a round: a conversation for every participant with their current personnel leader,
+notifications in the outbox, and launching again adds only those who joined since."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from samtale.access.viewer import viewer_for
+from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.org.models import EmploymentType
+from samtale.outbox.models import OutboxMessage
+from samtale.rounds.defaults import default_concept_ensure
+from samtale.rounds.selectors import round_candidates
+from samtale.rounds.services import round_create, round_launch
+from samtale.testing import Org, make_person
+
+
+def a_round(org: Org, units=None):  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    return round_create(
+        viewer=viewer_for(org.hr.user),
+        name="MUS-2027",
+        concept=default_concept_ensure(),
+        opens_on=today,
+        held_by=today + timedelta(days=60),
+        units=units or [org.root],
+    )
+
+
+def test_every_eligible_person_gets_one_conversation_and_the_others_are_listed_with_why(org: Org) -> None:
+    trainee = make_person("Elev Eriksen", unit=org.payroll, leader=org.leader, employment_type=EmploymentType.TRAINEE)
+    round_ = a_round(org)
+    candidates = {c.name: c for c in round_candidates(round_=round_)}
+    assert candidates["Elev Eriksen"].takes_part is False
+    assert "Elev" in candidates["Elev Eriksen"].reason or "Trainee" in candidates["Elev Eriksen"].reason
+    assert candidates["Dora Direktør"].takes_part is False  # nobody to hold it with
+
+    result = round_launch(viewer=viewer_for(org.hr.user), round_=round_)
+
+    people = set(Conversation.objects.filter(round=round_).values_list("employee__name", flat=True))
+    assert org.employee.name in people and trainee.name not in people and "Dora Direktør" not in people
+    assert result.created == len(people) == 11
+    assert set(Conversation.objects.values_list("status", flat=True)) == {ConversationStatus.INVITED}
+
+
+def test_launch_tells_the_participants_and_each_leader_once(org: Org) -> None:
+    round_ = a_round(org)
+    round_launch(viewer=viewer_for(org.hr.user), round_=round_)
+    kinds = list(OutboxMessage.objects.values_list("kind", "to_email"))
+    assert ("rounds.opened", org.employee.email) in kinds
+    assert [k for k in kinds if k == ("rounds.opened_for_team", org.leader.email)] == [
+        ("rounds.opened_for_team", org.leader.email)
+    ]
+
+
+def test_launching_again_adds_only_people_who_joined_since(org: Org) -> None:
+    round_ = a_round(org)
+    hr = viewer_for(org.hr.user)
+    round_launch(viewer=hr, round_=round_)
+    newcomer = make_person("Ny Nielsen", unit=org.payroll, leader=org.leader)
+    again = round_launch(viewer=hr, round_=round_)
+    assert (again.created, again.already) == (1, 11)
+    assert Conversation.objects.filter(round=round_, employee=newcomer).count() == 1
+    assert Conversation.objects.filter(round=round_).count() == 12
+    assert round_launch(viewer=hr, round_=round_).created == 0
+
+
+def test_only_the_units_taking_part_are_in_the_round(org: Org) -> None:
+    round_ = a_round(org, units=[org.children])
+    round_launch(viewer=viewer_for(org.hr.user), round_=round_)
+    assert set(Conversation.objects.values_list("employee__name", flat=True)) == {
+        "Olga Børnechef",
+        "Ulla Udenfor",
+        "Rita Regional",
+    }
+
+
+@pytest.mark.parametrize("persona", ["employee", "leader", "regional_hr", "director"])
+def test_only_hr_for_the_whole_organisation_launches_a_round(org: Org, persona: str) -> None:
+    round_ = a_round(org)
+    with pytest.raises(PermissionDenied):
+        round_launch(viewer=viewer_for(org.user(persona)), round_=round_)
