@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from samtale.access import lookups, policies
 from samtale.access.viewer import get_viewer
+from samtale.conversations.selectors import conversations_of
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors
 from samtale.org.models import RoleKind
@@ -25,6 +26,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "me": me,
             "hr_contacts": selectors.contact_roles_for(person=me, kind=RoleKind.HR),
             "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
+            "conversations": conversations_of(employee=me),
         },
     )
 

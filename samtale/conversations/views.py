@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from samtale.access import lookups
+from samtale.access.relations import Relation, conversation_relations
+from samtale.access.viewer import get_viewer
+from samtale.conversations import meeting_views, scheduling_views
+from samtale.lib.requests import AuthenticatedRequest
+from samtale.rounds.selectors import focus_areas_for
+
+
+@login_required
+def detail(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    """The conversation's page: what each person may see of it, section by section."""
+    viewer = get_viewer(request)
+    conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
+    relations = conversation_relations(viewer, conversation)
+    context = {
+        "conversation": conversation,
+        "is_employee": Relation.SELF in relations,
+        "is_leader": Relation.PERSONNEL_LEADER in relations,
+        "phases": list(conversation.round.concept.phases.all()),
+        "focus_areas": focus_areas_for(round_=conversation.round, unit=conversation.employee.unit),
+        **scheduling_views.section_context(viewer, conversation),
+        **meeting_views.section_context(viewer, conversation),
+    }
+    return render(request, "conversations/detail.html", context)
