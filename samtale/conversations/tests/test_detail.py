@@ -10,4 +10,4 @@ def test_the_employee_finds_their_conversation_on_the_start_page(org: Org, mus: 
     assert [c.pk for c in home.context["conversations"]] == [mus.conversation.pk]
     page = org.client("employee").get(reverse("conversations:detail", args=[mus.conversation.uuid]))
     assert page.status_code == 200
-    assert [p.heading for p in page.context["phases"]][0] == "Mål og forventninger til samtalen"
+    assert page.context["phases"][0].heading == "Mål og forventninger til samtalen"
