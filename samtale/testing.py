@@ -239,3 +239,29 @@ def build_round(org: Org, *, name: str = "MUS-2027") -> Mus:
         colleague_conversation=Conversation.objects.get(round=round_, employee=org.colleague),
         unit_round=unit_round,
     )
+
+
+def launch_demo_round(*, name: str = "MUS-2027") -> Any:
+    """A launched round over the whole demo organisation (``seed_demo``), as HR would make it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samtale.access.viewer import viewer_for
+    from samtale.org.demo import PERSONAS
+    from samtale.rounds.defaults import default_concept_ensure
+    from samtale.rounds.services import round_create, round_launch
+
+    hr_user = User.objects.get(email=PERSONAS["hr"].email)
+    hr = viewer_for(hr_user)
+    today = timezone.localdate()
+    round_ = round_create(
+        viewer=hr,
+        name=name,
+        concept=default_concept_ensure(),
+        opens_on=today,
+        held_by=today + timedelta(days=90),
+        units=[Unit.objects.get(parent=None)],
+    )
+    round_launch(viewer=hr, round_=round_)
+    return round_
