@@ -4,11 +4,19 @@ that use it; HR copies and edits it for their own organisation."""
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 from django.db import transaction
 
 from samtale.rounds.models import Concept, ConceptPhase, ConversationKind, PreparationForm, PreparationQuestion
 
 DEFAULT_NAME = "MUS med mening"
+# The shipped concept's family, the same in every installation, so that it can be found again
+# after HR renames it or edits it into a new version.
+DEFAULT_FAMILY = UUID("5f0c2a8e-6d1b-4f43-9a52-3c8e1b7d0a61")
+PLAN_DUE_DAYS = 14  # domain.md: the plan is handed in within 14 days of the conversation
+FOLLOW_UP_WITHIN_MONTHS = 6  # domain.md: the follow-up at most 6 months after the conversation
 
 DESCRIPTION = (
     "Medarbejderudviklingssamtalen er en dialog mellem dig og din personaleansvarlige leder om din udvikling "
@@ -138,26 +146,44 @@ LEADER_QUESTIONS = [
 ]
 
 
-@transaction.atomic
-def default_concept_ensure() -> Concept:
-    """The shipped concept, created the first time it is asked for."""
-    existing = Concept.objects.filter(name=DEFAULT_NAME, is_current=True).order_by("-version").first()
-    if existing is not None:
-        return existing
-    concept = Concept.objects.create(
+def default_concept_create(
+    *, concept_model: Any = Concept, phase_model: Any = ConceptPhase, question_model: Any = PreparationQuestion
+) -> Any:
+    """Create the shipped concept as the first version of its own family. The data migration
+    passes its historical models; everything else uses the real ones."""
+    concept = concept_model.objects.create(
+        family=DEFAULT_FAMILY,
+        version=1,
         name=DEFAULT_NAME,
-        kind=ConversationKind.MUS,
+        kind=ConversationKind.MUS.value,
         description=DESCRIPTION,
-        plan_due_days=14,
-        follow_up_within_months=6,
+        plan_due_days=PLAN_DUE_DAYS,
+        follow_up_within_months=FOLLOW_UP_WITHIN_MONTHS,
     )
-    ConceptPhase.objects.bulk_create(
-        ConceptPhase(concept=concept, order=index, key=key, heading=heading, guidance=guidance, questions=questions)
+    phase_model.objects.bulk_create(
+        phase_model(concept=concept, order=index, key=key, heading=heading, guidance=guidance, questions=questions)
         for index, (key, heading, guidance, questions) in enumerate(PHASES, start=1)
     )
-    for form, questions in ((PreparationForm.EMPLOYEE, EMPLOYEE_QUESTIONS), (PreparationForm.LEADER, LEADER_QUESTIONS)):
-        PreparationQuestion.objects.bulk_create(
-            PreparationQuestion(concept=concept, form=form, order=index, key=key, text=text, help=help_text)
+    for form, questions in (
+        (PreparationForm.EMPLOYEE.value, EMPLOYEE_QUESTIONS),
+        (PreparationForm.LEADER.value, LEADER_QUESTIONS),
+    ):
+        question_model.objects.bulk_create(
+            question_model(concept=concept, form=form, order=index, key=key, text=text, help=help_text)
             for index, (key, text, help_text) in enumerate(questions, start=1)
         )
     return concept
+
+
+@transaction.atomic
+def default_concept_ensure() -> Concept:
+    """The current version of the shipped concept. The data migration ``0002_default_concept``
+    creates it in every installation; it is created here only where the database was emptied
+    after the migrations ran (the test runner's flush between transactional tests).
+
+    It is found by its family, not its name: HR may rename it, and an edit of it while a round
+    uses it makes a new version of the same family."""
+    existing = Concept.objects.filter(family=DEFAULT_FAMILY, is_current=True).first()
+    if existing is not None:
+        return existing
+    return default_concept_create()
