@@ -184,6 +184,7 @@ class Round(models.Model):
 class RoundGoal(models.Model):
     """A strategic goal the management sets for the round (strategisk forankring)."""
 
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="goals")
     order = models.PositiveSmallIntegerField(default=0)
     text = models.TextField(_("goal"), max_length=2000)
@@ -227,6 +228,7 @@ class FocusArea(models.Model):
     """A topic set for a unit's conversations (task development, working conditions, competence
     development, knowledge sharing … domain.md)."""
 
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     unit_round = models.ForeignKey(UnitRound, on_delete=models.CASCADE, related_name="focus_areas")
     order = models.PositiveSmallIntegerField(default=0)
     text = models.TextField(_("focus area"), max_length=2000)
