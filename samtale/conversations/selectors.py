@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
 
-from samtale.conversations.models import Conversation
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from samtale.conversations.models import (
+    Conversation,
+    ConversationStatus,
+    EmployeePreparation,
+    LeaderPreparation,
+    Minutes,
+    OpenItem,
+)
 from samtale.org.models import Person
-from samtale.rounds.models import RoundStatus
+from samtale.rounds.models import ConceptPhase, PreparationQuestion, Round, RoundStatus
 
 
 def conversations_of(*, employee: Person) -> QuerySet[Conversation]:
@@ -16,3 +28,102 @@ def conversations_of(*, employee: Person) -> QuerySet[Conversation]:
         .select_related("round")
         .order_by("-round__opens_on", "-id")
     )
+
+
+# Preparation and the meeting --------------------------------------------------------------------
+# These read content; the views ask the policies in ``samtale.access.round_policies`` first.
+
+
+def employee_preparation_of(*, conversation: Conversation) -> EmployeePreparation | None:
+    return EmployeePreparation.objects.filter(conversation=conversation).first()
+
+
+def leader_preparation_of(*, conversation: Conversation) -> LeaderPreparation | None:
+    return LeaderPreparation.objects.filter(conversation=conversation).first()
+
+
+def preparation_questions(*, conversation: Conversation, form: str) -> list[PreparationQuestion]:
+    """The questions of the employee's or the leader's preparation form, in the concept's order."""
+    return list(
+        PreparationQuestion.objects.filter(concept_id=conversation.round.concept_id, form=form).order_by("order")
+    )
+
+
+def phases_of(*, conversation: Conversation) -> list[ConceptPhase]:
+    return list(ConceptPhase.objects.filter(concept_id=conversation.round.concept_id).order_by("order"))
+
+
+def minutes_of(*, conversation: Conversation) -> Minutes | None:
+    return Minutes.objects.select_related("updated_by").filter(conversation=conversation).first()
+
+
+def open_items_of(*, conversation: Conversation) -> list[OpenItem]:
+    return list(OpenItem.objects.filter(conversation=conversation).order_by("deadline", "id"))
+
+
+def open_item_of(*, conversation: Conversation, item_uuid: UUID | str) -> OpenItem | None:
+    item = OpenItem.objects.filter(conversation=conversation, uuid=item_uuid).first()
+    if item is not None:
+        item.conversation = conversation  # already looked up with what the policies need
+    return item
+
+
+# The leader's overview of their team ------------------------------------------------------------
+
+# "Not scheduled with less than 14 days to the round's held_by" (issue 3, the team overview).
+SCHEDULE_WARNING_DAYS = 14
+
+
+@dataclass(frozen=True)
+class TeamConversation:
+    conversation: Conversation
+    # True only when the employee has shared it with the leader: an unshared preparation, filled
+    # in or not, looks exactly like no preparation (trust.md).
+    preparation_shared: bool
+    needs_scheduling: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class TeamRound:
+    round: Round
+    conversations: list[TeamConversation]
+
+
+def team_conversations(*, leader: Person, today: date | None = None) -> list[TeamRound]:
+    """The conversations of the leader's current direct reports in every launched round, with
+    what the leader may know about each: status, time, held on, overdue, and whether the
+    preparation is shared (never whether it exists). One query, whatever the team's size."""
+    today = today or timezone.localdate()
+    shared = EmployeePreparation.objects.filter(conversation=OuterRef("pk"), shared_with_leader_at__isnull=False)
+    rows = (
+        Conversation.objects.filter(
+            Q(employee__end_date__isnull=True) | Q(employee__end_date__gte=today),
+            employee__personnel_leader=leader,
+            round__status=RoundStatus.LAUNCHED,
+        )
+        .select_related("round", "employee")
+        .annotate(preparation_shared=Exists(shared))
+        .order_by("-round__opens_on", "round_id", "employee__name", "employee__employee_number")
+    )
+    rounds: dict[int, TeamRound] = {}
+    for conversation in rows:
+        round_ = conversation.round
+        team_round = rounds.setdefault(round_.pk, TeamRound(round=round_, conversations=[]))
+        pending = conversation.status not in (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
+        overdue = pending and today > round_.held_by
+        needs_scheduling = (
+            pending
+            and not overdue
+            and conversation.starts_at is None
+            and (round_.held_by - today).days < SCHEDULE_WARNING_DAYS
+        )
+        team_round.conversations.append(
+            TeamConversation(
+                conversation=conversation,
+                preparation_shared=conversation.preparation_shared,  # type: ignore[attr-defined]
+                needs_scheduling=needs_scheduling,
+                overdue=overdue,
+            )
+        )
+    return list(rounds.values())

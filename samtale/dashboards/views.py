@@ -4,10 +4,11 @@ from django.shortcuts import redirect, render
 
 from samtale.access import lookups, policies
 from samtale.access.viewer import get_viewer
-from samtale.conversations.selectors import conversations_of
+from samtale.conversations.selectors import conversations_of, team_conversations
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors
 from samtale.org.models import RoleKind
+from samtale.rounds import selectors as round_selectors
 
 
 @login_required
@@ -27,12 +28,17 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "hr_contacts": selectors.contact_roles_for(person=me, kind=RoleKind.HR),
             "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
             "conversations": conversations_of(employee=me),
+            # The round in the employee's unit, and the units a leader leads in it.
+            "mine": round_selectors.round_in_my_unit(person=me),
+            "led": round_selectors.led_units_in_rounds(led_units=viewer.led_units),
         },
     )
 
 
 @login_required
 def team(request: AuthenticatedRequest) -> HttpResponse:
+    """The leader's team: each direct report's conversation in every launched round (scheduled,
+    preparation shared, held, overdue), then the people they lead."""
     viewer = get_viewer(request)
     lookups.require(policies.may_view_team(viewer))
     assert viewer.person is not None
@@ -40,6 +46,7 @@ def team(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "dashboards/team.html",
         {
+            "rounds": team_conversations(leader=viewer.person),
             "reports": selectors.person_direct_reports(leader=viewer.person),
             "daily_reports": selectors.person_daily_reports(leader=viewer.person),
             "led_units": viewer.led_units,
