@@ -185,3 +185,13 @@ def may_record_outcome(viewer: Viewer, conversation: Conversation) -> bool:
 def may_use_open_items(viewer: Viewer, conversation: Conversation) -> bool:
     """Open items are agreed between the two in the conversation."""
     return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER)
+
+
+# Invitation and scheduling (issue 3 §3) ----------------------------------------------------------
+
+
+def may_lay_out_slots(viewer: Viewer) -> bool:
+    """ "The leader sets time, place … by laying out slots in a calendar for their team" (issue 3):
+    anyone who is personnel leader for someone; the page offers only their own team's
+    conversations, each of which ``may_schedule`` still checks."""
+    return viewer.person is not None and viewer.has_reports

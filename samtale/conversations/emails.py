@@ -1,0 +1,250 @@
+"""The invitation's e-mails: the invitation with its calendar file (and its updates and
+cancellations), and the notices about special topics, the "must improve" notice and attendees.
+
+They carry no confidential text: not a topic, not the notice, nothing of a preparation. Time,
+place and agenda are the invitation itself (trust.md: the employee, the leader and invited
+attendees read it); everything else is behind the link.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email.message import MIMEPart
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samtale.conversations.models import Conversation
+from samtale.conversations.scheduling import ics_uid
+from samtale.lib.ics import Meeting, Method, Participant, meeting_ics
+from samtale.org.models import Person
+from samtale.outbox.kinds import register, render_email
+from samtale.outbox.models import OutboxMessage
+from samtale.rounds.models import ConceptPhase, PreparationForm
+from samtale.rounds.selectors import focus_areas_for
+
+
+def conversation_link(conversation: Conversation) -> str:
+    return settings.BASE_URL + reverse("conversations:detail", args=[conversation.uuid])
+
+
+def invitation_ics(
+    conversation: Conversation,
+    *,
+    method: Method,
+    sequence: int,
+    starts_at: datetime,
+    duration_minutes: int,
+    location: str,
+    online_url: str,
+    organizer: Person | None,
+    attendees: list[Person],
+    phases: list[ConceptPhase],
+) -> bytes:
+    """The conversation as a calendar entry, in the current language. The description holds the
+    agenda and the link, nothing else."""
+    leader = organizer or conversation.employee.personnel_leader
+    link = conversation_link(conversation)
+    lines = [_("Agenda:"), *(f"{phase.order}. {phase.heading}" for phase in phases)]
+    if online_url:
+        lines += ["", _("Online meeting: %(link)s") % {"link": online_url}]
+    lines += ["", _("Open the conversation in Samtale: %(link)s") % {"link": link}]
+    meeting = Meeting(
+        uid=ics_uid(conversation),
+        sequence=sequence,
+        starts_at=starts_at,
+        duration=timedelta(minutes=duration_minutes),
+        summary=_("%(round)s: conversation between %(employee)s and %(leader)s")
+        % {
+            "round": conversation.round.name,
+            "employee": conversation.employee.name,
+            "leader": leader.name if leader else "–",
+        },
+        organizer=Participant(leader.email, leader.name)
+        if leader
+        else Participant(settings.DEFAULT_FROM_EMAIL, "Samtale"),
+        attendees=[Participant(person.email, person.name) for person in attendees],
+        location=location or online_url,
+        description="\n".join(lines),
+        url=link,
+    )
+    return meeting_ics(meeting, method=method, time_zone=settings.TIME_ZONE)
+
+
+def _attach_ics(email: EmailMultiAlternatives, content: bytes, method: Method) -> None:
+    """As an attachment with its method, keeping the CRLF line ends iCalendar requires (Django
+    would decode a text/* attachment and lose them)."""
+    part = MIMEPart()
+    part.set_content(
+        content,
+        maintype="text",
+        subtype="calendar",
+        cte="base64",
+        disposition="attachment",
+        filename="invitation.ics",
+        params={"method": str(method), "charset": "utf-8"},
+    )
+    email.attach(part)
+
+
+def _found(message: OutboxMessage) -> tuple[Conversation, Person] | None:
+    conversation = (
+        Conversation.objects.select_related(
+            "round", "round__concept", "employee", "employee__unit", "employee__personnel_leader"
+        )
+        .filter(pk=message.context.get("conversation"))
+        .first()
+    )
+    person = Person.objects.filter(pk=message.context.get("person")).first()
+    if conversation is None or person is None or not person.is_employed():
+        return None
+    return conversation, person
+
+
+def _people(ids: list[int]) -> list[Person]:
+    """The people in the order given (the employee first)."""
+    by_id = Person.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _when(context: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    if not context.get("starts_at"):
+        return None, None
+    starts_at = datetime.fromisoformat(context["starts_at"])
+    return starts_at, starts_at + timedelta(minutes=context["duration"])
+
+
+def _common(conversation: Conversation, person: Person, context: dict[str, Any]) -> dict[str, Any]:
+    starts_at, ends_at = _when(context)
+    organizer = _people([context["organizer"]]) if context.get("organizer") else []
+    return {
+        "conversation": conversation,
+        "person": person,
+        "employee": conversation.employee,
+        "leader": organizer[0] if organizer else conversation.employee.personnel_leader,
+        "is_employee": person.pk == conversation.employee_id,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "duration": context.get("duration"),
+        "location": context.get("location", ""),
+        "online_url": context.get("online_url", ""),
+        "link": conversation_link(conversation),
+    }
+
+
+@register("conversations.invitation")
+def invitation(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """The invitation, or its update: time, place, the agenda, the unit's focus areas, the
+    inspiration questions (for the employee), the link; and the calendar file. Sent to an
+    attendee before the time is set, it says the time will follow and has no calendar file."""
+    found = _found(message)
+    if found is None:
+        return None
+    conversation, person = found
+    context = _common(conversation, person, message.context)
+    concept = conversation.round.concept
+    phases = list(concept.phases.all())
+    context |= {
+        "update": message.context.get("update", False),
+        "phases": phases,
+        "focus_areas": focus_areas_for(round_=conversation.round, unit=conversation.employee.unit),
+        "questions": list(concept.questions.filter(form=PreparationForm.EMPLOYEE)) if context["is_employee"] else [],
+    }
+    email = render_email("emails/invitation_request", context, to=message.to_email)
+    if context["starts_at"] is not None:
+        content = invitation_ics(
+            conversation,
+            method=Method.REQUEST,
+            sequence=message.context["sequence"],
+            starts_at=context["starts_at"],
+            duration_minutes=context["duration"],
+            location=context["location"],
+            online_url=context["online_url"],
+            organizer=context["leader"],
+            attendees=_people(message.context.get("attendees", [])),
+            phases=phases,
+        )
+        _attach_ics(email, content, Method.REQUEST)
+    return email
+
+
+@register("conversations.invitation_cancel")
+def invitation_cancel(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """The time is off: the conversation is cancelled (a new time follows), or this person is no
+    longer invited. The calendar file removes the entry (METHOD:CANCEL, same UID)."""
+    found = _found(message)
+    if found is None:
+        return None
+    conversation, person = found
+    context = _common(conversation, person, message.context) | {"whole": message.context.get("whole", True)}
+    if context["starts_at"] is None:
+        return None
+    email = render_email("emails/invitation_cancel", context, to=message.to_email)
+    content = invitation_ics(
+        conversation,
+        method=Method.CANCEL,
+        sequence=message.context["sequence"],
+        starts_at=context["starts_at"],
+        duration_minutes=context["duration"],
+        location=context["location"],
+        online_url=context["online_url"],
+        organizer=context["leader"],
+        attendees=[person],
+        phases=list(conversation.round.concept.phases.all()),
+    )
+    _attach_ics(email, content, Method.CANCEL)
+    return email
+
+
+@register("conversations.topic_raised")
+def topic_raised(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """The other side has announced a special topic: only that there is one, and the link."""
+    found = _found(message)
+    if found is None:
+        return None
+    conversation, person = found
+    context = _common(conversation, person, message.context) | {"side": message.context.get("side")}
+    return render_email("emails/invitation_topic", context, to=message.to_email)
+
+
+@register("conversations.improvement_notice")
+def improvement_notice(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """The leader has written a "must improve" notice: the employee reads it in Samtale."""
+    found = _found(message)
+    if found is None:
+        return None
+    conversation, person = found
+    context = _common(conversation, person, message.context) | {"changed": message.context.get("changed", False)}
+    return render_email("emails/invitation_notice", context, to=message.to_email)
+
+
+@register("conversations.attendee_asked")
+def attendee_asked(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """To the leader: the employee asks for their daily leader, or brings their union
+    representative; the leader answers or summons in Samtale."""
+    found = _found(message)
+    if found is None:
+        return None
+    conversation, person = found
+    context = _common(conversation, person, message.context) | {
+        "what": message.context.get("what"),
+        "attendee": _people([message.context["attendee"]])[0] if message.context.get("attendee") else None,
+    }
+    return render_email("emails/invitation_attendee_asked", context, to=message.to_email)
+
+
+@register("conversations.attendee_answered")
+def attendee_answered(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """To the employee: the leader agreed to, or declined, the daily leader taking part."""
+    found = _found(message)
+    if found is None:
+        return None
+    conversation, person = found
+    context = _common(conversation, person, message.context) | {
+        "agreed": message.context.get("agreed", False),
+        "attendee": _people([message.context["attendee"]])[0] if message.context.get("attendee") else None,
+    }
+    return render_email("emails/invitation_attendee_answered", context, to=message.to_email)
