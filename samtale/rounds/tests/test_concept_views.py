@@ -93,7 +93,7 @@ def test_the_list_shows_each_current_concept_with_its_versions_and_the_rounds_us
     assert page.count(">MUS med mening</a>") == 1  # one row per family, not per version
     assert "Vesterbys LUS" in page and str(copy.uuid) in page
     assert "Version 2" in page and "Version 1" in page
-    assert re.search(r"Version 1<span[^>]*>: MUS med mening</span></a>:\s*MUS-2027", page)
+    assert re.search(r"Version 1<span[^>]*> \(MUS med mening\)</span></a>:\s*MUS-2027", page)
     assert 'aria-current="page">Concepts</a>' in page or 'aria-current="page">Koncepter</a>' in page
 
 
