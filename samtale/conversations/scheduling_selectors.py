@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Trim
 from django.utils import timezone
 
 from samtale.access import round_policies
@@ -54,7 +53,8 @@ def conversations_missing_improvement_notice(*, leader: Person, now: datetime | 
     told before the conversation" (domain.md, step 5). For the leader's own eyes only (it reads
     the leader's private preparation)."""
     now = now or timezone.now()
-    drafted = LeaderPreparation.objects.annotate(said=Trim("must_improve")).exclude(said="").values("conversation_id")
+    # Something other than white space (a regular expression both SQLite and PostgreSQL run).
+    drafted = LeaderPreparation.objects.filter(must_improve__regex=r"\S").values("conversation_id")
     return (
         Conversation.objects.filter(
             _current_team(leader),

@@ -193,7 +193,9 @@ def test_rescheduling_sends_an_update_with_the_same_uid_and_a_higher_sequence(or
 def test_the_same_time_saved_twice_sends_one_invitation(org: Org, mus: Mus) -> None:
     schedule(org, mus.conversation)
     conversation = fetch(org, "leader", mus.conversation)
-    assert scheduling.conversation_schedule(viewer=viewer(org, "leader"), conversation=conversation, when=when()) is False
+    assert (
+        scheduling.conversation_schedule(viewer=viewer(org, "leader"), conversation=conversation, when=when()) is False
+    )
     assert len(mails_to(org.employee)) == 1
     assert Conversation.objects.get(pk=mus.conversation.pk).calendar_sequence == 0
 
@@ -257,7 +259,10 @@ def test_cancelling_through_the_page(org: Org, mus: Mus) -> None:
     response = org.client("leader").post(reverse("conversations:schedule_cancel", args=[mus.conversation.uuid]))
     assert response.status_code == 302
     assert Conversation.objects.get(pk=mus.conversation.pk).starts_at is None
-    assert org.client("employee").post(reverse("conversations:schedule_cancel", args=[mus.conversation.uuid])).status_code == 403
+    assert (
+        org.client("employee").post(reverse("conversations:schedule_cancel", args=[mus.conversation.uuid])).status_code
+        == 403
+    )
 
 
 def test_the_conversation_page_shows_the_time_and_the_calendar_link(org: Org, mus: Mus) -> None:
@@ -265,7 +270,9 @@ def test_the_conversation_page_shows_the_time_and_the_calendar_link(org: Org, mu
     page = org.client("employee").get(reverse("conversations:detail", args=[mus.conversation.uuid])).content.decode()
     assert "Mødelokale 2" in page
     assert reverse("conversations:ics", args=[mus.conversation.uuid]) in page
-    leader_page = org.client("leader").get(reverse("conversations:detail", args=[mus.conversation.uuid])).content.decode()
+    leader_page = (
+        org.client("leader").get(reverse("conversations:detail", args=[mus.conversation.uuid])).content.decode()
+    )
     assert reverse("conversations:schedule", args=[mus.conversation.uuid]) in leader_page
     assert reverse("conversations:slots", args=[mus.round.uuid]) in leader_page
     assert reverse("conversations:schedule", args=[mus.conversation.uuid]) not in page

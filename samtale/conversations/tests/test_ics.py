@@ -1,0 +1,168 @@
+"""The calendar file (issue 3 §3): METHOD:REQUEST with one UID per conversation, a SEQUENCE that
+grows with every change, METHOD:CANCEL for a cancellation, the leader as organizer, everyone
+invited as attendees, Europe/Copenhagen with its VTIMEZONE; downloadable by everyone who may see
+the conversation, and parsed back here with the icalendar library."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from samtale.conversations import scheduling
+from samtale.conversations.models import Conversation, DailyLeaderStatus, UnionRepStatus
+from samtale.conversations.tests.test_scheduling import fetch, local, schedule, viewer
+from samtale.lib.ics import Meeting, Method, Participant, meeting_ics
+from samtale.testing import Mus, Org
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def a_meeting(**changes: object) -> Meeting:
+    values: dict = {
+        "uid": "abc@samtale",
+        "sequence": 0,
+        "starts_at": datetime(2027, 3, 1, 9, 0, tzinfo=UTC),
+        "duration": timedelta(minutes=60),
+        "summary": "MUS-2027: samtale mellem Søren Ærø og Åse Leder",
+        "organizer": Participant("aase@test.example", "Åse Leder"),
+        "attendees": [Participant("soeren@test.example", "Søren Ærø")],
+        "location": 'Mødelokale 2; 3. sal, "Havet"',
+        "description": "Dagsorden:\n1. Mål og forventninger",
+        "url": "https://samtale.example/c/1/",
+    }
+    return Meeting(**(values | changes))
+
+
+def test_the_file_round_trips_with_method_uid_sequence_and_the_people() -> None:
+    calendar = Calendar.from_ical(
+        meeting_ics(a_meeting(sequence=3), method=Method.REQUEST, time_zone="Europe/Copenhagen")
+    )
+    assert calendar["METHOD"] == "REQUEST"
+    assert calendar["PRODID"]
+    (event,) = calendar.events
+    assert event["UID"] == "abc@samtale"
+    assert int(event["SEQUENCE"]) == 3
+    assert event["STATUS"] == "CONFIRMED"
+    assert event["SUMMARY"] == "MUS-2027: samtale mellem Søren Ærø og Åse Leder"
+    assert event["LOCATION"] == 'Mødelokale 2; 3. sal, "Havet"'
+    assert event["DESCRIPTION"] == "Dagsorden:\n1. Mål og forventninger"
+    assert str(event["ORGANIZER"]) == "mailto:aase@test.example"
+    assert event["ORGANIZER"].params["CN"] == "Åse Leder"
+    assert event["ORGANIZER"].params["ROLE"] == "CHAIR"
+    (attendee,) = [event["ATTENDEE"]] if not isinstance(event["ATTENDEE"], list) else event["ATTENDEE"]
+    assert str(attendee) == "mailto:soeren@test.example"
+    assert attendee.params["PARTSTAT"] == "NEEDS-ACTION" and attendee.params["RSVP"] == "TRUE"
+    assert "DTSTAMP" in event
+
+
+def test_times_are_in_copenhagen_with_the_time_zone_block() -> None:
+    raw = meeting_ics(a_meeting(), method=Method.REQUEST, time_zone="Europe/Copenhagen")
+    assert b"DTSTART;TZID=Europe/Copenhagen:20270301T100000" in raw
+    assert b"DTEND;TZID=Europe/Copenhagen:20270301T110000" in raw
+    calendar = Calendar.from_ical(raw)
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Copenhagen"]
+    start = calendar.events[0].start
+    assert start == datetime(2027, 3, 1, 10, 0, tzinfo=COPENHAGEN)
+    assert calendar.events[0].end - start == timedelta(hours=1)
+
+
+def test_summer_time_is_right() -> None:
+    raw = meeting_ics(
+        a_meeting(starts_at=datetime(2027, 6, 1, 8, 0, tzinfo=UTC)),
+        method=Method.REQUEST,
+        time_zone="Europe/Copenhagen",
+    )
+    assert b"DTSTART;TZID=Europe/Copenhagen:20270601T100000" in raw
+
+
+def test_lines_end_in_crlf_and_long_lines_are_folded() -> None:
+    raw = meeting_ics(a_meeting(description="Æ" * 300), method=Method.REQUEST, time_zone="Europe/Copenhagen")
+    lines = raw.split(b"\r\n")
+    assert all(b"\n" not in line for line in lines)
+    assert all(len(line) <= 75 for line in lines)
+    assert Calendar.from_ical(raw).events[0]["DESCRIPTION"] == "Æ" * 300
+
+
+def test_a_cancellation_is_method_cancel_with_status_cancelled() -> None:
+    calendar = Calendar.from_ical(
+        meeting_ics(a_meeting(sequence=4), method=Method.CANCEL, time_zone="Europe/Copenhagen")
+    )
+    assert calendar["METHOD"] == "CANCEL"
+    assert calendar.events[0]["STATUS"] == "CANCELLED"
+    assert calendar.events[0]["UID"] == "abc@samtale"
+
+
+# The conversation's file -------------------------------------------------------------------------------
+
+
+def download(org: Org, persona: str, conversation: Conversation):  # type: ignore[no-untyped-def]
+    return org.client(persona).get(reverse("conversations:ics", args=[conversation.uuid]))
+
+
+def test_the_download_is_the_invitation_with_a_stable_uid_and_a_growing_sequence(org: Org, mus: Mus) -> None:
+    schedule(org, mus.conversation, hour=10)
+    first = download(org, "employee", mus.conversation)
+    assert first.status_code == 200
+    assert first["Content-Type"].startswith("text/calendar")
+    assert "attachment" in first["Content-Disposition"] and ".ics" in first["Content-Disposition"]
+    one = Calendar.from_ical(first.content)
+    schedule(org, mus.conversation, hour=13)
+    two = Calendar.from_ical(download(org, "employee", mus.conversation).content)
+    assert one["METHOD"] == two["METHOD"] == "REQUEST"
+    assert one.events[0]["UID"] == two.events[0]["UID"] == f"{mus.conversation.uuid}@samtale"
+    assert int(two.events[0]["SEQUENCE"]) == int(one.events[0]["SEQUENCE"]) + 1
+    assert two.events[0].start == local(hour=13)
+    assert str(two.events[0]["ORGANIZER"]) == f"mailto:{org.leader.email}"
+    assert str(two.events[0]["ATTENDEE"]) == f"mailto:{org.employee.email}"
+    assert two.events[0]["URL"].endswith(reverse("conversations:detail", args=[mus.conversation.uuid]))
+
+
+def test_the_download_names_the_invited_attendees(org: Org, mus: Mus) -> None:
+    Conversation.objects.filter(pk=mus.conversation.pk).update(
+        daily_leader=org.daily_leader,
+        daily_leader_status=DailyLeaderStatus.AGREED,
+        union_rep=org.union_rep,
+        union_rep_status=UnionRepStatus.SUMMONED,
+    )
+    schedule(org, mus.conversation)
+    calendar = Calendar.from_ical(download(org, "union_rep", mus.conversation).content)
+    attendees = sorted(str(a) for a in calendar.events[0]["ATTENDEE"])
+    assert attendees == sorted(f"mailto:{p.email}" for p in (org.employee, org.daily_leader, org.union_rep))
+
+
+@pytest.mark.parametrize("persona", ["employee", "leader", "head", "director"])
+def test_everyone_who_may_see_the_conversation_downloads_it(org: Org, mus: Mus, persona: str) -> None:
+    schedule(org, mus.conversation)
+    assert download(org, persona, mus.conversation).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "persona", ["daily_leader", "union_rep", "former_leader", "hr", "colleague", "outsider", "admin"]
+)
+def test_nobody_else_can(org: Org, mus: Mus, persona: str) -> None:
+    schedule(org, mus.conversation)
+    assert download(org, persona, mus.conversation).status_code == 404
+
+
+def test_there_is_no_file_before_a_time_is_set_or_after_a_cancellation(org: Org, mus: Mus) -> None:
+    assert download(org, "employee", mus.conversation).status_code == 404
+    conversation = schedule(org, mus.conversation)
+    scheduling.conversation_cancel(viewer=viewer(org, "leader"), conversation=fetch(org, "leader", conversation))
+    assert download(org, "employee", mus.conversation).status_code == 404
+
+
+def test_the_file_carries_the_agenda_and_no_confidential_text(org: Org, mus: Mus) -> None:
+    conversation = schedule(org, mus.conversation)
+    scheduling.special_topic_raise(
+        viewer=viewer(org, "employee"), conversation=fetch(org, "employee", conversation), text="Hemmeligt emne om løn"
+    )
+    scheduling.improvement_notice_give(
+        viewer=viewer(org, "leader"), conversation=fetch(org, "leader", conversation), text="Fortrolig besked"
+    )
+    text = Calendar.from_ical(download(org, "employee", mus.conversation).content).events[0]["DESCRIPTION"]
+    assert mus.concept.phases.first().heading in text
+    assert "Hemmeligt" not in text and "Fortrolig" not in text
