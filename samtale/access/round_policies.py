@@ -12,7 +12,7 @@ from samtale.access.viewer import Viewer
 if TYPE_CHECKING:
     from samtale.conversations.models import Conversation, EmployeePreparation
     from samtale.org.models import Unit
-    from samtale.rounds.models import TopicProposal, UnitRound
+    from samtale.rounds.models import Round, TopicProposal, UnitRound
 
 R = Relation
 
@@ -185,6 +185,56 @@ def may_record_outcome(viewer: Viewer, conversation: Conversation) -> bool:
 def may_use_open_items(viewer: Viewer, conversation: Conversation) -> bool:
     """Open items are agreed between the two in the conversation."""
     return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER)
+
+
+# The round, from the goals to the proposed topics (rounds area, issue 3 §2) --------------------
+
+
+def _round_unit_paths(round_: Round) -> list[str]:
+    # ``round_.units`` is prefetched by the lookups, so this asks the database at most once.
+    return [unit.path for unit in round_.units.all()]
+
+
+def in_round(round_: Round, unit: Unit) -> bool:
+    """A unit takes part when it is one of the round's units or below one of them."""
+    return any(unit.path.startswith(path) for path in _round_unit_paths(round_))
+
+
+def may_view_round(viewer: Viewer, round_: Round) -> bool:
+    """ "Management sets direction and goals for the round" and "HR creates a round": both see it
+    while it is being prepared. Once launched, "everyone taking part can read the goals" (issue
+    3): the people in the round's units, the leaders of those units and of the units above them,
+    and HR covering a part of it."""
+    if may_manage_rounds(viewer) or may_write_goals(viewer):
+        return True
+    if viewer.person is None or round_.status == "draft":
+        return False
+    paths = _round_unit_paths(round_)
+    if any(viewer.person.unit.path.startswith(path) for path in paths):
+        return True
+    if any(led.path.startswith(path) or path.startswith(led.path) for led in viewer.led_units for path in paths):
+        return True
+    if viewer.hr is not None:
+        return viewer.hr.whole_organisation or any(
+            mine.startswith(path) or path.startswith(mine) for mine in viewer.hr.unit_paths for path in paths
+        )
+    return False
+
+
+def may_open_unit_round(viewer: Viewer, unit_round: UnitRound) -> bool:
+    """ "The leader opens the round in the unit by presenting the goals and what they mean"."""
+    return may_lead_unit_round(viewer, unit_round)
+
+
+def may_propose_topic_in(viewer: Viewer, unit_round: UnitRound) -> bool:
+    """ "Employees may propose topics for the unit's conversations", which the leader answers: the
+    unit's own leader answers them and does not propose to themselves."""
+    return may_propose_topic(viewer, unit_round) and not may_lead_unit_round(viewer, unit_round)
+
+
+def may_answer_proposal(viewer: Viewer, proposal: TopicProposal) -> bool:
+    """ "… which the leader accepts or declines with a word of why"."""
+    return may_lead_unit_round(viewer, proposal.unit_round)
 
 
 # Invitation and scheduling (issue 3 §3) ----------------------------------------------------------

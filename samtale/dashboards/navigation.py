@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samtale.access import policies
+from samtale.access import policies, round_policies
 from samtale.access.viewer import get_viewer
 
 
@@ -27,6 +27,11 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem(_("My conversations"), reverse("dashboards:home"), "home"))
     if policies.may_view_team(viewer):
         items.append(NavItem(_("My team"), reverse("dashboards:team"), "team"))
+    if round_policies.may_manage_rounds(viewer):
+        items.append(NavItem(_("MUS rounds"), reverse("rounds:list"), "rounds"))
+    elif viewer.management is not None or viewer.led_units:
+        # Management to the goals of the round being prepared, a leader to their unit in the round.
+        items.append(NavItem(_("MUS rounds"), reverse("rounds:current"), "rounds"))
     if viewer.hr is not None:
         items.append(NavItem(_("The organisation"), reverse("org:people"), "organisation"))
     elif viewer.is_leader:

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.conversations.models import Conversation
 from samtale.org.models import ELIGIBLE_EMPLOYMENT_TYPES, EmploymentType, Person, Unit
-from samtale.rounds.models import FocusArea, Round, UnitRound
+from samtale.rounds.models import (
+    FocusArea,
+    ProposalStatus,
+    Round,
+    RoundGoal,
+    RoundStatus,
+    TopicProposal,
+    UnitRound,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,7 @@ class Candidate:
     unit_name: str
     takes_part: bool
     reason: str
+    person_uuid: UUID | None = None
 
 
 def round_scope_q(round_: Round, prefix: str = "") -> Q:
@@ -49,10 +61,11 @@ def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate
             "eligibility_override",
             "eligibility_override_reason",
             "personnel_leader_id",
+            "uuid",
         )
     )
     candidates = []
-    for pk, number, name, unit_name, kind, override, override_reason, leader in rows.iterator(chunk_size=5000):
+    for pk, number, name, unit_name, kind, override, override_reason, leader, uuid in rows.iterator(chunk_size=5000):
         if override is False:
             takes_part, reason = False, _("HR: %(reason)s") % {"reason": override_reason}
         elif override is True and leader is not None:
@@ -64,7 +77,7 @@ def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate
             takes_part, reason = False, _("Has no personnel leader")
         else:
             takes_part, reason = True, _("Employment type: %(kind)s") % {"kind": labels.get(kind, kind)}
-        candidates.append(Candidate(pk, number, name, unit_name, takes_part, reason))
+        candidates.append(Candidate(pk, number, name, unit_name, takes_part, reason, uuid))
     return candidates
 
 
@@ -85,3 +98,317 @@ def focus_areas_for(*, round_: Round, unit: Unit) -> list[FocusArea]:
         .select_related("unit_round__unit")
         .order_by("unit_round__unit__path", "order", "id")
     )
+
+
+# The round's pages (rounds area, issue 3 §2) ---------------------------------------------------
+
+
+def round_units_q(round_: Round) -> Q:
+    """The units taking part: the round's units and every unit below them."""
+    q = Q(pk__in=[])
+    for unit in round_.units.all():
+        q |= Q(path__startswith=unit.path)
+    return q
+
+
+def round_for_page(*, round_uuid: UUID | str) -> Round | None:
+    """A round with what every round page shows: its concept, its units and its goals."""
+    return (
+        Round.objects.select_related("concept", "created_by")
+        .prefetch_related(
+            Prefetch("units", queryset=Unit.objects.order_by("path")),
+            Prefetch("goals", queryset=RoundGoal.objects.order_by("order", "id")),
+        )
+        .filter(uuid=round_uuid)
+        .first()
+    )
+
+
+def rounds_for_list() -> QuerySet[Round]:
+    return Round.objects.select_related("concept").order_by("-opens_on", "name")
+
+
+def top_units(*, levels: int = 2) -> QuerySet[Unit]:
+    """The top of the organisation, to choose a round's units from: with 5,000 units a list of
+    them all helps nobody; units further down are given by their codes."""
+    return Unit.objects.filter(depth__lt=levels).order_by("path")
+
+
+@dataclass(frozen=True)
+class LaunchPreview:
+    """What a launch would do now: who would get a conversation, who has one, who is left out."""
+
+    taking_part: int
+    already: int
+    would_add: int
+    left_out: int
+
+
+def round_launch_preview(*, round_: Round) -> LaunchPreview:
+    candidates = round_candidates(round_=round_)
+    have = set(Conversation.objects.filter(round=round_).values_list("employee_id", flat=True))
+    taking_part = [c.person_id for c in candidates if c.takes_part]
+    return LaunchPreview(
+        taking_part=len(taking_part),
+        already=len(have),
+        would_add=sum(1 for pk in taking_part if pk not in have),
+        left_out=len(candidates) - len(taking_part),
+    )
+
+
+@dataclass(frozen=True)
+class Participants:
+    rows: list[tuple[Candidate, bool]]  # each candidate, and whether they have a conversation already
+    taking_part: int
+    left_out: int
+
+
+def round_participants(*, round_: Round, show: str = "") -> Participants:
+    """Who is in the round and who is out, and why (domain.md, "Who takes part"): ``show`` is
+    "in", "out" or "" for everyone."""
+    candidates = round_candidates(round_=round_)
+    have = set(Conversation.objects.filter(round=round_).values_list("employee_id", flat=True))
+    taking_part = sum(1 for c in candidates if c.takes_part)
+    left_out = len(candidates) - taking_part
+    if show == "in":
+        candidates = [c for c in candidates if c.takes_part]
+    elif show == "out":
+        candidates = [c for c in candidates if not c.takes_part]
+    return Participants(
+        rows=[(c, c.person_id in have) for c in candidates],
+        taking_part=taking_part,
+        left_out=left_out,
+    )
+
+
+@dataclass
+class UnitProgress:
+    """How far the units under one of the round's units have come (counts only, no contents)."""
+
+    unit: Unit | None  # None for the total
+    units: int = 0
+    led: int = 0
+    with_focus_areas: int = 0
+    opened: int = 0
+    proposals: int = 0
+
+
+def round_progress(*, round_: Round) -> list[UnitProgress]:
+    """Per unit of the round, then the total: how many units (and of those, how many have a
+    leader to write focus areas), how many have focus areas, how many are opened. Two queries
+    whatever the size of the organisation."""
+    roots = list(round_.units.all())
+    rows = {unit.pk: UnitProgress(unit) for unit in roots}
+    total = UnitProgress(None)
+
+    def owners(path: str) -> list[UnitProgress]:
+        return [rows[unit.pk] for unit in roots if path.startswith(unit.path)]
+
+    for path, leader_id in Unit.objects.filter(round_units_q(round_)).values_list("path", "leader_id"):
+        for row in [*owners(path), total]:
+            row.units += 1
+            row.led += leader_id is not None
+    unit_rounds = (
+        UnitRound.objects.filter(round=round_)
+        .annotate(areas=Count("focus_areas", distinct=True), topics=Count("proposals", distinct=True))
+        .values_list("unit__path", "areas", "opened_at", "topics")
+    )
+    for path, areas, opened_at, topics in unit_rounds:
+        for row in [*owners(path), total]:
+            row.with_focus_areas += bool(areas)
+            row.opened += opened_at is not None
+            row.proposals += topics
+    return [*rows.values(), total]
+
+
+def round_conversation_count(*, round_: Round) -> int:
+    return Conversation.objects.filter(round=round_).count()
+
+
+def unit_in_round(*, round_: Round, unit_uuid: UUID | str) -> Unit | None:
+    """The unit, if it takes part in the round."""
+    return Unit.objects.filter(round_units_q(round_), uuid=unit_uuid).select_related("leader").first()
+
+
+def unit_round_for(*, round_: Round, unit: Unit) -> UnitRound:
+    """The round in the unit; an unsaved one until its leader first writes something (the round
+    in a unit is created on first use)."""
+    found = UnitRound.objects.select_related("opened_by").filter(round=round_, unit=unit).first()
+    if found is None:
+        return UnitRound(round=round_, unit=unit)
+    found.round, found.unit = round_, unit
+    return found
+
+
+def unit_round_focus_areas(*, unit_round: UnitRound) -> list[FocusArea]:
+    if unit_round.pk is None:
+        return []
+    return list(FocusArea.objects.filter(unit_round=unit_round).order_by("order", "id"))
+
+
+def focus_areas_above(*, round_: Round, unit: Unit) -> list[FocusArea]:
+    """The focus areas of the units above ``unit``: they apply to it too."""
+    return list(
+        FocusArea.objects.filter(unit_round__round=round_, unit_round__unit_id__in=unit.ancestor_ids)
+        .select_related("unit_round__unit")
+        .order_by("unit_round__unit__path", "order", "id")
+    )
+
+
+def unit_round_proposals(*, unit_round: UnitRound) -> list[TopicProposal]:
+    """Every proposed topic of the unit, for its leader to answer: the waiting ones first."""
+    if unit_round.pk is None:
+        return []
+    return list(
+        TopicProposal.objects.filter(unit_round=unit_round)
+        .select_related("proposed_by", "answered_by")
+        .order_by(
+            Case(When(status=ProposalStatus.PROPOSED, then=0), default=1),
+            "created_at",
+        )
+    )
+
+
+def proposals_of(*, unit_round: UnitRound, person: Person) -> list[TopicProposal]:
+    if unit_round.pk is None:
+        return []
+    return list(
+        TopicProposal.objects.filter(unit_round=unit_round, proposed_by=person)
+        .select_related("answered_by")
+        .order_by("created_at")
+    )
+
+
+def proposal_for_page(*, proposal_uuid: UUID | str) -> TopicProposal | None:
+    return (
+        TopicProposal.objects.select_related(
+            "unit_round", "unit_round__round", "unit_round__unit", "proposed_by", "answered_by"
+        )
+        .filter(uuid=proposal_uuid)
+        .first()
+    )
+
+
+def goal_in_round(*, round_: Round, goal_uuid: UUID | str) -> RoundGoal | None:
+    return RoundGoal.objects.filter(round=round_, uuid=goal_uuid).first()
+
+
+def focus_area_in(*, unit_round: UnitRound, focus_area_uuid: UUID | str) -> FocusArea | None:
+    if unit_round.pk is None:
+        return None
+    return FocusArea.objects.filter(unit_round=unit_round, uuid=focus_area_uuid).first()
+
+
+# What a person sees of the running rounds ----------------------------------------------------------
+
+
+def rounds_running_for(*, unit: Unit) -> list[Round]:
+    """The launched rounds that ``unit`` takes part in, newest first."""
+    return list(
+        Round.objects.filter(status=RoundStatus.LAUNCHED, units__id__in=unit.lineage_ids)
+        .distinct()
+        .prefetch_related(
+            Prefetch("units", queryset=Unit.objects.order_by("path")),
+            Prefetch("goals", queryset=RoundGoal.objects.order_by("order", "id")),
+        )
+        .order_by("-opens_on", "name")
+    )
+
+
+def round_being_prepared() -> Round | None:
+    """The round management writes goals for: the newest one that is not closed."""
+    return Round.objects.exclude(status=RoundStatus.CLOSED).order_by("-opens_on", "-created_at").first()
+
+
+@dataclass(frozen=True)
+class RoundInMyUnit:
+    """The round as an employee meets it: the goals, the focus areas of their unit and the
+    units above it, and whether they may propose topics yet."""
+
+    round: Round
+    unit_round: UnitRound
+    focus_areas: list[FocusArea]
+    waiting_proposals: int
+
+
+def round_in_my_unit(*, person: Person) -> list[RoundInMyUnit]:
+    rounds = rounds_running_for(unit=person.unit)
+    if not rounds:
+        return []
+    areas = (
+        FocusArea.objects.filter(unit_round__round__in=rounds, unit_round__unit_id__in=person.unit.lineage_ids)
+        .select_related("unit_round__unit")
+        .order_by("unit_round__unit__path", "order", "id")
+    )
+    own = {
+        ur.round_id: ur
+        for ur in UnitRound.objects.filter(round__in=rounds, unit=person.unit).annotate(
+            waiting=Count(
+                "proposals",
+                filter=Q(proposals__proposed_by=person, proposals__status=ProposalStatus.PROPOSED),
+            )
+        )
+    }
+    result = []
+    for round_ in rounds:
+        unit_round = own.get(round_.pk) or UnitRound(round=round_, unit=person.unit)
+        unit_round.round, unit_round.unit = round_, person.unit
+        result.append(
+            RoundInMyUnit(
+                round=round_,
+                unit_round=unit_round,
+                focus_areas=[a for a in areas if a.unit_round.round_id == round_.pk],
+                waiting_proposals=getattr(unit_round, "waiting", 0),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class LedUnitInRound:
+    """One of a leader's units in a running round: how far it has come."""
+
+    round: Round
+    unit: Unit
+    focus_areas: int
+    opened_at: datetime | None
+    waiting_proposals: int
+
+
+def led_units_in_rounds(*, led_units: Sequence[Unit]) -> list[LedUnitInRound]:
+    """The units a leader leads, in each launched round they take part in."""
+    if not led_units:
+        return []
+    lineage = {pk for unit in led_units for pk in unit.lineage_ids}
+    rounds = list(
+        Round.objects.filter(status=RoundStatus.LAUNCHED, units__id__in=lineage)
+        .distinct()
+        .prefetch_related("units")
+        .order_by("-opens_on", "name")
+    )
+    if not rounds:
+        return []
+    unit_rounds = {
+        (ur.round_id, ur.unit_id): ur
+        for ur in UnitRound.objects.filter(round__in=rounds, unit__in=led_units).annotate(
+            areas=Count("focus_areas", distinct=True),
+            waiting=Count("proposals", filter=Q(proposals__status=ProposalStatus.PROPOSED), distinct=True),
+        )
+    }
+    result = []
+    for round_ in rounds:
+        paths = [u.path for u in round_.units.all()]
+        for unit in led_units:
+            if not any(unit.path.startswith(path) for path in paths):
+                continue
+            found = unit_rounds.get((round_.pk, unit.pk))
+            result.append(
+                LedUnitInRound(
+                    round=round_,
+                    unit=unit,
+                    focus_areas=getattr(found, "areas", 0),
+                    opened_at=found.opened_at if found else None,
+                    waiting_proposals=getattr(found, "waiting", 0),
+                )
+            )
+    return result

@@ -1,27 +1,200 @@
 """Rounds: HR creates and launches them, management writes the goals, leaders write their unit's
-focus areas and open the round, employees propose topics."""
+focus areas and open the round, employees propose topics.
+
+This module holds HR's pages (the list, creating and changing a round, the participants, the
+launch) and the way in for everyone else; the goals are in ``goal_views``, the round in a unit
+in ``unit_round_views``."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.vary import vary_on_headers
 
 from samtale.access import lookups, round_policies
 from samtale.access.viewer import get_viewer
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.rounds.models import Round
+from samtale.rounds import goal_views, selectors, services, unit_round_views
+from samtale.rounds.forms import LaunchForm, ParticipantsFilterForm, RoundForm, add_service_errors
+from samtale.rounds.lookups import round_for_hr
+from samtale.rounds.models import RoundStatus
+
+PAGE_SIZE = 50
+
+
+def _fragment(request: AuthenticatedRequest) -> bool:
+    """An htmx request for part of a page; a history restore (the Back button) wants it whole."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @login_required
 def round_list(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(round_policies.may_manage_rounds(viewer))
-    rounds = Round.objects.select_related("concept").order_by("-opens_on", "name")
-    return render(request, "rounds/round_list.html", {"rounds": rounds})
+    return render(request, "rounds/round_list.html", {"rounds": selectors.rounds_for_list()})
+
+
+@login_required
+def round_create(request: AuthenticatedRequest) -> HttpResponse:
+    viewer = get_viewer(request)
+    lookups.require(round_policies.may_manage_rounds(viewer))
+    form = RoundForm.new(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = services.round_create(
+                viewer=viewer,
+                name=data["name"],
+                concept=data["concept"],
+                opens_on=data["opens_on"],
+                held_by=data["held_by"],
+                units=data["all_units"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The round %(name)s is created.") % {"name": round_.name})
+            return redirect("rounds:detail", round_uuid=round_.uuid)
+    return render(request, "rounds/round_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def round_edit(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    round_ = round_for_hr(viewer, round_uuid)
+    if round_.status != RoundStatus.DRAFT:
+        messages.info(request, _("The round has been launched and can no longer be changed."))
+        return redirect("rounds:detail", round_uuid=round_.uuid)
+    form = RoundForm.for_round(round_, request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.round_update(
+                viewer=viewer,
+                round_=round_,
+                name=data["name"],
+                concept=data["concept"],
+                opens_on=data["opens_on"],
+                held_by=data["held_by"],
+                units=data["all_units"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The round is saved."))
+            return redirect("rounds:detail", round_uuid=round_.uuid)
+    context = {"form": form, "round": round_}
+    return render(request, "rounds/round_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def round_detail(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
+    """The round as HR follows it: status, dates, units, goals, and how far the units have come."""
+    viewer = get_viewer(request)
+    round_ = round_for_hr(viewer, round_uuid)
+    context = {
+        "round": round_,
+        "goals": list(round_.goals.all()),
+        "progress": selectors.round_progress(round_=round_),
+        "preview": selectors.round_launch_preview(round_=round_),
+    }
+    return render(request, "rounds/round_detail.html", context)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def round_participants(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
+    """Who is in and who is out, and why: HR checks this before the launch."""
+    viewer = get_viewer(request)
+    round_ = round_for_hr(viewer, round_uuid)
+    form = ParticipantsFilterForm(request.GET)
+    show = form.cleaned_data["show"] if form.is_valid() else ""
+    participants = selectors.round_participants(round_=round_, show=show)
+    context = {
+        "round": round_,
+        "form": form,
+        "show": show,
+        "participants": participants,
+        "page": Paginator(participants.rows, PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    if _fragment(request):
+        return render(request, "rounds/round_participants.html#results", context)
+    return render(request, "rounds/round_participants.html", context)
+
+
+@login_required
+def round_launch(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
+    """The launch, after a confirmation: a conversation for every participant who has none yet."""
+    viewer = get_viewer(request)
+    round_ = round_for_hr(viewer, round_uuid)
+    form = LaunchForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        first = round_.status == RoundStatus.DRAFT
+        try:
+            result = services.round_launch(viewer=viewer, round_=round_)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _launched_message(result.created, first=first))
+            return redirect("rounds:detail", round_uuid=round_.uuid)
+    context = {"round": round_, "form": form, "preview": selectors.round_launch_preview(round_=round_)}
+    return render(request, "rounds/round_launch.html", context, status=400 if form.errors else 200)
+
+
+def _launched_message(created: int, *, first: bool) -> str:
+    if created == 0:
+        return _("Nobody new has joined: no conversations were added.")
+    if first:
+        return ngettext(
+            "The round is launched: %(count)s conversation was created, and the participant and their leader are told.",
+            "The round is launched: %(count)s conversations were created, and the participants and their leaders "
+            "are told.",
+            created,
+        ) % {"count": created}
+    return ngettext(
+        "%(count)s conversation was added for the person who joined since the launch, and they and their leader "
+        "are told.",
+        "%(count)s conversations were added for the people who joined since the launch, and they and their "
+        "leaders are told.",
+        created,
+    ) % {"count": created}
+
+
+@login_required
+def round_current(request: AuthenticatedRequest) -> HttpResponse:
+    """The way in from the navigation: management to the goals of the round being prepared,
+    a leader to their unit in the running round; a list when there is more than one."""
+    viewer = get_viewer(request)
+    if round_policies.may_manage_rounds(viewer):
+        return redirect("rounds:list")
+    preparing = selectors.round_being_prepared() if round_policies.may_write_goals(viewer) else None
+    if preparing is not None:
+        return redirect("rounds:goals", round_uuid=preparing.uuid)
+    led = selectors.led_units_in_rounds(led_units=viewer.led_units)
+    if len(led) == 1:
+        return redirect("rounds:unit_round", round_uuid=led[0].round.uuid, unit_uuid=led[0].unit.uuid)
+    mine = selectors.round_in_my_unit(person=viewer.person) if viewer.person is not None else []
+    context: dict[str, Any] = {"led": led, "mine": mine}
+    return render(request, "rounds/round_current.html", context)
 
 
 urlpatterns: list[URLPattern] = [
     path("", round_list, name="list"),
+    path("new/", round_create, name="create"),
+    path("current/", round_current, name="current"),
+    path("<uuid:round_uuid>/", round_detail, name="detail"),
+    path("<uuid:round_uuid>/edit/", round_edit, name="edit"),
+    path("<uuid:round_uuid>/participants/", round_participants, name="participants"),
+    path("<uuid:round_uuid>/launch/", round_launch, name="launch"),
+    *goal_views.urlpatterns,
+    *unit_round_views.urlpatterns,
 ]
