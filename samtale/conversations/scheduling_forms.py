@@ -232,10 +232,8 @@ class TopicForm(forms.Form):
         label=_("A topic you want to raise"),
         max_length=TOPIC_MAX_LENGTH,
         strip=True,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": TOPIC_MAX_LENGTH}),
-        help_text=_(
-            "The other side sees it in Samtale and is told by e-mail that there is a topic (not what it says)."
-        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The other side sees it in Samtale, and is told by e-mail that there is a topic, not what it is."),
     )
 
 
