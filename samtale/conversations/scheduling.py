@@ -388,7 +388,8 @@ def special_topic_raise(*, viewer: Viewer, conversation: Conversation, text: str
     time" (domain.md): before the conversation; the other side is told by e-mail, with a link
     and without the topic."""
     side = round_policies.special_topic_side(viewer, conversation)
-    _require(side is not None)
+    if side is None:
+        raise PermissionDenied
     now = timezone.now()
     _lock(conversation)
     _before_the_conversation(conversation)

@@ -48,7 +48,7 @@ class _PlaceFields(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         given = data.get("location", "").strip() or data.get("online_url")
         if not given and not self.has_error("location") and not self.has_error("online_url"):
             self.add_error("location", _("Give a place, an online meeting link, or both."))
@@ -76,7 +76,7 @@ class ScheduleForm(_PlaceFields):
         self.conversation = conversation
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         for field, messages in scheduling.schedule_errors(self.conversation, self.time_and_place()).items():
@@ -129,7 +129,7 @@ class SlotsForm(_PlaceFields):
         self.round = round_
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         day: date = data["date"]
@@ -196,7 +196,7 @@ class AssignmentForm(forms.Form):
         return f"slot-{conversation.uuid}"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         taken: dict[str, Conversation] = {}
         for conversation in self.conversations:
             name = self.field_name(conversation)
@@ -256,7 +256,9 @@ class UnionRepForm(forms.Form):
     def __init__(self, *args: Any, choices: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {str(person.uuid): person for person in choices}
-        self.fields["representative"].choices = [(key, person.name) for key, person in self.people.items()]
+        field = self.fields["representative"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, person.name) for key, person in self.people.items()]
 
     def clean_representative(self) -> Person:
         return self.people[self.cleaned_data["representative"]]

@@ -14,6 +14,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress
+from icalendar.enums import STATUS
 
 PRODID = "-//Samtale//MUS//EN"
 
@@ -59,7 +60,7 @@ def meeting_ics(meeting: Meeting, *, method: Method, time_zone: str, stamp: date
         location=meeting.location or None,
         description=meeting.description or None,
         url=meeting.url or None,
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         organizer=vCalAddress.new(meeting.organizer.email, cn=meeting.organizer.name, role="CHAIR"),
         attendees=[
             vCalAddress.new(
