@@ -174,6 +174,7 @@ def round_current(request: AuthenticatedRequest) -> HttpResponse:
     """The way in from the navigation: management to the goals of the round being prepared,
     a leader to their unit in the running round; a list when there is more than one."""
     viewer = get_viewer(request)
+    lookups.require(viewer.person is not None)
     if round_policies.may_manage_rounds(viewer):
         return redirect("rounds:list")
     preparing = selectors.round_being_prepared() if round_policies.may_write_goals(viewer) else None
