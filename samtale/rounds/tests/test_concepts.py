@@ -4,11 +4,13 @@ test_concept_views.py."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from samtale.access.viewer import Viewer, viewer_for
 from samtale.audit.models import AuditEvent
@@ -23,8 +25,8 @@ from samtale.rounds.concepts import (
     concept_input_of,
     concept_update,
 )
-from samtale.rounds.models import Concept, ConceptPhase, ConversationKind, PreparationForm, PreparationQuestion
-from samtale.testing import Mus, Org
+from samtale.rounds.models import Concept, ConceptPhase, ConversationKind, PreparationForm, PreparationQuestion, Round
+from samtale.testing import Mus, Org, build_org
 
 
 def hr(org: Org) -> Viewer:
@@ -475,3 +477,40 @@ def test_every_message_names_the_problems_at_once(org: Org) -> None:
     with pytest.raises(ValidationError) as error:
         concept_update(viewer=hr(org), concept=concept, data=data)
     assert set(error.value.message_dict) == {"name", "plan_due_days", "phases"}
+
+
+# Two saves at once --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_hr_people_saving_a_used_concept_at_once_make_one_version_and_the_other_is_told() -> None:
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        # Shared-cache in-memory SQLite refuses a second writer instead of queueing it; with a
+        # database file (SAMTALE_TEST_DB_NAME) or PostgreSQL the test runs.
+        pytest.skip("two connections writing at once need a database file or a server")
+    org = build_org()
+    concept = defaults.default_concept_ensure()
+    Round.objects.create(name="MUS-2027", concept=concept, opens_on="2027-01-01", held_by="2027-03-31")
+    fingerprint = concept_fingerprint(Concept.objects.prefetch_related("phases", "questions").get(pk=concept.pk))
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(name: str) -> None:
+        try:
+            start.wait()
+            concept_update(viewer=hr(org), concept=concept, data=data_of(concept, name=name), fingerprint=fingerprint)
+            outcomes.append("saved")
+        except ValidationError:
+            outcomes.append("told")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in ("Den ene", "Den anden")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["saved", "told"]
+    versions = list(Concept.objects.filter(family=concept.family).values_list("version", "is_current"))
+    assert sorted(versions) == [(1, False), (2, True)]
