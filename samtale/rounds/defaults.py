@@ -102,9 +102,11 @@ EMPLOYEE_QUESTIONS = [
     (
         "experience",
         "Beskriv en god arbejdsoplevelse fra det seneste år, hvor du var særligt engageret og optaget af dit arbejde.",
-        "Tænk på en situation, hvor det fungerede helt optimalt – noget, du gerne vil have mere af.",
+        "Tænk på en situation, hvor det fungerede helt optimalt – noget, du gerne vil have mere af. Det kan fx "
+        "være, da du håndterede en konflikt på en god måde, hjalp en kollega, eller da en stor eller svær opgave "
+        "blev løst.",
     ),
-    ("what_made_it_good", "Hvad gjorde, at det blev en god oplevelse?", ""),
+    ("what_made_it_good", "Hvad gjorde netop denne oplevelse god?", ""),
     ("what_you_did", "Hvad gjorde du?", ""),
     ("who_with", "Hvem arbejdede du sammen med, og hvad gjorde de?", ""),
     ("learned", "Hvad lærte du?", ""),
