@@ -32,7 +32,6 @@ class Candidate:
     unit_name: str
     takes_part: bool
     reason: str
-    person_uuid: UUID | None = None
 
 
 def round_scope_q(round_: Round, prefix: str = "") -> Q:
@@ -47,7 +46,10 @@ def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate
     """Everyone in the round's units who is employed, each with whether they take part and why
     (domain.md, "Who takes part"): HR checks this list before the launch."""
     on = on or timezone.localdate()
-    labels = dict(EmploymentType.choices)
+    # Each reason is translated once, not once per person: with 50,000 people that is seconds.
+    by_kind = {kind: _("Employment type: %(kind)s") % {"kind": label} for kind, label in EmploymentType.choices}
+    by_hr = _("HR: %(reason)s")
+    no_leader = _("Has no personnel leader")
     rows = (
         Person.objects.filter(round_scope_q(round_))
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
@@ -61,23 +63,22 @@ def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate
             "eligibility_override",
             "eligibility_override_reason",
             "personnel_leader_id",
-            "uuid",
         )
     )
     candidates = []
-    for pk, number, name, unit_name, kind, override, override_reason, leader, uuid in rows.iterator(chunk_size=5000):
+    for pk, number, name, unit_name, kind, override, override_reason, leader in rows.iterator(chunk_size=5000):
         if override is False:
-            takes_part, reason = False, _("HR: %(reason)s") % {"reason": override_reason}
+            takes_part, reason = False, by_hr % {"reason": override_reason}
         elif override is True and leader is not None:
-            takes_part, reason = True, _("HR: %(reason)s") % {"reason": override_reason}
+            takes_part, reason = True, by_hr % {"reason": override_reason}
         elif kind not in ELIGIBLE_EMPLOYMENT_TYPES and override is None:
-            takes_part, reason = False, _("Employment type: %(kind)s") % {"kind": labels.get(kind, kind)}
+            takes_part, reason = False, by_kind.get(kind, kind)
         elif leader is None:
             # The conversation is held with the personnel leader; without one there is nobody to hold it.
-            takes_part, reason = False, _("Has no personnel leader")
+            takes_part, reason = False, no_leader
         else:
-            takes_part, reason = True, _("Employment type: %(kind)s") % {"kind": labels.get(kind, kind)}
-        candidates.append(Candidate(pk, number, name, unit_name, takes_part, reason, uuid))
+            takes_part, reason = True, by_kind.get(kind, kind)
+        candidates.append(Candidate(pk, number, name, unit_name, takes_part, reason))
     return candidates
 
 
@@ -179,6 +180,11 @@ def round_participants(*, round_: Round, show: str = "") -> Participants:
         taking_part=taking_part,
         left_out=left_out,
     )
+
+
+def person_uuids(*, person_ids: list[int]) -> dict[int, UUID]:
+    """The people's random identifiers, for links from one page of a list."""
+    return dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "uuid"))
 
 
 @dataclass

@@ -119,12 +119,15 @@ def round_participants(request: AuthenticatedRequest, round_uuid: str) -> HttpRe
     form = ParticipantsFilterForm(request.GET)
     show = form.cleaned_data["show"] if form.is_valid() else ""
     participants = selectors.round_participants(round_=round_, show=show)
+    page = Paginator(participants.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    uuids = selectors.person_uuids(person_ids=[candidate.person_id for candidate, _has in page.object_list])
     context = {
         "round": round_,
         "form": form,
         "show": show,
         "participants": participants,
-        "page": Paginator(participants.rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
+        "rows": [(candidate, has, uuids.get(candidate.person_id)) for candidate, has in page.object_list],
     }
     if _fragment(request):
         return render(request, "rounds/round_participants.html#results", context)
