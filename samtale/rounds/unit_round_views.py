@@ -181,6 +181,9 @@ def open_in_unit(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str)
     viewer = get_viewer(request)
     found = unit_round_for_viewer(viewer, round_uuid, unit_uuid)
     lookups.allow_write(round_policies.may_open_unit_round(viewer, found))
+    if found.opened_at is not None:  # a form posted twice
+        messages.info(request, _("The round is already open in the unit."))
+        return redirect(_url(found))
     try:
         told = services.unit_round_open(viewer=viewer, unit_round=found)
     except ValidationError as error:

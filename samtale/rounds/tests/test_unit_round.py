@@ -284,3 +284,14 @@ def test_a_leader_of_several_units_gets_a_list_of_them(org: Org, mus: Mus) -> No
     assert response.status_code == 200
     assert {row.unit for row in response.context["led"]} == {org.payroll, org.accounting}
     assert url(mus) in response.content.decode() and url(mus, org.accounting) in response.content.decode()
+
+
+def test_opening_posted_twice_opens_once_and_says_so(org: Org, mus: Mus) -> None:
+    english(org, "leader")
+    focus_area_add(viewer=as_(org, "leader"), unit_round=mus.unit_round, text="Vidensdeling")
+    client = org.client("leader")
+    assert client.post(url(mus, name="rounds:unit_round_open")).status_code == 302
+    again = client.post(url(mus, name="rounds:unit_round_open"), follow=True)
+    assert "The round is already open in the unit." in again.content.decode()
+    assert OutboxMessage.objects.filter(kind="rounds.unit_opened", to_email=org.employee.email).count() == 1
+    assert AuditEvent.objects.filter(action="rounds.unit_round_opened").count() == 1
