@@ -15,15 +15,16 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.conversations.models import Conversation
+from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.scheduling import ics_uid
 from samtale.lib.ics import Meeting, Method, Participant, meeting_ics
 from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
-from samtale.rounds.models import ConceptPhase, PreparationForm
+from samtale.rounds.models import ConceptPhase, PreparationForm, Round, RoundStatus
 from samtale.rounds.selectors import focus_areas_for
 
 
@@ -248,3 +249,53 @@ def attendee_answered(message: OutboxMessage) -> EmailMultiAlternatives | None:
         "attendee": _people([message.context["attendee"]])[0] if message.context.get("attendee") else None,
     }
     return render_email("emails/invitation_attendee_answered", context, to=message.to_email)
+
+
+# Reminders (samtale/conversations/reminders.py) -----------------------------------------------------
+
+
+@register("conversations.prepare_reminder")
+def prepare_reminder(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """The conversation is in a few days: a word to prepare, with the time and the link. Dropped
+    when the conversation has moved, been cancelled or held since the sweep."""
+    conversation = (
+        Conversation.objects.select_related("round", "employee", "employee__personnel_leader")
+        .filter(pk=message.context.get("conversation"), status=ConversationStatus.SCHEDULED)
+        .first()
+    )
+    if conversation is None or conversation.starts_at is None or not conversation.employee.is_employed():
+        return None
+    if conversation.starts_at != datetime.fromisoformat(message.context["starts_at"]):
+        return None
+    context = {
+        "conversation": conversation,
+        "person": conversation.employee,
+        "leader": conversation.employee.personnel_leader,
+        "starts_at": conversation.starts_at,
+        "link": settings.BASE_URL + reverse("conversations:preparation", args=[conversation.uuid]),
+    }
+    return render_email("emails/prepare_reminder", context, to=message.to_email)
+
+
+@register("conversations.schedule_reminder")
+def schedule_reminder(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """The round's deadline nears and some of the leader's conversations have no time yet: how
+    many, counted when the e-mail leaves (none left: nothing is sent)."""
+    from samtale.conversations.reminders import unscheduled_for
+
+    round_ = Round.objects.filter(pk=message.context.get("round"), status=RoundStatus.LAUNCHED).first()
+    leader = Person.objects.filter(pk=message.context.get("person")).first()
+    if round_ is None or leader is None or not leader.is_employed():
+        return None
+    today = timezone.localdate()
+    count = unscheduled_for(round_=round_, leader=leader, today=today)
+    if count == 0:
+        return None
+    context = {
+        "round": round_,
+        "person": leader,
+        "count": count,
+        "days_left": (round_.held_by - today).days,
+        "link": settings.BASE_URL + reverse("dashboards:team"),
+    }
+    return render_email("emails/schedule_reminder", context, to=message.to_email)

@@ -14,12 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAVIGATION = {
     "employee": ["Mine samtaler"],
-    "leader": ["Mine samtaler", "Mit team", "Organisationen"],
-    "department_head": ["Mine samtaler", "Mit team", "Organisationen"],
-    "director": ["Mine samtaler", "Mit team", "Organisationen"],
-    "management": ["Mine samtaler", "Mit team", "Organisationen"],
+    "leader": ["Mine samtaler", "Mit team", "MUS-runder", "Organisationen"],
+    "department_head": ["Mine samtaler", "Mit team", "MUS-runder", "Organisationen"],
+    "director": ["Mine samtaler", "Mit team", "MUS-runder", "Organisationen"],
+    "management": ["Mine samtaler", "Mit team", "MUS-runder", "Organisationen"],
     "union_rep": ["Mine samtaler"],
-    "hr": ["Mine samtaler", "Organisationen"],
+    "hr": ["Mine samtaler", "MUS-runder", "Organisationen"],
 }
 
 

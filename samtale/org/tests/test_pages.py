@@ -189,8 +189,8 @@ def test_the_navigation_follows_the_role(org: Org) -> None:
         user.language = "en"
         user.save(update_fields=["language"])
     assert labels("employee") == ["My conversations"]
-    assert labels("leader") == ["My conversations", "My team", "The organisation"]
-    assert labels("hr") == ["My conversations", "The organisation"]
+    assert labels("leader") == ["My conversations", "My team", "MUS rounds", "The organisation"]
+    assert labels("hr") == ["My conversations", "MUS rounds", "The organisation"]
 
 
 def test_regional_hr_moves_people_and_names_leaders_only_inside_their_units(org: Org) -> None:

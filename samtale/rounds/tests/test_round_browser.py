@@ -1,7 +1,8 @@
 """The round walked in the browser by the demo's people, with an axe-core audit (WCAG 2.1 A and
 AA) on every page: HR creates the round, checks the participants and launches it; management
 writes a goal; the leader writes the unit's focus areas and opens the round there; the employee
-proposes a topic (an empty one is explained); the leader declines it with a word of why, and the employee reads the answer."""
+proposes a topic (an empty one is explained); the leader declines it with a word of why, and the
+employee reads the answer."""
 
 from __future__ import annotations
 
@@ -90,7 +91,9 @@ def test_the_round_from_hr_through_the_goals_and_focus_areas_to_a_proposed_topic
     audit(page)
     page.get_by_role("link", name="Edit goal 1").click()
     audit(page)
-    page.get_by_role("textbox", name="Goal").fill("Medarbejderne kommer med ambitiøse og realistiske forslag til procesforbedring")
+    page.get_by_role("textbox", name="Goal").fill(
+        "Medarbejderne kommer med ambitiøse og realistiske forslag til procesforbedring"
+    )
     page.get_by_role("button", name="Save the goal").click()
     expect(page.locator(".goals")).to_contain_text("realistiske forslag til procesforbedring")
 

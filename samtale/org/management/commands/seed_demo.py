@@ -7,20 +7,25 @@ from samtale.org.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
 class Command(BaseCommand):
     help = (
-        "Build the fictitious demo organisation (Vesterby Kommune) with known sign-ins for each role. "
-        "Does nothing if it is there already."
+        "Build the fictitious demo organisation (Vesterby Kommune) with known sign-ins for each role, "
+        "and the launched round MUS-2027 over it. Does nothing if they are there already."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--employees", type=int, default=300, help="About how many people (default 300).")
         parser.add_argument("--quiet", action="store_true", help="Do not print the sign-ins.")
+        parser.add_argument("--no-round", action="store_true", help="Leave out the demo round MUS-2027.")
 
-    def handle(self, *args: Any, employees: int, quiet: bool, **options: Any) -> None:
+    def handle(self, *args: Any, employees: int, quiet: bool, no_round: bool, **options: Any) -> None:
+        from samtale.rounds.demo import demo_round_seed  # the organisation first, then the round over it
+
         result = seed_demo(employees=employees)
         if result.created:
             self.stdout.write(f"Demo organisation created: {result.people} people in {result.units} units.")
         else:
             self.stdout.write(f"Demo organisation already present ({result.people} people); nothing changed.")
+        if not no_round and (round_ := demo_round_seed()) is not None:
+            self.stdout.write(f"Demo round {round_.name} launched: {round_.conversations.count()} conversations.")
         if not quiet:
             self.stdout.write(f"\nSign in at http://127.0.0.1:8000 with password: {DEMO_PASSWORD}")
             for role, email in demo_logins():

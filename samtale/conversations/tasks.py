@@ -1,0 +1,47 @@
+"""The daily reminder sweep, run by the task worker.
+
+Each run puts the day's reminders in the outbox and books the next run for the next morning,
+so one booking keeps it going for as long as a worker runs; ``send_reminders --schedule``
+(called by ``make run``, and in production at each deploy or from cron) makes the first one,
+and books nothing when a run is already waiting.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.tasks import TaskResultStatus, task
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from samtale.conversations.reminders import reminders_send
+
+# The sweep runs at this time of day (Europe/Copenhagen), before most people's working day.
+SWEEP_AT = time(6, 30)
+
+
+@task
+def daily_reminders() -> dict[str, int]:
+    report = reminders_send()
+    schedule_daily_reminders(after=timezone.now())
+    return {"prepare": report.prepare, "schedule": report.schedule}
+
+
+def next_sweep(after: datetime) -> datetime:
+    local = timezone.localtime(after)
+    day = local.date() if local.time() < SWEEP_AT else local.date() + timedelta(days=1)
+    return datetime.combine(day, SWEEP_AT, tzinfo=timezone.get_current_timezone())
+
+
+def schedule_daily_reminders(*, after: datetime | None = None) -> datetime | None:
+    """Book the next sweep unless one is already waiting. Returns its time, or None when one was
+    already booked (or the task backend keeps no waiting tasks)."""
+    if not isinstance(daily_reminders.get_backend(), DatabaseBackend):
+        return None
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=daily_reminders.module_path)
+    if waiting.exists():
+        return None
+    run_after = next_sweep(after or timezone.now())
+    daily_reminders.using(run_after=run_after).enqueue()
+    return run_after

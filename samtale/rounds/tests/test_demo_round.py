@@ -1,0 +1,61 @@
+"""The demo round MUS-2027 that `make run` loads: launched over the demo organisation, with the
+management's goals, the persona leader's focus areas and two of the team invited, so each
+persona can walk it from the goals to the held conversation."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.org.demo import PERSONAS, seed_demo
+from samtale.outbox.models import MessageStatus, OutboxMessage
+from samtale.rounds.demo import DEMO_ROUND, FOCUS_AREAS, GOALS, demo_round_seed
+from samtale.rounds.models import Round, RoundStatus, UnitRound
+from samtale.rounds.selectors import round_candidates
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_round_is_ready_to_walk(settings) -> None:  # type: ignore[no-untyped-def]
+    # As under `make run`: the worker is not running while the demo is seeded.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    seed_demo(employees=80)
+    round_ = demo_round_seed()
+    assert round_ is not None and round_.name == DEMO_ROUND and round_.status == RoundStatus.LAUNCHED
+    assert [goal.text for goal in round_.goals.order_by("order")] == list(GOALS)
+    assert round_.conversations.count() == sum(1 for c in round_candidates(round_=round_) if c.takes_part)
+
+    employee = Conversation.objects.select_related("employee__personnel_leader").get(
+        round=round_, employee__email=PERSONAS["employee"].email
+    )
+    assert employee.status == ConversationStatus.INVITED  # the walk starts here
+    leader = employee.employee.personnel_leader
+    assert leader is not None and leader.email == PERSONAS["leader"].email
+    unit_round = UnitRound.objects.get(round=round_, unit=leader.unit)
+    assert unit_round.opened_at is not None
+    assert [area.text for area in unit_round.focus_areas.order_by("order")] == list(FOCUS_AREAS)
+    scheduled = Conversation.objects.filter(round=round_, status=ConversationStatus.SCHEDULED)
+    assert scheduled.count() == 2 and all(c.employee.personnel_leader_id == leader.pk for c in scheduled)
+
+    # The seeding's e-mails are not sent to the console: cancelled, and marked as demo data.
+    assert not OutboxMessage.objects.exclude(status=MessageStatus.CANCELLED).exists()
+    assert OutboxMessage.objects.filter(last_error="Demo data: not sent.").count() > 80
+
+
+def test_seeding_twice_changes_nothing() -> None:
+    out = StringIO()
+    call_command("seed_demo", "--employees", "80", "--quiet", stdout=out)
+    assert "Demo round MUS-2027 launched" in out.getvalue()
+    counts = (Round.objects.count(), Conversation.objects.count(), OutboxMessage.objects.count())
+    again = StringIO()
+    call_command("seed_demo", "--employees", "80", "--quiet", stdout=again)
+    assert "launched" not in again.getvalue()
+    assert (Round.objects.count(), Conversation.objects.count(), OutboxMessage.objects.count()) == counts
+
+
+def test_the_round_can_be_left_out() -> None:
+    call_command("seed_demo", "--employees", "80", "--quiet", "--no-round", stdout=StringIO())
+    assert not Round.objects.exists()
