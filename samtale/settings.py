@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "samtale.org",
     "samtale.rounds",
     "samtale.conversations",
+    "samtale.plans",
     "samtale.access",
     "samtale.dashboards",
 ]

@@ -15,6 +15,7 @@ from samtale.org.models import Person, Unit
 
 if TYPE_CHECKING:
     from samtale.conversations.models import Conversation
+    from samtale.plans.models import Plan
 
 
 def person_for_viewer(viewer: Viewer, person_uuid: UUID | str) -> Person:
@@ -71,6 +72,28 @@ def conversation_for_viewer(viewer: Viewer, conversation_uuid: UUID | str) -> Co
     if conversation is None or not may_view_conversation(viewer, conversation):
         raise Http404
     return conversation
+
+
+def plan_for_viewer(viewer: Viewer, plan_uuid: UUID | str) -> Plan:
+    """A development plan the viewer may read; else 404."""
+    from samtale.access.plan_policies import may_view_plan
+    from samtale.plans.models import Plan
+
+    plan = (
+        Plan.objects.select_related(
+            "employee",
+            "employee__unit",
+            "employee__personnel_leader",
+            "conversation",
+            "conversation__round",
+            "conversation__round__concept",
+        )
+        .filter(uuid=plan_uuid)
+        .first()
+    )
+    if plan is None or not may_view_plan(viewer, plan):
+        raise Http404
+    return plan
 
 
 def allow_write(allowed: bool) -> None:

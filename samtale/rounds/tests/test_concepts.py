@@ -28,6 +28,8 @@ from samtale.rounds.concepts import (
 from samtale.rounds.models import Concept, ConceptPhase, ConversationKind, PreparationForm, PreparationQuestion, Round
 from samtale.testing import Mus, Org, build_org
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 
 def hr(org: Org) -> Viewer:
     return viewer_for(org.user("hr"))

@@ -13,6 +13,8 @@ from samtale.rounds.services import MAX_GOALS, goal_add, goal_move, goal_remove,
 from samtale.rounds.tests.rounds_testing import as_, draft_round, english, make_management
 from samtale.testing import Mus, Org
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 
 @pytest.fixture
 def management(org: Org):  # type: ignore[no-untyped-def]

@@ -17,6 +17,8 @@ from samtale.rounds.services import MAX_PROPOSALS_PER_PERSON, proposal_answer, t
 from samtale.rounds.tests.rounds_testing import as_, english, open_in_payroll
 from samtale.testing import Mus, Org
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 
 @pytest.fixture
 def opened(org: Org, mus: Mus) -> Mus:

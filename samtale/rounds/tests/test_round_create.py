@@ -19,6 +19,8 @@ from samtale.rounds.services import round_create, round_launch, round_update
 from samtale.rounds.tests.rounds_testing import as_, draft_round, english
 from samtale.testing import Org, make_person, make_unit
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 TODAY = timezone.localdate
 
 
@@ -208,6 +210,7 @@ def test_bad_input_gets_a_clear_message_and_creates_nothing(
 
 
 def test_a_form_posted_twice_creates_one_round_and_says_why(org: Org) -> None:
+    english(org, "hr")
     client = org.client("hr")
     assert client.post(reverse("rounds:create"), form_data(org)).status_code == 302
     again = client.post(reverse("rounds:create"), form_data(org))
