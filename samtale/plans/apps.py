@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "samtale.plans"
     verbose_name = _("Development plans")
+
+    def ready(self) -> None:
+        from samtale.plans import emails  # noqa: F401  (registers the e-mail kinds with the outbox)

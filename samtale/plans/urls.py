@@ -1,8 +1,13 @@
-"""The plan's URLs, one module of views per area (writing, signing, follow-up), each adding
-its ``urlpatterns`` here."""
+"""The plan's URLs, one module of views per area: writing (the plan page, the form, comments,
+the activity catalogue), signing (submit, ask for changes, sign, amend, versions, PDF) and
+follow-up (progress, departures, the follow-up conversation)."""
 
-from django.urls import URLPattern
+from samtale.plans import follow_up_views, signing_views, writing_views
 
 app_name = "plans"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    *writing_views.urlpatterns,
+    *signing_views.urlpatterns,
+    *follow_up_views.urlpatterns,
+]
