@@ -25,7 +25,7 @@ SWEEP_AT = time(6, 30)
 def daily_reminders() -> dict[str, int]:
     report = reminders_send()
     schedule_daily_reminders(after=timezone.now())
-    return {"prepare": report.prepare, "schedule": report.schedule}
+    return report.as_dict()
 
 
 def next_sweep(after: datetime) -> datetime:

@@ -9,9 +9,11 @@ from samtale.conversations.tasks import schedule_daily_reminders
 
 class Command(BaseCommand):
     help = (
-        "Put today's reminders in the outbox: to prepare, a few days before a conversation, and to "
-        "leaders whose conversations have no time as the round's deadline nears. Each reminder is "
-        "sent once, however often this runs. The task worker runs it every morning by itself."
+        "Put today's reminders in the outbox: to prepare, a few days before a conversation; to "
+        "leaders whose conversations have no time as the round's deadline nears; of plans due and "
+        "overdue, signatures missing, open items past their deadline and follow-ups to call or "
+        "overdue. Each reminder is sent once, however often this runs. The task worker runs it "
+        "every morning by itself."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -30,4 +32,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"the daily reminders are booked for {timezone.localtime(booked):%Y-%m-%d %H:%M}")
             return
         report = reminders_send()
-        self.stdout.write(f"reminders to prepare: {report.prepare}, reminders to schedule: {report.schedule}")
+        self.stdout.write(
+            f"reminders to prepare: {report.prepare}, reminders to schedule: {report.schedule}, "
+            f"plans due: {report.plan_due}, plans overdue: {report.plan_overdue}, "
+            f"signatures: {report.signature}, open items: {report.open_item}, follow-ups: {report.follow_up}"
+        )
