@@ -167,14 +167,35 @@ def may_use_leader_preparation(viewer: Viewer, conversation: Conversation) -> bo
 # The meeting ------------------------------------------------------------------------------------
 
 
+def _leader_may_have_minutes(viewer: Viewer, conversation: Conversation) -> bool:
+    """ "Minutes of earlier conversations pass to the new leader only if the employee agrees"
+    (trust.md): the current personnel leader has the minutes of a conversation not yet held, of
+    one they held themselves, and of one the employee has agreed to pass on to them."""
+    from samtale.conversations.models import ConversationStatus, MinutesConsent
+
+    if not _has(viewer, conversation, R.PERSONNEL_LEADER):
+        return False
+    if conversation.status != ConversationStatus.HELD or conversation.held_with_id == viewer.person_id:
+        return True
+    key = ("minutes_consent", conversation.pk)
+    if key not in viewer.cache:
+        viewer.cache[key] = MinutesConsent.objects.filter(
+            conversation_id=conversation.pk, leader_id=viewer.person_id
+        ).exists()
+    return bool(viewer.cache[key])
+
+
 def may_edit_minutes(viewer: Viewer, conversation: Conversation) -> bool:
-    """Minutes: the employee and the leader read and write them (trust.md)."""
-    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER)
+    """Minutes: the employee and the leader read and write them (trust.md); a leader who did not
+    hold a conversation that is over only with the employee's consent."""
+    return _has(viewer, conversation, R.SELF) or _leader_may_have_minutes(viewer, conversation)
 
 
 def may_view_minutes(viewer: Viewer, conversation: Conversation) -> bool:
     """… and the daily leader and union representative read them if invited to that meeting."""
-    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER, R.INVITED_DAILY_LEADER, R.INVITED_UNION_REP)
+    if _has(viewer, conversation, R.SELF, R.INVITED_DAILY_LEADER, R.INVITED_UNION_REP):
+        return True
+    return _leader_may_have_minutes(viewer, conversation)
 
 
 def may_record_outcome(viewer: Viewer, conversation: Conversation) -> bool:

@@ -235,3 +235,24 @@ class OpenItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class MinutesConsent(models.Model):
+    """The employee agrees that a leader who did not hold the conversation may read its minutes
+    (trust.md: "Minutes of earlier conversations pass to the new leader only if the employee
+    agrees"). Withdrawing the consent deletes the row; the audit trail keeps both."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="minutes_consents")
+    leader = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent to pass on the minutes")
+        verbose_name_plural = _("consents to pass on the minutes")
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "leader"], name="conversations_minutes_consent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation} · {self.leader}"
