@@ -299,3 +299,20 @@ def schedule_reminder(message: OutboxMessage) -> EmailMultiAlternatives | None:
         "link": settings.BASE_URL + reverse("dashboards:team"),
     }
     return render_email("emails/schedule_reminder", context, to=message.to_email)
+
+
+@register("conversations.open_item_answered")
+def open_item_answered(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """An open item of the employee's conversation has its answer: a link to the plan (or the
+    conversation, where there is no plan), never the answer itself."""
+    found = _found(message)
+    if found is None:
+        return None
+    conversation, person = found
+    context = _common(conversation, person, message.context)
+    from samtale.plans.models import Plan
+
+    plan = Plan.objects.filter(conversation=conversation).first()
+    if plan is not None:
+        context["link"] = settings.BASE_URL + reverse("plans:detail", args=[plan.uuid])
+    return render_email("emails/open_item_answered", context, to=message.to_email)

@@ -32,6 +32,8 @@ from samtale.conversations.models import (
     OpenItem,
     UnionRepStatus,
 )
+from samtale.outbox.services import outbox_enqueue
+from samtale.plans import writing
 from samtale.rounds.models import PreparationForm
 
 OVER = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
@@ -244,9 +246,13 @@ def open_item_add(
 
 @transaction.atomic
 def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem:
+    """The answer to an open item; "the employee is told when it is answered" (issue 4 §1), by an
+    e-mail with a link (never the answer), unless they answered it themself."""
     _require(round_policies.may_use_open_items(viewer, item.conversation))
+    before = item.answer
+    now = timezone.now()
     item.answer = answer.strip()
-    item.answered_at = timezone.now() if item.answer else None
+    item.answered_at = now if item.answer else None
     item.save(update_fields=["answer", "answered_at"])
     audit_record(
         actor=viewer.user,
@@ -254,6 +260,15 @@ def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem
         target=item,
         subject_person_id=item.conversation.employee_id,
     )
+    employee = item.conversation.employee
+    if item.answer and item.answer != before and viewer.person_id != employee.pk:
+        outbox_enqueue(
+            kind="conversations.open_item_answered",
+            to_email=employee.email,
+            language=getattr(employee.user, "language", "") or "da",
+            context={"conversation": item.conversation_id, "person": employee.pk},
+            dedupe_key=f"conversations.open_item_answered:{item.uuid}:{now.isoformat()}",
+        )
     return item
 
 
@@ -273,9 +288,10 @@ def open_item_remove(*, viewer: Viewer, item: OpenItem) -> None:
 
 
 def outcome_may_be_corrected(conversation: Conversation) -> bool:
-    """Corrections are allowed until a development plan exists. There is no plan yet (a later
-    issue brings it): when it comes, this answers False once the employee has started one."""
-    return True
+    """Corrections are allowed until the employee has started the development plan (saved it
+    once): the plan made when the conversation was marked held is empty until then, and goes
+    with a correction to "not held" or an undo."""
+    return not writing.plan_started(conversation)
 
 
 def _check_correctable(conversation: Conversation) -> None:
@@ -302,6 +318,8 @@ def conversation_mark_held(*, viewer: Viewer, conversation: Conversation, held_o
     locked.not_held_reason = ""
     locked.not_held_note = ""
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
+    # The plan starts here, in the same transaction: due the concept's days after the conversation.
+    writing.plan_for_conversation_held(locked)
     audit_record(
         actor=viewer.user,
         action="conversations.outcome_corrected" if correction else "conversations.outcome_recorded",
@@ -331,6 +349,7 @@ def conversation_mark_not_held(
     locked.not_held_reason = reason
     locked.not_held_note = note.strip()
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
+    writing.plan_for_conversation_undone(locked)
     audit_record(
         actor=viewer.user,
         action="conversations.outcome_corrected" if correction else "conversations.outcome_recorded",
@@ -355,6 +374,7 @@ def conversation_outcome_clear(*, viewer: Viewer, conversation: Conversation) ->
     locked.not_held_reason = ""
     locked.not_held_note = ""
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
+    writing.plan_for_conversation_undone(locked)
     audit_record(
         actor=viewer.user,
         action="conversations.outcome_cleared",

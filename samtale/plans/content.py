@@ -34,10 +34,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Set as AbstractSet
+from datetime import date
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from samtale.lib import isoweek
 
 if TYPE_CHECKING:
-    from samtale.plans.models import PlanVersion
+    from samtale.plans.models import ActivityType, PlanVersion
 
 # Bump when the shape changes; it is part of what is hashed, so old signatures still verify.
 CONTENT_FORMAT = 1
@@ -69,3 +78,270 @@ def canonical_bytes(version: PlanVersion) -> bytes:
 def content_hash(version: PlanVersion) -> str:
     """SHA-256 of the canonical bytes, in hex: what a signature records."""
     return hashlib.sha256(canonical_bytes(version)).hexdigest()
+
+
+# Validation and normalisation -------------------------------------------------------------------
+#
+# A draft may be saved incomplete (the employee writes over days); what is saved is always valid:
+# texts within their limits, known choices, dates and weeks that exist, ranges that do not end
+# before they start. The "required" rules (a focus area, a goal, an activity per goal …) are
+# checked when the plan is handed in: ``plan_completeness_errors``.
+#
+# Errors are keyed by the form field's name (``goal-0-act-1-from``), which is also its id, so a
+# page can tie each message to its field and link to it from the error summary.
+
+TEXT_LIMITS = {
+    "focus_area": 2000,
+    "topic": 2000,
+    "responsible_name": 200,
+    "goal": 1000,
+    "measure": 1000,
+    "milestones": 2000,
+    "activity": 1000,
+    "starts": 200,
+    "follow_up_how": 1000,
+}
+RESPONSIBLE = ("employee", "leader", "other")
+MAX_ROWS = 50
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DANISH_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+_HEX = re.compile(r"^[0-9a-f]{32}$")
+
+
+class ContentError(ValidationError):
+    """The content could not be saved; ``error_dict`` maps field names to messages."""
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _id(value: Any) -> str:
+    """An item keeps its id across saves (progress and comparisons follow it); a new item gets one."""
+    value = _text(value)
+    return value if _HEX.match(value) else uuid4().hex
+
+
+def parse_point(text: str, *, reference: date) -> str:
+    """A date ("2027-03-01", "1.3.2027") or a single ISO week ("2027-W10", "uge 10") in its
+    stored form; "" for nothing. Raises ValueError when the text is neither."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    for pattern, order in ((_ISO_DATE, (1, 2, 3)), (_DANISH_DATE, (3, 2, 1))):
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(match[i]) for i in order)
+            return date(year, month, day).isoformat()
+    weeks = isoweek.parse_weeks(text, reference=reference)
+    if weeks is None or weeks[0] != weeks[1]:
+        raise ValueError(text)
+    return weeks[0]
+
+
+def parse_span(start: str, end: str, *, reference: date) -> tuple[str, str]:
+    """When an activity runs: two points, or a range of weeks in the first field ("uge 10–16",
+    with the second left empty). Raises ValueError naming the field that is wrong."""
+    start, end = " ".join(start.split()), " ".join(end.split())
+    if start and not end:
+        try:
+            weeks = isoweek.parse_weeks(start, reference=reference)
+        except isoweek.WeekError:
+            raise ValueError("from") from None
+        if weeks is not None and weeks[0] != weeks[1]:
+            return weeks
+    try:
+        first = parse_point(start, reference=reference)
+    except (ValueError, isoweek.WeekError):
+        raise ValueError("from") from None
+    try:
+        last = parse_point(end, reference=reference)
+    except (ValueError, isoweek.WeekError):
+        raise ValueError("to") from None
+    return first, last
+
+
+def point_start(value: str) -> date:
+    return isoweek.week_start(value) if isoweek.is_week(value) else date.fromisoformat(value)
+
+
+def point_end(value: str) -> date:
+    return isoweek.week_end(value) if isoweek.is_week(value) else date.fromisoformat(value)
+
+
+def activity_type_ref(activity_type: ActivityType) -> str:
+    """How the content names a type: a built-in by its key, one of HR's by its uuid."""
+    return activity_type.key or activity_type.uuid.hex
+
+
+def normalise_content(
+    raw: dict[str, Any], *, reference: date, active_types: AbstractSet[str], kept_types: AbstractSet[str] = frozenset()
+) -> dict[str, Any]:
+    """The content to store, from what the form posted (``raw`` has the shape of the content,
+    with strings as typed and each row's ``prefix``, its field names' start). Empty rows are
+    left out. ``reference`` is the conversation's date: a week without a year is the first
+    such week after it. A type must be offered (``active_types``); one this version already
+    had (``kept_types``) stays even if HR has since withdrawn it. Raises ``ContentError``."""
+    errors: dict[str, list[str]] = {}
+
+    def error(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    def text(row: dict[str, Any], field: str, limit: str) -> str:
+        value = _text(row.get(field))
+        if len(value) > TEXT_LIMITS[limit]:
+            error(f"{row['prefix']}-{field}", _("Write at most %(max)d characters.") % {"max": TEXT_LIMITS[limit]})
+        return value
+
+    def point(row: dict[str, Any], field: str) -> str:
+        try:
+            return parse_point(_text(row.get(field)), reference=reference)
+        except (ValueError, isoweek.WeekError):
+            error(f"{row['prefix']}-{field}", _("Write a date (such as 1.3.2027) or a week (such as uge 10)."))
+            return ""
+
+    focus_areas = []
+    for row in raw.get("focus_areas", [])[:MAX_ROWS]:
+        item = {
+            "id": _id(row.get("id")),
+            "text": text(row, "text", "focus_area"),
+            "must_improve": bool(row.get("must_improve")),
+        }
+        if item["text"] or item["must_improve"]:
+            focus_areas.append(item)
+
+    topics = []
+    for row in raw.get("follow_up_topics", [])[:MAX_ROWS]:
+        responsible = _text(row.get("responsible"))
+        item = {
+            "id": _id(row.get("id")),
+            "text": text(row, "text", "topic"),
+            "responsible": responsible,
+            "responsible_name": text(row, "responsible_name", "responsible_name") if responsible == "other" else "",
+            "by": point(row, "by"),
+        }
+        if not (item["text"] or item["responsible_name"] or item["by"]):
+            continue
+        if responsible and responsible not in RESPONSIBLE:
+            error(f"{row['prefix']}-responsible", _("Choose who is responsible."))
+        if responsible == "other" and not item["responsible_name"]:
+            error(f"{row['prefix']}-responsible_name", _("Write the name of the person responsible."))
+        topics.append(item)
+
+    goals = []
+    for row in raw.get("goals", [])[:MAX_ROWS]:
+        activities = []
+        for act in row.get("activities", [])[:MAX_ROWS]:
+            type_ = _text(act.get("type"))
+            try:
+                start, end = parse_span(_text(act.get("from")), _text(act.get("to")), reference=reference)
+            except ValueError as wrong:
+                error(
+                    f"{act['prefix']}-{wrong}",
+                    _("Write a date (such as 1.3.2027), a week (such as uge 10) or weeks (such as uge 10–16)."),
+                )
+                start = end = ""
+            activity = {
+                "id": _id(act.get("id")),
+                "type": type_,
+                "text": text(act, "text", "activity"),
+                "from": start,
+                "to": end,
+                "starts": text(act, "starts", "starts"),
+                "follow_up_how": text(act, "follow_up_how", "follow_up_how"),
+                "follow_up_when": point(act, "follow_up_when"),
+            }
+            if not any(
+                activity[k] for k in ("type", "text", "from", "to", "starts", "follow_up_how", "follow_up_when")
+            ):
+                continue
+            if type_ and type_ not in active_types and type_ not in kept_types:
+                error(f"{act['prefix']}-type", _("Choose a type from the list."))
+            if start and end and point_end(end) < point_start(start):
+                error(f"{act['prefix']}-to", _("The end is before the start."))
+            activities.append(activity)
+        goal = {
+            "id": _id(row.get("id")),
+            "text": text(row, "text", "goal"),
+            "measure": text(row, "measure", "measure"),
+            "milestones": text(row, "milestones", "milestones"),
+            "activities": activities,
+        }
+        if goal["text"] or goal["measure"] or goal["milestones"] or activities:
+            goals.append(goal)
+
+    if errors:
+        raise ContentError(errors)
+    return {"focus_areas": focus_areas, "follow_up_topics": topics, "goals": goals}
+
+
+def plan_completeness_errors(content: dict[str, Any]) -> list[str]:
+    """What the plan still lacks before it can be handed in (domain.md: focus areas and the
+    goals table are required; issue 4: each goal has one or more activities). Empty when
+    complete. The signing area calls this on submit."""
+    errors: list[str] = []
+    focus_areas = content.get("focus_areas", [])
+    if not focus_areas:
+        errors.append(_("Write at least one focus area for the coming year."))
+    for number, area in enumerate(focus_areas, 1):
+        if not area.get("text"):
+            errors.append(_("Focus area %(number)d has no text.") % {"number": number})
+    for number, topic in enumerate(content.get("follow_up_topics", []), 1):
+        if not topic.get("text"):
+            errors.append(_("Topic to follow up %(number)d has no text.") % {"number": number})
+        if not topic.get("responsible"):
+            errors.append(_("Topic to follow up %(number)d has nobody responsible.") % {"number": number})
+    goals = content.get("goals", [])
+    if not goals:
+        errors.append(_("Write at least one development goal."))
+    for number, goal in enumerate(goals, 1):
+        if not goal.get("text"):
+            errors.append(_("Goal %(number)d has no text.") % {"number": number})
+        activities = goal.get("activities", [])
+        if not activities:
+            errors.append(_("Goal %(number)d has no activity.") % {"number": number})
+        for act_number, activity in enumerate(activities, 1):
+            if not activity.get("type"):
+                errors.append(
+                    _("Activity %(activity)d of goal %(goal)d has no type.") % {"goal": number, "activity": act_number}
+                )
+    return errors
+
+
+def plan_quality_hints(content: dict[str, Any], *, course_types: set[str]) -> list[str]:
+    """Hints, not a gate (issue 4 §1): goals without a measurable outcome, activities without
+    who starts them or when, and a plan whose activities are only courses ("not a loose wish
+    list of courses", domain.md)."""
+    hints: list[str] = []
+    activities: list[dict[str, Any]] = []
+    for number, goal in enumerate(content.get("goals", []), 1):
+        if not goal.get("measure"):
+            hints.append(
+                _(
+                    "Goal %(number)d does not say what will be true when it is reached. "
+                    "A measurable outcome makes the follow-up easier."
+                )
+                % {"number": number}
+            )
+        for act_number, activity in enumerate(goal.get("activities", []), 1):
+            activities.append(activity)
+            if not activity.get("starts"):
+                hints.append(
+                    _("Activity %(activity)d of goal %(goal)d does not say who starts it.")
+                    % {"goal": number, "activity": act_number}
+                )
+            if not (activity.get("from") or activity.get("to")):
+                hints.append(
+                    _("Activity %(activity)d of goal %(goal)d has no date or week.")
+                    % {"goal": number, "activity": act_number}
+                )
+    typed = [a for a in activities if a.get("type")]
+    if typed and all(a["type"] in course_types for a in typed):
+        hints.append(
+            _(
+                "All the activities are courses. Development also comes from new tasks, projects, "
+                "peer training, mentoring and challenges at work."
+            )
+        )
+    return hints

@@ -1,19 +1,371 @@
-"""The plan's writing views. ``section_context`` gives the plan page (``views.detail``) what its
-section needs; ``urlpatterns`` are added in ``samtale.plans.urls``."""
+"""The plan's writing views: the employee's form beside the minutes, the leader's comments,
+sharing with the daily leader and the union representative, and HR's activity catalogue.
+``section_context`` gives the plan page (``views.detail``) what its writing section needs;
+``urlpatterns`` are added in ``samtale.plans.urls``.
+
+Every page looks the plan up through ``samtale.access.lookups`` (404 for a stranger); a refused
+write to a plan the viewer may read is a 403.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from django.urls import URLPattern
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from samtale.access.viewer import Viewer
-from samtale.plans.models import Plan
+from samtale.access import lookups, plan_policies, round_policies
+from samtale.access.relations import Relation, relations_to
+from samtale.access.viewer import Viewer, get_viewer
+from samtale.conversations.models import Minutes
+from samtale.lib import isoweek
+from samtale.lib.requests import AuthenticatedRequest
+from samtale.plans import writing, writing_forms
+from samtale.plans.content import activity_type_ref, plan_completeness_errors
+from samtale.plans.models import ActivityType, Plan, PlanComment, PlanVersion
+from samtale.rounds.models import ConceptPhase
 
 
-def section_context(request: HttpRequest, viewer: Viewer, plan: Plan) -> dict[str, Any]:
-    return {}
+def current_version(plan: Plan) -> PlanVersion:
+    """The newest version: the one being written, or the one signed last."""
+    version = plan.versions.select_related("updated_by").order_by("-number").first()
+    assert version is not None
+    version.plan = plan
+    return version
 
 
-urlpatterns: list[URLPattern] = []
+def _type_labels() -> dict[str, str]:
+    return {activity_type_ref(t): t.label for t in ActivityType.objects.all()}
+
+
+def _when(value: str) -> str:
+    """A stored date or week as people read it."""
+    if not value:
+        return ""
+    if isoweek.is_week(value):
+        return isoweek.format_week(value)
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    return date_format(date.fromisoformat(value), "j. F Y")
+
+
+def _readable(content: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    """The content with the names of types and readable dates, for the page."""
+    responsible = {"employee": _("The employee"), "leader": _("The leader")}
+    topics = [
+        {
+            **topic,
+            "who": topic.get("responsible_name")
+            if topic.get("responsible") == "other"
+            else responsible.get(topic.get("responsible", ""), ""),
+            "by_text": _when(topic.get("by", "")),
+        }
+        for topic in content.get("follow_up_topics", [])
+    ]
+    goals = [
+        {
+            **goal,
+            "activities": [
+                {
+                    **activity,
+                    "type_label": labels.get(activity.get("type", ""), ""),
+                    "from_text": _when(activity.get("from", "")),
+                    "to_text": _when(activity.get("to", "")) if activity.get("to") != activity.get("from") else "",
+                    "follow_up_when_text": _when(activity.get("follow_up_when", "")),
+                }
+                for activity in goal.get("activities", [])
+            ],
+        }
+        for goal in content.get("goals", [])
+    ]
+    return {"focus_areas": content.get("focus_areas", []), "follow_up_topics": topics, "goals": goals}
+
+
+def _follow_up_text(version: PlanVersion) -> str:
+    if version.follow_up_on:
+        return _when(version.follow_up_on.isoformat())
+    return _when(version.follow_up_week)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Your comment or suggestion"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("The employee is told by e-mail that you have commented; the e-mail holds only a link."),
+    )
+
+
+def section_context(
+    request: HttpRequest, viewer: Viewer, plan: Plan, *, comment_form: CommentForm | None = None
+) -> dict[str, Any]:
+    """The plan's text, the open items, the comments and the sharing, as far as the viewer may
+    see them. A constant number of queries."""
+    version = current_version(plan)
+    relations = relations_to(viewer, plan.employee)
+    is_employee = Relation.SELF in relations
+    is_leader = Relation.PERSONNEL_LEADER in relations
+    between_the_two = is_employee or is_leader
+    may_comment = plan_policies.may_comment_on_plan(viewer, plan) and not version.is_frozen
+    if may_comment and comment_form is None:
+        comment_form = CommentForm()
+    content = _readable(version.content, _type_labels())
+    return {
+        "plan": plan,
+        "version": version,
+        "content": content,
+        "follow_up_text": _follow_up_text(version),
+        "is_employee": is_employee,
+        "is_leader": is_leader,
+        "may_edit": plan_policies.may_write_plan(viewer, plan) and writing.is_editable(version),
+        "may_share": plan_policies.may_share_plan(viewer, plan),
+        "has_daily_leader": plan.employee.daily_leader_id is not None,
+        # Open items, comments and hints are between the employee and the leader.
+        "open_items": list(writing.open_items_of(plan)) if between_the_two else None,
+        "comments": list(PlanComment.objects.filter(version__plan=plan).select_related("author", "version"))
+        if between_the_two
+        else None,
+        "comment_form": comment_form if may_comment else None,
+        "hints": writing.plan_quality_hints(version.content) if between_the_two else [],
+        "today": timezone.localdate(),
+        "missing": plan_completeness_errors(version.content) if is_employee and writing.is_editable(version) else [],
+    }
+
+
+# The employee's form --------------------------------------------------------------------------
+
+
+def _edit_context(
+    plan: Plan,
+    version: PlanVersion,
+    raw: dict[str, Any],
+    follow_up: str,
+    revision: int,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    conflict: PlanVersion | None = None,
+    focus: str = "",
+) -> dict[str, Any]:
+    errors = errors or {}
+    writing_forms.attach_errors(raw, errors)
+    conversation = plan.conversation
+    minutes = Minutes.objects.filter(conversation=conversation).first()
+    notes = minutes.notes if minutes else {}
+    phases = [
+        (phase, notes.get(phase.key, ""))
+        for phase in ConceptPhase.objects.filter(concept_id=conversation.round.concept_id).order_by("order")
+    ]
+    types = list(ActivityType.objects.all())
+    used = {a.get("type") for g in raw["goals"] for a in g["activities"]}
+    labels = {activity_type_ref(t): t.label for t in types}
+    return {
+        "plan": plan,
+        "version": version,
+        "raw": raw,
+        "follow_up": follow_up,
+        "revision": revision,
+        "errors": errors,
+        "error_summary": [
+            (key, writing_forms.error_label(key), message) for key, msgs in errors.items() for message in msgs
+        ],
+        "follow_up_errors": errors.get("follow_up", []),
+        "general_errors": errors.get("__all__", []),
+        "conflict": conflict,
+        "conflict_content": _readable(conflict.content, labels) if conflict else None,
+        "conflict_follow_up": _follow_up_text(conflict) if conflict else "",
+        "focus": focus,
+        "activity_types": [(activity_type_ref(t), t.label) for t in types if t.active or activity_type_ref(t) in used],
+        "phases": phases,
+        "hints": writing.plan_quality_hints(version.content),
+        "comments": list(PlanComment.objects.filter(version__plan=plan).select_related("author", "version")),
+        "open_items": list(writing.open_items_of(plan)),
+        "responsible_options": [
+            ("employee", _("I am")),
+            ("leader", _("My leader")),
+            ("other", _("Someone else (write the name)")),
+        ],
+        "today": timezone.localdate(),
+        "last_day": writing.follow_up_last_day(conversation),
+        "months": conversation.round.concept.follow_up_within_months,
+    }
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
+    """The employee writes the plan "in their own words, from the minutes" (domain.md)."""
+    viewer = get_viewer(request)
+    plan = lookups.plan_for_viewer(viewer, plan_uuid)
+    lookups.allow_write(plan_policies.may_write_plan(viewer, plan))
+    version = current_version(plan)
+    if not writing.is_editable(version):
+        messages.info(request, _("This version of the plan can no longer be changed."))
+        return redirect("plans:detail", plan.uuid)
+    if request.method != "POST":
+        raw = writing_forms.raw_from_content(version.content)
+        return render(
+            request,
+            "plans/edit.html",
+            _edit_context(plan, version, raw, writing.follow_up_text(version), version.revision),
+        )
+    raw = writing_forms.raw_from_post(request.POST)
+    follow_up = request.POST.get("follow_up", "")
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    add, remove = request.POST.get("add", ""), request.POST.get("remove", "")
+    if add or remove:
+        raw, focus = writing_forms.apply_row_action(raw, add=add, remove=remove)
+        return render(request, "plans/edit.html", _edit_context(plan, version, raw, follow_up, revision, focus=focus))
+    try:
+        writing.plan_save(viewer=viewer, version=version, content=raw, follow_up=follow_up, revision=revision)
+    except writing.PlanConflict as conflict:
+        # Their text stays in the form, the stored text is shown beside it; saving again now wins.
+        context = _edit_context(plan, version, raw, follow_up, conflict.stored.revision, conflict=conflict.stored)
+        return render(request, "plans/edit.html", context, status=409)
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        context = _edit_context(plan, version, writing_forms.renumber(raw), follow_up, revision, errors=errors)
+        return render(request, "plans/edit.html", context, status=400)
+    messages.success(request, _("The plan is saved."))
+    return redirect("plans:edit", plan.uuid)
+
+
+# Comments and sharing -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comment_add(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
+    """The leader comments or suggests; the employee is told."""
+    viewer = get_viewer(request)
+    plan = lookups.plan_for_viewer(viewer, plan_uuid)
+    lookups.allow_write(plan_policies.may_comment_on_plan(viewer, plan))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            writing.plan_comment_add(viewer=viewer, version=current_version(plan), text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your comment is saved, and the employee is told."))
+            return redirect(reverse("plans:detail", args=[plan.uuid]) + "#comments")
+    from samtale.plans import views
+
+    return views.render_detail(request, viewer, plan, comment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def share(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
+    """The employee lets the daily leader or the union representative read the plan, or not."""
+    viewer = get_viewer(request)
+    plan = lookups.plan_for_viewer(viewer, plan_uuid)
+    lookups.allow_write(plan_policies.may_share_plan(viewer, plan))
+    recipient = request.POST.get("recipient", "")
+    on = request.POST.get("share") == "1"
+    try:
+        writing.plan_share(viewer=viewer, plan=plan, recipient=recipient, share=on)  # type: ignore[arg-type]
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The plan is shared.") if on else _("The plan is no longer shared."))
+    return redirect(reverse("plans:detail", args=[plan.uuid]) + "#sharing")
+
+
+# HR's activity catalogue -----------------------------------------------------------------------
+
+
+class ActivityTypeForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    is_course = forms.BooleanField(
+        label=gettext_lazy("Counts as a course"),
+        required=False,
+        help_text=gettext_lazy("Samtale points it out when a plan's activities are only courses."),
+    )
+
+
+class ActivityTypeRenameForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("New name"), max_length=100)
+
+
+@login_required
+def activity_types(request: AuthenticatedRequest) -> HttpResponse:
+    """HR extends the catalogue: adds types, renames its own, withdraws any from new plans."""
+    viewer = get_viewer(request)
+    lookups.require(round_policies.may_manage_concepts(viewer))
+    form = ActivityTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            writing.activity_type_add(
+                viewer=viewer, name=form.cleaned_data["name"], is_course=form.cleaned_data["is_course"]
+            )
+        except ValidationError as error:
+            form.add_error("name" if hasattr(error, "error_dict") else None, error.messages)
+        else:
+            messages.success(request, _("The activity type is added."))
+            return redirect("plans:activity_types")
+    return render(
+        request,
+        "plans/activity_types.html",
+        {"types": list(ActivityType.objects.all()), "form": form, "tab": "activity_types"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def activity_type_change(request: AuthenticatedRequest, type_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    lookups.require(round_policies.may_manage_concepts(viewer))
+    activity_type = ActivityType.objects.filter(uuid=type_uuid).first()
+    lookups.require(activity_type is not None)
+    assert activity_type is not None
+    action = request.POST.get("action", "")
+    try:
+        if action == "rename":
+            writing.activity_type_change(viewer=viewer, activity_type=activity_type, name=request.POST.get("name", ""))
+            messages.success(request, _("The activity type is renamed."))
+        elif action in ("withdraw", "offer"):
+            writing.activity_type_change(viewer=viewer, activity_type=activity_type, active=action == "offer")
+            messages.success(
+                request,
+                _("The activity type is offered in new plans again.")
+                if action == "offer"
+                else _("The activity type is no longer offered in new plans."),
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("plans:activity_types")
+
+
+def _detail(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
+    # The page of the whole plan lives in ``views`` (it imports this module for its section).
+    from samtale.plans import views
+
+    return views.detail(request, plan_uuid)
+
+
+urlpatterns: list[URLPattern] = [
+    path("<uuid:plan_uuid>/", _detail, name="detail"),
+    path("<uuid:plan_uuid>/write/", edit, name="edit"),
+    path("<uuid:plan_uuid>/comments/", comment_add, name="comment_add"),
+    path("<uuid:plan_uuid>/share/", share, name="share"),
+    path("activity-types/", activity_types, name="activity_types"),
+    path("activity-types/<uuid:type_uuid>/", activity_type_change, name="activity_type_change"),
+]
