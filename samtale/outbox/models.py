@@ -1,6 +1,10 @@
 """Every e-mail Samtale sends is first a row here, written in the same transaction as the
 change that caused it; the worker delivers it. When the mail server is down the row waits
-and is retried with back-off, so nothing is lost and nothing is sent twice."""
+and is retried with back-off, so nothing is lost and nothing is sent twice.
+
+A message the server keeps refusing is *parked* (``FAILED``): it is not tried again until an
+administrator asks for it in the admin ("Try again"), which the audit trail records. See
+``samtale.outbox.services`` for when a message is parked and what "exactly once" can promise."""
 
 import uuid
 
@@ -13,7 +17,9 @@ class MessageStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    # Parked: refused for good, refused too often, or its e-mail could not be built. Waits for an
+    # administrator; the value stays "failed" for the rows stored before parking had its name.
+    FAILED = "failed", _("Parked")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -27,7 +33,10 @@ class OutboxMessage(models.Model):
     # Enqueuing the same notification twice (a form posted twice) stores it once.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING)
+    # Every delivery attempt, outages included (they never park a message) …
     attempts = models.PositiveIntegerField(default=0)
+    # … and those where the server answered with an error about this message (they park it).
+    failures = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claim = models.CharField(max_length=32, blank=True, db_index=True)

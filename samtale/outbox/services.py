@@ -1,18 +1,45 @@
-"""Putting e-mail in the outbox and delivering it."""
+"""Putting e-mail in the outbox and delivering it.
+
+What can go wrong when a message leaves, and what happens then:
+
+- **The mail server is away** (no connection, the connection drops, a 421 "closing"): an
+  outage. This message and the rest of the batch wait, ``retry_delay`` after each attempt (at
+  most an hour), for as long as the outage lasts: an outage never parks a message, so when the
+  server returns everything is sent.
+- **The server refuses this one message for good** (a 5xx answer: no such recipient, content
+  rejected) or **its e-mail cannot be built** (a bug in a builder): it is parked at once
+  (``MessageStatus.FAILED``), and the batch goes on.
+- **The server refuses this one message for now** (a 4xx answer: mailbox full, greylisting): it
+  is tried again with back-off, and parked after ``MAX_FAILURES`` such answers.
+
+A parked message waits for an administrator ("Try again" in the admin: ``outbox_retry``).
+
+Exactly once, and its limit: each message is claimed by one worker with a conditional UPDATE
+(``_claim``), the claim is checked again right before sending (``_still_mine``), and only the
+holder of the claim records the outcome, so two workers never both send it. What no outbox can
+rule out is the moment between the server accepting a message and the row being marked sent:
+if the connection or the worker dies exactly then, the message is sent again after
+``CLAIM_TIMEOUT``. Each message therefore carries a Message-ID made from its own id, the same at
+every attempt, so the receiving side can recognise such a repeat.
+"""
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 
+from samtale.audit.services import audit_event_build, audit_record_many
 from samtale.lib.bulk import insert_rows
 from samtale.outbox.kinds import builder_for
 from samtale.outbox.models import MessageStatus, OutboxMessage
@@ -22,6 +49,8 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 100
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
+# A message the server answers with a temporary error this many times is parked.
+MAX_FAILURES = 8
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -111,6 +140,8 @@ def _schedule_delivery(run_after: datetime | None = None) -> None:
 
 @dataclass
 class DeliveryReport:
+    """What a delivery did: ``retrying`` wait for another attempt, ``failed`` were parked."""
+
     sent: int = 0
     retrying: int = 0
     failed: int = 0
@@ -174,7 +205,13 @@ def outbox_deliver_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE
                     email = builder_for(message.kind)(message)
             except Exception as error:  # a bug in a builder must not stop the other messages
                 logger.exception("could not build outbox message %s", message.uuid)
-                _finish(message, status=MessageStatus.FAILED, last_error=f"build: {error!r}"[:2000])
+                _finish(
+                    message,
+                    status=MessageStatus.FAILED,
+                    attempts=message.attempts + 1,
+                    failures=message.failures + 1,
+                    last_error=f"build: {error!r}"[:2000],
+                )
                 report.failed += 1
                 continue
             if email is None:
@@ -183,12 +220,18 @@ def outbox_deliver_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE
                 continue
             if not _still_mine(message):
                 continue  # a slow batch: another worker has taken this message over
+            email.extra_headers.setdefault("Message-ID", message_id(message))
             try:
                 mailer.send_messages([email])
             except smtplib.SMTPRecipientsRefused as error:
-                _finish(message, status=MessageStatus.FAILED, last_error=repr(error)[:2000])
-                report.failed += 1
-            except (smtplib.SMTPException, OSError) as error:
+                codes = [code for code, _text in error.recipients.values()]
+                report += _refused(message, error, permanent=all(code >= 500 for code in codes), now=now)
+            except smtplib.SMTPResponseException as error:
+                if error.smtp_code == 421:  # the server is closing the connection: an outage
+                    report += _release_all(token, messages[index:], error, now)
+                    return report
+                report += _refused(message, error, permanent=error.smtp_code >= 500, now=now)
+            except OSError as error:  # smtplib.SMTPException is an OSError too
                 # The server went away: this and the rest of the batch wait for the next attempt.
                 report += _release_all(token, messages[index:], error, now)
                 return report
@@ -198,6 +241,25 @@ def outbox_deliver_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE
     finally:
         mailer.close()
     return report
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The same Message-ID at every attempt of one message (see the module's docstring)."""
+    domain = urlsplit(settings.BASE_URL).hostname or "samtale.invalid"
+    return f"<{message.uuid}@{domain}>"
+
+
+def _refused(message: OutboxMessage, error: Exception, *, permanent: bool, now: datetime) -> DeliveryReport:
+    """The server answered with an error about this message: park it when the error is for good or
+    it has come too often, else try it again later."""
+    failures = message.failures + 1
+    changes: dict[str, Any] = {"attempts": message.attempts + 1, "failures": failures, "last_error": repr(error)[:2000]}
+    if permanent or failures >= MAX_FAILURES:
+        logger.warning("outbox message %s parked after %d failure(s): %r", message.uuid, failures, error)
+        _finish(message, status=MessageStatus.FAILED, **changes)
+        return DeliveryReport(failed=1)
+    _finish(message, status=MessageStatus.PENDING, next_attempt_at=now + retry_delay(failures), **changes)
+    return DeliveryReport(retrying=1)
 
 
 def _release_all(token: str, messages: list[OutboxMessage], error: Exception, now: datetime) -> DeliveryReport:
@@ -235,9 +297,29 @@ def outbox_next_attempt() -> datetime | None:
 
 
 @transaction.atomic
-def outbox_retry_now(*, message: OutboxMessage) -> None:
-    """Administrators can send a failed message again."""
-    OutboxMessage.objects.filter(pk=message.pk, status__in=[MessageStatus.FAILED, MessageStatus.PENDING]).update(
-        status=MessageStatus.PENDING, next_attempt_at=timezone.now()
+def outbox_retry(*, actor: Any, messages: Iterable[OutboxMessage]) -> int:
+    """An administrator asks for parked (or waiting) messages to be sent now. Their count of
+    failures starts again, so a message refused once more for now is retried with back-off before
+    it is parked again. Each message tried again is an audit event. Returns how many."""
+    ids = [message.pk for message in messages]
+    retried = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(pk__in=ids, status__in=[MessageStatus.FAILED, MessageStatus.PENDING])
+        .values_list("pk", "uuid", "kind", "status")
     )
-    _schedule_delivery()
+    if not retried:
+        return 0
+    OutboxMessage.objects.filter(pk__in=[pk for pk, *_rest in retried]).update(
+        status=MessageStatus.PENDING, next_attempt_at=timezone.now(), failures=0
+    )
+    audit_record_many(
+        audit_event_build(
+            actor=actor,
+            action="outbox.message_retried",
+            target=("outboxmessage", uuid),
+            data={"kind": kind, "status_was": status},
+        )
+        for _pk, uuid, kind, status in retried
+    )
+    transaction.on_commit(_schedule_delivery)
+    return len(retried)

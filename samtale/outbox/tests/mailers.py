@@ -10,6 +10,8 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 class SwitchableBackend(LocmemBackend):
     up: ClassVar[bool] = True
     refused: ClassVar[set[str]] = set()
+    # Recipients whose message the server answers with this code after DATA (4xx for now, 5xx for good).
+    answers: ClassVar[dict[str, int]] = {}
 
     def open(self) -> bool:
         if not SwitchableBackend.up:
@@ -24,4 +26,6 @@ class SwitchableBackend(LocmemBackend):
         for message in messages:
             if set(message.to) & SwitchableBackend.refused:
                 raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"No such user")})
+            if code := SwitchableBackend.answers.get(message.to[0]):
+                raise smtplib.SMTPDataError(code, b"Not now" if code < 500 else b"Rejected")
         return super().send_messages(messages)

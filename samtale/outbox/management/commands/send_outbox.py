@@ -20,11 +20,12 @@ class Command(BaseCommand):
             report = outbox_deliver()
             self.stdout.write(
                 f"sent {report.sent}, waiting for the mail server {report.retrying}, "
-                f"failed {report.failed}, cancelled {report.cancelled}"
+                f"parked {report.failed}, cancelled {report.cancelled}"
             )
-        for state in (MessageStatus.PENDING, MessageStatus.FAILED):
+        # Parked messages (status "failed") wait for an administrator: "Try again" in the admin.
+        for state, label in ((MessageStatus.PENDING, "pending"), (MessageStatus.FAILED, "parked")):
             messages = OutboxMessage.objects.filter(status=state)
             latest = messages.exclude(last_error="").order_by("-next_attempt_at").first()
             self.stdout.write(
-                f"{state}: {messages.count()}" + (f" (last error: {latest.last_error})" if latest else "")
+                f"{label}: {messages.count()}" + (f" (last error: {latest.last_error})" if latest else "")
             )
