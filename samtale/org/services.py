@@ -165,7 +165,15 @@ def person_change_placement(
     person.save(update_fields=[*changed, "updated_at"])
     PlacementChange.objects.bulk_create(changes)
     audit_record_many(events)
+    _leaders_changed(changes)
     return changed
+
+
+def _leaders_changed(changes: list[PlacementChange]) -> None:
+    """The plan follows the new leader; the plans app tells both and writes the audit event."""
+    from samtale.plans.leader_change import leaders_changed
+
+    leaders_changed(changes)
 
 
 @transaction.atomic

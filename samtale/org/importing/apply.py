@@ -94,9 +94,17 @@ def _apply(plan: Plan, *, actor: User | None, send_invitations: bool) -> int:
     events += _unit_events(plan, actor=changed_by)
     PlacementChange.objects.bulk_create(history, batch_size=BATCH)
     audit_record_many(events)
+    _leaders_changed(history)
     if send_invitations and new_users:
         return outbox_enqueue_many(messages=invitation_messages_build(users=new_users))
     return 0
+
+
+def _leaders_changed(history: list[PlacementChange]) -> None:
+    """The plan follows the new leader; the plans app tells both and writes the audit event."""
+    from samtale.plans.leader_change import leaders_changed
+
+    leaders_changed(history)
 
 
 def _release_changed_emails(plan: Plan) -> None:

@@ -1,0 +1,143 @@
+"""Helpers for the follow-up's tests: a held conversation with a plan whose first version both
+have signed, built directly through the models (so these tests do not depend on how a plan is
+written and signed), and the ids of its goals and activities."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from samtale.access.viewer import Viewer, viewer_for
+from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.org.models import Person
+from samtale.plans import content
+from samtale.plans.models import Plan, PlanStatus, PlanVersion, Side, Signature
+from samtale.testing import Mus, Org
+
+GOAL = "a" * 32
+ACTIVITY = "b" * 32
+SECOND_GOAL = "c" * 32
+SECOND_ACTIVITY = "d" * 32
+
+
+def as_(org: Org, persona: str) -> Viewer:
+    return viewer_for(org.user(persona))
+
+
+def complete_content() -> dict[str, Any]:
+    """A plan as the employee would hand it in: a focus area, two goals with an activity each."""
+    return {
+        "focus_areas": [{"id": "f" * 32, "text": "Mere ansvar for lønkørslen", "must_improve": False}],
+        "follow_up_topics": [],
+        "goals": [
+            {
+                "id": GOAL,
+                "text": "Kan køre lønnen alene",
+                "measure": "Har kørt lønnen tre måneder uden hjælp",
+                "milestones": "",
+                "activities": [
+                    {
+                        "id": ACTIVITY,
+                        "type": "peer_training",
+                        "text": "Sidemandsoplæring med Kåre",
+                        "from": "2027-W10",
+                        "to": "2027-W16",
+                        "starts": "Min leder",
+                        "follow_up_how": "Evalueres på teammøde",
+                        "follow_up_when": "2027-W17",
+                    }
+                ],
+            },
+            {
+                "id": SECOND_GOAL,
+                "text": "Kender de nye regler for feriepenge",
+                "measure": "Kan forklare dem for teamet",
+                "milestones": "",
+                "activities": [
+                    {
+                        "id": SECOND_ACTIVITY,
+                        "type": "professional_courses",
+                        "text": "Kursus i ferieloven",
+                        "from": "",
+                        "to": "",
+                        "starts": "Jeg selv",
+                        "follow_up_how": "Oplæg på teammøde",
+                        "follow_up_when": "",
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def held_conversation(org: Org, mus: Mus, *, held_on: date | None = None, leader: Person | None = None) -> None:
+    held_on = held_on or timezone.localdate()
+    Conversation.objects.filter(pk=mus.conversation.pk).update(
+        status=ConversationStatus.HELD, held_on=held_on, held_with=leader or org.leader
+    )
+    mus.conversation.refresh_from_db()
+
+
+def draft_plan(org: Org, mus: Mus, *, held_on: date | None = None) -> Plan:
+    """A held conversation with a plan that is not signed yet."""
+    held_conversation(org, mus, held_on=held_on)
+    plan, _created = Plan.objects.get_or_create(
+        conversation=mus.conversation,
+        defaults={"employee": org.employee, "due_on": mus.conversation.held_on + timedelta(days=14)},
+    )
+    if not plan.versions.exists():
+        PlanVersion.objects.create(plan=plan, number=1, content=complete_content())
+    return plan
+
+
+def signed_plan(
+    org: Org,
+    mus: Mus,
+    *,
+    held_on: date | None = None,
+    follow_up_by: date | None = None,
+    leader: Person | None = None,
+) -> Plan:
+    """A held conversation whose plan's first version is signed by the employee and the leader."""
+    plan = draft_plan(org, mus, held_on=held_on)
+    leader = leader or org.leader
+    now = timezone.now()
+    version = plan.versions.order_by("-number").first()
+    assert version is not None
+    if not version.is_frozen:
+        version.content = complete_content()
+        version.follow_up_on = follow_up_by
+        version.status = PlanStatus.SIGNED
+        version.submitted_at = now
+        version.save(update_fields=["content", "follow_up_on", "status", "submitted_at"])
+        version.content_hash = content.content_hash(version)
+        version.signed_at = now
+        version.save(update_fields=["content_hash", "signed_at"])
+        for side, person in ((Side.LEADER, leader), (Side.EMPLOYEE, org.employee)):
+            Signature.objects.create(
+                version=version, person=person, side=side, signed_at=now, content_hash=version.content_hash
+            )
+    plan.status = PlanStatus.SIGNED
+    plan.submitted_at = plan.submitted_at or now
+    plan.signed_at = plan.signed_at or now
+    plan.follow_up_by = follow_up_by
+    plan.save(update_fields=["status", "submitted_at", "signed_at", "follow_up_by"])
+    return Plan.objects.select_related(
+        "employee", "employee__unit", "employee__personnel_leader", "conversation", "conversation__round__concept"
+    ).get(pk=plan.pk)
+
+
+def move_employee_to(org: Org, new_leader: Person, *, unit: Any = None) -> None:
+    """HR changes the employee's personnel leader by hand, through the organisation's service."""
+    from samtale.org.services import person_change_placement
+
+    person_change_placement(
+        viewer=as_(org, "hr"),
+        person=org.employee,
+        unit=unit or org.employee.unit,
+        personnel_leader=new_leader,
+        daily_leader=org.employee.daily_leader,
+    )
+    org.employee.refresh_from_db()
