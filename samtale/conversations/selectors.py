@@ -25,7 +25,7 @@ def conversations_of(*, employee: Person) -> QuerySet[Conversation]:
     """The employee's own conversations, newest round first."""
     return (
         Conversation.objects.filter(employee=employee, round__status__in=[RoundStatus.LAUNCHED, RoundStatus.CLOSED])
-        .select_related("round")
+        .select_related("round", "plan")
         .order_by("-round__opens_on", "-id")
     )
 
@@ -102,7 +102,7 @@ def team_conversations(*, leader: Person, today: date | None = None) -> list[Tea
             employee__personnel_leader=leader,
             round__status=RoundStatus.LAUNCHED,
         )
-        .select_related("round", "employee")
+        .select_related("round", "employee", "plan")
         .annotate(preparation_shared=Exists(shared))
         .order_by("-round__opens_on", "round_id", "employee__name", "employee__employee_number")
     )
