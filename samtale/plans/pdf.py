@@ -28,6 +28,16 @@ class SignatureLine:
     content_hash: str
     method: str
 
+    # Formatted here, not in the template: a template shows every aware time in the current time
+    # zone, which would turn the UTC column into Copenhagen time.
+    @property
+    def local_text(self) -> str:
+        return self.local.strftime("%Y-%m-%d %H:%M:%S")
+
+    @property
+    def utc_text(self) -> str:
+        return self.utc.strftime("%Y-%m-%d %H:%M:%S UTC")
+
 
 def activity_type_labels(content: dict[str, Any]) -> dict[str, str]:
     """The catalogue's names for the activity types the content uses (by key or uuid), in the

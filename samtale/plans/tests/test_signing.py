@@ -16,7 +16,7 @@ from samtale.conversations.models import OpenItem
 from samtale.outbox.models import OutboxMessage
 from samtale.plans import content, signing
 from samtale.plans.models import CommentKind, PlanComment, PlanStatus, PlanVersion, Side, Signature, SignatureMethod
-from samtale.plans.tests.plans_testing import (
+from samtale.plans.tests.signing_testing import (
     as_,
     current,
     edit_current,
