@@ -105,7 +105,7 @@ def test_leader_asks_for_changes_with_a_comment_and_the_employee_is_told(org: Or
 
         email = builder_for("plans.signing")(message)
     assert email is not None
-    assert "Gør målet" not in email.body and "Gør målet" not in str(email.alternatives[0].content)
+    assert "Gør målet" not in email.body and "Gør målet" not in str(email.alternatives[0][0])
     assert f"/plans/{plan.uuid}/" in email.body
     # The employee changes the plan and hands it in again.
     edit_current(plan, lambda c: c["goals"][0].update(text="Kører lønkørslen alene fra maj"))
