@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.accounts.models import User
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer
 from samtale.audit.models import AuditEvent
@@ -74,6 +75,8 @@ def leaders_changed(changes: Iterable[PlacementChange]) -> int:
     people: dict[int, Person] = {}
     for chunk in chunks(wanted, CHUNK):
         people.update((p.pk, p) for p in Person.objects.filter(id__in=chunk).select_related("user"))
+    actor_ids = {latest[pk].changed_by_id for pk in concerned} - {None}
+    actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
     today = timezone.localdate()
     drafts: list[Draft] = []
     events: list[AuditEvent] = []
@@ -108,7 +111,7 @@ def leaders_changed(changes: Iterable[PlacementChange]) -> int:
             )
         events.append(
             audit_event_build(
-                actor=change.changed_by if change.changed_by_id else None,
+                actor=actors.get(change.changed_by_id) if change.changed_by_id else None,
                 action="plans.passed_to_new_leader",
                 target=("person", employee.uuid),
                 subject_person_id=person_id,

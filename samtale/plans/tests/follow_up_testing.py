@@ -130,13 +130,15 @@ def signed_plan(
 
 
 def move_employee_to(org: Org, new_leader: Person, *, unit: Any = None) -> None:
-    """HR changes the employee's personnel leader by hand, through the organisation's service."""
+    """HR moves the employee to the new leader's unit (so the former leader, who leads Løn, is
+    not in the employee's leader chain either) with the new personnel leader, by hand, through
+    the organisation's service."""
     from samtale.org.services import person_change_placement
 
     person_change_placement(
         viewer=as_(org, "hr"),
         person=org.employee,
-        unit=unit or org.employee.unit,
+        unit=unit or new_leader.unit,
         personnel_leader=new_leader,
         daily_leader=org.employee.daily_leader,
     )
