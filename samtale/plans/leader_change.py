@@ -24,9 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.accounts.models import User
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer
+from samtale.accounts.models import User
 from samtale.audit.models import AuditEvent
 from samtale.audit.services import audit_event_build, audit_record, audit_record_many
 from samtale.conversations.models import Conversation, ConversationStatus, MinutesConsent

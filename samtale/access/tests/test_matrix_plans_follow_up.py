@@ -46,7 +46,8 @@ def url(name: str, *extra: Any) -> Any:
 
 def shared(o: Org) -> str:
     p = plan(o)
-    Plan.objects.filter(pk=p.pk).update(shared_with_daily_leader_at=timezone.now(), shared_with_union_rep_at=timezone.now())
+    now = timezone.now()
+    Plan.objects.filter(pk=p.pk).update(shared_with_daily_leader_at=now, shared_with_union_rep_at=now)
     return reverse("plans:follow_up", args=[p.uuid])
 
 
