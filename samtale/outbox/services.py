@@ -157,18 +157,35 @@ class DeliveryReport:
 
 
 def _claim(*, now: datetime, limit: int) -> tuple[str, list[OutboxMessage]]:
-    """Claim due messages with a conditional UPDATE: of several workers, exactly one gets each."""
+    """Claim due messages with a conditional UPDATE: of several workers, exactly one gets each.
+
+    On PostgreSQL the rows are first picked with ``FOR UPDATE SKIP LOCKED``, so workers claiming
+    at the same moment take different messages instead of all but one coming back empty-handed
+    (and stopping while work is left); SQLite has one writer at a time and ignores it. Either way
+    the conditional UPDATE is what guarantees one worker per message."""
     token = get_random_string(32)
     due = OutboxMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
     # A claim whose worker died (it never finished) is released after CLAIM_TIMEOUT.
     stale = OutboxMessage.objects.filter(status=MessageStatus.SENDING, claimed_until__lt=now)
-    ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
-    ids += list(stale.values_list("id", flat=True)[: max(limit - len(ids), 0)])
-    if not ids:
-        return token, []
-    OutboxMessage.objects.filter(id__in=ids).filter(status__in=[MessageStatus.PENDING, MessageStatus.SENDING]).exclude(
-        status=MessageStatus.SENDING, claimed_until__gte=now
-    ).update(status=MessageStatus.SENDING, claim=token, claimed_until=now + CLAIM_TIMEOUT)
+    with transaction.atomic():
+        ids = list(
+            due.order_by("next_attempt_at", "id")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[:limit]
+        )
+        if len(ids) < limit:
+            ids += list(
+                stale.order_by("id")
+                .select_for_update(skip_locked=True)
+                .values_list("id", flat=True)[: limit - len(ids)]
+            )
+        if not ids:
+            return token, []
+        OutboxMessage.objects.filter(id__in=ids).filter(
+            status__in=[MessageStatus.PENDING, MessageStatus.SENDING]
+        ).exclude(status=MessageStatus.SENDING, claimed_until__gte=now).update(
+            status=MessageStatus.SENDING, claim=token, claimed_until=now + CLAIM_TIMEOUT
+        )
     return token, list(OutboxMessage.objects.filter(claim=token, status=MessageStatus.SENDING).order_by("id"))
 
 
