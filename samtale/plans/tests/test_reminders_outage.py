@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.tests.test_scheduling import english
+from samtale.org.models import Person
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.outbox.services import message_id, retry_delay
 from samtale.outbox.tests.smtp_sink import SmtpSink
@@ -44,7 +45,7 @@ def sweep() -> str:
     return out.getvalue()
 
 
-def conversation_of(mus: Mus, person: object) -> Conversation:
+def conversation_of(mus: Mus, person: Person) -> Conversation:
     return Conversation.objects.get(round=mus.round, employee=person)
 
 
