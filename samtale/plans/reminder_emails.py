@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
@@ -23,18 +23,10 @@ from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
 from samtale.plans import reminders
-from samtale.plans.models import Plan, Side
+from samtale.plans.models import Side
+from samtale.plans.writing_emails import plan_link
 
 _RELATED = ("conversation", "employee", "employee__personnel_leader")
-
-
-def plan_link(plan: Plan) -> str:
-    """The plan's page; until it exists, the conversation's page, which leads to it."""
-    try:
-        path = reverse("plans:detail", args=[plan.uuid])
-    except NoReverseMatch:
-        path = reverse("conversations:detail", args=[plan.conversation.uuid])
-    return settings.BASE_URL + path
 
 
 def conversation_link(conversation: Conversation) -> str:
