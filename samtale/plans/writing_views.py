@@ -234,7 +234,8 @@ def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
         revision = int(request.POST.get("revision", ""))
     except ValueError:
         revision = -1
-    add, remove = request.POST.get("add", ""), request.POST.get("remove", "")
+    # Not "add" and "remove": a control named "remove" would hide the form element's remove().
+    add, remove = request.POST.get("row_add", ""), request.POST.get("row_remove", "")
     if add or remove:
         raw, focus = writing_forms.apply_row_action(raw, add=add, remove=remove)
         return render(request, "plans/edit.html", _edit_context(plan, version, raw, follow_up, revision, focus=focus))

@@ -58,6 +58,15 @@ def _readers(shared: bool, **overrides: int) -> dict[str, int]:
     return {**dict.fromkeys(readers, 403), **overrides}
 
 
+def _share_data(shared: bool) -> Any:
+    """Share when not shared, take back when shared."""
+
+    def data(o: Org) -> dict[str, str]:
+        return {"recipient": "daily_leader", "share": "0" if shared else "1"}
+
+    return data
+
+
 def _type_url(o: Org) -> str:
     return reverse("plans:activity_type_change", args=[ActivityType.objects.get(key="coaching").uuid])
 
@@ -94,7 +103,7 @@ for shared in (False, True):
             "sharing the plan" + suffix,
             "post",
             _url("plans:share", shared=shared),
-            lambda o, shared=shared: {"recipient": "daily_leader", "share": "0" if shared else "1"},
+            _share_data(shared),
             _readers(shared, employee=302),
         ),
     ]

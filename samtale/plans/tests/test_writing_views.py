@@ -64,26 +64,26 @@ def test_the_employee_writes_the_plan_through_the_form(org: Org, plan: Plan) -> 
 
 def test_adding_a_goal_without_javascript_keeps_the_text_and_saves_nothing(org: Org, plan: Plan) -> None:
     client = org.client("employee")
-    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "add": "goal"})
+    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "row_add": "goal"})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="goal-1-text"' in html and 'id="goal-1-act-0-type"' in html
     assert "Kan køre lønnen alene" in html
     assert "autofocus" in html.split('id="goal-1-text"')[1].split(">")[0]
     assert version_of(plan).revision == 0
-    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "add": "goal-0-act"})
+    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "row_add": "goal-0-act"})
     assert 'id="goal-0-act-1-type"' in response.content.decode()
-    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "add": "topic"})
+    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "row_add": "topic"})
     assert 'id="topic-0-responsible"' in response.content.decode()
 
 
 def test_removing_a_row_without_javascript(org: Org, plan: Plan) -> None:
     client = org.client("employee")
-    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "remove": "goal-0-act-0"})
+    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "row_remove": "goal-0-act-0"})
     html = response.content.decode()
     assert 'id="goal-0-act-0-type"' not in html
     assert 'id="goal-0-text"' in html
-    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "remove": "goal-0"})
+    response = client.post(edit_url(plan), {**post_data(raw(), revision=0), "row_remove": "goal-0"})
     assert 'id="goal-0-text"' not in response.content.decode()
     assert version_of(plan).revision == 0
 
