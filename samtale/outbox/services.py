@@ -2,10 +2,11 @@
 
 What can go wrong when a message leaves, and what happens then:
 
-- **The mail server is away** (no connection, the connection drops, a 421 "closing"): an
-  outage. This message and the rest of the batch wait, ``retry_delay`` after each attempt (at
-  most an hour), for as long as the outage lasts: an outage never parks a message, so when the
-  server returns everything is sent.
+- **The mail server is away** (no connection, the connection drops, a 421 "closing") **or
+  refuses our sender** (authentication, relaying: its set-up, not the message): an outage. This
+  message and the rest of the batch wait, ``retry_delay`` after each attempt (at most an hour),
+  for as long as the outage lasts: an outage never parks a message, so when the server returns
+  (or is set up right) everything is sent.
 - **The server refuses this one message for good** (a 5xx answer: no such recipient, content
   rejected) or **its e-mail cannot be built** (a bug in a builder): it is parked at once
   (``MessageStatus.FAILED``), and the batch goes on.
@@ -240,6 +241,11 @@ def outbox_deliver_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE
             email.extra_headers.setdefault("Message-ID", message_id(message))
             try:
                 mailer.send_messages([email])
+            except smtplib.SMTPSenderRefused as error:
+                # Our own address refused (authentication, relaying): the server's set-up, not this
+                # message, is at fault, so nothing is parked; everything waits as in an outage.
+                report += _release_all(token, messages[index:], error, now)
+                return report
             except smtplib.SMTPRecipientsRefused as error:
                 codes = [code for code, _text in error.recipients.values()]
                 report += _refused(message, error, permanent=all(code >= 500 for code in codes), now=now)

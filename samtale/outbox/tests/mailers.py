@@ -12,6 +12,7 @@ class SwitchableBackend(LocmemBackend):
     refused: ClassVar[set[str]] = set()
     # Recipients whose message the server answers with this code after DATA (4xx for now, 5xx for good).
     answers: ClassVar[dict[str, int]] = {}
+    sender_refused: ClassVar[bool] = False
 
     def open(self) -> bool:
         if not SwitchableBackend.up:
@@ -24,6 +25,8 @@ class SwitchableBackend(LocmemBackend):
         if not SwitchableBackend.up:
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         for message in messages:
+            if SwitchableBackend.sender_refused:
+                raise smtplib.SMTPSenderRefused(530, b"Authentication required", message.from_email)
             if set(message.to) & SwitchableBackend.refused:
                 raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"No such user")})
             if code := SwitchableBackend.answers.get(message.to[0]):

@@ -34,9 +34,11 @@ def switchable_mail_server(settings):  # type: ignore[no-untyped-def]
     SwitchableBackend.up = True
     SwitchableBackend.refused = set()
     SwitchableBackend.answers = {}
+    SwitchableBackend.sender_refused = False
     yield
     SwitchableBackend.up = True
     SwitchableBackend.answers = {}
+    SwitchableBackend.sender_refused = False
 
 
 def enqueue(name: str, **context: object) -> OutboxMessage:
@@ -114,6 +116,23 @@ def test_an_outage_of_any_length_parks_nothing_and_everything_is_sent_when_the_s
         assert outbox_deliver().sent == 3
         assert outbox_deliver().sent == 0
     assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_server_that_refuses_our_sender_parks_nothing_and_everything_waits() -> None:
+    messages = [enqueue(f"s{index}") for index in range(3)]
+    SwitchableBackend.sender_refused = True
+    moment = timezone.now()
+    for _ in range(MAX_FAILURES + 1):
+        moment += timedelta(hours=1)
+        with time_machine.travel(moment):
+            report = outbox_deliver()
+            assert (report.retrying, report.failed) == (3, 0)
+    assert {status(m) for m in messages} == {MessageStatus.PENDING}
+    assert "Authentication required" in messages[0].last_error
+    SwitchableBackend.sender_refused = False
+    with time_machine.travel(moment + timedelta(hours=1)):
+        assert outbox_deliver().sent == 3
 
 
 @pytest.mark.django_db
