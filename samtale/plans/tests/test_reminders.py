@@ -336,3 +336,36 @@ def test_the_sweep_costs_the_same_queries_however_large_the_organisation(org: Or
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 20
+
+
+# With the plan's own services ---------------------------------------------------------------------
+
+
+def test_the_reminders_follow_the_state_the_signing_services_leave(org: Org, mus: Mus) -> None:
+    """The tests above make each state through the models; this walks one plan through the real
+    services, so the reminders and the services agree on what each state looks like."""
+    from samtale.plans import signing
+    from samtale.plans.tests import signing_testing
+
+    plan = signing_testing.make_plan(mus)  # held two days ago: due in 12 days
+    with later(9):
+        assert reminders_send().plan_due == 1
+    plan = signing_testing.submitted_plan(org, mus)
+    with later(3):
+        assert reminders_send().signature == 1  # the leader: sign or ask for changes
+        assert mails_to(org.leader)[-1].subject == "The development plan of Emil Ærø waits for you"
+        signing.plan_ask_changes(viewer=signing_testing.as_(org, "leader"), plan=plan, comment="Mere konkret")
+        with later(9):  # the due date
+            report = reminders_send()
+            assert report.signature == 0  # changes asked for: the employee writes, nobody signs
+            assert report.plan_due == 1  # and must hand it in again today
+            assert mails_to(org.employee)[-1].subject == "Your development plan is due today"
+    plan = signing_testing.submitted_plan(org, mus)
+    signing_testing.sign_as(org, plan, "leader")
+    with later(3):
+        assert reminders_send().signature == 1  # now the employee
+        assert mails_to(org.employee)[-1].subject == "Your development plan waits for your signature"
+        signing_testing.sign_as(org, plan, "employee")
+        with later(7):
+            report = reminders_send()
+            assert (report.signature, report.plan_overdue, report.plan_due) == (0, 0, 0)
