@@ -72,24 +72,56 @@ def complete_content() -> dict[str, Any]:
     }
 
 
-def held_conversation(org: Org, mus: Mus, *, held_on: date | None = None, leader: Person | None = None) -> None:
+def make_signed_plan(
+    conversation: Conversation,
+    *,
+    leader: Person,
+    held_on: date | None = None,
+    follow_up_by: date | None = None,
+    signed: bool = True,
+) -> Plan:
+    """The conversation marked held by ``leader`` and its plan, whose first version (complete
+    content, the follow-up agreed by ``follow_up_by`` or not at all) is signed by the employee and
+    ``leader`` unless ``signed`` is False; straight through the models."""
     held_on = held_on or timezone.localdate()
-    Conversation.objects.filter(pk=mus.conversation.pk).update(
-        status=ConversationStatus.HELD, held_on=held_on, held_with=leader or org.leader
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=ConversationStatus.HELD, held_on=held_on, held_with=leader
     )
-    mus.conversation.refresh_from_db()
+    conversation.refresh_from_db()
+    plan, _created = Plan.objects.get_or_create(
+        conversation=conversation,
+        defaults={"employee": conversation.employee, "due_on": held_on + timedelta(days=14)},
+    )
+    version = plan.versions.order_by("-number").first()
+    if version is None:
+        version = PlanVersion.objects.create(plan=plan, number=1, content=complete_content())
+    if signed and not version.is_frozen:
+        now = timezone.now()
+        version.content = complete_content()
+        version.follow_up_on = follow_up_by
+        version.status = PlanStatus.SIGNED
+        version.submitted_at = now
+        version.save(update_fields=["content", "follow_up_on", "status", "submitted_at"])
+        version.content_hash = content.content_hash(version)
+        version.signed_at = now
+        version.save(update_fields=["content_hash", "signed_at"])
+        for side, person in ((Side.LEADER, leader), (Side.EMPLOYEE, conversation.employee)):
+            Signature.objects.create(
+                version=version, person=person, side=side, signed_at=now, content_hash=version.content_hash
+            )
+        plan.status = PlanStatus.SIGNED
+        plan.submitted_at = plan.submitted_at or now
+        plan.signed_at = plan.signed_at or now
+        plan.follow_up_by = follow_up_by
+        plan.save(update_fields=["status", "submitted_at", "signed_at", "follow_up_by"])
+    return Plan.objects.select_related(
+        "employee", "employee__unit", "employee__personnel_leader", "conversation", "conversation__round__concept"
+    ).get(pk=plan.pk)
 
 
 def draft_plan(org: Org, mus: Mus, *, held_on: date | None = None) -> Plan:
     """A held conversation with a plan that is not signed yet."""
-    held_conversation(org, mus, held_on=held_on)
-    plan, _created = Plan.objects.get_or_create(
-        conversation=mus.conversation,
-        defaults={"employee": org.employee, "due_on": mus.conversation.held_on + timedelta(days=14)},
-    )
-    if not plan.versions.exists():
-        PlanVersion.objects.create(plan=plan, number=1, content=complete_content())
-    return plan
+    return make_signed_plan(mus.conversation, leader=org.leader, held_on=held_on, signed=False)
 
 
 def signed_plan(
@@ -100,33 +132,8 @@ def signed_plan(
     follow_up_by: date | None = None,
     leader: Person | None = None,
 ) -> Plan:
-    """A held conversation whose plan's first version is signed by the employee and the leader."""
-    plan = draft_plan(org, mus, held_on=held_on)
-    leader = leader or org.leader
-    now = timezone.now()
-    version = plan.versions.order_by("-number").first()
-    assert version is not None
-    if not version.is_frozen:
-        version.content = complete_content()
-        version.follow_up_on = follow_up_by
-        version.status = PlanStatus.SIGNED
-        version.submitted_at = now
-        version.save(update_fields=["content", "follow_up_on", "status", "submitted_at"])
-        version.content_hash = content.content_hash(version)
-        version.signed_at = now
-        version.save(update_fields=["content_hash", "signed_at"])
-        for side, person in ((Side.LEADER, leader), (Side.EMPLOYEE, org.employee)):
-            Signature.objects.create(
-                version=version, person=person, side=side, signed_at=now, content_hash=version.content_hash
-            )
-    plan.status = PlanStatus.SIGNED
-    plan.submitted_at = plan.submitted_at or now
-    plan.signed_at = plan.signed_at or now
-    plan.follow_up_by = follow_up_by
-    plan.save(update_fields=["status", "submitted_at", "signed_at", "follow_up_by"])
-    return Plan.objects.select_related(
-        "employee", "employee__unit", "employee__personnel_leader", "conversation", "conversation__round__concept"
-    ).get(pk=plan.pk)
+    """The employee's conversation held by their leader, and the plan signed by both."""
+    return make_signed_plan(mus.conversation, leader=leader or org.leader, held_on=held_on, follow_up_by=follow_up_by)
 
 
 def move_employee_to(org: Org, new_leader: Person, *, unit: Any = None) -> None:
