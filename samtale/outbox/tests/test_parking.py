@@ -164,6 +164,8 @@ def test_the_administrator_finds_parked_messages_and_tries_them_again_which_is_a
     assert page.status_code == 200
     assert "parked@test.example" in page.text and "sent@test.example" not in page.text
     assert "Parked" in page.text  # the status's name
+    detail = admin.get(reverse("admin:outbox_outboxmessage_change", args=[parked.pk]))
+    assert "550" in detail.text  # the last error, for the administrator to judge
 
     SwitchableBackend.answers = {}
     response = admin.post(changelist, {"action": "try_again", "_selected_action": [parked.pk, sent.pk]}, follow=True)
