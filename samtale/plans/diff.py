@@ -78,22 +78,24 @@ class VersionDiff:
         return self.follow_up is None and not any(part.changes for part in self.parts)
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, types: dict[str, str] | None = None) -> str:
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if value is None:
         return ""
+    if isinstance(value, str) and types and value in types:
+        return types[value]
     if isinstance(value, str) and value in BUILT_IN_ACTIVITY_TYPES:
         return str(BUILT_IN_ACTIVITY_TYPES[value])
     return str(value)
 
 
 def _fields(
-    old: dict[str, Any], new: dict[str, Any], *, skip: tuple[str, ...] = ("id", "activities")
+    old: dict[str, Any], new: dict[str, Any], types: dict[str, str], *, skip: tuple[str, ...] = ("id", "activities")
 ) -> list[FieldChange]:
     names = [name for name in dict.fromkeys([*old, *new]) if name not in skip]
     return [
-        FieldChange(name, str(FIELDS.get(name, name)), _text(old.get(name)), _text(new.get(name)))
+        FieldChange(name, str(FIELDS.get(name, name)), _text(old.get(name), types), _text(new.get(name), types))
         for name in names
         if _text(old.get(name)) != _text(new.get(name))
     ]
@@ -103,13 +105,15 @@ def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {str(item.get("id", index)): item for index, item in enumerate(items)}
 
 
-def _compare(old_items: list[dict[str, Any]], new_items: list[dict[str, Any]], *, context: str = "") -> list[Change]:
+def _compare(
+    old_items: list[dict[str, Any]], new_items: list[dict[str, Any]], types: dict[str, str], *, context: str = ""
+) -> list[Change]:
     old, new = _by_id(old_items), _by_id(new_items)
     changes = []
     for key, item in new.items():
         if key not in old:
             changes.append(Change(ADDED, _text(item.get("text")), context=context))
-        elif fields := _fields(old[key], item):
+        elif fields := _fields(old[key], item, types):
             changes.append(Change(CHANGED, _text(item.get("text")), fields, context=context))
     changes += [
         Change(REMOVED, _text(item.get("text")), context=context) for key, item in old.items() if key not in new
@@ -117,21 +121,24 @@ def _compare(old_items: list[dict[str, Any]], new_items: list[dict[str, Any]], *
     return changes
 
 
-def content_diff(old: dict[str, Any], new: dict[str, Any]) -> list[PartChanges]:
+def content_diff(old: dict[str, Any], new: dict[str, Any], types: dict[str, str] | None = None) -> list[PartChanges]:
+    """Per part, what ``new`` adds, removes and changes against ``old``; ``types`` names the
+    activity types (by key or uuid) in the reader's language."""
+    types = types or {}
     parts = []
     for key, label in PARTS:
         old_items, new_items = old.get(key) or [], new.get(key) or []
-        changes = _compare(old_items, new_items)
+        changes = _compare(old_items, new_items, types)
         if key == "goals":
             # Activities by their ids, under the goal they belong to now.
             old_goals = _by_id(old_items)
             for goal_id, goal in _by_id(new_items).items():
                 before = old_goals.get(goal_id, {}).get("activities") or []
-                changes += _compare(before, goal.get("activities") or [], context=_text(goal.get("text")))
+                changes += _compare(before, goal.get("activities") or [], types, context=_text(goal.get("text")))
             new_ids = set(_by_id(new_items))
             for goal_id, goal in old_goals.items():
                 if goal_id not in new_ids:
-                    changes += _compare(goal.get("activities") or [], [], context=_text(goal.get("text")))
+                    changes += _compare(goal.get("activities") or [], [], types, context=_text(goal.get("text")))
         parts.append(PartChanges(key, str(label), changes))
     return parts
 
@@ -146,4 +153,8 @@ def version_diff(previous: PlanVersion, version: PlanVersion) -> VersionDiff:
     """What ``version`` changes against ``previous``."""
     before, after = _follow_up(previous), _follow_up(version)
     follow_up = FieldChange("follow_up", str(_("Follow-up conversation")), before, after) if before != after else None
-    return VersionDiff(parts=content_diff(previous.content or {}, version.content or {}), follow_up=follow_up)
+    from samtale.plans.pdf import activity_type_labels
+
+    old, new = previous.content or {}, version.content or {}
+    types = activity_type_labels(old) | activity_type_labels(new)
+    return VersionDiff(parts=content_diff(old, new, types), follow_up=follow_up)

@@ -43,6 +43,7 @@ def _signed_rows_go_before_the_flush(transactional_db):  # type: ignore[no-untyp
         frozen.drop(django_apps, editor)
     try:
         Signature.objects.all().delete()
+        PlanVersion.objects.update(amends=None)  # an amendment protects the version it amends
         PlanVersion.objects.all().delete()
     finally:
         with connection.schema_editor() as editor:
@@ -182,5 +183,69 @@ def test_handing_in_asking_for_a_change_signing_and_downloading(  # type: ignore
     audit(page)
     page.get_by_role("link", name="Version 1", exact=True).click()
     expect(page.get_by_text(version.content_hash)).to_be_visible()
+    audit(page)
+    assert errors == []
+
+
+def test_amending_a_signed_plan_shows_what_changed(  # type: ignore[no-untyped-def]
+    page: Page, live_server, demo, sign_in, audit
+) -> None:
+    from samtale.plans import signing
+
+    errors = watch_console(page)
+    round_ = launch_demo_round()
+    employee = Person.objects.get(email=PERSONAS["employee"].email)
+    leader = Person.objects.get(email=PERSONAS["leader"].email)
+    User.objects.filter(email__in=[employee.email, leader.email]).update(language="en")
+    conversation = Conversation.objects.get(round=round_, employee=employee)
+    as_employee = viewer_for(User.objects.get(email=employee.email))
+    as_leader = viewer_for(User.objects.get(email=leader.email))
+    meeting.conversation_mark_held(viewer=as_leader, conversation=conversation, held_on=timezone.localdate())
+    plan = Plan.objects.get(conversation=conversation)
+    PlanVersion.objects.filter(plan=plan, number=1).update(
+        content=complete_content(), follow_up_on=timezone.localdate() + timedelta(days=120)
+    )
+    signing.plan_submit(viewer=as_employee, plan=plan)
+    signing.plan_sign(viewer=as_leader, plan=plan, password=DEMO_PASSWORD)
+    signing.plan_sign(viewer=as_employee, plan=plan, password=DEMO_PASSWORD)
+    detail = live_server.url + reverse("plans:detail", args=[plan.uuid])
+
+    # The leader starts an amendment, saying why.
+    sign_in(page, leader.email)
+    page.goto(detail)
+    page.get_by_role("link", name="Amend the signed plan").click()
+    audit(page)
+    page.get_by_role("button", name="Start the amendment").click()
+    expect(page.locator(".error-summary")).to_contain_text("Say why the plan is amended.")
+    audit(page)
+    page.get_by_label("Why the plan is amended").fill("Kurset er aflyst")
+    page.get_by_role("button", name="Start the amendment").click()
+    expect(page.get_by_text("The amendment is started as a new version. The other side is told.")).to_be_visible()
+    audit(page)
+
+    # The employee changes the goal, hands the amendment in; both sign it.
+    switch_to(page, sign_in, employee.email)
+    page.goto(live_server.url + reverse("plans:edit", args=[plan.uuid]))
+    page.locator("#goal-0-text").fill("Kan selv køre lønkørslen uden kursus")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_text("The plan is saved.")).to_be_visible()
+    page.goto(detail)
+    page.get_by_role("button", name="Hand in the plan to your leader").click()
+    expect(page.get_by_text("The plan is handed in. Your leader is told.")).to_be_visible()
+    signing.plan_sign(viewer=as_leader, plan=plan, password=DEMO_PASSWORD)
+    signing.plan_sign(viewer=as_employee, plan=plan, password=DEMO_PASSWORD)
+
+    # Version 2 shows what changed against version 1, in words; version 1 stays readable.
+    page.goto(detail)
+    page.get_by_role("link", name="The plan's 2 versions and what changed").click()
+    audit(page)
+    page.get_by_role("link", name="Version 2", exact=True).click()
+    changes = page.locator("section", has=page.get_by_role("heading", name="What changed since version 1"))
+    expect(changes).to_contain_text("Changed:")
+    expect(changes.locator("del")).to_contain_text("Kan selv køre lønkørslen")
+    expect(changes.locator("ins")).to_contain_text("Kan selv køre lønkørslen uden kursus")
+    audit(page)
+    page.goto(live_server.url + reverse("plans:plan_version", args=[plan.uuid, 1]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Version 1 of the development plan")
     audit(page)
     assert errors == []

@@ -262,3 +262,20 @@ def test_the_admin_has_no_page_for_plan_versions(org: Org, mus: Mus) -> None:
     client = org.client("admin")
     assert client.get("/admin/plans/planversion/").status_code == 404
     assert client.get(f"/admin/plans/planversion/{version.pk}/change/").status_code == 404
+
+
+def test_a_changed_field_is_named_and_activity_types_read_as_words(org: Org, mus: Mus) -> None:
+    from django.utils import translation
+
+    plan = signed_plan(org, mus)
+    signing.plan_amend(viewer=as_(org, "employee"), plan=plan, reason="Coaching i stedet")
+    edit_current(plan, lambda c: c["goals"][0]["activities"][0].update(type="coaching", to="2027-W18"))
+    first, second = PlanVersion.objects.filter(plan=plan).order_by("number")
+    with translation.override("en"):
+        goals = next(part for part in version_diff(first, second).parts if part.key == "goals")
+    [change] = goals.changes
+    assert change.kind == CHANGED and change.context == "Kan selv køre lønkørslen"
+    assert [(f.label, f.old, f.new) for f in change.fields] == [
+        ("Type of activity", "Peer training", "Coaching"),
+        ("To", "2027-W16", "2027-W18"),
+    ]
