@@ -462,3 +462,40 @@ def test_the_plan_page_section_sums_up_the_follow_up(org: Org, mus: Mus) -> None
     section = section_context(None, as_(org, "leader"), fetch(org, "leader", plan))["follow_up_section"]  # type: ignore[arg-type]
     assert (section["signed"], section["items"], section["done"]) == (True, 4, 1)
     assert section_context(None, as_(org, "hr"), plan) == {"follow_up_section": None}  # type: ignore[arg-type]
+
+
+def test_the_plan_page_shows_the_follow_up_section_with_its_link(org: Org, mus: Mus) -> None:
+    plan = signed_plan(org, mus)
+    record(org, "employee", plan, status="done")
+    page = org.client("leader").get(reverse("plans:detail", args=[plan.uuid])).content.decode()
+    assert 'id="follow-up-section-heading"' in page
+    assert reverse("plans:follow_up", args=[plan.uuid]) in page
+    assert "1 / 4" in page
+
+
+def test_the_plan_page_of_an_unsigned_plan_says_when_the_follow_up_begins(org: Org, mus: Mus) -> None:
+    plan = draft_plan(org, mus)
+    page = org.client("employee").get(reverse("plans:detail", args=[plan.uuid])).content.decode()
+    assert "When the plan is signed by both of you, progress on each goal and activity is recorded here" in page
+    assert reverse("plans:follow_up", args=[plan.uuid]) not in page
+
+
+def test_the_follow_up_page_reads_in_a_constant_number_of_queries(org: Org, mus: Mus) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = signed_plan(org, mus, held_on=timezone.localdate() - timedelta(days=40))
+    client = org.client("head")
+    url = reverse("plans:follow_up", args=[plan.uuid])
+    record(org, "employee", plan)
+    follow_up.departure_register(viewer=as_(org, "employee"), plan=fetch(org, "employee", plan), why="En")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for days in range(1, 15):
+        record(org, "leader", plan, item=ACTIVITY, note=f"Note {days}", on=timezone.localdate() - timedelta(days=days))
+        follow_up.departure_register(viewer=as_(org, "leader"), plan=fetch(org, "leader", plan), why=f"Hvorfor {days}")
+    call(org, plan)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

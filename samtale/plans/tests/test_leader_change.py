@@ -264,3 +264,16 @@ def test_nothing_to_pass_on_to_the_leader_who_held_the_conversation(org: Org, mu
         with pytest.raises(ValidationError):
             service(viewer=as_(org, "employee"), conversation=conversation)
     assert "nothing to pass on" in org.client("employee").get(reverse("plans:minutes_consent")).content.decode()
+
+
+def test_with_consent_the_new_leader_may_also_add_to_the_minutes(org: Org, mus: Mus) -> None:
+    from samtale.access import round_policies
+
+    conversation = _held_by_lise(org, mus)
+    move_employee_to(org, org.former_leader)
+    fresh = Conversation.objects.select_related("employee", "employee__unit").get(pk=conversation.pk)
+    assert not round_policies.may_edit_minutes(as_(org, "former_leader"), fresh)
+    minutes_consent_grant(viewer=as_(org, "employee"), conversation=conversation)
+    assert round_policies.may_edit_minutes(as_(org, "former_leader"), fresh)
+    assert round_policies.may_view_minutes(as_(org, "former_leader"), fresh)
+    assert not round_policies.may_view_minutes(as_(org, "leader"), fresh)
