@@ -127,13 +127,17 @@ def schedule_reminders(*, today: date) -> list[Draft]:
     return drafts
 
 
+# Keys looked up per query: well within both databases' limits on parameters, so that even a
+# sweep with tens of thousands of candidates (every plan of a large round overdue) is a few queries.
+KEYS_PER_QUERY = 5000
+
+
 def _not_yet_sent(drafts: list[Draft]) -> list[Draft]:
     keys = [draft.dedupe_key for draft in drafts]
     sent: set[str | None] = set()
-    for start in range(0, len(keys), 500):
-        sent.update(
-            OutboxMessage.objects.filter(dedupe_key__in=keys[start : start + 500]).values_list("dedupe_key", flat=True)
-        )
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        batch = keys[start : start + KEYS_PER_QUERY]
+        sent.update(OutboxMessage.objects.filter(dedupe_key__in=batch).values_list("dedupe_key", flat=True))
     return [draft for draft in drafts if draft.dedupe_key not in sent]
 
 
