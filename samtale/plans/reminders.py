@@ -27,8 +27,12 @@ sweep can run twice a day and each goes once. Its e-mail is built when it leaves
 (``samtale.plans.reminder_emails``), and dropped when it is no longer true by then: the checks
 there use the same querysets as the sweep, narrowed to the one object.
 
-Each kind is one query, however large the organisation (the recipients' addresses and
-languages come in the same query).
+A day the sweep does not run (no worker) is caught up by the next run: each stage is a window
+of days, not one day; only "due today" is skipped when that day is missed, and the leader's
+overdue reminder follows the next day.
+
+Each kind is one query (the follow-up two), however large the organisation: the recipients'
+addresses and languages come in the same query.
 """
 
 from __future__ import annotations
