@@ -48,9 +48,7 @@ def test_workers_delivering_at_the_same_moment_send_each_message_exactly_once(se
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     outbox_enqueue_many(
         messages=[
-            outbox_message_build(
-                kind="test.concurrent", to_email=f"p{n}@test.example", language="da", context={"n": n}
-            )
+            outbox_message_build(kind="test.concurrent", to_email=f"p{n}@test.example", language="da", context={"n": n})
             for n in range(MESSAGES)
         ]
     )
