@@ -218,13 +218,23 @@ def plan_save(
     _check_editable(version)
     conversation = plan.conversation
     assert conversation.held_on is not None
-    normalised = plan_content.normalise_content(
-        content,
-        reference=conversation.held_on,
-        active_types=_active_type_refs(),
-        kept_types=_types_in(version.content),
-    )
-    follow_up_on, follow_up_week = _follow_up(follow_up, conversation)
+    # Every message at once: the content's and the follow-up's.
+    errors: dict[str, list[str]] = {}
+    try:
+        normalised = plan_content.normalise_content(
+            content,
+            reference=conversation.held_on,
+            active_types=_active_type_refs(),
+            kept_types=_types_in(version.content),
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        follow_up_on, follow_up_week = _follow_up(follow_up, conversation)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise plan_content.ContentError(errors)
     now = timezone.now()
     updated = PlanVersion.objects.filter(pk=version.pk, revision=revision, content_hash="", status__in=EDITABLE).update(
         content=normalised,

@@ -31,7 +31,7 @@ from samtale.conversations.models import Minutes
 from samtale.lib import isoweek
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans import writing, writing_forms
-from samtale.plans.content import activity_type_ref, plan_completeness_errors
+from samtale.plans.content import activity_type_ref
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanVersion
 from samtale.rounds.models import ConceptPhase
 
@@ -140,7 +140,7 @@ def section_context(
         "comment_form": comment_form if may_comment else None,
         "hints": writing.plan_quality_hints(version.content) if between_the_two else [],
         "today": timezone.localdate(),
-        "missing": plan_completeness_errors(version.content) if is_employee and writing.is_editable(version) else [],
+        "missing": writing.version_completeness_errors(version) if is_employee and writing.is_editable(version) else [],
     }
 
 

@@ -640,3 +640,10 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_is_told() -> None:
     assert version.revision == 1
     assert version.content["goals"][0]["text"] in ("Den ene", "Den anden")
     assert AuditEvent.objects.filter(action="plans.plan_saved").count() == 1
+
+
+def test_the_content_and_the_follow_up_are_told_at_once(org: Org, mus: Mus) -> None:
+    plan = held_plan(org, mus)
+    with pytest.raises(ValidationError) as excinfo:
+        save(org, plan, raw(start="snart"), follow_up="aldrig")
+    assert set(errors_of(excinfo)) == {"goal-0-act-0-from", "follow_up"}
