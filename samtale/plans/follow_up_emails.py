@@ -200,7 +200,7 @@ def leader_changed(message: OutboxMessage) -> EmailMultiAlternatives | None:
     if is_employee:
         link = settings.BASE_URL + reverse("plans:minutes_consent")
     elif plan is not None:
-        link = follow_up_link(plan)
+        link = settings.BASE_URL + reverse("plans:detail", args=[plan.uuid])
     else:
         from samtale.conversations.models import Conversation
         from samtale.rounds.models import RoundStatus

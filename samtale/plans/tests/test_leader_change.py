@@ -88,7 +88,7 @@ def test_by_hand_both_are_told_with_a_link_only_and_an_audit_event_is_written(or
     assert reverse("plans:minutes_consent") in to_employee.body
     assert "only if you agree" in to_employee.body
     assert to_leader.subject == "You are now the personnel leader of Emil Ærø"
-    assert reverse("plans:follow_up", args=[plan.uuid]) in to_leader.body
+    assert reverse("plans:detail", args=[plan.uuid]) in to_leader.body
     for message in (to_employee, to_leader):
         assert SECRET not in message.body and SECRET not in message.alternatives[0][0]
     event = AuditEvent.objects.get(action="plans.passed_to_new_leader")
