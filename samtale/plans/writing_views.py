@@ -274,6 +274,7 @@ def comment_add(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
             return redirect(reverse("plans:detail", args=[plan.uuid]) + "#comments")
     from samtale.plans import views
 
+    writing.plan_read_record(viewer=viewer, plan=plan)  # the page shows the plan again
     return views.render_detail(request, viewer, plan, comment_form=form, status=400)
 
 
