@@ -38,8 +38,13 @@ def _english(org: Org) -> Any:
 
 
 def _urls(plan: Any) -> list[str]:
+    """The plan, its versions and its follow-up."""
     return [
         reverse("plans:follow_up", args=[plan.uuid]),
+        reverse("plans:detail", args=[plan.uuid]),
+        reverse("plans:plan_versions", args=[plan.uuid]),
+        reverse("plans:plan_version", args=[plan.uuid, 1]),
+        reverse("plans:plan_version_pdf", args=[plan.uuid, 1]),
         reverse("plans:progress", args=[plan.uuid, GOAL]),
         reverse("plans:follow_up_call", args=[plan.uuid]),
         reverse("plans:follow_up_held", args=[plan.uuid]),
