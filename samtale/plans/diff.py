@@ -93,7 +93,9 @@ def _text(value: Any, types: dict[str, str] | None = None) -> str:
 def _fields(
     old: dict[str, Any], new: dict[str, Any], types: dict[str, str], *, skip: tuple[str, ...] = ("id", "activities")
 ) -> list[FieldChange]:
-    names = [name for name in dict.fromkeys([*old, *new]) if name not in skip]
+    # In the content's own order (FIELDS), not the stored key order: PostgreSQL's jsonb sorts keys.
+    present = set(old) | set(new)
+    names = [name for name in FIELDS if name in present] + sorted(present - set(FIELDS) - set(skip))
     return [
         FieldChange(name, str(FIELDS.get(name, name)), _text(old.get(name), types), _text(new.get(name), types))
         for name in names
