@@ -247,7 +247,7 @@ def plan_sign(
     assert side is not None
     if method != SignatureMethod.PASSWORD:
         raise ValidationError(_("Sign with your password."))
-    _check_may_sign(plan, side)  # refuse before asking for the password, with the real reason
+    check_may_sign(plan, side)  # refuse before asking for the password, with the real reason
     try:
         password_attempt(viewer=viewer, password=password, address=address)
     except ValidationError as error:
@@ -263,7 +263,8 @@ def plan_sign(
     return _sign(viewer=viewer, plan=plan, side=side, method=method)
 
 
-def _check_may_sign(plan: Plan, side: str) -> PlanVersion:
+def check_may_sign(plan: Plan, side: str) -> PlanVersion:
+    """The current version, if ``side`` may sign it now; else why not (ValidationError)."""
     version = current_version(plan)
     if version is None or version.status in EDITABLE:
         raise ValidationError(_("The plan must be handed in before it can be signed."))
@@ -287,7 +288,7 @@ def _check_may_sign(plan: Plan, side: str) -> PlanVersion:
 @transaction.atomic
 def _sign(*, viewer: Viewer, plan: Plan, side: str, method: str) -> Signature:
     plan, version = _locked(plan)
-    _check_may_sign(plan, side)  # again, under the lock: the other side may have acted meanwhile
+    check_may_sign(plan, side)  # again, under the lock: the other side may have acted meanwhile
     assert viewer.person is not None  # signer_side found a relation, so there is a person
     now = timezone.now()
     digest = plan_content.content_hash(version)

@@ -178,7 +178,15 @@ def sign(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
                 if both
                 else _("You have signed. The other side is asked to sign."),
             )
-    return _page(request, "plans/sign.html", plan, form)
+    side = signing.signer_side(viewer, plan)
+    problems: list[str] = []
+    if request.method == "GET" and side is not None:
+        # Say at once why the plan cannot be signed (not handed in, an open item), not after the password.
+        try:
+            signing.check_may_sign(plan, side)
+        except ValidationError as error:
+            problems = _messages(error)
+    return _page(request, "plans/sign.html", plan, form, problems=problems)
 
 
 @login_required
@@ -194,7 +202,9 @@ def amend(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     return _page(request, "plans/amend.html", plan, form)
 
 
-def _page(request: AuthenticatedRequest, template: str, plan: Plan, form: forms.Form) -> HttpResponse:
+def _page(
+    request: AuthenticatedRequest, template: str, plan: Plan, form: forms.Form, *, problems: list[str] | None = None
+) -> HttpResponse:
     version = signing.current_version(plan)
     if version is None:
         raise Http404
@@ -204,6 +214,7 @@ def _page(request: AuthenticatedRequest, template: str, plan: Plan, form: forms.
         "content": readable_content(version),
         "signatures": signature_lines(version),
         "form": form,
+        "problems": problems or [],
         "plan_url": plan_page_url(plan),
     }
     return render(request, template, context, status=400 if form.errors else 200)

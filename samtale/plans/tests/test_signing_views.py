@@ -279,3 +279,14 @@ def test_a_changed_field_is_named_and_activity_types_read_as_words(org: Org, mus
         ("Type of activity", "Peer training", "Coaching"),
         ("To", "2027-W16", "2027-W18"),
     ]
+
+
+def test_the_signing_page_says_at_once_why_an_open_item_stops_the_signature(org: Org, mus: Mus) -> None:
+    from samtale.conversations.models import OpenItem
+
+    english(org, "employee")
+    plan = submitted_plan(org, mus)
+    OpenItem.objects.create(conversation=mus.conversation, text="Budget", deadline=plan.due_on, created_by=org.leader)
+    page = org.client("employee").get(_url("plan_sign", plan)).content.decode()
+    assert "This version cannot be signed now:" in page
+    assert "The plan cannot be signed while 1 open item is not answered." in page
