@@ -186,7 +186,10 @@ def _edit_context(
         "revision": revision,
         "errors": errors,
         "error_summary": [
-            (key, writing_forms.error_label(key), message) for key, msgs in errors.items() for message in msgs
+            (key, writing_forms.error_label(key), message)
+            for key, msgs in errors.items()
+            if key != "__all__"
+            for message in msgs
         ],
         "follow_up_errors": errors.get("follow_up", []),
         "general_errors": errors.get("__all__", []),
@@ -218,10 +221,10 @@ def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
     lookups.allow_write(plan_policies.may_write_plan(viewer, plan))
     version = current_version(plan)
-    if not writing.is_editable(version):
-        messages.info(request, _("This version of the plan can no longer be changed."))
-        return redirect("plans:detail", plan.uuid)
     if request.method != "POST":
+        if not writing.is_editable(version):
+            messages.info(request, _("This version of the plan can no longer be changed."))
+            return redirect("plans:detail", plan.uuid)
         raw = writing_forms.raw_from_content(version.content)
         return render(
             request,

@@ -191,8 +191,12 @@ def test_a_version_that_may_not_change_sends_the_employee_to_the_plan(org: Org, 
     version_of(plan).__class__.objects.filter(plan=plan).update(status="submitted")
     response = org.client("employee").get(edit_url(plan))
     assert response.status_code == 302 and response.url == detail_url(plan)
-    response = org.client("employee").post(edit_url(plan), post_data(raw()))
-    assert response.status_code == 302
+    # Posted from a form opened before the plan was handed in: refused, and the text is still there.
+    response = org.client("employee").post(edit_url(plan), post_data(raw(goal="Skrevet i en gammel fane")))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "cannot be changed unless your leader asks for changes" in html
+    assert "Skrevet i en gammel fane" in html
     assert version_of(plan).revision == 0
 
 
