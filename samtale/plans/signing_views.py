@@ -208,6 +208,8 @@ def _page(
     version = signing.current_version(plan)
     if version is None:
         raise Http404
+    if request.method == "GET":  # the page shows what the plan says: a read by the leader is audited
+        signing.plan_version_read_record(viewer=get_viewer(request), plan=plan, version=version)
     context = {
         "plan": plan,
         "version": version,

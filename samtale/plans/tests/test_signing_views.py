@@ -290,3 +290,31 @@ def test_the_signing_page_says_at_once_why_an_open_item_stops_the_signature(org:
     page = org.client("employee").get(_url("plan_sign", plan)).content.decode()
     assert "This version cannot be signed now:" in page
     assert "The plan cannot be signed while 1 open item is not answered." in page
+
+
+def test_the_leader_reading_the_plan_on_the_signing_page_is_audited(org: Org, mus: Mus) -> None:
+    plan = submitted_plan(org, mus)
+    org.client("employee").get(_url("plan_sign", plan))
+    assert not AuditEvent.objects.filter(action="plans.version_read").exists()
+    org.client("leader").get(_url("plan_sign", plan))
+    org.client("leader").get(_url("plan_ask_changes", plan))
+    assert AuditEvent.objects.filter(action="plans.version_read", actor_id=org.leader.user_id).count() == 2
+
+
+def test_the_versions_page_reads_in_a_constant_number_of_queries(
+    org: Org, mus: Mus, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = signed_plan(org, mus)
+    client = org.client("leader")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(_url("plan_versions", plan)).status_code == 200
+    for reason in ("Første ændring", "Anden ændring"):
+        signing.plan_amend(viewer=as_(org, "employee"), plan=plan, reason=reason)
+        signing.plan_submit(viewer=as_(org, "employee"), plan=plan)
+        signing.plan_sign(viewer=as_(org, "employee"), plan=reload(plan), password=PASSWORD)
+        signing.plan_sign(viewer=as_(org, "leader"), plan=reload(plan), password=PASSWORD)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(_url("plan_versions", plan)).status_code == 200
