@@ -265,3 +265,30 @@ def launch_demo_round(*, name: str = "MUS-2027") -> Any:
     )
     round_launch(viewer=hr, round_=round_)
     return round_
+
+
+def remove_signed_rows() -> None:
+    """Delete every plan version and signature, with the database's guard lifted for a moment.
+
+    Signed means frozen, in the database too (plans migration 0002): SQLite's flush after a
+    transactional test deletes row by row, which the guard refuses for signatures and signed
+    versions. Tests only; the guard is back before this returns."""
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.db import connection
+
+    from samtale.plans.models import PlanVersion, Signature
+
+    if not Signature.objects.exists() and not PlanVersion.objects.exclude(content_hash="").exists():
+        return
+    frozen = importlib.import_module("samtale.plans.migrations.0002_signed_means_frozen")
+    with connection.schema_editor() as editor:
+        frozen.drop(django_apps, editor)
+    try:
+        Signature.objects.all().delete()
+        PlanVersion.objects.update(amends=None)  # an amendment protects the version it amends
+        PlanVersion.objects.all().delete()
+    finally:
+        with connection.schema_editor() as editor:
+            frozen.create(django_apps, editor)

@@ -205,8 +205,13 @@ def minutes_save(*, viewer: Viewer, conversation: Conversation, notes: dict[str,
 
 
 def minutes_read_record(*, viewer: Viewer, conversation: Conversation) -> None:
-    """An invited attendee reading the minutes reads confidential content they did not write."""
-    if conversation_relations(viewer, conversation) & {Relation.SELF, Relation.PERSONNEL_LEADER}:
+    """An invited attendee, or a new leader the employee passed earlier minutes to, reads
+    confidential content they did not write."""
+    relations = conversation_relations(viewer, conversation)
+    if Relation.SELF in relations:
+        return
+    wrote_them = conversation.held_with_id is None or conversation.held_with_id == viewer.person_id
+    if Relation.PERSONNEL_LEADER in relations and wrote_them:
         return
     audit_record(
         actor=viewer.user,

@@ -58,6 +58,7 @@ from samtale.plans.models import (
     Signature,
     SignatureMethod,
 )
+from samtale.plans.writing import open_items_blocking, version_completeness_errors
 
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
 
@@ -95,39 +96,16 @@ def _locked(plan: Plan) -> tuple[Plan, PlanVersion]:
     return locked, version
 
 
-# What the writing engineer's module provides, with a small fallback until it lands -------------
+# The writing area's rules --------------------------------------------------------------------------
 
 
 def completeness_errors(version: PlanVersion) -> list[str]:
-    """Why the version cannot be handed in yet (the required parts and the follow-up date), as
-    messages: the writing area's rules."""
-    try:
-        from samtale.plans.writing import version_completeness_errors  # type: ignore[attr-defined]
-    except ImportError:
-        return _fallback_completeness_errors(version.content)
+    """Why the version cannot be handed in yet (the required parts and the follow-up date)."""
     return [str(error) for error in version_completeness_errors(version)]
-
-
-def _fallback_completeness_errors(content: dict[str, Any]) -> list[str]:
-    errors = []
-    if not [area for area in content.get("focus_areas", []) if str(area.get("text", "")).strip()]:
-        errors.append(_("Write at least one focus area for the coming year."))
-    goals = content.get("goals", [])
-    if not goals:
-        errors.append(_("The goals table needs at least one goal."))
-    elif any(not goal.get("activities") for goal in goals):
-        errors.append(_("Every goal needs at least one activity."))
-    return errors
 
 
 def blocking_open_items(plan: Plan) -> list[Any]:
     """The open items the leader must still answer: while one is open, nobody signs."""
-    try:
-        from samtale.plans.writing import open_items_blocking  # type: ignore[attr-defined]
-    except ImportError:
-        from samtale.conversations.models import OpenItem
-
-        return list(OpenItem.objects.filter(conversation_id=plan.conversation_id, answered_at__isnull=True))
     return list(open_items_blocking(plan))
 
 

@@ -5,13 +5,18 @@ each persona.
 What it holds: the round opened two weeks ago and is launched; management has written three
 goals; the persona leader (Mads Østergaard, "Løn og Regnskab") has turned them into focus
 areas and opened the round in the unit, and has invited two of the team to a time. The persona
-employee's conversation is still to be scheduled: that is the walk. The e-mails the seeding
-puts in the outbox are cancelled (marked as demo data) rather than printed by the worker.
+employee's conversation is still to be scheduled: that is the walk, through the plan to the
+follow-up. The union representative persona (Ole Kjær, in the same team) held their
+conversation ten days ago and has a plan signed by both, so progress and the follow-up can be
+tried at once. The e-mails the seeding puts in the outbox are cancelled (marked as demo data)
+rather than printed by the worker.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import uuid4
 
 from django.db import transaction
 from django.db.models import Q
@@ -21,7 +26,7 @@ from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
 from samtale.conversations.models import Conversation
 from samtale.conversations.scheduling import TimeAndPlace, conversation_schedule
-from samtale.org.demo import PERSONAS
+from samtale.org.demo import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person, Unit
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.defaults import default_concept_ensure
@@ -52,6 +57,107 @@ INTRODUCTION = (
     "udvikling. For os i Løn og Regnskab betyder det især det nye økonomisystem og at ingen opgave "
     "kun kan løses af én person."
 )
+
+
+def _week(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _plan_content(today: date) -> dict[str, Any]:
+    def new_id() -> str:
+        return uuid4().hex
+
+    return {
+        "focus_areas": [
+            {"id": new_id(), "text": "Det nye økonomisystem: blive tryg ved lønmodulet", "must_improve": False},
+            {"id": new_id(), "text": "Dele min viden om refusioner med resten af teamet", "must_improve": False},
+        ],
+        "follow_up_topics": [
+            {
+                "id": new_id(),
+                "text": "Tid til TR-arbejdet i perioder med lønkørsel",
+                "responsible": "leader",
+                "responsible_name": "",
+                "by": _week(today + timedelta(weeks=6)),
+            }
+        ],
+        "goals": [
+            {
+                "id": new_id(),
+                "text": "Kan selv køre lønkørslen i det nye system",
+                "measure": "Har kørt to månedlige lønkørsler uden hjælp",
+                "milestones": "Første kørsel med sidemand; anden kørsel alene",
+                "activities": [
+                    {
+                        "id": new_id(),
+                        "type": "peer_training",
+                        "text": "Sidemandsoplæring hos systemets superbruger",
+                        "from": _week(today + timedelta(weeks=2)),
+                        "to": _week(today + timedelta(weeks=8)),
+                        "starts": "min leder",
+                        "follow_up_how": "evalueres på teammødet",
+                        "follow_up_when": _week(today + timedelta(weeks=9)),
+                    },
+                    {
+                        "id": new_id(),
+                        "type": "professional_courses",
+                        "text": "Kursus i lønmodulet",
+                        "from": (today + timedelta(days=30)).isoformat(),
+                        "to": (today + timedelta(days=31)).isoformat(),
+                        "starts": "mig",
+                        "follow_up_how": "kort opsummering til teamet",
+                        "follow_up_when": (today + timedelta(days=45)).isoformat(),
+                    },
+                ],
+            },
+            {
+                "id": new_id(),
+                "text": "Refusionerne kan klares af to i teamet",
+                "measure": "En kollega har behandlet en måneds refusioner med mig som støtte",
+                "milestones": "Vejledning skrevet; kollegaen har fulgt mig en måned",
+                "activities": [
+                    {
+                        "id": new_id(),
+                        "type": "new_tasks",
+                        "text": "Skrive en vejledning til refusionerne",
+                        "from": _week(today + timedelta(weeks=1)),
+                        "to": _week(today + timedelta(weeks=4)),
+                        "starts": "mig",
+                        "follow_up_how": "gennemgås med lederen",
+                        "follow_up_when": _week(today + timedelta(weeks=5)),
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def _signed_plan(round_: Round, leader: Any) -> None:
+    """The union representative persona's conversation, held ten days ago, with a plan both signed."""
+    from samtale.conversations.meeting import conversation_mark_held
+    from samtale.plans.models import Plan
+    from samtale.plans.signing import plan_sign, plan_submit
+    from samtale.plans.writing import plan_save
+
+    employee = _viewer("union_rep")
+    conversation = Conversation.objects.filter(round=round_, employee__email=PERSONAS["union_rep"].email).first()
+    if conversation is None or employee.person is None or employee.person.personnel_leader_id != leader.person_id:
+        return
+    today = timezone.localdate()
+    conversation_mark_held(viewer=leader, conversation=conversation, held_on=today - timedelta(days=10))
+    plan = Plan.objects.get(conversation=conversation)
+    version = plan.versions.get(number=1)
+    plan_save(
+        viewer=employee,
+        version=version,
+        content=_plan_content(today),
+        follow_up=_week(today + timedelta(weeks=20)),
+        revision=version.revision,
+    )
+    plan_submit(viewer=employee, plan=plan)
+    plan_sign(viewer=leader, plan=plan, password=DEMO_PASSWORD)
+    plan_sign(viewer=employee, plan=plan, password=DEMO_PASSWORD)
 
 
 def _viewer(persona: str):  # type: ignore[no-untyped-def]
@@ -107,6 +213,8 @@ def demo_round_seed() -> Round | None:
             conversation=conversation,
             when=TimeAndPlace(_at(days, 10), 60, location="Mødelokale 2, Rådhuset"),
         )
+
+    _signed_plan(round_, leader)
 
     OutboxMessage.objects.filter(pk__gt=first_message, status=MessageStatus.PENDING).update(
         status=MessageStatus.CANCELLED, last_error="Demo data: not sent."

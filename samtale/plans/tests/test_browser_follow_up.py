@@ -8,14 +8,11 @@ of the held conversation on to the new leader."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
-from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -24,28 +21,11 @@ from samtale.accounts.models import User
 from samtale.conversations.models import Conversation, MinutesConsent
 from samtale.org.demo import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person, Unit
-from samtale.plans.models import Departure, FollowUp, PlanVersion, Progress, Signature
+from samtale.plans.models import Departure, FollowUp, Progress
 from samtale.plans.tests.follow_up_testing import ACTIVITY, GOAL, make_signed_plan
 from samtale.testing import launch_demo_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _signed_rows_go_before_the_flush(transactional_db):  # type: ignore[no-untyped-def]
-    """Signed means frozen, in the database too: the flush after a transactional test could not
-    delete the signatures. Remove this test's signed rows with the guard lifted for a moment,
-    then put the guard back for the tests that follow."""
-    yield
-    frozen = importlib.import_module("samtale.plans.migrations.0002_signed_means_frozen")
-    with connection.schema_editor() as editor:
-        frozen.drop(django_apps, editor)
-    try:
-        Signature.objects.all().delete()
-        PlanVersion.objects.all().delete()
-    finally:
-        with connection.schema_editor() as editor:
-            frozen.create(django_apps, editor)
 
 
 def switch_to(page: Page, sign_in, email: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,15 +6,12 @@ read back with pdftotext); the versions and the signed version's page."""
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import subprocess
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -30,24 +27,6 @@ from samtale.plans.tests.signing_testing import complete_content
 from samtale.testing import launch_demo_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _signed_rows_go_before_the_flush(transactional_db):  # type: ignore[no-untyped-def]
-    """Signed means frozen, in the database too: SQLite's flush after a transactional test
-    deletes row by row, which the guard refuses for signatures. Remove this test's signed rows
-    with the guard lifted for a moment, then put it back for the tests that follow."""
-    yield
-    frozen = importlib.import_module("samtale.plans.migrations.0002_signed_means_frozen")
-    with connection.schema_editor() as editor:
-        frozen.drop(django_apps, editor)
-    try:
-        Signature.objects.all().delete()
-        PlanVersion.objects.update(amends=None)  # an amendment protects the version it amends
-        PlanVersion.objects.all().delete()
-    finally:
-        with connection.schema_editor() as editor:
-            frozen.create(django_apps, editor)
 
 
 def switch_to(page: Page, sign_in, email: str) -> None:  # type: ignore[no-untyped-def]

@@ -207,6 +207,7 @@ def _held_by_lise(org: Org, mus: Mus) -> Conversation:
 def test_the_leader_who_held_a_conversation_keeps_its_minutes_while_they_lead(org: Org, mus: Mus) -> None:
     conversation = _held_by_lise(org, mus)
     assert org.client("leader").get(reverse("conversations:guide", args=[conversation.uuid])).status_code == 200
+    assert not AuditEvent.objects.filter(action="conversations.minutes_read").exists()  # they wrote them
 
 
 def test_a_new_leader_reads_earlier_minutes_only_while_the_employee_agrees(org: Org, mus: Mus) -> None:
@@ -222,6 +223,10 @@ def test_a_new_leader_reads_earlier_minutes_only_while_the_employee_agrees(org: 
     assert "Can Frode Førleder read the minutes?" in employee.get(page).content.decode()
     assert employee.post(page, {"conversation": str(conversation.uuid), "action": "grant"}).status_code == 302
     assert new.get(guide).status_code == 200
+    # Reading minutes someone else wrote is audited, for the new leader as for an attendee.
+    assert (
+        AuditEvent.objects.filter(action="conversations.minutes_read", actor_id=org.former_leader.user.pk).count() == 1
+    )
     assert MinutesConsent.objects.get().leader == org.former_leader
     assert AuditEvent.objects.filter(action="conversations.minutes_shared_with_new_leader").count() == 1
 

@@ -59,3 +59,17 @@ def test_seeding_twice_changes_nothing() -> None:
 def test_the_round_can_be_left_out() -> None:
     call_command("seed_demo", "--employees", "80", "--quiet", "--no-round", stdout=StringIO())
     assert not Round.objects.exists()
+
+
+def test_the_demo_has_a_signed_plan_to_follow_up(settings) -> None:  # type: ignore[no-untyped-def]
+    from samtale.plans.models import Plan, PlanStatus
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    seed_demo(employees=80)
+    round_ = demo_round_seed()
+    assert round_ is not None
+    plan = Plan.objects.get(conversation__round=round_, employee__email=PERSONAS["union_rep"].email)
+    assert plan.status == PlanStatus.SIGNED and plan.signed_at is not None and plan.follow_up_by is not None
+    version = plan.versions.get()
+    assert version.signatures.count() == 2 and version.content_hash
+    assert plan.conversation.status == ConversationStatus.HELD
