@@ -126,3 +126,17 @@ def format_week(value: str, *, with_year: bool = True) -> str:
     if with_year:
         return _("week %(week)d, %(year)d") % {"week": week, "year": year}
     return _("week %(week)d") % {"week": week}
+
+
+def when_text(value: str) -> str:
+    """A stored date ("2027-03-01") or week ("2027-W10") as people read it, in the current
+    language: "1. marts 2027", "uge 10, 2027"."""
+    if not value:
+        return ""
+    if is_week(value):
+        return format_week(value)
+    from datetime import date as date_
+
+    from django.utils.formats import date_format
+
+    return date_format(date_.fromisoformat(value), "j. F Y")

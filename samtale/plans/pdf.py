@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.lib.isoweek import when_text
 from samtale.plans.models import ActivityType, Plan, PlanVersion, Signature
 
 
@@ -84,6 +85,7 @@ def readable_content(version: PlanVersion) -> dict[str, Any]:
             "responsible_label": topic.get("responsible_name") or ""
             if topic.get("responsible") == "other"
             else str(responsible.get(topic.get("responsible", ""), "")),
+            "by": when_text(topic.get("by", "")),
         }
         for topic in content.get("follow_up_topics", [])
     ]
@@ -91,13 +93,24 @@ def readable_content(version: PlanVersion) -> dict[str, Any]:
         {
             **goal,
             "activities": [
-                {**activity, "type_label": labels.get(str(activity.get("type", "")), str(activity.get("type", "")))}
+                {
+                    **activity,
+                    "type_label": labels.get(str(activity.get("type", "")), str(activity.get("type", ""))),
+                    # Dates and weeks as people read them (ISO weeks in Danish usage: "uge 10").
+                    **{key: when_text(activity.get(key, "")) for key in ("from", "to", "follow_up_when")},
+                }
                 for activity in goal.get("activities", [])
             ],
         }
         for goal in content.get("goals", [])
     ]
-    return {"focus_areas": content.get("focus_areas", []), "follow_up_topics": topics, "goals": goals}
+    follow_up = version.follow_up_on.isoformat() if version.follow_up_on else version.follow_up_week
+    return {
+        "focus_areas": content.get("focus_areas", []),
+        "follow_up_topics": topics,
+        "goals": goals,
+        "follow_up": when_text(follow_up),
+    }
 
 
 def plan_pdf_context(*, plan: Plan, version: PlanVersion, label: str) -> dict[str, Any]:

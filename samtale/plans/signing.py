@@ -160,8 +160,9 @@ def plan_ask_changes(*, viewer: Viewer, plan: Plan, comment: str) -> PlanVersion
     plan, version = _locked(plan)
     if version.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("You can ask for changes only to a plan that is handed in and not yet signed by both."))
-    if version.signatures.filter(side=Side.LEADER).exists():
+    if version.signatures.filter(side=Side.LEADER, person=viewer.person).exists():
         raise ValidationError(_("You have signed this version. To change it now, start an amendment."))
+    # Signed by a former leader: the new leader's changes go into a new version (it is frozen).
     PlanComment.objects.create(version=version, author=viewer.person, kind=CommentKind.CHANGES_ASKED, text=comment)
     version.status = PlanStatus.CHANGES_ASKED
     version.save(update_fields=["status"])
@@ -248,6 +249,16 @@ def check_may_sign(plan: Plan, side: str) -> PlanVersion:
         raise ValidationError(_("The plan must be handed in before it can be signed."))
     if version.status == PlanStatus.SIGNED:
         raise ValidationError(_("This version is already signed by both."))
+    leader_signature = version.signatures.filter(side=Side.LEADER).values_list("person_id", flat=True).first()
+    former_leader_signed = leader_signature is not None and leader_signature != plan.employee.personnel_leader_id
+    if side == Side.LEADER and former_leader_signed:
+        raise ValidationError(
+            _("Your predecessor signed this version before you took over. Ask for changes to make a new version.")
+        )
+    if side == Side.EMPLOYEE and former_leader_signed:
+        raise ValidationError(
+            _("The leader who signed is no longer your leader: your new leader must sign a new version first.")
+        )
     if version.signatures.filter(side=side).exists():
         raise ValidationError(_("You have already signed this version."))
     open_items = blocking_open_items(plan)

@@ -90,7 +90,8 @@ def section_context(request: HttpRequest, viewer: Viewer, plan: Plan) -> dict[st
         .select_related("author", "version")
         .order_by("-created_at", "-id")
         .first()
-        if version.status == PlanStatus.CHANGES_ASKED
+        # Between the employee and the leader, like every comment: not for the chain or shared readers.
+        if version.status == PlanStatus.CHANGES_ASKED and side is not None
         else None
     )
     may_sign = (
@@ -110,7 +111,7 @@ def section_context(request: HttpRequest, viewer: Viewer, plan: Plan) -> dict[st
             "may_submit": plan_policies.may_write_plan(viewer, plan) and version.status in signing.EDITABLE,
             "may_ask_changes": plan_policies.may_comment_on_plan(viewer, plan)
             and version.status == PlanStatus.SUBMITTED
-            and Side.LEADER not in signed_sides,
+            and not version.signatures.filter(side=Side.LEADER, person=viewer.person).exists(),
             "may_sign": may_sign,
             "may_amend": side is not None and version.status == PlanStatus.SIGNED,
             "waiting_for_other": side is not None and version.status == PlanStatus.SUBMITTED and side in signed_sides,

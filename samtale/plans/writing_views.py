@@ -48,17 +48,7 @@ def _type_labels() -> dict[str, str]:
     return {activity_type_ref(t): t.label for t in ActivityType.objects.all()}
 
 
-def _when(value: str) -> str:
-    """A stored date or week as people read it."""
-    if not value:
-        return ""
-    if isoweek.is_week(value):
-        return isoweek.format_week(value)
-    from datetime import date
-
-    from django.utils.formats import date_format
-
-    return date_format(date.fromisoformat(value), "j. F Y")
+_when = isoweek.when_text
 
 
 def _readable(content: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:

@@ -287,3 +287,25 @@ def test_with_consent_the_new_leader_may_also_add_to_the_minutes(org: Org, mus: 
     assert round_policies.may_edit_minutes(as_(org, "former_leader"), fresh)
     assert round_policies.may_view_minutes(as_(org, "former_leader"), fresh)
     assert not round_policies.may_view_minutes(as_(org, "leader"), fresh)
+
+
+def test_a_plan_half_signed_by_the_former_leader_is_signed_again_by_the_new_one(org: Org, mus: Mus) -> None:
+    """The former leader signed, then the employee changed leader: the employee's signature
+    would complete a plan signed by someone who no longer leads them. The new leader asks for
+    changes instead, which makes a new version that both sign."""
+    from django.core.exceptions import ValidationError
+
+    from samtale.plans import signing
+    from samtale.plans.tests import signing_testing
+
+    plan = signing_testing.submitted_plan(org, mus)
+    signing_testing.sign_as(org, plan, "leader")
+    move_employee_to(org, org.former_leader)
+    with translation.override("en"), pytest.raises(ValidationError, match="no longer your leader"):
+        signing_testing.sign_as(org, plan, "employee")
+    with translation.override("en"), pytest.raises(ValidationError, match="predecessor signed"):
+        signing_testing.sign_as(org, plan, "former_leader")
+    new = signing.plan_ask_changes(
+        viewer=as_(org, "former_leader"), plan=signing_testing.reload(plan), comment="Ny leder"
+    )
+    assert new.number == 2 and signing_testing.reload(plan).status == "changes_asked"

@@ -67,6 +67,11 @@ def test_the_leader_asks_for_changes_on_a_page_and_an_empty_comment_is_refused(o
     done = client.post(_url("plan_ask_changes", plan), {"comment": "Mere konkret"})
     assert done.status_code == 302
     assert reload(plan).status == PlanStatus.CHANGES_ASKED
+    # The request is between the two: the employee reads it on the plan page, the chain does not.
+    detail = reverse("plans:detail", args=[plan.uuid])
+    assert "Mere konkret" in org.client("employee").get(detail).content.decode()
+    chain = org.client("head").get(detail)
+    assert chain.status_code == 200 and "Mere konkret" not in chain.content.decode()
 
 
 def test_signing_on_the_page_with_the_password(org: Org, mus: Mus) -> None:
@@ -212,6 +217,8 @@ def test_the_leader_downloads_the_original_in_danish(org: Org, mus: Mus, tmp_pat
     text = _pdf_text(response.content, tmp_path)
     assert "Original" in text
     assert "Æ" in org.employee.name and org.employee.name in text  # Danish letters survive
+    # Weeks and dates as Danes read them, not as stored ("2027-W10", "2027-04-01").
+    assert "uge 10, 2027" in text and "1. april 2027" in text and "2027-W10" not in text
     assert AuditEvent.objects.get(action="plans.pdf_downloaded").data["label"] == "original"
 
 
