@@ -100,10 +100,16 @@ def audit(axe_source: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def demo(transactional_db):  # type: ignore[no-untyped-def]
-    """The demo municipality (small), with the sign-ins `make run` prints."""
+    """The demo municipality (small), with the sign-ins `make run` prints, and what every
+    installation ships by data migration (the flush after an earlier transactional test empties
+    those tables too)."""
     from samtale.org.demo import seed_demo
+    from samtale.plans.models import activity_catalogue_ensure
+    from samtale.rounds.defaults import default_concept_ensure
 
     seed_demo(employees=80)
+    default_concept_ensure()
+    activity_catalogue_ensure()
 
 
 @pytest.fixture

@@ -83,6 +83,13 @@ class ActivityType(models.Model):
         return self.name
 
 
+def activity_catalogue_ensure() -> None:
+    """The built-in activity types, as migration 0003 makes them (for tests whose database was
+    emptied)."""
+    for order, key in enumerate(BUILT_IN_ACTIVITY_TYPES):
+        ActivityType.objects.get_or_create(key=key, defaults={"order": order, "is_course": key in COURSE_TYPES})
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Being written")
     SUBMITTED = "submitted", _("Handed to the leader")

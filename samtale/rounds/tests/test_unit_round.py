@@ -30,6 +30,8 @@ from samtale.rounds.services import (
 from samtale.rounds.tests.rounds_testing import as_, draft_round, english, open_in_payroll
 from samtale.testing import Mus, Org, make_person
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 
 def areas(unit_round: UnitRound) -> list[str]:
     return list(FocusArea.objects.filter(unit_round=unit_round).order_by("order", "id").values_list("text", flat=True))
