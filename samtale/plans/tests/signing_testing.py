@@ -82,6 +82,7 @@ def complete_content() -> dict[str, Any]:
 
 def held(mus: Mus) -> Conversation:
     conversation: Conversation = mus.conversation
+    conversation.refresh_from_db()  # a rolled-back test may have left the object ahead of the database
     if conversation.status != ConversationStatus.HELD:
         held_on = timezone.localdate() - timedelta(days=2)
         Conversation.objects.filter(pk=conversation.pk).update(status=ConversationStatus.HELD, held_on=held_on)
