@@ -256,6 +256,9 @@ def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem
     _require(round_policies.may_use_open_items(viewer, item.conversation))
     before = item.answer
     now = timezone.now()
+    if before and not answer.strip() and writing.plan_signed_by_anyone(item.conversation):
+        # Taking the answer back would reopen an item under a plan already signed.
+        raise ValidationError({"answer": _("The plan is signed: the answer cannot be taken back. Correct it instead.")})
     item.answer = answer.strip()
     item.answered_at = now if item.answer else None
     item.save(update_fields=["answer", "answered_at"])
@@ -279,7 +282,11 @@ def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem
 
 @transaction.atomic
 def open_item_remove(*, viewer: Viewer, item: OpenItem) -> None:
+    """Before the conversation is held either side removes an item; after it, the item is the
+    leader's to clarify (it holds up the plan's signatures), so only the leader removes it."""
     _require(round_policies.may_use_open_items(viewer, item.conversation))
+    if item.conversation.status == ConversationStatus.HELD:
+        _require(round_policies.may_record_outcome(viewer, item.conversation))
     audit_record(
         actor=viewer.user,
         action="conversations.open_item_removed",

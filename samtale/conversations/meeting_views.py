@@ -357,6 +357,9 @@ def _guide_context(
         "open_items": selectors.open_items_of(conversation=conversation) if uses_items else None,
         "item_form": (item_form or OpenItemForm()) if uses_items else None,
         "may_record_outcome": round_policies.may_record_outcome(viewer, conversation),
+        # After the conversation an open item is the leader's to clarify: only they remove it.
+        "may_remove_items": uses_items
+        and (conversation.status != ConversationStatus.HELD or round_policies.may_record_outcome(viewer, conversation)),
         "today": timezone.localdate(),
     }
 

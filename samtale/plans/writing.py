@@ -84,6 +84,11 @@ def plan_started(conversation: Conversation) -> bool:
     return plan.status != PlanStatus.DRAFT or plan.versions.filter(revision__gt=0).exists() or plan.versions.count() > 1
 
 
+def plan_signed_by_anyone(conversation: Conversation) -> bool:
+    """Whether some version of the conversation's plan has a signature (is frozen)."""
+    return PlanVersion.objects.filter(plan__conversation=conversation).exclude(content_hash="").exists()
+
+
 def plan_for_conversation_held(conversation: Conversation) -> Plan:
     """Called by the outcome service inside its transaction when the conversation is marked held
     (or its date corrected): the plan exists from then on, due the concept's number of days

@@ -155,3 +155,36 @@ def test_a_second_round_keeps_its_own_open_items(org: Org, mus: Mus) -> None:
     later = build_round(org, name="MUS-2028")
     text = org.client("employee").get(reverse("conversations:guide", args=[later.conversation.uuid])).content.decode()
     assert "Første runde" not in text
+
+
+def test_after_the_conversation_only_the_leader_removes_an_item(org: Org, mus: Mus) -> None:
+    """The item is the leader's to clarify and holds up the plan's signatures: the employee
+    cannot make it go away (issue 4 §1)."""
+    from samtale.conversations.models import Conversation, ConversationStatus
+
+    item = _item(org, mus)
+    Conversation.objects.filter(pk=mus.conversation.pk).update(
+        status=ConversationStatus.HELD, held_on=timezone.localdate(), held_with=org.leader
+    )
+    url = reverse("conversations:open_item_remove", args=[mus.conversation.uuid, item.uuid])
+    guide = reverse("conversations:guide", args=[mus.conversation.uuid])
+    assert url not in org.client("employee").get(guide).content.decode()
+    assert org.client("employee").post(url).status_code == 403
+    assert OpenItem.objects.exists()
+    assert url in org.client("leader").get(guide).content.decode()
+    assert org.client("leader").post(url).status_code == 302
+    assert not OpenItem.objects.exists()
+
+
+def test_an_answer_is_not_taken_back_under_a_signed_plan(org: Org, mus: Mus) -> None:
+    from django.utils import translation
+
+    from samtale.plans.tests.signing_testing import signed_plan
+
+    item = _item(org, mus)
+    meeting.open_item_answer(viewer=viewer_for(org.user("leader")), item=item, answer="Ja")
+    signed_plan(org, mus)
+    with translation.override("en"), pytest.raises(ValidationError, match="cannot be taken back"):
+        meeting.open_item_answer(viewer=viewer_for(org.user("employee")), item=item, answer=" ")
+    item.refresh_from_db()
+    assert item.answer == "Ja" and item.answered_at is not None
