@@ -125,7 +125,8 @@ class TimeAndPlace:
     def normalised(self) -> TimeAndPlace:
         return TimeAndPlace(self.starts_at, self.duration_minutes, self.location.strip(), self.online_url.strip())
 
-    def same_as(self, conversation: Conversation) -> bool:
+    def same_as(self, conversation: Any) -> bool:
+        """Whether a scheduled conversation (or follow-up conversation) is already at this time and place."""
         return (
             conversation.status == ConversationStatus.SCHEDULED
             and conversation.starts_at == self.starts_at

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +32,7 @@ from samtale.access import plan_policies
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
+from samtale.conversations.scheduling import TimeAndPlace
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
 from samtale.plans.models import (
@@ -249,28 +250,8 @@ def follow_up_of(plan: Plan) -> FollowUp | None:
     return FollowUp.objects.filter(plan=plan).select_related("held_with").first()
 
 
-@dataclass(frozen=True)
-class Meeting:
-    starts_at: datetime
-    duration_minutes: int
-    location: str = ""
-    online_url: str = ""
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
-
-    def normalised(self) -> Meeting:
-        return Meeting(self.starts_at, self.duration_minutes, self.location.strip(), self.online_url.strip())
-
-    def same_as(self, follow_up: FollowUp) -> bool:
-        return (
-            follow_up.status == FollowUpStatus.SCHEDULED
-            and follow_up.starts_at == self.starts_at
-            and follow_up.duration_minutes == self.duration_minutes
-            and follow_up.location == self.location
-            and follow_up.online_url == self.online_url
-        )
+# The follow-up's time and place are the MUS invitation's (FollowUpStatus.SCHEDULED is "scheduled" too).
+Meeting = TimeAndPlace
 
 
 def follow_up_time_errors(plan: Plan, when: Meeting, *, now: datetime | None = None) -> dict[str, list[str]]:
