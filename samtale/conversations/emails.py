@@ -9,7 +9,6 @@ attendees read it); everything else is behind the link.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from email.message import MIMEPart
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.scheduling import ics_uid
-from samtale.lib.ics import Meeting, Method, Participant, meeting_ics
+from samtale.lib.ics import Meeting, Method, Participant, attach_ics, meeting_ics
 from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
@@ -76,19 +75,7 @@ def invitation_ics(
 
 
 def _attach_ics(email: EmailMultiAlternatives, content: bytes, method: Method) -> None:
-    """As an attachment with its method, keeping the CRLF line ends iCalendar requires (Django
-    would decode a text/* attachment and lose them)."""
-    part = MIMEPart()
-    part.set_content(
-        content,
-        maintype="text",
-        subtype="calendar",
-        cte="base64",
-        disposition="attachment",
-        filename="invitation.ics",
-        params={"method": str(method), "charset": "utf-8"},
-    )
-    email.attach(part)
+    attach_ics(email, content, method, filename="invitation.ics")
 
 
 def _found(message: OutboxMessage) -> tuple[Conversation, Person] | None:

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.message import MIMEPart
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress
 from icalendar.enums import STATUS
+
+if TYPE_CHECKING:
+    from django.core.mail import EmailMultiAlternatives
 
 PRODID = "-//Samtale//MUS//EN"
 
@@ -79,3 +84,19 @@ def meeting_ics(meeting: Meeting, *, method: Method, time_zone: str, stamp: date
     calendar.pop("UID", None)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def attach_ics(email: EmailMultiAlternatives, content: bytes, method: Method, *, filename: str) -> None:
+    """Attach the calendar file with its method, keeping the CRLF line ends iCalendar requires
+    (Django would decode a text/* attachment and lose them)."""
+    part = MIMEPart()
+    part.set_content(
+        content,
+        maintype="text",
+        subtype="calendar",
+        cte="base64",
+        disposition="attachment",
+        filename=filename,
+        params={"method": str(method), "charset": "utf-8"},
+    )
+    email.attach(part)

@@ -5,7 +5,6 @@ place are the invitation itself, as for the MUS."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from email.message import MIMEPart
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samtale.lib.ics import Meeting, Method, Participant, meeting_ics
+from samtale.lib.ics import Meeting, Method, Participant, attach_ics, meeting_ics
 from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
@@ -65,18 +64,7 @@ def follow_up_ics(
 
 
 def _attach_ics(email: EmailMultiAlternatives, content: bytes, method: Method) -> None:
-    """As an attachment with its method, keeping the CRLF line ends iCalendar requires."""
-    part = MIMEPart()
-    part.set_content(
-        content,
-        maintype="text",
-        subtype="calendar",
-        cte="base64",
-        disposition="attachment",
-        filename="follow-up.ics",
-        params={"method": str(method), "charset": "utf-8"},
-    )
-    email.attach(part)
+    attach_ics(email, content, method, filename="follow-up.ics")
 
 
 def _found(message: OutboxMessage) -> tuple[Plan, Person] | None:
