@@ -27,14 +27,22 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _signed_rows_go_before_the_flush(request):  # type: ignore[no-untyped-def]
-    """A transactional test's flush cannot delete signed plans (the database guards them): they
-    are removed first, with the guard lifted for a moment (``remove_signed_rows``)."""
+    """Transactional tests: the shipped concept and activity catalogue are there at the start,
+    and signed plans, which the flush cannot delete (the database guards them), are removed at
+    the end with the guard lifted for a moment (``remove_signed_rows``)."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
     if not transactional:
         yield
         return
     request.getfixturevalue("transactional_db")
+    # What every installation ships by data migration: an earlier transactional test's flush
+    # emptied those tables too.
+    from samtale.plans.models import activity_catalogue_ensure
+    from samtale.rounds.defaults import default_concept_ensure
+
+    default_concept_ensure()
+    activity_catalogue_ensure()
     yield
     from samtale.testing import remove_signed_rows
 
@@ -100,16 +108,10 @@ def audit(axe_source: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def demo(transactional_db):  # type: ignore[no-untyped-def]
-    """The demo municipality (small), with the sign-ins `make run` prints, and what every
-    installation ships by data migration (the flush after an earlier transactional test empties
-    those tables too)."""
+    """The demo municipality (small), with the sign-ins `make run` prints."""
     from samtale.org.demo import seed_demo
-    from samtale.plans.models import activity_catalogue_ensure
-    from samtale.rounds.defaults import default_concept_ensure
 
     seed_demo(employees=80)
-    default_concept_ensure()
-    activity_catalogue_ensure()
 
 
 @pytest.fixture
