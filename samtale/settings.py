@@ -257,5 +257,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django_tasks_db": {"level": "WARNING"},
+        # WeasyPrint reports each step of every PDF at INFO; only its warnings are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
