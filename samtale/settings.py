@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "samtale.rounds",
     "samtale.conversations",
     "samtale.plans",
+    "samtale.oversight",
     "samtale.access",
     "samtale.dashboards",
 ]

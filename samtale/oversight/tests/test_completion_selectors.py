@@ -1,0 +1,162 @@
+"""The completion overview's reads: the counts per step, rolled up the tree, late steps, the
+scope each viewer has, and that no content column is ever read."""
+
+from __future__ import annotations
+
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+
+from samtale.access.viewer import viewer_for
+from samtale.conversations.models import Conversation, EmployeePreparation, ImprovementNotice, Minutes, OpenItem
+from samtale.dashboards.tests.test_query_counts import grow
+from samtale.oversight.selectors import Counts, Scope, completion_overview, oversight_scope, unit_people
+from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
+from samtale.plans.models import Departure, FollowUp, Plan, PlanComment, PlanVersion, Progress
+from samtale.rounds.services import round_launch
+from samtale.testing import Mus, Org
+
+WHOLE = Scope(whole_organisation=True)
+
+
+def _rows(org: Org, mus: Mus, scope: Scope = WHOLE) -> dict[str, Counts]:
+    overview = completion_overview(round_=mus.round, scope=scope)
+    return {row.code: row.counts for row in overview.rows}
+
+
+def test_each_step_is_counted_for_the_unit(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    payroll = _rows(org, mus)["LON"]
+    assert payroll == Counts(
+        participants=5,
+        invited=3,
+        scheduled=3,
+        held=2,
+        not_held=1,
+        plan_submitted=2,
+        plan_signed=1,
+        follow_up_held=1,
+        overdue_scheduling=0,
+        overdue_held=0,
+        overdue_plan=1,
+        overdue_follow_up=1,
+    )
+    assert payroll.percent("held") == 40
+    assert payroll.percent("plan_signed") == 20
+
+
+def test_units_roll_up_the_tree(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    rows = _rows(org, mus)
+    assert rows["OKO"].participants == rows["LON"].participants + rows["REG"].participants + 1  # the head
+    assert rows["OKO"].held == rows["LON"].held
+    assert rows["KOM"].participants == Conversation.objects.filter(round=mus.round).count()
+    overview = completion_overview(round_=mus.round, scope=WHOLE)
+    assert overview.total == rows["KOM"]
+    assert [row.code for row in overview.rows] == ["KOM", "OKO", "LON", "REG", "BOR", "HRA"]
+    assert [row.depth for row in overview.rows] == [0, 1, 2, 2, 1, 1]
+
+
+def test_conversations_still_open_after_the_deadline_are_late(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    assert _rows(org, mus)["LON"].overdue_held == 0
+    deadline_passed(mus.round)
+    payroll = _rows(org, mus)["LON"]
+    assert payroll.overdue_scheduling == 1  # the daily leader's
+    assert payroll.overdue_held == 2  # and the colleague's, scheduled but not held
+
+
+def test_hr_covering_one_unit_sees_only_that_unit(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    scope = oversight_scope(viewer_for(org.user("regional_hr")))
+    assert scope is not None
+    rows = _rows(org, mus, scope)
+    assert list(rows) == ["BOR"]
+    assert rows["BOR"].participants == 3
+
+
+def test_a_leader_sees_their_team_and_the_chain_its_subtree(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    leader = oversight_scope(viewer_for(org.user("leader")))
+    head = oversight_scope(viewer_for(org.user("head")))
+    assert leader is not None and head is not None
+    assert {code: c.participants for code, c in _rows(org, mus, leader).items()} == {"LON": 5}
+    assert {code: c.participants for code, c in _rows(org, mus, head).items()} == {"OKO": 7, "LON": 5, "REG": 1}
+
+
+def test_a_team_member_outside_the_leaders_units_is_shown_in_their_own_unit(org: Org, mus: Mus) -> None:
+    org.outsider.personnel_leader = org.leader
+    org.outsider.save(update_fields=["personnel_leader"])
+    scope = oversight_scope(viewer_for(org.user("leader")))
+    assert scope is not None
+    assert {code: c.participants for code, c in _rows(org, mus, scope).items()} == {"LON": 5, "BOR": 1}
+
+
+def test_employees_and_strangers_have_no_scope(org: Org, mus: Mus) -> None:
+    for persona in ("employee", "colleague", "daily_leader", "union_rep", "admin"):
+        assert oversight_scope(viewer_for(org.user(persona))) is None, persona
+
+
+def test_the_people_of_a_unit_carry_states_dates_and_late_steps(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    deadline_passed(mus.round)
+    rows = {row.name: row for row in unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll)}
+    assert rows[org.employee.name].step == "follow_up_held"
+    assert rows[org.leader.name].overdue == ("overdue_plan", "overdue_follow_up")
+    assert rows[org.daily_leader.name].overdue == ("overdue_scheduling", "overdue_held")
+    late = unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll, overdue=True)
+    assert {row.name for row in late} == {org.leader.name, org.daily_leader.name, org.colleague.name}
+    scheduled = unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll, step="scheduled")
+    assert [row.name for row in scheduled] == [org.colleague.name]
+    by_state = unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll, sort="state")
+    assert by_state[0].name == org.daily_leader.name and by_state[-1].name == org.employee.name
+
+
+def _content_columns() -> list[str]:
+    """Every text or JSON column of the models that hold what people wrote."""
+    columns = []
+    for model in (
+        Conversation,
+        Minutes,
+        EmployeePreparation,
+        ImprovementNotice,
+        OpenItem,
+        Plan,
+        PlanVersion,
+        PlanComment,
+        Progress,
+        Departure,
+        FollowUp,
+    ):
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.TextField | models.JSONField) or field.name in ("not_held_note", "location"):
+                columns.append(f'"{model._meta.db_table}"."{field.column}"')
+    return columns
+
+
+def test_no_query_reads_a_content_column(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    columns = _content_columns()
+    assert '"plans_followup"."reached"' in columns and '"conversations_minutes"."notes"' in columns
+    with CaptureQueriesContext(connection) as queries:
+        completion_overview(round_=mus.round, scope=WHOLE)
+        unit_people(round_=mus.round, scope=WHOLE, unit=org.root)
+    sql = "\n".join(query["sql"] for query in queries)
+    assert "plans_followup" in sql  # the follow-up's state is read, its text is not
+    for column in columns:
+        assert column not in sql, column
+    for word in ("content", "notes", "answers", "reached", "carries_over"):
+        assert f'."{word}"' not in sql, word
+
+
+def test_the_overview_makes_the_same_number_of_queries_for_a_bigger_organisation(org: Org, mus: Mus) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            completion_overview(round_=mus.round, scope=WHOLE)
+            unit_people(round_=mus.round, scope=WHOLE, unit=org.root)
+        return len(queries)
+
+    small = count()
+    grow(org, 12)
+    round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
+    assert Conversation.objects.filter(round=mus.round).count() > 60
+    assert count() == small == 3
