@@ -19,8 +19,8 @@ from django.utils import timezone
 from samtale.access.viewer import Viewer
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.org.models import PATH_STEP, Unit, path_ids
-from samtale.plans.models import FollowUpStatus
-from samtale.rounds.models import Round
+from samtale.plans.models import FollowUpStatus, PlanStatus
+from samtale.rounds.models import Round, RoundStatus
 
 OPEN = (ConversationStatus.INVITED, ConversationStatus.SCHEDULED)
 
@@ -89,6 +89,24 @@ class Counts:
     def overdue(self) -> int:
         return self.overdue_scheduling + self.overdue_held + self.overdue_plan + self.overdue_follow_up
 
+    @property
+    def held_percent(self) -> int:
+        return self.percent("held")
+
+    @property
+    def signed_percent(self) -> int:
+        return self.percent("plan_signed")
+
+    @property
+    def steps(self) -> list[tuple[str, int, int]]:
+        """Each step in order: its name, how many reached it, and their share."""
+        return [(name, getattr(self, name), self.percent(name)) for name in STEPS]
+
+    @property
+    def late(self) -> list[tuple[str, int]]:
+        """The late steps with anyone late."""
+        return [(name, getattr(self, name)) for name in OVERDUE if getattr(self, name)]
+
 
 STEPS = ("invited", "scheduled", "held", "plan_submitted", "plan_signed", "follow_up_held")
 OVERDUE = ("overdue_scheduling", "overdue_held", "overdue_plan", "overdue_follow_up")
@@ -128,6 +146,10 @@ class UnitRow:
     path: str
     depth: int  # below the top of what is shown
     counts: Counts = field(default_factory=Counts)
+
+    @property
+    def indent(self) -> range:
+        return range(self.depth)
 
 
 @dataclass
@@ -225,6 +247,18 @@ class PersonRow:
     follow_up_status: str
     follow_up_held_on: date | None
     overdue: tuple[str, ...]
+
+    @property
+    def status_label(self) -> str:
+        return str(ConversationStatus(self.status).label)
+
+    @property
+    def plan_status_label(self) -> str:
+        return str(PlanStatus(self.plan_status).label) if self.plan_status else ""
+
+    @property
+    def follow_up_status_label(self) -> str:
+        return str(FollowUpStatus(self.follow_up_status).label) if self.follow_up_status else ""
 
     @property
     def step(self) -> str:
@@ -341,3 +375,15 @@ def unit_people(
     elif sort == "date":
         rows.sort(key=lambda row: (row.latest_date is None, row.latest_date or today, row.name))
     return rows
+
+
+# Which rounds ---------------------------------------------------------------------------------
+
+
+def rounds_for_oversight() -> list[Round]:
+    """The rounds that have started: a round being prepared has nothing to follow yet."""
+    return list(Round.objects.exclude(status=RoundStatus.DRAFT).order_by("-opens_on", "name"))
+
+
+def round_for_oversight(*, round_uuid: Any) -> Round | None:
+    return Round.objects.exclude(status=RoundStatus.DRAFT).filter(uuid=round_uuid).first()

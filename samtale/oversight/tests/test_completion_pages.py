@@ -1,0 +1,128 @@
+"""The completion pages: the overview per unit, a unit's people with filter and sort, the
+exports, the links that lead there, and that no content text shows anywhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from samtale.access.viewer import viewer_for
+from samtale.audit.models import AuditEvent
+from samtale.dashboards.tests.test_query_counts import grow
+from samtale.oversight.tests.oversight_testing import SECRET, deadline_passed, plant_states
+from samtale.plans.tests.signing_testing import english
+from samtale.rounds.services import round_launch
+from samtale.testing import Mus, Org
+
+
+def _overview(mus: Mus) -> str:
+    return reverse("oversight:overview", args=[mus.round.uuid])
+
+
+def _unit(mus: Mus, org: Org, name: str = "unit") -> str:
+    return reverse(f"oversight:{name}", args=[mus.round.uuid, org.payroll.uuid])
+
+
+def test_hr_reads_counts_and_shares_per_unit(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    english(org, "hr")
+    page = org.client("hr").get(_overview(mus)).content.decode()
+    assert "Completion of MUS-2027" in page
+    assert "Løn" in page and "Børn" in page
+    assert '2 <span class="muted">(40 %)</span>' in page  # Løn: 2 of 5 held
+    assert 'width="40"' in page  # and the bar shows it
+    assert 'aria-hidden="true"' in page
+
+
+def test_the_drill_down_filters_and_sorts_without_javascript(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    deadline_passed(mus.round)
+    english(org, "hr")
+    client = org.client("hr")
+    everyone = client.get(_unit(mus, org)).content.decode()
+    assert org.employee.name in everyone and org.colleague.name in everyone
+    assert "Not held by the deadline" in everyone
+    late = client.get(_unit(mus, org) + "?overdue=on").content.decode()
+    assert org.employee.name not in late and org.daily_leader.name in late
+    scheduled = client.get(_unit(mus, org) + "?step=scheduled").content.decode()
+    assert org.colleague.name in scheduled and org.employee.name not in scheduled
+    by_state = client.get(_unit(mus, org) + "?sort=state").content.decode()
+    assert by_state.index(org.daily_leader.name) < by_state.index(org.employee.name)
+    nonsense = client.get(_unit(mus, org) + "?sort=nonsense&step=nonsense")
+    assert nonsense.status_code == 200
+
+
+def test_no_content_text_in_any_page_or_export(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    for persona in ("hr", "leader", "head", "director"):
+        client = org.client(persona)
+        for url in (_overview(mus), _unit(mus, org), _unit(mus, org, "csv"), reverse("oversight:rounds")):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert SECRET.encode() not in response.content, (persona, url)
+        xlsx = client.get(_unit(mus, org, "xlsx")).content
+        sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+        assert sheet is not None
+        assert not any(SECRET in str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+def test_exports_neutralise_cells_that_would_run_as_formulas(org: Org, mus: Mus) -> None:
+    org.colleague.name = '=HYPERLINK("http://evil.example")'
+    org.colleague.save(update_fields=["name"])
+    org.union_rep.name = "@SUM(A1)"
+    org.union_rep.save(update_fields=["name"])
+    client = org.client("hr")
+    text = client.get(_unit(mus, org, "csv")).content.decode("utf-8-sig")
+    names = [row[0] for row in csv.reader(io.StringIO(text), delimiter=";")]
+    assert '\'=HYPERLINK("http://evil.example")' in names and "'@SUM(A1)" in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(_unit(mus, org, "xlsx")).content)).active
+    assert sheet is not None
+    cells = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert "'@SUM(A1)" in cells and not any(str(cell).startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_every_export_is_audited(org: Org, mus: Mus) -> None:
+    org.client("hr").get(_unit(mus, org, "csv"))
+    event = AuditEvent.objects.get(action="oversight.export")
+    assert event.actor_id == org.user("hr").pk
+    assert event.target_id == str(org.payroll.uuid)
+    assert event.data["format"] == "csv"
+
+
+def test_hr_and_leaders_find_the_overview(org: Org, mus: Mus) -> None:
+    overview = _overview(mus)
+    assert overview in org.client("hr").get(reverse("oversight:rounds")).content.decode()
+    assert reverse("oversight:rounds") in org.client("hr").get(reverse("rounds:list")).content.decode()
+    assert overview in org.client("hr").get(reverse("rounds:detail", args=[mus.round.uuid])).content.decode()
+    assert overview in org.client("leader").get(reverse("dashboards:team")).content.decode()
+    assert overview not in org.client("daily_leader").get(reverse("dashboards:team")).content.decode()
+
+
+def _queries(org: Org, persona: str, url: str) -> int:
+    client = org.client(persona)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_pages_make_the_same_number_of_queries_for_a_bigger_organisation(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    pages = [
+        ("hr", _overview(mus)),
+        ("head", _overview(mus)),
+        ("hr", _unit(mus, org)),
+        ("leader", _unit(mus, org)),
+        ("hr", _unit(mus, org, "csv")),
+    ]
+    small = [_queries(org, persona, url) for persona, url in pages]
+    grow(org, 12)
+    round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
+    assert [_queries(org, persona, url) for persona, url in pages] == small

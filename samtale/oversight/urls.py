@@ -1,0 +1,5 @@
+from samtale.oversight import views
+
+app_name = "oversight"
+
+urlpatterns = views.urlpatterns

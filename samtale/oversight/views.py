@@ -1,0 +1,116 @@
+"""The completion overview (issue 5 §1): HR for the units it covers, a leader for their team, the
+chain for its subtree; everyone else gets 404. Dates and states only, never text (trust.md)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+
+from samtale.access.viewer import Viewer, get_viewer
+from samtale.audit.services import audit_record
+from samtale.lib.requests import AuthenticatedRequest
+from samtale.org.models import Unit
+from samtale.oversight import exports, selectors
+from samtale.oversight.forms import PeopleFilterForm
+from samtale.oversight.selectors import Scope
+from samtale.rounds.models import Round
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope(viewer: Viewer) -> Scope:
+    scope = selectors.oversight_scope(viewer)
+    if scope is None:
+        raise Http404
+    return scope
+
+
+def _round(round_uuid: str) -> Round:
+    round_ = selectors.round_for_oversight(round_uuid=round_uuid)
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+def _unit(scope: Scope, unit_uuid: str) -> Unit:
+    unit = selectors.unit_in_scope(unit_uuid=unit_uuid, scope=scope)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@login_required
+def round_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The launched and closed rounds, to choose one to follow."""
+    _scope(get_viewer(request))
+    return render(request, "oversight/round_list.html", {"rounds": selectors.rounds_for_oversight()})
+
+
+@login_required
+def overview(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    scope = _scope(viewer)
+    round_ = _round(round_uuid)
+    context = {
+        "round": round_,
+        "overview": selectors.completion_overview(round_=round_, scope=scope),
+        "is_hr": viewer.hr is not None,
+    }
+    return render(request, "oversight/overview.html", context)
+
+
+def _people(
+    request: AuthenticatedRequest, round_uuid: str, unit_uuid: str
+) -> tuple[Round, Unit, PeopleFilterForm, list[selectors.PersonRow]]:
+    scope = _scope(get_viewer(request))
+    round_ = _round(round_uuid)
+    unit = _unit(scope, unit_uuid)
+    form = PeopleFilterForm(request.GET)
+    rows = selectors.unit_people(round_=round_, scope=scope, unit=unit, **form.values())  # type: ignore[arg-type]
+    return round_, unit, form, rows
+
+
+@login_required
+def unit_people(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -> HttpResponse:
+    """The people of a unit and below it: one row each, with dates and states."""
+    round_, unit, form, rows = _people(request, round_uuid, unit_uuid)
+    context = {
+        "round": round_,
+        "unit": unit,
+        "form": form,
+        "rows": rows,
+        "late": exports.overdue_labels(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "oversight/unit_people.html", context)
+
+
+@login_required
+def unit_people_export(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str, kind: str) -> HttpResponse:
+    """The same rows as a CSV or XLSX file; every export is audited (trust.md)."""
+    round_, unit, _form, rows = _people(request, round_uuid, unit_uuid)
+    audit_record(
+        actor=request.user,
+        action="oversight.export",
+        target=unit,
+        data={"round": str(round_.uuid), "format": kind, "rows": len(rows)},
+    )
+    name = f"{_('completion')}-{round_.name}-{unit.code}.{kind}"
+    if kind == "xlsx":
+        response = HttpResponse(exports.as_xlsx(rows), content_type=XLSX)
+    else:
+        response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("", round_list, name="rounds"),
+    path("<uuid:round_uuid>/", overview, name="overview"),
+    path("<uuid:round_uuid>/units/<uuid:unit_uuid>/", unit_people, name="unit"),
+    path("<uuid:round_uuid>/units/<uuid:unit_uuid>/export.csv", unit_people_export, {"kind": "csv"}, name="csv"),
+    path("<uuid:round_uuid>/units/<uuid:unit_uuid>/export.xlsx", unit_people_export, {"kind": "xlsx"}, name="xlsx"),
+]
