@@ -387,3 +387,46 @@ def rounds_for_oversight() -> list[Round]:
 
 def round_for_oversight(*, round_uuid: Any) -> Round | None:
     return Round.objects.exclude(status=RoundStatus.DRAFT).filter(uuid=round_uuid).first()
+
+
+# Nudges -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateLeader:
+    person_id: int
+    email: str
+    language: str | None
+    conversations: int
+
+
+def leaders_of_late_conversations(*, round_: Round, scope: Scope, today: date | None = None) -> list[LateLeader]:
+    """The current personnel leaders of the conversations in the scope not held by the round's
+    deadline, each with how many; one query."""
+    today = today or timezone.localdate()
+    if round_.held_by >= today:
+        return []
+    rows = (
+        _conversations(round_, scope)
+        .filter(status__in=OPEN, employee__personnel_leader__isnull=False)
+        .filter(
+            Q(employee__personnel_leader__end_date__isnull=True) | Q(employee__personnel_leader__end_date__gte=today)
+        )
+        .order_by()
+        .values_list(
+            "employee__personnel_leader_id",
+            "employee__personnel_leader__email",
+            "employee__personnel_leader__user__language",
+        )
+        .annotate(late=Count("pk"))
+        .order_by("employee__personnel_leader_id")
+    )
+    return [LateLeader(pk, email, language, late) for pk, email, language, late in rows]
+
+
+def late_conversations_led_by(*, round_: Round, leader_id: int, today: date | None = None) -> int:
+    """How many of the leader's conversations in the round are not held by the deadline now."""
+    today = today or timezone.localdate()
+    if round_.held_by >= today:
+        return 0
+    return Conversation.objects.filter(round=round_, status__in=OPEN, employee__personnel_leader_id=leader_id).count()

@@ -3,20 +3,23 @@ chain for its subtree; everyone else gets 404. Dates and states only, never text
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org.models import Unit
-from samtale.oversight import exports, selectors
+from samtale.oversight import exports, selectors, services
 from samtale.oversight.forms import PeopleFilterForm
 from samtale.oversight.selectors import Scope
-from samtale.rounds.models import Round
+from samtale.rounds.models import Round, RoundStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,7 +60,7 @@ def overview(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     context = {
         "round": round_,
         "overview": selectors.completion_overview(round_=round_, scope=scope),
-        "is_hr": viewer.hr is not None,
+        "may_nudge": services.may_nudge(viewer) and round_.status == RoundStatus.LAUNCHED,
     }
     return render(request, "oversight/overview.html", context)
 
@@ -107,9 +110,32 @@ def unit_people_export(request: AuthenticatedRequest, round_uuid: str, unit_uuid
     return response
 
 
+@login_required
+@require_POST
+def nudge(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
+    """HR reminds the leaders of the conversations not held by the deadline; a leader, who may
+    read the overview, is refused (403)."""
+    viewer = get_viewer(request)
+    _scope(viewer)
+    round_ = _round(round_uuid)
+    result = services.leaders_nudge(viewer=viewer, round_=round_)
+    if result.sent:
+        messages.success(
+            request,
+            ngettext("A reminder goes to %(count)d leader.", "A reminder goes to %(count)d leaders.", result.sent)
+            % {"count": result.sent},
+        )
+    elif result.leaders:
+        messages.info(request, _("The leaders have been reminded today already."))
+    else:
+        messages.info(request, _("No conversation is late: nobody to remind."))
+    return redirect("oversight:overview", round_uuid=round_.uuid)
+
+
 urlpatterns: list[URLPattern] = [
     path("", round_list, name="rounds"),
     path("<uuid:round_uuid>/", overview, name="overview"),
+    path("<uuid:round_uuid>/nudge/", nudge, name="nudge"),
     path("<uuid:round_uuid>/units/<uuid:unit_uuid>/", unit_people, name="unit"),
     path("<uuid:round_uuid>/units/<uuid:unit_uuid>/export.csv", unit_people_export, {"kind": "csv"}, name="csv"),
     path("<uuid:round_uuid>/units/<uuid:unit_uuid>/export.xlsx", unit_people_export, {"kind": "xlsx"}, name="xlsx"),

@@ -1,5 +1,5 @@
 """The access matrix for the completion overview (issue 5 §1): every persona × the list of
-rounds, a round's overview, a unit's people and their exports, through the real URLs.
+rounds, a round's overview, the reminder to leaders, a unit's people and their exports, through the real URLs.
 
 HR sees the units it covers, a leader their team, the chain its subtree; everyone else, and
 everyone for a round still being prepared, gets 404 (trust.md, "completion status")."""
@@ -48,6 +48,13 @@ CASES = [
         None,
         {},
     ),
+    Case(
+        "reminding the leaders of late conversations",
+        "post",
+        lambda o: reverse("oversight:nudge", args=[_mus(o).round.uuid]),
+        None,
+        {"hr": 302, "regional_hr": 302, "leader": 403, "former_leader": 403, "head": 403, "director": 403},
+    ),
     _payroll("unit"),
     _payroll("csv"),
     _payroll("xlsx"),
@@ -66,6 +73,7 @@ CASES = [
 def test_oversight_access_matrix(org: Org, mus: Mus, case: Case, persona: str) -> None:
     org.mus = mus  # type: ignore[attr-defined]
     client = org.client(persona)
-    response = client.get(case.url(org))
+    url = case.url(org)
+    response = client.get(url) if case.method == "get" else client.post(url, case.data(org) if case.data else {})
     expected = case.expected.get(persona, case.default)
     assert response.status_code == expected, f"{persona} on {case.name}: {response.status_code}, expected {expected}"

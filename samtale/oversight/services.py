@@ -1,0 +1,71 @@
+"""Writes of the completion overview: HR's reminder to the leaders of late conversations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from samtale.access.viewer import Viewer
+from samtale.audit.services import audit_record
+from samtale.outbox.models import OutboxMessage
+from samtale.outbox.services import outbox_enqueue_many, outbox_message_build
+from samtale.oversight import selectors
+from samtale.rounds.models import Round
+
+NUDGE = "oversight.nudge"
+
+
+@dataclass(frozen=True)
+class NudgeResult:
+    leaders: int  # the leaders with late conversations in the scope
+    sent: int  # of those, the ones not reminded already today
+
+
+def may_nudge(viewer: Viewer) -> bool:
+    """Completion status is for HR "per person and per unit" (trust.md); reminding the leaders
+    of late conversations from the overview is HR's (issue 5 §1, "Nudges")."""
+    return viewer.hr is not None and viewer.person is not None
+
+
+def nudge_key(*, round_: Round, leader_id: int, today: date) -> str:
+    return f"{NUDGE}:{round_.pk}:{leader_id}:{today.isoformat()}"
+
+
+def leaders_nudge(*, viewer: Viewer, round_: Round, today: date | None = None) -> NudgeResult:
+    """One e-mail per leader of a conversation in HR's coverage not held by the round's deadline,
+    at most once a day per round and leader: it holds a link, never names or content."""
+    if not may_nudge(viewer):
+        raise PermissionDenied
+    scope = selectors.oversight_scope(viewer)
+    assert scope is not None  # HR has one
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        leaders = selectors.leaders_of_late_conversations(round_=round_, scope=scope, today=today)
+        keys = {
+            leader.person_id: nudge_key(round_=round_, leader_id=leader.person_id, today=today) for leader in leaders
+        }
+        already = set(OutboxMessage.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True))
+        drafts = [
+            outbox_message_build(
+                kind=NUDGE,
+                to_email=leader.email,
+                language=leader.language or settings.LANGUAGE_CODE,
+                context={"round": round_.pk, "person": leader.person_id},
+                dedupe_key=keys[leader.person_id],
+            )
+            for leader in leaders
+            if keys[leader.person_id] not in already
+        ]
+        outbox_enqueue_many(messages=drafts)
+        audit_record(
+            actor=viewer.user,
+            action=NUDGE,
+            target=round_,
+            data={"leaders": len(leaders), "sent": len(drafts), "on": today.isoformat()},
+        )
+    return NudgeResult(leaders=len(leaders), sent=len(drafts))
