@@ -32,6 +32,10 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
     elif viewer.management is not None or viewer.led_units:
         # Management to the goals of the round being prepared, a leader to their unit in the round.
         items.append(NavItem(_("MUS rounds"), reverse("rounds:current"), "rounds"))
+    if viewer.hr is not None and not round_policies.may_manage_rounds(viewer):
+        # HR covering part of the organisation follows the rounds there (the rounds area has it
+        # as a tab for HR covering all of it).
+        items.append(NavItem(_("Completion"), reverse("oversight:rounds"), "oversight"))
     if viewer.hr is not None:
         items.append(NavItem(_("The organisation"), reverse("org:people"), "organisation"))
     elif viewer.is_leader:

@@ -126,3 +126,9 @@ def test_the_pages_make_the_same_number_of_queries_for_a_bigger_organisation(org
     grow(org, 12)
     round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
     assert [_queries(org, persona, url) for persona, url in pages] == small
+
+
+def test_hr_covering_part_of_the_organisation_finds_the_overview_in_the_menu(org: Org, mus: Mus) -> None:
+    rounds = reverse("oversight:rounds")
+    assert f'href="{rounds}"' in org.client("regional_hr").get(reverse("dashboards:home")).content.decode()
+    assert f'href="{rounds}"' not in org.client("leader").get(reverse("dashboards:home")).content.decode()
