@@ -430,3 +430,92 @@ def late_conversations_led_by(*, round_: Round, leader_id: int, today: date | No
     if round_.held_by >= today:
         return 0
     return Conversation.objects.filter(round=round_, status__in=OPEN, employee__personnel_leader_id=leader_id).count()
+
+
+# The round over time ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    week_ending: date
+    held: int
+    signed: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    participants: int
+    held_by: date
+    points: list[TimelinePoint]
+
+    # The chart's drawing area, in SVG units.
+    WIDTH = 600
+    HEIGHT = 200
+
+    def _x(self, index: int) -> float:
+        return round(index * self.WIDTH / max(len(self.points) - 1, 1), 1)
+
+    def _y(self, value: int) -> float:
+        return round(self.HEIGHT - value * self.HEIGHT / max(self.participants, 1), 1)
+
+    def _line(self, name: str) -> str:
+        return " ".join(f"{self._x(i)},{self._y(getattr(p, name))}" for i, p in enumerate(self.points))
+
+    @property
+    def held_line(self) -> str:
+        return self._line("held")
+
+    @property
+    def signed_line(self) -> str:
+        return self._line("signed")
+
+    @property
+    def deadline_x(self) -> float | None:
+        """Where the deadline's week is on the chart, if it is on it."""
+        for index, point in enumerate(self.points):
+            if point.week_ending >= self.held_by:
+                return self._x(index)
+        return None
+
+
+MAX_WEEKS = 104
+
+
+def round_timeline(*, round_: Round, scope: Scope, today: date | None = None) -> Timeline:
+    """Conversations held and plans signed, added up week by week from the round's opening to
+    its deadline (or today, if later), against the number of participants; three queries."""
+    from datetime import timedelta
+
+    from django.db.models.functions import TruncDate
+
+    today = today or timezone.localdate()
+    conversations = _conversations(round_, scope).order_by()
+    participants = conversations.count()
+    held = dict(
+        conversations.filter(status=ConversationStatus.HELD, held_on__isnull=False)
+        .values_list("held_on")
+        .annotate(n=Count("pk"))
+        .values_list("held_on", "n")
+    )
+    signed = dict(
+        conversations.filter(plan__signed_at__isnull=False)
+        .annotate(day=TruncDate("plan__signed_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    start = round_.opens_on
+    end = max(round_.held_by, today)
+    first_sunday = start + timedelta(days=6 - start.weekday())
+    weeks = [first_sunday + timedelta(weeks=i) for i in range(MAX_WEEKS)]
+    weeks = [week for week in weeks if week - timedelta(days=6) <= end] or [first_sunday]
+    points = []
+    for week in weeks:
+        points.append(
+            TimelinePoint(
+                week_ending=week,
+                held=sum(n for day, n in held.items() if day <= week),
+                signed=sum(n for day, n in signed.items() if day <= week),
+            )
+        )
+    return Timeline(participants=participants, held_by=round_.held_by, points=points)

@@ -60,6 +60,7 @@ def overview(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     context = {
         "round": round_,
         "overview": selectors.completion_overview(round_=round_, scope=scope),
+        "timeline": selectors.round_timeline(round_=round_, scope=scope),
         "may_nudge": services.may_nudge(viewer) and round_.status == RoundStatus.LAUNCHED,
     }
     return render(request, "oversight/overview.html", context)

@@ -3,13 +3,22 @@ scope each viewer has, and that no content column is ever read."""
 
 from __future__ import annotations
 
+import itertools
+
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
 from samtale.access.viewer import viewer_for
 from samtale.conversations.models import Conversation, EmployeePreparation, ImprovementNotice, Minutes, OpenItem
 from samtale.dashboards.tests.test_query_counts import grow
-from samtale.oversight.selectors import Counts, Scope, completion_overview, oversight_scope, unit_people
+from samtale.oversight.selectors import (
+    Counts,
+    Scope,
+    completion_overview,
+    oversight_scope,
+    round_timeline,
+    unit_people,
+)
 from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
 from samtale.plans.models import Departure, FollowUp, Plan, PlanComment, PlanVersion, Progress
 from samtale.rounds.services import round_launch
@@ -160,3 +169,25 @@ def test_the_overview_makes_the_same_number_of_queries_for_a_bigger_organisation
     round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
     assert Conversation.objects.filter(round=mus.round).count() > 60
     assert count() == small == 3
+
+
+def test_the_round_over_time_adds_up_held_and_signed_week_by_week(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    timeline = round_timeline(round_=mus.round, scope=WHOLE)
+    assert timeline.participants == Conversation.objects.filter(round=mus.round).count()
+    assert timeline.points[0].week_ending >= mus.round.opens_on
+    assert timeline.points[-1].week_ending >= mus.round.held_by
+    last = timeline.points[-1]
+    assert (last.held, last.signed) == (2, 1)
+    assert all(a.held <= b.held and a.signed <= b.signed for a, b in itertools.pairwise(timeline.points))
+    assert timeline.deadline_x is not None and 0 < timeline.deadline_x <= timeline.WIDTH
+    assert timeline.held_line.count(",") == len(timeline.points)
+
+
+def test_the_round_over_time_keeps_to_the_scope(org: Org, mus: Mus) -> None:
+    plant_states(org, mus)
+    scope = oversight_scope(viewer_for(org.user("regional_hr")))
+    assert scope is not None
+    timeline = round_timeline(round_=mus.round, scope=scope)
+    assert timeline.participants == 3
+    assert timeline.points[-1].held == 0
