@@ -171,7 +171,8 @@ def completion_overview(*, round_: Round, scope: Scope, today: date | None = Non
         _conversations(round_, scope)
         .order_by()
         .values("employee__unit_id", "employee__unit__path")
-        .annotate(**{name: Count("pk", filter=q, distinct=True) for name, q in filters.items()})
+        # A conversation has at most one plan and a plan at most one follow-up: no row is doubled.
+        .annotate(**{name: Count("pk", filter=q) for name, q in filters.items()})
     )
     own: dict[str, Counts] = {}
     for values in grouped:
