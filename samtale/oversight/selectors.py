@@ -146,6 +146,7 @@ class UnitRow:
     path: str
     depth: int  # below the top of what is shown
     counts: Counts = field(default_factory=Counts)
+    has_more: bool = False  # more units below it than are shown
 
     @property
     def indent(self) -> range:
@@ -157,19 +158,30 @@ class Overview:
     round: Round
     rows: list[UnitRow]
     total: Counts
+    under: Unit | None = None
 
 
 def _conversations(round_: Round, scope: Scope) -> Any:
     return Conversation.objects.filter(round=round_).filter(scope.people_q("employee__"))
 
 
-def completion_overview(*, round_: Round, scope: Scope, today: date | None = None) -> Overview:
-    """Per unit, rolled up the tree, the counts of every step; two queries whatever the size."""
+LEVELS = 3  # unit levels shown at once; a unit with more below it links to its own overview
+
+
+def completion_overview(
+    *, round_: Round, scope: Scope, under: Unit | None = None, levels: int = LEVELS, today: date | None = None
+) -> Overview:
+    """Per unit, rolled up the tree, the counts of every step; two queries whatever the size.
+
+    ``levels`` levels of units are shown from the top of the scope (or from ``under``); a unit
+    with more units below it is marked ``has_more``, to be opened as ``under``."""
     today = today or timezone.localdate()
     filters = _step_filters(round_, today)
+    conversations = _conversations(round_, scope)
+    if under is not None:
+        conversations = conversations.filter(employee__unit__path__startswith=under.path)
     grouped = (
-        _conversations(round_, scope)
-        .order_by()
+        conversations.order_by()
         .values("employee__unit_id", "employee__unit__path")
         # A conversation has at most one plan and a plan at most one follow-up: no row is doubled.
         .annotate(**{name: Count("pk", filter=q) for name, q in filters.items()})
@@ -180,30 +192,43 @@ def completion_overview(*, round_: Round, scope: Scope, today: date | None = Non
         values.pop("employee__unit_id")
         own[path] = Counts(**values)
 
-    # Each unit counts for itself and for every shown unit above it.
-    shown: dict[str, set[int]] = {}
+    def shows(prefix: str) -> bool:
+        return scope.shows_unit(prefix) and (under is None or prefix.startswith(under.path))
+
+    # Each unit counts for itself and for every unit above it that is shown, by (id, level). A
+    # team member's unit outside the leader's units is shown on its own, at the top.
+    counted: dict[str, list[tuple[int, int]]] = {}
     for path in own:
         ids = path_ids(path)
-        above = [pk for index, pk in enumerate(ids) if scope.shows_unit(_prefix(path, index))]
-        shown[path] = set(above) or {ids[-1]}
-    unit_ids = set().union(*shown.values()) if shown else set()
+        counted[path] = [(pk, level) for level, pk in enumerate(ids) if shows(_prefix(path, level))]
+    levels_shown = [level for pairs in counted.values() for _pk, level in pairs]
+    top = min(levels_shown, default=0)
+    visible: dict[int, int] = {}  # unit id -> level below the top
+    has_more: set[int] = set()
+    for path, pairs in counted.items():
+        if not pairs:
+            visible[path_ids(path)[-1]] = 0
+            continue
+        for pk, level in pairs:
+            if level - top < levels:
+                visible[pk] = level - top
+        deepest = [pk for pk, level in pairs if level - top == levels - 1]
+        if deepest and pairs[-1][1] - top >= levels:
+            has_more.add(deepest[0])
     units = {
-        pk: UnitRow(pk, uuid, name, code, path, depth)
-        for pk, uuid, name, code, path, depth in Unit.objects.filter(pk__in=unit_ids).values_list(
-            "pk", "uuid", "name", "code", "path", "depth"
+        pk: UnitRow(pk, uuid, name, code, path, visible[pk], has_more=pk in has_more)
+        for pk, uuid, name, code, path in Unit.objects.filter(pk__in=visible).values_list(
+            "pk", "uuid", "name", "code", "path"
         )
     }
     total = Counts()
     for path, counts in own.items():
         total.add(counts)
-        for pk in shown[path]:
+        for pk in [pk for pk, _level in counted[path]] or [path_ids(path)[-1]]:
             if pk in units:
                 units[pk].counts.add(counts)
     rows = sorted(units.values(), key=lambda row: row.path)
-    top = min((row.depth for row in rows), default=0)
-    for row in rows:
-        row.depth -= top
-    return Overview(round=round_, rows=rows, total=total)
+    return Overview(round=round_, rows=rows, total=total, under=under)
 
 
 def _prefix(path: str, index: int) -> str:

@@ -3,6 +3,8 @@ chain for its subtree; everyone else gets 404. Dates and states only, never text
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -39,7 +41,10 @@ def _round(round_uuid: str) -> Round:
 
 
 def _unit(scope: Scope, unit_uuid: str) -> Unit:
-    unit = selectors.unit_in_scope(unit_uuid=unit_uuid, scope=scope)
+    try:
+        unit = selectors.unit_in_scope(unit_uuid=UUID(str(unit_uuid)), scope=scope)
+    except ValueError:
+        raise Http404 from None
     if unit is None:
         raise Http404
     return unit
@@ -57,9 +62,10 @@ def overview(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     scope = _scope(viewer)
     round_ = _round(round_uuid)
+    under = _unit(scope, request.GET["under"]) if request.GET.get("under") else None
     context = {
         "round": round_,
-        "overview": selectors.completion_overview(round_=round_, scope=scope),
+        "overview": selectors.completion_overview(round_=round_, scope=scope, under=under),
         "timeline": selectors.round_timeline(round_=round_, scope=scope),
         "may_nudge": services.may_nudge(viewer) and round_.status == RoundStatus.LAUNCHED,
     }

@@ -132,3 +132,11 @@ def test_hr_covering_part_of_the_organisation_finds_the_overview_in_the_menu(org
     rounds = reverse("oversight:rounds")
     assert f'href="{rounds}"' in org.client("regional_hr").get(reverse("dashboards:home")).content.decode()
     assert f'href="{rounds}"' not in org.client("leader").get(reverse("dashboards:home")).content.decode()
+
+
+def test_a_unit_below_the_levels_shown_opens_on_its_own_within_the_scope(org: Org, mus: Mus) -> None:
+    english(org, "hr", "regional_hr")
+    page = org.client("hr").get(_overview(mus) + f"?under={org.payroll.uuid}").content.decode()
+    assert "The units of Løn." in page and "Børn" not in page
+    assert org.client("regional_hr").get(_overview(mus) + f"?under={org.payroll.uuid}").status_code == 404
+    assert org.client("hr").get(_overview(mus) + "?under=nonsense").status_code == 404

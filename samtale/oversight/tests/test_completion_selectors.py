@@ -22,7 +22,7 @@ from samtale.oversight.selectors import (
 from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
 from samtale.plans.models import Departure, FollowUp, Plan, PlanComment, PlanVersion, Progress
 from samtale.rounds.services import round_launch
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, make_person, make_unit
 
 WHOLE = Scope(whole_organisation=True)
 
@@ -191,3 +191,17 @@ def test_the_round_over_time_keeps_to_the_scope(org: Org, mus: Mus) -> None:
     timeline = round_timeline(round_=mus.round, scope=scope)
     assert timeline.participants == 3
     assert timeline.points[-1].held == 0
+
+
+def test_three_levels_are_shown_and_a_deeper_unit_opens_on_its_own(org: Org, mus: Mus) -> None:
+    team = make_unit("LONA", "Løn A", parent=org.payroll)
+    make_person("Dybe Dorte", unit=team, leader=org.leader)
+    round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
+    overview = completion_overview(round_=mus.round, scope=WHOLE)
+    rows = {row.code: row for row in overview.rows}
+    assert "LONA" not in rows
+    assert rows["LON"].has_more and not rows["REG"].has_more
+    assert rows["LON"].counts.participants == 6  # Løn A is counted in Løn
+    opened = completion_overview(round_=mus.round, scope=WHOLE, under=org.payroll)
+    assert [(row.code, row.depth, row.counts.participants) for row in opened.rows] == [("LON", 0, 6), ("LONA", 1, 1)]
+    assert opened.total.participants == 6
