@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -23,6 +24,7 @@ from samtale.oversight.forms import PeopleFilterForm
 from samtale.oversight.selectors import Scope
 from samtale.rounds.models import Round, RoundStatus
 
+PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -87,13 +89,17 @@ def _people(
 def unit_people(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -> HttpResponse:
     """The people of a unit and below it: one row each, with dates and states."""
     round_, unit, form, rows = _people(request, round_uuid, unit_uuid)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "round": round_,
         "unit": unit,
         "form": form,
-        "rows": rows,
+        "page": page,
+        "rows": page.object_list,
         "late": exports.overdue_labels(),
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
     return render(request, "oversight/unit_people.html", context)
 

@@ -7,13 +7,16 @@ import csv
 import io
 
 import openpyxl
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
+from samtale.conversations.models import Conversation
 from samtale.dashboards.tests.test_query_counts import grow
+from samtale.oversight import views
 from samtale.oversight.tests.oversight_testing import SECRET, deadline_passed, plant_states
 from samtale.plans.tests.signing_testing import english
 from samtale.rounds.services import round_launch
@@ -140,3 +143,18 @@ def test_a_unit_below_the_levels_shown_opens_on_its_own_within_the_scope(org: Or
     assert "The units of Løn." in page and "Børn" not in page
     assert org.client("regional_hr").get(_overview(mus) + f"?under={org.payroll.uuid}").status_code == 404
     assert org.client("hr").get(_overview(mus) + "?under=nonsense").status_code == 404
+
+
+def test_the_drill_down_comes_in_pages_and_the_export_holds_every_row(
+    org: Org, mus: Mus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    english(org, "hr")
+    client = org.client("hr")
+    root = reverse("oversight:unit", args=[mus.round.uuid, org.root.uuid])
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    first = client.get(root + "?sort=name").content.decode()
+    second = client.get(root + "?sort=name&page=2").content.decode()
+    assert "Page 1 of 3" in first and "?sort=name&amp;page=2" in first
+    assert "Page 2 of 3" in second
+    exported = client.get(reverse("oversight:csv", args=[mus.round.uuid, org.root.uuid])).content.decode("utf-8-sig")
+    assert len(exported.strip().splitlines()) == 1 + Conversation.objects.filter(round=mus.round).count()
