@@ -51,13 +51,23 @@ class Scope:
         return self.whole_organisation or any(path.startswith(root) for root in self.unit_paths)
 
 
+def hr_scope(viewer: Viewer) -> Scope | None:
+    """The people HR covers: the whole organisation, or the subtrees of its units."""
+    if viewer.hr is None:
+        return None
+    return Scope(whole_organisation=viewer.hr.whole_organisation, unit_paths=viewer.hr.unit_paths)
+
+
 def oversight_scope(viewer: Viewer) -> Scope | None:
-    """HR's coverage; else a leader's team and subtree; else nothing (the pages answer 404)."""
-    if viewer.hr is not None:
-        return Scope(whole_organisation=viewer.hr.whole_organisation, unit_paths=viewer.hr.unit_paths)
-    if viewer.person is not None and viewer.is_leader:
-        return Scope(unit_paths=tuple(unit.path for unit in viewer.led_units), leader_id=viewer.person.pk)
-    return None
+    """HR's coverage, and a leader's team and subtree (someone may be both); else nothing (the
+    pages answer 404)."""
+    hr = hr_scope(viewer)
+    if hr is not None and hr.whole_organisation:
+        return hr
+    if viewer.person is None or not viewer.is_leader:
+        return hr
+    led = tuple(unit.path for unit in viewer.led_units)
+    return Scope(unit_paths=(*(hr.unit_paths if hr else ()), *led), leader_id=viewer.person.pk)
 
 
 @dataclass

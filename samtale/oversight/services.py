@@ -41,8 +41,9 @@ def leaders_nudge(*, viewer: Viewer, round_: Round, today: date | None = None) -
     at most once a day per round and leader: it holds a link, never names or content."""
     if not may_nudge(viewer):
         raise PermissionDenied
-    scope = selectors.oversight_scope(viewer)
-    assert scope is not None  # HR has one
+    # Only the leaders of the people HR covers, also when the HR consultant leads a team too.
+    scope = selectors.hr_scope(viewer)
+    assert scope is not None  # may_nudge
     today = today or timezone.localdate()
     with transaction.atomic():
         leaders = selectors.leaders_of_late_conversations(round_=round_, scope=scope, today=today)

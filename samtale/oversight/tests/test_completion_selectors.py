@@ -205,3 +205,11 @@ def test_three_levels_are_shown_and_a_deeper_unit_opens_on_its_own(org: Org, mus
     opened = completion_overview(round_=mus.round, scope=WHOLE, under=org.payroll)
     assert [(row.code, row.depth, row.counts.participants) for row in opened.rows] == [("LON", 0, 6), ("LONA", 1, 1)]
     assert opened.total.participants == 6
+
+
+def test_hr_who_also_leads_a_team_sees_both(org: Org, mus: Mus) -> None:
+    org.colleague.personnel_leader = org.regional_hr
+    org.colleague.save(update_fields=["personnel_leader"])
+    scope = oversight_scope(viewer_for(org.user("regional_hr")))
+    assert scope is not None
+    assert {code: c.participants for code, c in _rows(org, mus, scope).items()} == {"BOR": 3, "LON": 1}

@@ -95,3 +95,11 @@ def test_the_overview_offers_the_reminder_to_hr_only(org: Org, mus: Mus) -> None
     nudge = reverse("oversight:nudge", args=[mus.round.uuid])
     assert nudge in org.client("hr").get(url).content.decode()
     assert nudge not in org.client("head").get(url).content.decode()
+
+
+def test_hr_who_also_leads_a_team_reminds_only_the_leaders_of_the_people_it_covers(org: Org, mus: Mus) -> None:
+    deadline_passed(mus.round)
+    org.colleague.personnel_leader = org.regional_hr
+    org.colleague.save(update_fields=["personnel_leader"])
+    leaders_nudge(viewer=viewer_for(org.user("regional_hr")), round_=mus.round)
+    assert _nudged() == {org.other_head.email, org.director.email}
