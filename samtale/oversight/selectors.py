@@ -96,10 +96,6 @@ class Counts:
         return getattr(self, name) * 100 // self.participants if self.participants else 0
 
     @property
-    def overdue(self) -> int:
-        return self.overdue_scheduling + self.overdue_held + self.overdue_plan + self.overdue_follow_up
-
-    @property
     def held_percent(self) -> int:
         return self.percent("held")
 
