@@ -18,7 +18,6 @@ e-mail in the outbox, in one transaction. A form posted twice changes and sends 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -45,6 +44,7 @@ from samtale.plans.models import (
     ProgressStatus,
     Side,
 )
+from samtale.plans.writing import follow_up_last_day
 
 NOTE_MAX_LENGTH = 2000
 WHY_MAX_LENGTH = 2000
@@ -227,23 +227,15 @@ def departure_register(*, viewer: Viewer, plan: Plan, why: str) -> Departure:
 # The follow-up conversation ------------------------------------------------------------------------------
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def follow_up_deadline(plan: Plan) -> date | None:
     """The last day the follow-up may be held: the date agreed in the signed plan
     (``Plan.follow_up_by``), else the concept's months after the conversation (domain.md: "at the
     latest 6 months after the MUS")."""
     if plan.follow_up_by is not None:
         return plan.follow_up_by
-    conversation = plan.conversation
-    if conversation.held_on is None:
+    if plan.conversation.held_on is None:
         return None
-    return add_months(conversation.held_on, conversation.round.concept.follow_up_within_months)
+    return follow_up_last_day(plan.conversation)
 
 
 def follow_up_of(plan: Plan) -> FollowUp | None:

@@ -19,7 +19,7 @@ from samtale.access import lookups
 from samtale.audit.models import AuditEvent
 from samtale.conversations.scheduling import ics_uid
 from samtale.conversations.tests.test_scheduling import calendar_of, english, mails_to
-from samtale.plans import follow_up
+from samtale.plans import follow_up, writing
 from samtale.plans.models import Departure, FollowUp, FollowUpStatus, Plan, Progress
 from samtale.plans.tests.follow_up_testing import ACTIVITY, GOAL, SECOND_GOAL, as_, draft_plan, signed_plan
 from samtale.testing import Mus, Org
@@ -304,7 +304,7 @@ def test_without_an_agreed_date_the_follow_up_is_due_the_concepts_months_after_t
     held_on = timezone.localdate() - timedelta(days=10)
     plan = signed_plan(org, mus, held_on=held_on, follow_up_by=None)
     deadline = follow_up.follow_up_deadline(plan)
-    assert deadline == follow_up.add_months(held_on, mus.concept.follow_up_within_months)
+    assert deadline == writing.add_months(held_on, mus.concept.follow_up_within_months)
     assert deadline is not None
     with pytest.raises(ValidationError):
         call(org, plan, days=(deadline - timezone.localdate()).days + 1)
@@ -312,9 +312,9 @@ def test_without_an_agreed_date_the_follow_up_is_due_the_concepts_months_after_t
 
 
 def test_add_months_keeps_the_day_or_takes_the_months_last() -> None:
-    assert follow_up.add_months(date(2027, 3, 15), 6) == date(2027, 9, 15)
-    assert follow_up.add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
-    assert follow_up.add_months(date(2027, 12, 1), 1) == date(2028, 1, 1)
+    assert writing.add_months(date(2027, 3, 15), 6) == date(2027, 9, 15)
+    assert writing.add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
+    assert writing.add_months(date(2027, 12, 1), 1) == date(2028, 1, 1)
 
 
 @pytest.mark.parametrize(
