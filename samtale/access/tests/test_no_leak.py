@@ -26,7 +26,8 @@ SKIP = ("/static/", "/logout/", "/admin/logout/", "/organisation/export.csv")
 
 
 def crawl(client: Client, start: str = "/", limit: int = 150) -> dict[str, str]:
-    """Every page reachable by following links from ``start``, by URL."""
+    """Every page reachable by following links from ``start``, by URL. Files (CSV, calendar,
+    PDF, XLSX) are read as bytes, so text in them is found too; only pages are followed."""
     pages: dict[str, str] = {}
     queue = deque([start])
     while queue and len(pages) < limit:
@@ -34,9 +35,12 @@ def crawl(client: Client, start: str = "/", limit: int = 150) -> dict[str, str]:
         if url in pages or url.startswith(SKIP):
             continue
         response = client.get(url, follow=True)
-        text = response.content.decode() if response.status_code == 200 else ""
+        ok = response.status_code == 200
+        html = ok and response.get("Content-Type", "").startswith("text/html")
+        text = response.content.decode() if html else (response.content.decode("latin-1") if ok else "")
         pages[url] = text
-        queue.extend(link for link in LINK.findall(text) if link not in pages)
+        if html:
+            queue.extend(link for link in LINK.findall(text) if link not in pages)
     return pages
 
 

@@ -5,16 +5,13 @@ employee, the leader, the chain); and no e-mail of the follow-up carries any of 
 
 from __future__ import annotations
 
-from collections import deque
-
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from samtale.access.tests.test_matrix import PERSONAS
-from samtale.access.tests.test_no_leak import LINK, SKIP
+from samtale.access.tests.test_no_leak import crawl
 from samtale.plans import follow_up
 from samtale.plans.tests.follow_up_testing import GOAL, as_, signed_plan
 from samtale.testing import Mus, Org
@@ -23,25 +20,6 @@ NOTE = "Fremskridt-hemmeligt-4417"
 WHY = "Afvigelse-hemmelig-8820"
 REACHED = "Opnaaet-hemmeligt-1299"
 READERS = {"employee", "leader", "head", "director"}
-
-
-def crawl(client: Client, start: str, limit: int = 60) -> dict[str, str]:
-    """Every page reachable by following links from ``start``; files (the PDF, the calendar
-    file) are read as bytes."""
-    pages: dict[str, str] = {}
-    queue = deque([start])
-    while queue and len(pages) < limit:
-        url = queue.popleft().replace("&amp;", "&")
-        if url in pages or url.startswith(SKIP):
-            continue
-        response = client.get(url, follow=True)
-        ok = response.status_code == 200
-        html = ok and response["Content-Type"].startswith("text/html")
-        text = response.content.decode() if html else (response.content.decode("latin-1") if ok else "")
-        pages[url] = text
-        if html:
-            queue.extend(link for link in LINK.findall(text) if link not in pages)
-    return pages
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
