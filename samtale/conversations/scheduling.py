@@ -111,6 +111,18 @@ def conversation_attendees(conversation: Conversation) -> list[Person]:
 # Time and place -----------------------------------------------------------------------------------
 
 
+# What TimeAndPlace.write_to writes, on a conversation or a follow-up conversation.
+_TIME_AND_PLACE_FIELDS = [
+    "status",
+    "starts_at",
+    "duration_minutes",
+    "location",
+    "online_url",
+    "calendar_sequence",
+    "invitation_sent_at",
+]
+
+
 @dataclass(frozen=True)
 class TimeAndPlace:
     starts_at: datetime
@@ -124,6 +136,22 @@ class TimeAndPlace:
 
     def normalised(self) -> TimeAndPlace:
         return TimeAndPlace(self.starts_at, self.duration_minutes, self.location.strip(), self.online_url.strip())
+
+    def write_to(self, meeting: Any, *, now: datetime) -> bool:
+        """Put this time and place on a conversation or a follow-up conversation, scheduled, with
+        the calendar's SEQUENCE raised when an invitation already went out. Returns whether it
+        was scheduled before (an update rather than a first invitation)."""
+        rescheduled = meeting.invitation_sent_at is not None
+        if rescheduled:
+            meeting.calendar_sequence += 1
+        meeting.starts_at = self.starts_at
+        meeting.duration_minutes = self.duration_minutes
+        meeting.location = self.location
+        meeting.online_url = self.online_url
+        meeting.status = ConversationStatus.SCHEDULED  # FollowUpStatus.SCHEDULED is "scheduled" too
+        meeting.invitation_sent_at = now
+        meeting.save(update_fields=_TIME_AND_PLACE_FIELDS)
+        return rescheduled
 
     def same_as(self, conversation: Any) -> bool:
         """Whether a scheduled conversation (or follow-up conversation) is already at this time and place."""
@@ -228,26 +256,7 @@ def slot_errors(*, round_: Round, leader_id: int | None, slots: list[TimeAndPlac
 
 def _apply(viewer: Viewer, conversation: Conversation, when: TimeAndPlace, *, now: datetime) -> list[Draft]:
     """Write the new time and place and return the invitations (or updates) to send."""
-    rescheduled = conversation.invitation_sent_at is not None
-    if rescheduled:
-        conversation.calendar_sequence += 1
-    conversation.starts_at = when.starts_at
-    conversation.duration_minutes = when.duration_minutes
-    conversation.location = when.location
-    conversation.online_url = when.online_url
-    conversation.status = ConversationStatus.SCHEDULED
-    conversation.invitation_sent_at = now
-    conversation.save(
-        update_fields=[
-            "starts_at",
-            "duration_minutes",
-            "location",
-            "online_url",
-            "status",
-            "calendar_sequence",
-            "invitation_sent_at",
-        ]
-    )
+    rescheduled = when.write_to(conversation, now=now)
     audit_record(
         actor=viewer.user,
         action="conversations.rescheduled" if rescheduled else "conversations.scheduled",

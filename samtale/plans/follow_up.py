@@ -321,26 +321,7 @@ def follow_up_call(*, viewer: Viewer, plan: Plan, when: Meeting) -> bool:
     errors = follow_up_time_errors(plan, when)
     if errors:
         raise ValidationError(errors)
-    rescheduled = follow_up.invitation_sent_at is not None
-    if rescheduled:
-        follow_up.calendar_sequence += 1
-    follow_up.starts_at = when.starts_at
-    follow_up.duration_minutes = when.duration_minutes
-    follow_up.location = when.location
-    follow_up.online_url = when.online_url
-    follow_up.status = FollowUpStatus.SCHEDULED
-    follow_up.invitation_sent_at = timezone.now()
-    follow_up.save(
-        update_fields=[
-            "starts_at",
-            "duration_minutes",
-            "location",
-            "online_url",
-            "status",
-            "calendar_sequence",
-            "invitation_sent_at",
-        ]
-    )
+    rescheduled = when.write_to(follow_up, now=timezone.now())
     audit_record(
         actor=viewer.user,
         action="plans.follow_up_rescheduled" if rescheduled else "plans.follow_up_called",
