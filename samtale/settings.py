@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "samtale.conversations",
     "samtale.plans",
     "samtale.oversight",
+    "samtale.surveys",
     "samtale.access",
     "samtale.dashboards",
 ]

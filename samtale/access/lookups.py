@@ -3,7 +3,7 @@ give the same 404, so a stranger never learns that something exists (trust.md)."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -100,3 +100,19 @@ def allow_write(allowed: bool) -> None:
     """A write to an object the viewer may read: 403 when refused (trust.md)."""
     if not allowed:
         raise PermissionDenied
+
+
+def leader_for_report(viewer: Viewer, survey_uuid: UUID | str, person_uuid: UUID | str) -> tuple[Any, Person]:
+    """A 360 and the leader it asks about, for those who may read the leader's report; 404 for
+    everyone else, also when the survey or the leader does not exist."""
+    from samtale.access.survey_policies import may_view_leader_report
+    from samtale.surveys.models import Invitation, Side, Survey, SurveyKind
+
+    survey = Survey.objects.select_related("round").filter(uuid=survey_uuid, kind=SurveyKind.LEADER_360).first()
+    leader = Person.objects.select_related("unit").filter(uuid=person_uuid).first()
+    if survey is None or leader is None:
+        raise Http404
+    asked_about = Invitation.objects.filter(survey=survey, subject=leader, side=Side.SELF).exists()
+    if not asked_about or not may_view_leader_report(viewer, leader):
+        raise Http404
+    return survey, leader

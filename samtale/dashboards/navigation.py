@@ -36,6 +36,9 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         # HR covering part of the organisation follows the rounds there (the rounds area has it
         # as a tab for HR covering all of it).
         items.append(NavItem(_("Completion"), reverse("oversight:rounds"), "oversight"))
+    if not round_policies.may_manage_rounds(viewer) and (viewer.hr is not None or viewer.is_leader):
+        # The results of the evaluations and the 360 reports (a tab of the rounds area for HR).
+        items.append(NavItem(_("Evaluations"), reverse("surveys:list"), "surveys"))
     if viewer.hr is not None:
         items.append(NavItem(_("The organisation"), reverse("org:people"), "organisation"))
     elif viewer.is_leader:

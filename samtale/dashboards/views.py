@@ -9,6 +9,7 @@ from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors
 from samtale.org.models import RoleKind
 from samtale.rounds import selectors as round_selectors
+from samtale.surveys.selectors import invitations_waiting
 
 
 @login_required
@@ -31,6 +32,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             # The round in the employee's unit, and the units a leader leads in it.
             "mine": round_selectors.round_in_my_unit(person=me),
             "led": round_selectors.led_units_in_rounds(led_units=viewer.led_units),
+            "evaluations": invitations_waiting(person=me),
         },
     )
 

@@ -1,0 +1,35 @@
+"""The questions a new survey starts with (issue 5): HR edits them before opening it. They are
+written in the language of the HR person who creates the survey (Danish first) and kept as data."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from samtale.surveys.models import QuestionKind, SurveyKind
+
+EVALUATION = [
+    (QuestionKind.SCALE, _("How useful was your development conversation for you?")),
+    (QuestionKind.SCALE, _("How well was the conversation prepared, by you and by your leader?")),
+    (QuestionKind.SCALE, _("How far did the conversation start from your good experiences at work?")),
+    (QuestionKind.YES_NO, _("Did you and your leader agree on concrete development goals?")),
+    (QuestionKind.YES_NO, _("Do you have a development plan signed by you and your leader?")),
+    (QuestionKind.TEXT, _("Is there anything else you want to tell us about this round of conversations?")),
+]
+
+LEADER_360 = [
+    (QuestionKind.SCALE, _("The leader gives clear direction and goals for the work.")),
+    (QuestionKind.SCALE, _("The leader listens and involves the team in decisions.")),
+    (QuestionKind.SCALE, _("The leader gives useful feedback and recognises good work.")),
+    (QuestionKind.SCALE, _("The leader supports the development of each employee.")),
+    (QuestionKind.SCALE, _("The leader deals with conflicts and difficult matters in good time.")),
+    (QuestionKind.SCALE, _("The leader is available when needed.")),
+    (QuestionKind.TEXT, _("What should the leader keep doing, and what could they do differently?")),
+]
+
+
+def default_questions(kind: str, *, language: str) -> list[tuple[str, str]]:
+    """The default questions of a kind of survey, as (kind of answer, text) in ``language``."""
+    questions = LEADER_360 if kind == SurveyKind.LEADER_360 else EVALUATION
+    with override(language):
+        return [(question_kind, str(text)) for question_kind, text in questions]

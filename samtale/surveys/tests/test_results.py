@@ -1,0 +1,131 @@
+"""The results: shown only after the survey closes, only for groups that meet the threshold and
+cannot be worked out by subtraction, only in the viewer's part of the organisation; the 360
+report for the leader and the leaders above them, the figures across leaders for HR."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from samtale.audit.models import AuditEvent
+from samtale.surveys import selectors
+from samtale.surveys.models import SurveyKind
+from samtale.surveys.suppression import ROOT
+from samtale.surveys.tests.surveys_testing import answer, close, open_survey
+from samtale.testing import Mus, Org
+
+pytestmark = pytest.mark.django_db
+
+
+def _payroll_and_accounting_answer(org: Org, mus: Mus):  # type: ignore[no-untyped-def]
+    survey = open_survey(org, mus, threshold=3)
+    for person in (org.employee, org.colleague, org.union_rep, org.daily_leader):
+        answer(survey, person, rating=4, text=f"Skrevet i Løn af {person.name}")
+    answer(survey, org.former_leader, rating=2, text="Skrevet i Regnskab")
+    return survey
+
+
+def test_no_result_is_shown_while_the_survey_takes_answers(org: Org, mus: Mus) -> None:
+    survey = _payroll_and_accounting_answer(org, mus)
+    page = org.client("hr").get(reverse("surveys:results", args=[survey.uuid])).content.decode()
+    assert "Økonomi" not in page
+    assert org.client("hr").get(reverse("surveys:round_result", args=[survey.uuid])).status_code == 404
+
+
+def test_a_group_that_subtraction_would_reveal_is_hidden_with_its_sibling(org: Org, mus: Mus) -> None:
+    """Økonomi holds Løn (4 answers) and Regnskab (1): showing Løn would give Regnskab's one
+    answer away as Økonomi minus Løn, so Løn is hidden too and only Økonomi and the round show."""
+    survey = _payroll_and_accounting_answer(org, mus)
+    close(org, survey)
+    shown, _units = selectors.evaluation_shown(survey=survey)
+    assert shown == {ROOT, org.root.pk, org.economy.pk}
+    results = selectors.evaluation_results(survey=survey, unit_paths=())
+    by_name = {group.unit.name if group.unit else "round": group for group in results.groups}
+    assert set(by_name) == {"round", "Kommunen", "Økonomi"}
+    economy = by_name["Økonomi"]
+    assert economy.responses == 5
+    assert economy.results[0].mean == pytest.approx((4 * 4 + 2) / 5)
+
+    hr = org.client("hr")
+    page = hr.get(reverse("surveys:results", args=[survey.uuid])).content.decode()
+    assert "Økonomi" in page and ">Løn<" not in page and "Regnskab" not in page
+    assert hr.get(reverse("surveys:unit_result", args=[survey.uuid, org.payroll.uuid])).status_code == 404
+    group = hr.get(reverse("surveys:unit_result", args=[survey.uuid, org.economy.uuid])).content.decode()
+    assert "Skrevet i Regnskab" in group and "Skrevet i Løn af Emil Ærø" in group
+
+
+def test_a_leader_sees_only_their_units_and_nothing_under_the_threshold(org: Org, mus: Mus) -> None:
+    survey = _payroll_and_accounting_answer(org, mus)
+    close(org, survey)
+    assert selectors.evaluation_results(survey=survey, unit_paths=(org.payroll.path,)).groups == []
+    head = selectors.evaluation_results(survey=survey, unit_paths=(org.economy.path,))
+    assert [g.unit.name for g in head.groups if g.unit] == ["Økonomi"]
+    page = org.client("leader").get(reverse("surveys:results", args=[survey.uuid])).content.decode()
+    assert "Skrevet" not in page and "Økonomi" not in page
+    # The whole round is for those who see the whole organisation.
+    assert org.client("head").get(reverse("surveys:round_result", args=[survey.uuid])).status_code == 404
+    assert org.client("hr").get(reverse("surveys:round_result", args=[survey.uuid])).status_code == 200
+    assert org.client("employee").get(reverse("surveys:results", args=[survey.uuid])).status_code == 404
+
+
+def test_too_few_answers_show_nothing_not_even_a_count(org: Org, mus: Mus) -> None:
+    survey = open_survey(org, mus, threshold=3)
+    answer(survey, org.employee)
+    answer(survey, org.colleague)
+    close(org, survey)
+    assert selectors.evaluation_results(survey=survey, unit_paths=()).groups == []
+    detail = org.client("hr").get(reverse("surveys:detail", args=[survey.uuid])).content.decode()
+    assert "Færre end 3" in detail or "Fewer than 3" in detail
+
+
+def _team_answers(org: Org, mus: Mus, team: int):  # type: ignore[no-untyped-def]
+    survey = open_survey(org, mus, kind=SurveyKind.LEADER_360, threshold=3)
+    for person in (org.employee, org.colleague, org.union_rep, org.daily_leader)[:team]:
+        answer(survey, person, subject=org.leader, rating=3, text="Holder gode møder")
+    answer(survey, org.leader, subject=org.leader, rating=5, text="Jeg lytter")
+    answer(survey, org.head, subject=org.leader, rating=4)
+    close(org, survey)
+    return survey
+
+
+def test_the_leader_reads_self_against_team_when_the_team_meets_the_threshold(org: Org, mus: Mus) -> None:
+    survey = _team_answers(org, mus, team=3)
+    report = selectors.leader_report(survey=survey, leader=org.leader)
+    assert report.shown and report.team_answers == 3
+    result, own, above = report.rows[0]
+    assert (result.mean, result.spread, own, above) == (3, 0, 5, 4)
+    url = reverse("surveys:leader_report", args=[survey.uuid, org.leader.uuid])
+    page = org.client("leader").get(url).content.decode()
+    assert "Holder gode møder" in page and "Jeg lytter" in page
+    for persona in ("head", "director"):
+        assert org.client(persona).get(url).status_code == 200
+    for persona in ("hr", "employee", "colleague", "former_leader", "outsider", "regional_hr"):
+        assert org.client(persona).get(url).status_code == 404, persona
+
+
+def test_a_leader_with_too_few_answers_is_told_so_without_a_count(org: Org, mus: Mus) -> None:
+    survey = _team_answers(org, mus, team=2)
+    report = selectors.leader_report(survey=survey, leader=org.leader)
+    assert not report.shown and report.team_answers == 0 and report.rows == []
+    page = org.client("leader").get(reverse("surveys:leader_report", args=[survey.uuid, org.leader.uuid]))
+    text = page.content.decode()
+    assert "Jeg lytter" not in text and "Holder gode møder" not in text
+    assert "For få" in text or "Too few" in text
+
+
+def test_the_report_downloads_as_a_pdf_and_the_download_is_audited(org: Org, mus: Mus) -> None:
+    survey = _team_answers(org, mus, team=3)
+    response = org.client("head").get(reverse("surveys:leader_report_pdf", args=[survey.uuid, org.leader.uuid]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="survey.report_pdf", subject_person_id=org.leader.pk).exists()
+
+
+def test_hr_sees_figures_across_leaders_only_from_teams_that_meet_the_threshold(org: Org, mus: Mus) -> None:
+    survey = _team_answers(org, mus, team=3)
+    figures = selectors.leader_aggregates(survey=survey, unit_paths=())
+    assert figures.shown == 1 and figures.leaders > 1
+    assert figures.team[0].count == 3 and figures.team[0].mean == 3
+    assert figures.own == {}  # one leader's own answers are not averaged for HR
+    page = org.client("hr").get(reverse("surveys:leaders", args=[survey.uuid])).content.decode()
+    assert "Jeg lytter" not in page and "Holder gode møder" not in page

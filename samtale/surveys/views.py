@@ -1,0 +1,341 @@
+"""The surveys' pages: HR prepares, opens and follows a survey; a person answers theirs; HR and
+leaders read the results of the groups they may see, once the survey is closed."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from samtale.access import lookups, survey_policies
+from samtale.access.viewer import Viewer, get_viewer
+from samtale.audit.services import audit_record
+from samtale.lib.requests import AuthenticatedRequest
+from samtale.org.models import Unit
+from samtale.surveys import pdf, selectors, services
+from samtale.surveys.forms import AnswerForm, QuestionFormSet, SettingsForm, SurveyCreateForm, questions_initial
+from samtale.surveys.models import Invitation, Survey, SurveyKind, SurveyStatus
+
+
+def _managed(viewer: Viewer, survey_uuid: str) -> Survey:
+    lookups.require(survey_policies.may_manage_surveys(viewer))
+    survey = selectors.survey_by_uuid(survey_uuid=survey_uuid)
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def _errors(request: AuthenticatedRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def survey_list(request: AuthenticatedRequest) -> HttpResponse:
+    """HR's surveys to prepare and follow; for leaders and HR covering part of the organisation,
+    the closed surveys whose results they may read."""
+    viewer = get_viewer(request)
+    manager = survey_policies.may_manage_surveys(viewer)
+    reader = survey_policies.results_unit_paths(viewer) is not None or viewer.is_leader
+    if not (manager or reader):
+        raise Http404
+    surveys = selectors.surveys_all() if manager else selectors.surveys_with_results()
+    return render(request, "surveys/survey_list.html", {"surveys": surveys, "manager": manager})
+
+
+@login_required
+def survey_create(request: AuthenticatedRequest) -> HttpResponse:
+    viewer = get_viewer(request)
+    lookups.require(survey_policies.may_manage_surveys(viewer))
+    form = SurveyCreateForm(request.POST or None, rounds=selectors.rounds_for_surveys())
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_create(
+                viewer=viewer,
+                round_=form.cleaned_data["round"],
+                kind=form.cleaned_data["kind"],
+                closes_on=form.cleaned_data["closes_on"],
+                threshold=form.cleaned_data["threshold"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The evaluation is created with the default questions. Change them before you open it.")
+            )
+            return redirect("surveys:detail", survey_uuid=survey.uuid)
+    return render(request, "surveys/survey_create.html", {"form": form})
+
+
+@login_required
+def survey_detail(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+    """HR's page of one survey: its settings and questions, opening it, who has answered as a
+    share once enough have, reminding and closing."""
+    viewer = get_viewer(request)
+    survey = _managed(viewer, survey_uuid)
+    context = {
+        "survey": survey,
+        "state": survey.state(),
+        "questions": selectors.question_list(survey=survey),
+        "participation": selectors.participation(survey=survey),
+        "settings_form": SettingsForm(initial={"closes_on": survey.closes_on, "threshold": survey.threshold}),
+    }
+    return render(request, "surveys/survey_detail.html", context)
+
+
+@login_required
+def survey_settings(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    survey = _managed(viewer, survey_uuid)
+    if survey.state() == SurveyStatus.CLOSED:
+        raise Http404
+    form = SettingsForm(request.POST or None, initial={"closes_on": survey.closes_on, "threshold": survey.threshold})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_settings_update(viewer=viewer, survey=survey, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The settings are saved."))
+            return redirect("surveys:detail", survey_uuid=survey.uuid)
+    return render(request, "surveys/survey_settings.html", {"survey": survey, "form": form})
+
+
+@login_required
+def survey_questions(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+    """The questions, while the survey is being prepared: change, add, remove (an empty text or
+    the remove box leaves a question out)."""
+    viewer = get_viewer(request)
+    survey = _managed(viewer, survey_uuid)
+    if survey.status != SurveyStatus.DRAFT:
+        raise Http404
+    initial = questions_initial(selectors.question_list(survey=survey))
+    formset = QuestionFormSet(request.POST or None, initial=initial, prefix="questions")
+    if request.method == "POST" and formset.is_valid():
+        kept = [
+            (form.cleaned_data["kind"], form.cleaned_data.get("text", ""))
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            services.survey_questions_save(viewer=viewer, survey=survey, questions=kept)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]
+        else:
+            messages.success(request, _("The questions are saved."))
+            return redirect("surveys:detail", survey_uuid=survey.uuid)
+    return render(request, "surveys/survey_questions.html", {"survey": survey, "formset": formset})
+
+
+@login_required
+@require_POST
+def survey_open(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    survey = _managed(viewer, survey_uuid)
+    try:
+        people = services.survey_open(viewer=viewer, survey=survey)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The evaluation is open: %(count)d person gets an e-mail with a link.",
+                "The evaluation is open: %(count)d people get an e-mail with their link.",
+                people,
+            )
+            % {"count": people},
+        )
+    return redirect("surveys:detail", survey_uuid=survey.uuid)
+
+
+@login_required
+@require_POST
+def survey_remind(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    survey = _managed(viewer, survey_uuid)
+    try:
+        result = services.survey_remind(viewer=viewer, survey=survey)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        if result.sent:
+            messages.success(request, _("A reminder goes to everyone who has not answered yet."))
+        elif result.waiting:
+            messages.info(request, _("Those who have not answered have been reminded today already."))
+        else:
+            messages.info(request, _("Everyone has answered: nobody to remind."))
+    return redirect("surveys:detail", survey_uuid=survey.uuid)
+
+
+@login_required
+@require_POST
+def survey_close(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    survey = _managed(viewer, survey_uuid)
+    try:
+        services.survey_close(viewer=viewer, survey=survey)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The evaluation is closed; the results can be read."))
+    return redirect("surveys:detail", survey_uuid=survey.uuid)
+
+
+# Answering --------------------------------------------------------------------------------------
+
+
+def _answer_page(request: AuthenticatedRequest, page: str, invitation: Invitation, status: int = 200) -> HttpResponse:
+    return render(
+        request, f"surveys/answer_{page}.html", {"invitation": invitation, "survey": invitation.survey}, status=status
+    )
+
+
+@login_required
+def answer(request: AuthenticatedRequest, invitation_uuid: str) -> HttpResponse:
+    """The questionnaire behind a person's link. Someone else's link, a second answer and a
+    closed survey each get a page that says so."""
+    viewer = get_viewer(request)
+    invitation = selectors.invitation_by_uuid(invitation_uuid=invitation_uuid)
+    if invitation is None:
+        raise Http404
+    if not survey_policies.may_answer(viewer, invitation):
+        return _answer_page(request, "not_yours", invitation, status=403)
+    if invitation.answered:
+        return _answer_page(request, "done", invitation)
+    if not invitation.survey.takes_answers():
+        return _answer_page(request, "closed", invitation, status=410)
+    form = AnswerForm(request.POST or None, questions=selectors.question_list(survey=invitation.survey))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_answer(viewer=viewer, invitation=invitation, values=form.values())
+        except services.AlreadyAnsweredError:
+            return _answer_page(request, "done", invitation)
+        except services.SurveyClosedError:
+            return _answer_page(request, "closed", invitation, status=410)
+        messages.success(request, _("Thank you: your answer is in, without your name."))
+        waiting = selectors.invitations_waiting(person=invitation.person)
+        if waiting:
+            return redirect("surveys:answer", invitation_uuid=waiting[0].uuid)
+        return redirect("dashboards:home")
+    return render(request, "surveys/answer.html", {"invitation": invitation, "survey": invitation.survey, "form": form})
+
+
+# Results ----------------------------------------------------------------------------------------
+
+
+def _results_scope(viewer: Viewer, survey_uuid: str, kind: str) -> tuple[Survey, tuple[str, ...]]:
+    paths = survey_policies.results_unit_paths(viewer)
+    survey = selectors.survey_by_uuid(survey_uuid=survey_uuid)
+    if survey is None or survey.kind != kind or paths is None:
+        raise Http404
+    return survey, paths
+
+
+@login_required
+def results(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+    """The evaluation's results per unit, in the viewer's part of the organisation."""
+    viewer = get_viewer(request)
+    survey = selectors.survey_by_uuid(survey_uuid=survey_uuid)
+    if survey is not None and survey.is_360:
+        return redirect("surveys:leaders", survey_uuid=survey.uuid)
+    survey, paths = _results_scope(viewer, survey_uuid, SurveyKind.EVALUATION)
+    context = {"survey": survey, "ready": survey.shows_results(), "whole": not paths}
+    if context["ready"]:
+        context["results"] = selectors.evaluation_results(survey=survey, unit_paths=paths)
+    return render(request, "surveys/results.html", context)
+
+
+@login_required
+def result_group(request: AuthenticatedRequest, survey_uuid: str, unit_uuid: UUID | None = None) -> HttpResponse:
+    """One group: the whole round or a unit with every unit below it, every question with its
+    spread, and the free-text answers."""
+    viewer = get_viewer(request)
+    survey, paths = _results_scope(viewer, survey_uuid, SurveyKind.EVALUATION)
+    if not survey.shows_results():
+        raise Http404
+    unit = None
+    if unit_uuid is not None:
+        unit = Unit.objects.filter(uuid=unit_uuid).first()
+        if unit is None:
+            raise Http404
+    found = selectors.evaluation_group(survey=survey, unit_paths=paths, unit=unit, text_page=request.GET.get("page"))
+    if found is None:
+        raise Http404
+    group, texts = found
+    context = {"survey": survey, "group": group, "unit": unit, "texts": texts}
+    return render(request, "surveys/result_group.html", context)
+
+
+@login_required
+def leaders(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+    """The 360: the reports the viewer may read (their own, the leaders they lead) and, for HR,
+    the figures across the leaders it covers."""
+    viewer = get_viewer(request)
+    survey = selectors.survey_by_uuid(survey_uuid=survey_uuid)
+    if survey is None or not survey.is_360:
+        raise Http404
+    reports = selectors.leader_reports_visible(viewer=viewer, survey=survey)
+    hr = survey_policies.may_view_leader_aggregates(viewer)
+    if not reports and not hr:
+        raise Http404
+    context = {"survey": survey, "ready": survey.shows_results(), "reports": reports, "me": viewer.person}
+    if hr and context["ready"]:
+        assert viewer.hr is not None
+        context["aggregates"] = selectors.leader_aggregates(survey=survey, unit_paths=viewer.hr.unit_paths)
+    return render(request, "surveys/leaders.html", context)
+
+
+@login_required
+def leader_report(request: AuthenticatedRequest, survey_uuid: str, person_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    survey, leader = lookups.leader_for_report(viewer, survey_uuid, person_uuid)
+    context = {"survey": survey, "ready": survey.shows_results(), "is_me": leader.pk == viewer.person_id}
+    if context["ready"]:
+        context["report"] = selectors.leader_report(survey=survey, leader=leader)
+    context["leader"] = leader
+    return render(request, "surveys/leader_report.html", context)
+
+
+@login_required
+def leader_report_pdf(request: AuthenticatedRequest, survey_uuid: str, person_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    survey, leader = lookups.leader_for_report(viewer, survey_uuid, person_uuid)
+    if not survey.shows_results():
+        raise Http404
+    report = selectors.leader_report(survey=survey, leader=leader)
+    language = viewer.user.language or translation.get_language()
+    with translation.override(language):
+        content = pdf.leader_report_pdf(survey=survey, report=report)
+    audit_record(actor=viewer.user, action="survey.report_pdf", target=survey, subject_person_id=leader.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="360-{survey.round.name}-{leader.employee_number}.pdf"'
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("", survey_list, name="list"),
+    path("new/", survey_create, name="create"),
+    path("answer/<uuid:invitation_uuid>/", answer, name="answer"),
+    path("<uuid:survey_uuid>/", survey_detail, name="detail"),
+    path("<uuid:survey_uuid>/settings/", survey_settings, name="settings"),
+    path("<uuid:survey_uuid>/questions/", survey_questions, name="questions"),
+    path("<uuid:survey_uuid>/open/", survey_open, name="open"),
+    path("<uuid:survey_uuid>/remind/", survey_remind, name="remind"),
+    path("<uuid:survey_uuid>/close/", survey_close, name="close"),
+    path("<uuid:survey_uuid>/results/", results, name="results"),
+    path("<uuid:survey_uuid>/results/round/", result_group, name="round_result"),
+    path("<uuid:survey_uuid>/results/<uuid:unit_uuid>/", result_group, name="unit_result"),
+    path("<uuid:survey_uuid>/leaders/", leaders, name="leaders"),
+    path("<uuid:survey_uuid>/leaders/<uuid:person_uuid>/", leader_report, name="leader_report"),
+    path("<uuid:survey_uuid>/leaders/<uuid:person_uuid>/report.pdf", leader_report_pdf, name="leader_report_pdf"),
+]
