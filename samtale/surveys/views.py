@@ -56,7 +56,7 @@ def survey_list(request: AuthenticatedRequest) -> HttpResponse:
 def survey_create(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(survey_policies.may_manage_surveys(viewer))
-    form = SurveyCreateForm(request.POST or None, rounds=selectors.rounds_for_surveys())
+    form = SurveyCreateForm(request.POST if request.method == "POST" else None, rounds=selectors.rounds_for_surveys())
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(
@@ -98,7 +98,10 @@ def survey_settings(request: AuthenticatedRequest, survey_uuid: str) -> HttpResp
     survey = _managed(viewer, survey_uuid)
     if survey.state() == SurveyStatus.CLOSED:
         raise Http404
-    form = SettingsForm(request.POST or None, initial={"closes_on": survey.closes_on, "threshold": survey.threshold})
+    form = SettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"closes_on": survey.closes_on, "threshold": survey.threshold},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_settings_update(viewer=viewer, survey=survey, **form.cleaned_data)
@@ -119,7 +122,7 @@ def survey_questions(request: AuthenticatedRequest, survey_uuid: str) -> HttpRes
     if survey.status != SurveyStatus.DRAFT:
         raise Http404
     initial = questions_initial(selectors.question_list(survey=survey))
-    formset = QuestionFormSet(request.POST or None, initial=initial, prefix="questions")
+    formset = QuestionFormSet(request.POST if request.method == "POST" else None, initial=initial, prefix="questions")
     if request.method == "POST" and formset.is_valid():
         kept = [
             (form.cleaned_data["kind"], form.cleaned_data.get("text", ""))
@@ -214,7 +217,9 @@ def answer(request: AuthenticatedRequest, invitation_uuid: str) -> HttpResponse:
         return _answer_page(request, "done", invitation)
     if not invitation.survey.takes_answers():
         return _answer_page(request, "closed", invitation, status=410)
-    form = AnswerForm(request.POST or None, questions=selectors.question_list(survey=invitation.survey))
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None, questions=selectors.question_list(survey=invitation.survey)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_answer(viewer=viewer, invitation=invitation, values=form.values())

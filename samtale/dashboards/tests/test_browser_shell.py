@@ -14,10 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAVIGATION = {
     "employee": ["Mine samtaler"],
-    "leader": ["Mine samtaler", "Mit team", "MUS-runder", "Organisationen"],
-    "department_head": ["Mine samtaler", "Mit team", "MUS-runder", "Organisationen"],
-    "director": ["Mine samtaler", "Mit team", "MUS-runder", "Organisationen"],
-    "management": ["Mine samtaler", "Mit team", "MUS-runder", "Organisationen"],
+    "leader": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Organisationen"],
+    "department_head": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Organisationen"],
+    "director": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Organisationen"],
+    "management": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Organisationen"],
     "union_rep": ["Mine samtaler"],
     "hr": ["Mine samtaler", "MUS-runder", "Organisationen"],
 }
