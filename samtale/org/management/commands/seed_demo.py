@@ -18,6 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, employees: int, quiet: bool, no_round: bool, **options: Any) -> None:
         from samtale.rounds.demo import demo_round_seed  # the organisation first, then the round over it
+        from samtale.surveys.demo import demo_surveys_seed
 
         result = seed_demo(employees=employees)
         if result.created:
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo organisation already present ({result.people} people); nothing changed.")
         if not no_round and (round_ := demo_round_seed()) is not None:
             self.stdout.write(f"Demo round {round_.name} launched: {round_.conversations.count()} conversations.")
+            demo_surveys_seed(round_)
+            self.stdout.write(f"Demo evaluations of {round_.name}: the 360 of the leaders closed, the round's open.")
         if not quiet:
             self.stdout.write(f"\nSign in at http://127.0.0.1:8000 with password: {DEMO_PASSWORD}")
             for role, email in demo_logins():

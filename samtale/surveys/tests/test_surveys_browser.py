@@ -1,0 +1,99 @@
+"""The evaluations walked in the browser, with an axe-core audit (WCAG 2.1 A and AA) on every
+page, charts included: the employee answers the evaluation of the round from their start page;
+HR closes it and reads the results per unit; the leader reads their 360 report; a leader whose
+team gave too few answers reads that there are too few."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from samtale.accounts.models import User
+from samtale.org.demo import PERSONAS
+from samtale.org.models import Person
+from samtale.rounds.demo import demo_round_seed
+from samtale.surveys.demo import demo_surveys_seed
+from samtale.surveys.models import Response, Side, Survey, SurveyKind
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_surveys(transactional_db):  # type: ignore[no-untyped-def]
+    """The demo as ``make run`` makes it (300 people: the persona leader leads eleven)."""
+    from samtale.org.demo import seed_demo
+
+    seed_demo(employees=300)
+    User.objects.filter(email__in=[p.email for p in PERSONAS.values()]).update(language="en")
+    round_ = demo_round_seed()
+    assert round_ is not None
+    demo_surveys_seed(round_)
+    return round_
+
+
+def test_the_employee_answers_and_hr_reads_the_results_per_unit(  # type: ignore[no-untyped-def]
+    page: Page, live_server, demo_surveys, sign_in, audit
+) -> None:
+    sign_in(page, PERSONAS["employee"].email)
+    page.get_by_role("link", name="MUS-2027: Evaluation of the round").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("MUS-2027: Evaluation of the round")
+    audit(page)
+    # Sent with nothing chosen: every rating question is named in the summary and at its field.
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose an answer.")
+    audit(page)
+    for group in page.get_by_role("group").all():
+        radios = group.get_by_role("radio")
+        if radios.count():
+            radios.nth(radios.count() - 2).check()
+    page.get_by_role("textbox").fill("Gode spørgsmål i forberedelsen.")
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_role("status")).to_contain_text("Thank you: your answer is in, without your name.")
+    expect(page.get_by_role("link", name="MUS-2027: Evaluation of the round")).to_have_count(0)
+
+    # HR closes the evaluation and reads the results.
+    page.context.clear_cookies()
+    sign_in(page, PERSONAS["hr"].email)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="MUS rounds").click()
+    page.get_by_role("navigation", name="MUS rounds").get_by_role("link", name="Evaluations").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evaluations")
+    audit(page)
+    page.get_by_role("link", name="MUS-2027: Evaluation of the round", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("MUS-2027: Evaluation of the round")
+    audit(page)
+    page.get_by_role("button", name="Close the evaluation now").click()
+    page.get_by_role("link", name="Read the results per unit").click()
+    expect(page.locator("table.completion tbody tr").first).to_be_visible()
+    audit(page)
+    page.get_by_role("link", name="The whole round").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The whole round")
+    expect(page.locator("ul.answers li").first).to_be_visible()
+    audit(page)
+
+
+def test_the_leader_reads_their_360_report_and_a_leader_with_too_few_answers_is_told(  # type: ignore[no-untyped-def]
+    page: Page, live_server, demo_surveys, sign_in, audit
+) -> None:
+    survey = Survey.objects.get(kind=SurveyKind.LEADER_360)
+    head = Person.objects.get(email=PERSONAS["department_head"].email)
+    Response.objects.filter(survey=survey, subject=head, side=Side.TEAM).delete()
+
+    sign_in(page, PERSONAS["leader"].email)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Evaluations").click()
+    audit(page)
+    page.get_by_role("link", name="Leader reports").click()
+    audit(page)
+    page.get_by_role("link", name="Your own report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("360-degree report: Mads Østergaard")
+    expect(page.get_by_role("table")).to_contain_text("Lederen giver klar retning og klare mål for arbejdet.")
+    expect(page.get_by_role("link", name="Download the report as PDF")).to_be_visible()
+    audit(page)
+
+    page.context.clear_cookies()
+    sign_in(page, PERSONAS["department_head"].email)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Evaluations").click()
+    page.get_by_role("link", name="Leader reports").click()
+    page.get_by_role("link", name="Your own report").click()
+    expect(page.get_by_role("status")).to_contain_text("Too few of the team have answered to show a report")
+    expect(page.get_by_role("table")).to_have_count(0)
+    audit(page)
