@@ -3,6 +3,7 @@ leaders read the results of the groups they may see, once the survey is closed."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
@@ -139,59 +140,61 @@ def survey_questions(request: AuthenticatedRequest, survey_uuid: str) -> HttpRes
     return render(request, "surveys/survey_questions.html", {"survey": survey, "formset": formset})
 
 
-@login_required
-@require_POST
-def survey_open(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+def _survey_action(
+    request: AuthenticatedRequest, survey_uuid: str, act: Callable[[Viewer, Survey], str]
+) -> HttpResponse:
+    """HR's buttons on the survey's page: do it, say what happened (or what stood in the way), and
+    go back to the page."""
     viewer = get_viewer(request)
     survey = _managed(viewer, survey_uuid)
     try:
-        people = services.survey_open(viewer=viewer, survey=survey)
+        message = act(viewer, survey)
     except ValidationError as error:
         _errors(request, error)
     else:
-        messages.success(
-            request,
-            ngettext(
-                "The evaluation is open: %(count)d person gets an e-mail with a link.",
-                "The evaluation is open: %(count)d people get an e-mail with their link.",
-                people,
-            )
-            % {"count": people},
-        )
+        messages.success(request, message)
     return redirect("surveys:detail", survey_uuid=survey.uuid)
+
+
+def _opened(viewer: Viewer, survey: Survey) -> str:
+    people = services.survey_open(viewer=viewer, survey=survey)
+    return ngettext(
+        "The evaluation is open: %(count)d person gets an e-mail with a link.",
+        "The evaluation is open: %(count)d people get an e-mail with their link.",
+        people,
+    ) % {"count": people}
+
+
+def _reminded(viewer: Viewer, survey: Survey) -> str:
+    result = services.survey_remind(viewer=viewer, survey=survey)
+    if result.sent:
+        return _("A reminder goes to everyone who has not answered yet.")
+    if result.waiting:
+        return _("Those who have not answered have been reminded today already.")
+    return _("Everyone has answered: nobody to remind.")
+
+
+def _closed(viewer: Viewer, survey: Survey) -> str:
+    services.survey_close(viewer=viewer, survey=survey)
+    return _("The evaluation is closed; the results can be read.")
+
+
+@login_required
+@require_POST
+def survey_open(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
+    return _survey_action(request, survey_uuid, _opened)
 
 
 @login_required
 @require_POST
 def survey_remind(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
-    viewer = get_viewer(request)
-    survey = _managed(viewer, survey_uuid)
-    try:
-        result = services.survey_remind(viewer=viewer, survey=survey)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        if result.sent:
-            messages.success(request, _("A reminder goes to everyone who has not answered yet."))
-        elif result.waiting:
-            messages.info(request, _("Those who have not answered have been reminded today already."))
-        else:
-            messages.info(request, _("Everyone has answered: nobody to remind."))
-    return redirect("surveys:detail", survey_uuid=survey.uuid)
+    return _survey_action(request, survey_uuid, _reminded)
 
 
 @login_required
 @require_POST
 def survey_close(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
-    viewer = get_viewer(request)
-    survey = _managed(viewer, survey_uuid)
-    try:
-        services.survey_close(viewer=viewer, survey=survey)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("The evaluation is closed; the results can be read."))
-    return redirect("surveys:detail", survey_uuid=survey.uuid)
+    return _survey_action(request, survey_uuid, _closed)
 
 
 # Answering --------------------------------------------------------------------------------------

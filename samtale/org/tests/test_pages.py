@@ -189,7 +189,7 @@ def test_the_navigation_follows_the_role(org: Org) -> None:
         user.language = "en"
         user.save(update_fields=["language"])
     assert labels("employee") == ["My conversations"]
-    assert labels("leader") == ["My conversations", "My team", "MUS rounds", "The organisation"]
+    assert labels("leader") == ["My conversations", "My team", "MUS rounds", "Evaluations", "The organisation"]
     assert labels("hr") == ["My conversations", "MUS rounds", "The organisation"]
 
 
