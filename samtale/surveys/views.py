@@ -50,7 +50,13 @@ def survey_list(request: AuthenticatedRequest) -> HttpResponse:
     if not (manager or reader):
         raise Http404
     surveys = selectors.surveys_all() if manager else selectors.surveys_with_results()
-    return render(request, "surveys/survey_list.html", {"surveys": surveys, "manager": manager})
+    context = {
+        "surveys": surveys,
+        "manager": manager,
+        # A leader of people but of no unit has 360 reports to read, no unit results.
+        "reads_units": survey_policies.results_unit_paths(viewer) is not None,
+    }
+    return render(request, "surveys/survey_list.html", context)
 
 
 @login_required

@@ -129,3 +129,15 @@ def test_hr_sees_figures_across_leaders_only_from_teams_that_meet_the_threshold(
     assert figures.own == {}  # one leader's own answers are not averaged for HR
     page = org.client("hr").get(reverse("surveys:leaders", args=[survey.uuid])).content.decode()
     assert "Jeg lytter" not in page and "Holder gode møder" not in page
+
+
+def test_a_leader_of_people_but_of_no_unit_is_not_offered_unit_results(org: Org, mus: Mus) -> None:
+    from samtale.org.models import Unit
+
+    survey = _payroll_and_accounting_answer(org, mus)
+    close(org, survey)
+    Unit.objects.filter(leader=org.leader).update(leader=None)
+    client = org.client("leader")
+    page = client.get(reverse("surveys:list")).content.decode()
+    assert reverse("surveys:results", args=[survey.uuid]) not in page
+    assert client.get(reverse("surveys:results", args=[survey.uuid])).status_code == 404
