@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -62,14 +61,6 @@ def invitations_waiting(*, person: Person, today: date | None = None) -> list[In
         )
         .select_related("survey__round", "subject")
         .order_by("survey__closes_on", "side", "subject__name")
-    )
-
-
-def invitations_of(*, survey: Survey, person_id: int) -> list[Invitation]:
-    return list(
-        Invitation.objects.filter(survey=survey, person_id=person_id)
-        .select_related("subject")
-        .order_by("side", "subject__name")
     )
 
 
@@ -212,27 +203,36 @@ def _in_paths(path: str, paths: tuple[str, ...]) -> bool:
     return not paths or any(path.startswith(root) for root in paths)
 
 
-def evaluation_shown(*, survey: Survey) -> tuple[set[int], dict[int, tuple[int | None, str]]]:
+@dataclass(frozen=True)
+class Shown:
+    groups: set[int]  # the shown units, and ROOT for the whole round
+    units: dict[int, tuple[int | None, str]]  # every unit: its parent and path
+    direct: dict[int, int]  # the answers given by people directly in each unit
+
+
+def evaluation_shown(*, survey: Survey) -> Shown:
     """The shown groups for the whole organisation, worked out once for everyone, so that no two
     viewers' pages can be combined into a group under the threshold."""
     units = _unit_rows()
     direct = dict(survey.responses.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
     parents = {pk: parent for pk, (parent, _path) in units.items()}
-    return shown_groups(parents=parents, direct=direct, threshold=survey.threshold), units
+    groups = shown_groups(parents=parents, direct=direct, threshold=survey.threshold)
+    return Shown(groups=groups, units=units, direct=direct)
 
 
 def evaluation_results(*, survey: Survey, unit_paths: tuple[str, ...]) -> EvaluationResults:
     """The results of every shown group in the part of the organisation under ``unit_paths``
     (empty: the whole organisation, with the round's total on top). A constant number of queries."""
     questions = question_list(survey=survey)
-    shown, units = evaluation_shown(survey=survey)
+    found = evaluation_shown(survey=survey)
+    shown, units = found.groups, found.units
     visible = {pk for pk in shown if pk != ROOT and _in_paths(units[pk][1], unit_paths)}
     if not unit_paths and ROOT in shown:
         visible.add(ROOT)
     by_question = {q.pk: q for q in questions}
     distributions: dict[int, dict[int, list[int]]] = defaultdict(dict)
     responses: dict[int, int] = defaultdict(int)
-    for unit_id, n in survey.responses.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"):
+    for unit_id, n in found.direct.items():
         for group in _groups_of(unit_id, units, visible):
             responses[group] += n
     rows = (
@@ -286,7 +286,7 @@ def evaluation_group(
     """One shown group in the viewer's scope (``unit`` None: the whole round, for a viewer of the
     whole organisation), with every question and a page of each free-text question's answers.
     None when the group is hidden or outside the scope."""
-    shown, _units = evaluation_shown(survey=survey)
+    shown = evaluation_shown(survey=survey).groups
     if unit is None:
         if unit_paths or ROOT not in shown:
             return None
@@ -506,7 +506,3 @@ def leader_aggregates(*, survey: Survey, unit_paths: tuple[str, ...]) -> LeaderA
         own=own,
         threshold=survey.threshold,
     )
-
-
-def units_by_uuid(uuids: Iterable[str]) -> dict[str, Unit]:
-    return {str(u.uuid): u for u in Unit.objects.filter(uuid__in=list(uuids))}

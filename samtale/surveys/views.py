@@ -237,7 +237,8 @@ def answer(request: AuthenticatedRequest, invitation_uuid: str) -> HttpResponse:
         except services.SurveyClosedError:
             return _answer_page(request, "closed", invitation, status=410)
         messages.success(request, _("Thank you: your answer is in, without your name."))
-        waiting = selectors.invitations_waiting(person=invitation.person)
+        assert viewer.person is not None  # may_answer
+        waiting = selectors.invitations_waiting(person=viewer.person)
         if waiting:
             return redirect("surveys:answer", invitation_uuid=waiting[0].uuid)
         return redirect("dashboards:home")
@@ -247,10 +248,10 @@ def answer(request: AuthenticatedRequest, invitation_uuid: str) -> HttpResponse:
 # Results ----------------------------------------------------------------------------------------
 
 
-def _results_scope(viewer: Viewer, survey_uuid: str, kind: str) -> tuple[Survey, tuple[str, ...]]:
+def _results_scope(viewer: Viewer, survey: Survey | None) -> tuple[Survey, tuple[str, ...]]:
+    """The round's evaluation and the part of the organisation whose results the viewer reads."""
     paths = survey_policies.results_unit_paths(viewer)
-    survey = selectors.survey_by_uuid(survey_uuid=survey_uuid)
-    if survey is None or survey.kind != kind or paths is None:
+    if survey is None or survey.kind != SurveyKind.EVALUATION or paths is None:
         raise Http404
     return survey, paths
 
@@ -262,7 +263,7 @@ def results(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
     survey = selectors.survey_by_uuid(survey_uuid=survey_uuid)
     if survey is not None and survey.is_360:
         return redirect("surveys:leaders", survey_uuid=survey.uuid)
-    survey, paths = _results_scope(viewer, survey_uuid, SurveyKind.EVALUATION)
+    survey, paths = _results_scope(viewer, survey)
     context = {"survey": survey, "ready": survey.shows_results(), "whole": not paths}
     if context["ready"]:
         context["results"] = selectors.evaluation_results(survey=survey, unit_paths=paths)
@@ -274,7 +275,7 @@ def result_group(request: AuthenticatedRequest, survey_uuid: str, unit_uuid: UUI
     """One group: the whole round or a unit with every unit below it, every question with its
     spread, and the free-text answers."""
     viewer = get_viewer(request)
-    survey, paths = _results_scope(viewer, survey_uuid, SurveyKind.EVALUATION)
+    survey, paths = _results_scope(viewer, selectors.survey_by_uuid(survey_uuid=survey_uuid))
     if not survey.shows_results():
         raise Http404
     unit = None
