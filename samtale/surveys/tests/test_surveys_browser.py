@@ -97,3 +97,36 @@ def test_the_leader_reads_their_360_report_and_a_leader_with_too_few_answers_is_
     expect(page.get_by_role("status")).to_contain_text("Too few of the team have answered to show a report")
     expect(page.get_by_role("table")).to_have_count(0)
     audit(page)
+
+
+def test_hr_prepares_an_evaluation_changes_its_questions_and_opens_it(  # type: ignore[no-untyped-def]
+    page: Page, live_server, demo_surveys, sign_in, audit
+) -> None:
+    from samtale.testing import launch_demo_round
+
+    launch_demo_round(name="MUS-2028")
+    sign_in(page, PERSONAS["hr"].email)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="MUS rounds").click()
+    page.get_by_role("navigation", name="MUS rounds").get_by_role("link", name="Evaluations").click()
+    page.get_by_role("link", name="New evaluation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New evaluation")
+    audit(page)
+    page.get_by_label("Round:").select_option(label="MUS-2028")
+    page.get_by_role("button", name="Create the evaluation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("MUS-2028: Evaluation of the round")
+    audit(page)
+    page.get_by_role("link", name="Change the questions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The questions")
+    audit(page)
+    page.get_by_role("button", name="Save the questions").click()
+    page.get_by_role("link", name="Change the last day and the threshold").click()
+    audit(page)
+    page.get_by_label("Fewest answers shown").fill("2")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Fewest answers shown")
+    audit(page)
+    page.get_by_label("Fewest answers shown").fill("6")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Open the evaluation").click()
+    expect(page.get_by_role("status")).to_contain_text("The evaluation is open")
+    audit(page)
