@@ -89,8 +89,11 @@ class FreshDatabase:
         from django.db import connection
 
         connection.close()
-        if self.database == "postgres":
-            name = settings.DATABASES["default"]["NAME"]
+        name = settings.DATABASES["default"]["NAME"]
+        if self.database == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{name}{suffix}").unlink(missing_ok=True)
+        else:
             with self._admin() as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}_template"')

@@ -33,6 +33,7 @@ from samtale.conversations.models import (
     UnionRepStatus,
 )
 from samtale.outbox.services import outbox_enqueue
+from samtale.oversight.counters import completion_refresh
 from samtale.plans import writing
 from samtale.rounds.models import PreparationForm
 
@@ -332,6 +333,7 @@ def conversation_mark_held(*, viewer: Viewer, conversation: Conversation, held_o
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
     # The plan starts here, in the same transaction: due the concept's days after the conversation.
     writing.plan_for_conversation_held(locked)
+    completion_refresh(locked.pk)
     audit_record(
         actor=viewer.user,
         action="conversations.outcome_corrected" if correction else "conversations.outcome_recorded",
@@ -362,6 +364,7 @@ def conversation_mark_not_held(
     locked.not_held_note = note.strip()
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
     writing.plan_for_conversation_undone(locked)
+    completion_refresh(locked.pk)
     audit_record(
         actor=viewer.user,
         action="conversations.outcome_corrected" if correction else "conversations.outcome_recorded",
@@ -387,6 +390,7 @@ def conversation_outcome_clear(*, viewer: Viewer, conversation: Conversation) ->
     locked.not_held_note = ""
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
     writing.plan_for_conversation_undone(locked)
+    completion_refresh(locked.pk)
     audit_record(
         actor=viewer.user,
         action="conversations.outcome_cleared",

@@ -16,6 +16,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from samtale.conversations.reminders import reminders_send
+from samtale.oversight.counters import completion_rebuild
 
 # The sweep runs at this time of day (Europe/Copenhagen), before most people's working day.
 SWEEP_AT = time(6, 30)
@@ -24,8 +25,11 @@ SWEEP_AT = time(6, 30)
 @task
 def daily_reminders() -> dict[str, int]:
     report = reminders_send()
+    # The completion counters are kept by the services; recounting them every morning heals any
+    # row a path outside the services (a fix in the database by hand) left behind.
+    counted = completion_rebuild()
     schedule_daily_reminders(after=timezone.now())
-    return report.as_dict()
+    return {**report.as_dict(), "completion_rows": counted}
 
 
 def next_sweep(after: datetime) -> datetime:

@@ -166,7 +166,15 @@ def person_change_placement(
     PlacementChange.objects.bulk_create(changes)
     audit_record_many(events)
     _leaders_changed(changes)
+    _units_changed(changes)
     return changed
+
+
+def _units_changed(changes: list[PlacementChange]) -> None:
+    """The completion counters follow people to their new unit."""
+    from samtale.oversight.counters import completion_people_moved
+
+    completion_people_moved(changes)
 
 
 def _leaders_changed(changes: list[PlacementChange]) -> None:

@@ -9,16 +9,20 @@ the units shown, and the roll-up over the materialised paths in Python.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import cache, cached_property
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from samtale.access.viewer import Viewer
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.org.models import PATH_STEP, Unit, path_ids
+from samtale.org.models import PATH_STEP, Person, Unit, path_ids
+from samtale.oversight import counters
+from samtale.oversight.models import COUNTED, CompletionDay, DayKind, UnitCompletion
 from samtale.plans.models import FollowUpStatus, PlanStatus
 from samtale.rounds.models import Round, RoundStatus
 
@@ -114,33 +118,9 @@ class Counts:
         return [(name, getattr(self, name)) for name in OVERDUE if getattr(self, name)]
 
 
+COUNT_FIELDS = tuple(f.name for f in fields(Counts))
 STEPS = ("invited", "scheduled", "held", "plan_submitted", "plan_signed", "follow_up_held")
 OVERDUE = ("overdue_scheduling", "overdue_held", "overdue_plan", "overdue_follow_up")
-
-
-def _step_filters(round_: Round, today: date) -> dict[str, Q]:
-    """Each step as a filter on a conversation. Steps count as reached once passed: a held
-    conversation was invited and scheduled too."""
-    late = round_.held_by < today
-    nothing = Q(pk__in=[])
-    return {
-        "participants": Q(),
-        # The launch asks every participant to a conversation; "invited" is the leader's calendar
-        # invitation with a time, sent or superseded by the conversation being held.
-        "invited": Q(invitation_sent_at__isnull=False) | Q(status=ConversationStatus.HELD),
-        "scheduled": Q(status__in=(ConversationStatus.SCHEDULED, ConversationStatus.HELD)),
-        "held": Q(status=ConversationStatus.HELD),
-        "not_held": Q(status=ConversationStatus.NOT_HELD),
-        "plan_submitted": Q(plan__submitted_at__isnull=False),
-        "plan_signed": Q(plan__signed_at__isnull=False),
-        "follow_up_held": Q(plan__follow_up__status=FollowUpStatus.HELD),
-        # Not scheduled, or not held, once the round's deadline has passed.
-        "overdue_scheduling": Q(status=ConversationStatus.INVITED) if late else nothing,
-        "overdue_held": Q(status__in=OPEN) if late else nothing,
-        "overdue_plan": Q(plan__isnull=False, plan__signed_at__isnull=True, plan__due_on__lt=today),
-        "overdue_follow_up": Q(plan__follow_up_by__lt=today)
-        & (Q(plan__follow_up__isnull=True) | ~Q(plan__follow_up__status=FollowUpStatus.HELD)),
-    }
 
 
 @dataclass
@@ -151,8 +131,12 @@ class UnitRow:
     code: str
     path: str
     depth: int  # below the top of what is shown
-    counts: Counts = field(default_factory=Counts)
     has_more: bool = False  # more units below it than are shown
+    totals: list[int] = field(default_factory=lambda: [0] * len(COUNT_FIELDS))
+
+    @cached_property
+    def counts(self) -> Counts:
+        return Counts(*self.totals)
 
     @property
     def indent(self) -> range:
@@ -174,67 +158,148 @@ def _conversations(round_: Round, scope: Scope) -> Any:
 LEVELS = 3  # unit levels shown at once; a unit with more below it links to its own overview
 
 
+def _units_q(scope: Scope, under: Unit | None) -> Q:
+    """The counter rows of the units in the scope (and under ``under``)."""
+    q = Q()
+    if not scope.whole_organisation:
+        q = Q(pk__in=[])
+        for path in scope.unit_paths:
+            q |= Q(unit__path__startswith=path)
+    if under is not None:
+        q &= Q(unit__path__startswith=under.path)
+    return q
+
+
+def _outside(round_: Round, scope: Scope, under: Unit | None) -> dict[str, counters.Tally]:
+    """A leader's team members in units outside the leader's own, counted live (a handful of
+    conversations; one query), by unit path: they are shown for their unit without the rest of
+    its people."""
+    if scope.leader_id is None:
+        return {}
+    outside = Conversation.objects.filter(round=round_, employee__personnel_leader_id=scope.leader_id)
+    for path in scope.unit_paths:
+        outside = outside.exclude(employee__unit__path__startswith=path)
+    if under is not None:
+        outside = outside.filter(employee__unit__path__startswith=under.path)
+    live: dict[str, counters.Tally] = {}
+    for *row, path in outside.order_by().values_list(*counters.COLUMNS, "employee__unit__path"):
+        live.setdefault(path, counters.Tally()).add(tuple(row))
+    return live
+
+
+def _own_counts(round_: Round, scope: Scope, under: Unit | None, today: date) -> dict[str, list[int]]:
+    """Per unit path, the values of ``Counts`` for the unit's own people (in its order); two
+    queries whatever the size (three for a leader with team members outside their units)."""
+    late = round_.held_by < today
+    own: dict[str, list[int]] = {}
+    for path, participants, invited, scheduled, held, not_held, *rest in (
+        UnitCompletion.objects.filter(round=round_)
+        .filter(_units_q(scope, under))
+        .order_by()
+        .values_list("unit__path", *COUNTED)
+    ):
+        own[path] = [
+            participants,
+            invited,
+            scheduled,
+            held,
+            not_held,
+            *rest,
+            participants - scheduled - not_held if late else 0,  # still to be scheduled
+            participants - held - not_held if late else 0,  # invited or scheduled, not held
+            0,
+            0,
+        ]
+    overdue = {DayKind.PLAN_DUE: len(COUNT_FIELDS) - 2, DayKind.FOLLOW_UP_DUE: len(COUNT_FIELDS) - 1}
+    late_days = (
+        CompletionDay.objects.filter(round=round_, kind__in=overdue, day__lt=today)
+        .filter(_units_q(scope, under))
+        .order_by()
+        .values_list("unit__path", "kind")
+        .annotate(late=Sum("count"))
+    )
+    for path, kind, count in late_days:
+        if path in own:
+            own[path][overdue[kind]] += count
+    for path, tally in _outside(round_, scope, under).items():
+        participants, invited, scheduled, held, not_held, *rest = tally.counts
+        own[path] = [
+            *tally.counts,
+            participants - scheduled - not_held if late else 0,
+            participants - held - not_held if late else 0,
+            *(sum(n for (k, day), n in tally.days.items() if k == kind and day < today) for kind in overdue),
+        ]
+    return own
+
+
+def _add(into: list[int], counts: list[int]) -> None:
+    for index, value in enumerate(counts):
+        into[index] += value
+
+
 def completion_overview(
     *, round_: Round, scope: Scope, under: Unit | None = None, levels: int = LEVELS, today: date | None = None
 ) -> Overview:
-    """Per unit, rolled up the tree, the counts of every step; two queries whatever the size.
+    """Per unit, rolled up the tree, the counts of every step; two queries whatever the size
+    (three for a leader with team members outside their units), from the counters.
 
     ``levels`` levels of units are shown from the top of the scope (or from ``under``); a unit
     with more units below it is marked ``has_more``, to be opened as ``under``."""
     today = today or timezone.localdate()
-    filters = _step_filters(round_, today)
-    conversations = _conversations(round_, scope)
-    if under is not None:
-        conversations = conversations.filter(employee__unit__path__startswith=under.path)
-    grouped = (
-        conversations.order_by()
-        .values("employee__unit_id", "employee__unit__path")
-        # A conversation has at most one plan and a plan at most one follow-up: no row is doubled.
-        .annotate(**{name: Count("pk", filter=q) for name, q in filters.items()})
-    )
-    own: dict[str, Counts] = {}
-    for values in grouped:
-        path = values.pop("employee__unit__path")
-        values.pop("employee__unit_id")
-        own[path] = Counts(**values)
+    own = _own_counts(round_, scope, under, today)
 
+    @cache
     def shows(prefix: str) -> bool:
         return scope.shows_unit(prefix) and (under is None or prefix.startswith(under.path))
 
     # Each unit counts for itself and for every unit above it that is shown, by (id, level). A
     # team member's unit outside the leader's units is shown on its own, at the top.
-    counted: dict[str, list[tuple[int, int]]] = {}
+    counted: dict[str, tuple[tuple[int, int], ...]] = {}
     for path in own:
         ids = path_ids(path)
-        counted[path] = [(pk, level) for level, pk in enumerate(ids) if shows(_prefix(path, level))]
-    levels_shown = [level for pairs in counted.values() for _pk, level in pairs]
-    top = min(levels_shown, default=0)
+        counted[path] = tuple((pk, level) for level, pk in enumerate(ids) if shows(_prefix(path, level)))
+    top = min((pairs[0][1] for pairs in counted.values() if pairs), default=0)
     visible: dict[int, int] = {}  # unit id -> level below the top
     has_more: set[int] = set()
+    # The units that count into the same shown rows are added up first, then once into them.
+    sums: dict[tuple[int, ...], list[int]] = {}
     for path, pairs in counted.items():
         if not pairs:
-            visible[path_ids(path)[-1]] = 0
-            continue
-        for pk, level in pairs:
-            if level - top < levels:
-                visible[pk] = level - top
-        deepest = [pk for pk, level in pairs if level - top == levels - 1]
-        if deepest and pairs[-1][1] - top >= levels:
-            has_more.add(deepest[0])
+            pk = path_ids(path)[-1]
+            visible[pk] = 0
+            shown: tuple[int, ...] = (pk,)
+        else:
+            shown = tuple(pk for pk, level in pairs if level - top < levels)
+            for pk, level in pairs:
+                if level - top < levels:
+                    visible[pk] = level - top
+            deepest = [pk for pk, level in pairs if level - top == levels - 1]
+            if deepest and pairs[-1][1] - top >= levels:
+                has_more.add(deepest[0])
+        if shown in sums:
+            _add(sums[shown], own[path])
+        else:
+            sums[shown] = list(own[path])
     units = {
         pk: UnitRow(pk, uuid, name, code, path, visible[pk], has_more=pk in has_more)
         for pk, uuid, name, code, path in Unit.objects.filter(pk__in=visible).values_list(
             "pk", "uuid", "name", "code", "path"
         )
     }
-    total = Counts()
-    for path, counts in own.items():
-        total.add(counts)
-        for pk in [pk for pk, _level in counted[path]] or [path_ids(path)[-1]]:
+    total = [0] * len(COUNT_FIELDS)
+    for shown, counts in sums.items():
+        _add(total, counts)
+        for pk in shown:
             if pk in units:
-                units[pk].counts.add(counts)
+                _add(units[pk].totals, counts)
     rows = sorted(units.values(), key=lambda row: row.path)
-    return Overview(round=round_, rows=rows, total=total, under=under)
+    return Overview(round=round_, rows=rows, total=Counts(*total), under=under)
+
+
+def subtree(unit: Unit) -> Any:
+    """The unit and every unit below it, as a range of the path index (a ``LIKE 'path%'`` on a
+    joined table is a scan of every row: paths hold only digits and "/", all below "~")."""
+    return Unit.objects.filter(path__gte=unit.path, path__lt=f"{unit.path}~").values("pk")
 
 
 def _prefix(path: str, index: int) -> str:
@@ -357,7 +422,7 @@ def unit_people(
     rows = []
     values = (
         _conversations(round_, scope)
-        .filter(employee__unit__path__startswith=unit.path)
+        .filter(employee_id__in=Person.objects.filter(unit__in=subtree(unit)).values("pk"))
         .order_by("employee__name", "employee__employee_number")
         .values_list(*PERSON_COLUMNS)
     )
@@ -515,25 +580,43 @@ MAX_WEEKS = 104
 
 def round_timeline(*, round_: Round, scope: Scope, today: date | None = None) -> Timeline:
     """Conversations held and plans signed, added up week by week from the round's opening to
-    its deadline (or today, if later), against the number of participants. One query of plain
-    comparisons, one count per week (no date function per row: on SQLite that is Python)."""
-    from datetime import time, timedelta
-
+    its deadline (or today, if later), against the number of participants; from the counters'
+    days, one query whatever the size."""
     today = today or timezone.localdate()
     start = round_.opens_on
     end = max(round_.held_by, today)
     first_sunday = start + timedelta(days=6 - start.weekday())
     weeks = [first_sunday + timedelta(weeks=i) for i in range(MAX_WEEKS)]
     weeks = [week for week in weeks if week - timedelta(days=6) <= end] or [first_sunday]
-    zone = timezone.get_current_timezone()
-    counts: dict[str, Any] = {"participants": Count("pk")}
-    for index, week in enumerate(weeks):
-        monday = datetime.combine(week + timedelta(days=1), time.min, tzinfo=zone)
-        counts[f"held_{index}"] = Count("pk", filter=Q(status=ConversationStatus.HELD, held_on__lte=week))
-        counts[f"signed_{index}"] = Count("pk", filter=Q(plan__signed_at__lt=monday))
-    totals = _conversations(round_, scope).order_by().aggregate(**counts)
+    units = _units_q(scope, None)
+    participants = UnitCompletion.objects.filter(round=round_).filter(units).aggregate(n=Sum("participants"))["n"] or 0
+    days: dict[str, Counter[date]] = {DayKind.HELD: Counter(), DayKind.SIGNED: Counter()}
+    for kind, day, count in (
+        CompletionDay.objects.filter(round=round_, kind__in=days)
+        .filter(units)
+        .order_by()
+        .values_list("kind", "day")
+        .annotate(n=Sum("count"))
+    ):
+        days[kind][day] += count
+    for tally in _outside(round_, scope, None).values():
+        participants += tally.counts[0]
+        for (kind, day), count in tally.days.items():
+            if kind in days:
+                days[kind][day] += count
+    held, signed = days[DayKind.HELD], days[DayKind.SIGNED]
+
+    def running(days: Counter[date]) -> list[int]:
+        ordered, totals, index, sum_ = sorted(days.items()), [], 0, 0
+        for week in weeks:
+            while index < len(ordered) and ordered[index][0] <= week:
+                sum_ += ordered[index][1]
+                index += 1
+            totals.append(sum_)
+        return totals
+
     points = [
-        TimelinePoint(week_ending=week, held=totals[f"held_{index}"], signed=totals[f"signed_{index}"])
-        for index, week in enumerate(weeks)
+        TimelinePoint(week_ending=week, held=h, signed=s)
+        for week, h, s in zip(weeks, running(held), running(signed), strict=True)
     ]
-    return Timeline(participants=totals["participants"], held_by=round_.held_by, points=points)
+    return Timeline(participants=participants, held_by=round_.held_by, points=points)

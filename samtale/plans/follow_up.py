@@ -34,6 +34,7 @@ from samtale.audit.services import audit_record
 from samtale.conversations.scheduling import TimeAndPlace
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
+from samtale.oversight.counters import completion_refresh
 from samtale.plans.models import (
     Departure,
     FollowUp,
@@ -418,6 +419,7 @@ def follow_up_mark_held(*, viewer: Viewer, plan: Plan, held_on: date, reached: s
     follow_up.reached = reached
     follow_up.carries_over = carries_over
     follow_up.save(update_fields=["status", "held_on", "held_with", "reached", "carries_over"])
+    completion_refresh(plan.conversation_id)
     audit_record(
         actor=viewer.user,
         action="plans.follow_up_corrected" if correction else "plans.follow_up_held",

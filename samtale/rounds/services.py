@@ -25,6 +25,7 @@ from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.lib.bulk import insert_rows
 from samtale.org.models import Person, Unit
 from samtale.outbox.services import Draft, outbox_enqueue, outbox_enqueue_many, outbox_message_build
+from samtale.oversight.counters import completion_rebuild
 from samtale.rounds.models import (
     Concept,
     FocusArea,
@@ -178,6 +179,7 @@ def round_launch(*, viewer: Viewer, round_: Round) -> LaunchResult:
         ],
     )
     outbox_enqueue_many(messages=_opening_messages(round_, new))
+    completion_rebuild(rounds=[round_])
     first = round_.status == RoundStatus.DRAFT
     round_.status = RoundStatus.LAUNCHED
     round_.launched_at = round_.launched_at or now

@@ -20,6 +20,7 @@ from samtale.conversations.models import Conversation, ConversationStatus, Emplo
 from samtale.conversations.tasks import daily_reminders, next_sweep, schedule_daily_reminders
 from samtale.conversations.tests.test_scheduling import english, mails_to, schedule
 from samtale.outbox.models import MessageStatus, OutboxMessage
+from samtale.oversight.models import UnitCompletion
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
 
@@ -202,6 +203,8 @@ def test_the_daily_run_is_booked_once_and_books_the_next(org: Org, mus: Mus, set
 
     waiting.update(status="SUCCESSFUL")  # the worker ran it: the run books the next one
     counts = daily_reminders.call()
+    completion_rows = counts.pop("completion_rows")  # the sweep recounts the completion counters too
     assert set(counts) == {"prepare", "schedule", "plan_due", "plan_overdue", "signature", "open_item", "follow_up"}
     assert set(counts.values()) == {0}
+    assert completion_rows == UnitCompletion.objects.count()
     assert DBTaskResult.objects.filter(task_path=daily_reminders.module_path, status="READY").count() == 1

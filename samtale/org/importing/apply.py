@@ -95,9 +95,17 @@ def _apply(plan: Plan, *, actor: User | None, send_invitations: bool) -> int:
     PlacementChange.objects.bulk_create(history, batch_size=BATCH)
     audit_record_many(events)
     _leaders_changed(history)
+    _units_changed(history)
     if send_invitations and new_users:
         return outbox_enqueue_many(messages=invitation_messages_build(users=new_users))
     return 0
+
+
+def _units_changed(history: list[PlacementChange]) -> None:
+    """The completion counters follow people to their new unit."""
+    from samtale.oversight.counters import completion_people_moved
+
+    completion_people_moved(history)
 
 
 def _leaders_changed(history: list[PlacementChange]) -> None:

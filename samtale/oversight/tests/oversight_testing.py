@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus, Minutes, NotHeldReason
+from samtale.oversight.counters import completion_rebuild
 from samtale.plans import signing
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
 from samtale.plans.tests.signing_testing import as_, complete_content, make_plan, reload, sign_as
@@ -54,6 +55,8 @@ def plant_states(org: Org, mus: Mus) -> None:
         submitted_at=now,
         follow_up_by=today - timedelta(days=1),
     )
+    # The states above are written straight to the tables, as a bulk writer would: recount.
+    completion_rebuild(rounds=[mus.round])
 
 
 def deadline_passed(round_: Round) -> None:
