@@ -249,37 +249,48 @@ def completion_overview(
     own = _own_counts(round_, scope, under, today)
 
     @cache
-    def shows(prefix: str) -> bool:
-        return scope.shows_unit(prefix) and (under is None or prefix.startswith(under.path))
+    def chain(path: str) -> tuple[tuple[int, int], ...]:
+        """The shown units on the path from the root down to its unit, as (id, level)."""
+        parent = path[:-PATH_STEP]
+        above = chain(parent) if parent else ()
+        if scope.shows_unit(path) and (under is None or path.startswith(under.path)):
+            return (*above, (int(path[-PATH_STEP:-1]), len(path) // PATH_STEP - 1))
+        return above
 
-    # Each unit counts for itself and for every unit above it that is shown, by (id, level). A
-    # team member's unit outside the leader's units is shown on its own, at the top.
-    counted: dict[str, tuple[tuple[int, int], ...]] = {}
-    for path in own:
-        ids = path_ids(path)
-        counted[path] = tuple((pk, level) for level, pk in enumerate(ids) if shows(_prefix(path, level)))
-    top = min((pairs[0][1] for pairs in counted.values() if pairs), default=0)
+    # A unit counts for itself and for every unit above it that is shown, down to ``levels``
+    # levels below the top: the units are first added up by their path cut at that depth (the
+    # units of one cut path count into the same shown rows), then each sum into its rows. A team
+    # member's unit outside the leader's units is shown on its own, at the top.
+    top = min((pairs[0][1] for path in own if (pairs := chain(path))), default=0)
+    cut = (top + levels) * PATH_STEP
+    sums: dict[str, list[int]] = {}
+    alone: dict[str, list[int]] = {}
+    deeper: set[str] = set()
+    for path, counts in own.items():
+        if not chain(path):
+            alone[path] = counts
+            continue
+        key = path[:cut]
+        if len(path) > cut:
+            deeper.add(key)
+        if key in sums:
+            _add(sums[key], counts)
+        else:
+            sums[key] = list(counts)
     visible: dict[int, int] = {}  # unit id -> level below the top
     has_more: set[int] = set()
-    # The units that count into the same shown rows are added up first, then once into them.
-    sums: dict[tuple[int, ...], list[int]] = {}
-    for path, pairs in counted.items():
-        if not pairs:
-            pk = path_ids(path)[-1]
-            visible[pk] = 0
-            shown: tuple[int, ...] = (pk,)
-        else:
-            shown = tuple(pk for pk, level in pairs if level - top < levels)
-            for pk, level in pairs:
-                if level - top < levels:
-                    visible[pk] = level - top
-            deepest = [pk for pk, level in pairs if level - top == levels - 1]
-            if deepest and pairs[-1][1] - top >= levels:
-                has_more.add(deepest[0])
-        if shown in sums:
-            _add(sums[shown], own[path])
-        else:
-            sums[shown] = list(own[path])
+    counted: list[tuple[tuple[int, ...], list[int]]] = []
+    for key, counts in sums.items():
+        pairs = chain(key)
+        for pk, level in pairs:
+            visible[pk] = level - top
+        if key in deeper and pairs[-1][1] - top == levels - 1:
+            has_more.add(pairs[-1][0])
+        counted.append((tuple(pk for pk, _level in pairs), counts))
+    for path, counts in alone.items():
+        pk = path_ids(path)[-1]
+        visible[pk] = 0
+        counted.append(((pk,), counts))
     units = {
         pk: UnitRow(pk, uuid, name, code, path, visible[pk], has_more=pk in has_more)
         for pk, uuid, name, code, path in Unit.objects.filter(pk__in=visible).values_list(
@@ -287,24 +298,13 @@ def completion_overview(
         )
     }
     total = [0] * len(COUNT_FIELDS)
-    for shown, counts in sums.items():
+    for shown, counts in counted:
         _add(total, counts)
         for pk in shown:
             if pk in units:
                 _add(units[pk].totals, counts)
     rows = sorted(units.values(), key=lambda row: row.path)
     return Overview(round=round_, rows=rows, total=Counts(*total), under=under)
-
-
-def subtree(unit: Unit) -> Any:
-    """The unit and every unit below it, as a range of the path index (a ``LIKE 'path%'`` on a
-    joined table is a scan of every row: paths hold only digits and "/", all below "~")."""
-    return Unit.objects.filter(path__gte=unit.path, path__lt=f"{unit.path}~").values("pk")
-
-
-def _prefix(path: str, index: int) -> str:
-    """The path of the unit ``index`` steps below the root on ``path``."""
-    return path[: (index + 1) * PATH_STEP]
 
 
 def unit_in_scope(*, unit_uuid: Any, scope: Scope) -> Unit | None:
@@ -422,7 +422,12 @@ def unit_people(
     rows = []
     values = (
         _conversations(round_, scope)
-        .filter(employee_id__in=Person.objects.filter(unit__in=subtree(unit)).values("pk"))
+        # The unit and every unit below it, as a range of the path index (paths hold only digits and
+        # "/", all below "~"): the range on the joined unit lets PostgreSQL start from the units,
+        # the same range as a subquery lets SQLite use the (round, employee) index; each planner
+        # takes the one it can use, and neither scans the round's conversations.
+        .filter(employee__unit__path__gte=unit.path, employee__unit__path__lt=f"{unit.path}~")
+        .filter(employee_id__in=Person.objects.filter(unit__path__gte=unit.path, unit__path__lt=f"{unit.path}~"))
         .order_by("employee__name", "employee__employee_number")
         .values_list(*PERSON_COLUMNS)
     )
