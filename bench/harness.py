@@ -61,6 +61,10 @@ class FreshDatabase:
         call_command("migrate", verbosity=0)
         if setup is not None:
             setup()
+            if self.database == "postgres":
+                # The planner's statistics, as autovacuum keeps them on a live database.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
         connection.close()
         if self.database == "sqlite":
             shutil.copy(name, self.workdir / "template.sqlite3")
