@@ -24,10 +24,12 @@ test-browser:
 	@scripts/bootstrap dev
 	@scripts/pytest -m browser
 
-## Benchmarks (bench/README.md): the import of 50,000 people on SQLite, re-import included.
+## Benchmarks (bench/README.md): the import of 50,000 people on SQLite, re-import included, and
+## the completion overview at 1,000 and 50,000 people.
 bench:
 	@scripts/bootstrap dev
 	.venv/bin/python bench/import_org.py --people 50000 --repeat 3
+	.venv/bin/python bench/overview.py --people 1000 50000
 
 ## Static checks, as CI runs them.
 lint:
