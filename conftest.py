@@ -33,6 +33,16 @@ def _signed_rows_go_before_the_flush(request):  # type: ignore[no-untyped-def]
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
     if not transactional:
+        if marker or "db" in request.fixturenames:
+            # A transactional test that ran earlier in this process may have flushed what the
+            # data migrations ship (the order of tests over the workers is not fixed).
+            from samtale.plans.models import ActivityType, activity_catalogue_ensure
+            from samtale.rounds.defaults import default_concept_ensure
+
+            request.getfixturevalue("db")
+            if not ActivityType.objects.exists():
+                activity_catalogue_ensure()
+                default_concept_ensure()
         yield
         return
     request.getfixturevalue("transactional_db")

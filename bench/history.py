@@ -64,6 +64,7 @@ def round_progress(
     from django.utils import timezone
 
     from samtale.conversations.models import Conversation, ConversationStatus
+    from samtale.lib.bulk import insert_rows, update_rows
     from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus, PlanVersion
 
     rng = random.Random(seed)
@@ -88,7 +89,7 @@ def round_progress(
     def past_day() -> date:
         return round_.opens_on + timedelta(days=rng.randrange(span + 1))
 
-    plans: list[Plan] = []
+    plans: list[dict[str, Any]] = []
     held_updates: list[Conversation] = []
     for pk, employee_id in held:
         day = past_day()
@@ -112,16 +113,16 @@ def round_progress(
         elif draw < shares.submitted:
             status, submitted_at = PlanStatus.SUBMITTED, moment(min(day + timedelta(days=7), today), 9)
         plans.append(
-            Plan(
-                conversation_id=pk,
-                employee_id=employee_id,
-                status=status,
-                due_on=due,
-                submitted_at=submitted_at,
-                signed_at=signed_at,
-                follow_up_by=follow_up_by,
-                created_at=moment(day, 12),
-            )
+            {
+                "conversation_id": pk,
+                "employee_id": employee_id,
+                "status": status,
+                "due_on": due,
+                "submitted_at": submitted_at,
+                "signed_at": signed_at,
+                "follow_up_by": follow_up_by,
+                "created_at": moment(day, 12),
+            }
         )
     scheduled_updates = []
     for pk, _employee in scheduled:
@@ -135,42 +136,107 @@ def round_progress(
         Conversation(pk=pk, status=ConversationStatus.NOT_HELD, not_held_reason="long_leave") for pk, _e in not_held
     ]
     with transaction.atomic():
-        fields = ["status", "held_on", "starts_at", "invitation_sent_at"]
-        Conversation.objects.bulk_update(held_updates, fields, batch_size=2000)
-        Conversation.objects.bulk_update(
-            scheduled_updates, ["status", "starts_at", "invitation_sent_at"], batch_size=2000
+        update_rows(
+            Conversation,
+            ["status", "held_on", "starts_at", "invitation_sent_at"],
+            [(c.pk, c.status, c.held_on, c.starts_at, c.invitation_sent_at) for c in held_updates],
         )
-        Conversation.objects.bulk_update(not_held_updates, ["status", "not_held_reason"], batch_size=2000)
-        Plan.objects.bulk_create(plans, batch_size=2000)
+        update_rows(
+            Conversation,
+            ["status", "starts_at", "invitation_sent_at"],
+            [(c.pk, c.status, c.starts_at, c.invitation_sent_at) for c in scheduled_updates],
+        )
+        update_rows(
+            Conversation, ["status", "not_held_reason"], [(c.pk, c.status, "long_leave") for c in not_held_updates]
+        )
+        insert_rows(Plan, plans)
         stored = list(
             Plan.objects.filter(conversation__round=round_, versions__isnull=True).values_list(
                 "pk", "status", "submitted_at", "signed_at", "follow_up_by", "due_on"
             )
         )
         versions = [
-            PlanVersion(
-                plan_id=pk,
-                number=1,
-                status=status,
-                content=CONTENT,
-                submitted_at=submitted_at,
-                signed_at=signed_at,
-            )
+            {
+                "plan_id": pk,
+                "number": 1,
+                "status": status,
+                "content": CONTENT,
+                "submitted_at": submitted_at,
+                "signed_at": signed_at,
+            }
             for pk, status, submitted_at, signed_at, _by, _due in stored
         ]
-        PlanVersion.objects.bulk_create(versions, batch_size=2000)
-        follow_ups = []
+        insert_rows(PlanVersion, versions)
+        follow_ups: list[dict[str, Any]] = []
         for pk, status, _s, _signed, follow_up_by, _due in stored:
             if status != PlanStatus.SIGNED or follow_up_by is None:
                 continue
             if rng.random() < shares.follow_up_held and follow_up_by - timedelta(days=30) <= today:
                 day = min(follow_up_by - timedelta(days=rng.randrange(30)), today)
-                follow_ups.append(FollowUp(plan_id=pk, status=FollowUpStatus.HELD, held_on=day, starts_at=moment(day)))
-        FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
+                follow_ups.append(
+                    {"plan_id": pk, "status": FollowUpStatus.HELD, "held_on": day, "starts_at": moment(day)}
+                )
+        insert_rows(FollowUp, follow_ups)
     return {
         "held": len(held_updates),
         "scheduled": len(scheduled_updates),
         "not_held": len(not_held_updates),
         "plans": len(plans),
         "follow_ups": len(follow_ups),
+    }
+
+
+def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
+    """The demo organisation of about ``people`` people with history: ``finished`` closed rounds
+    (one a year, 95 % held, plans signed, follow-ups held), then the demo round MUS-2027 under way
+    (``IN_PROGRESS``). Rounds are launched through ``round_launch``, as HR does; the history's
+    e-mails are marked sent, so the outbox holds none of it. Returns row counts."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from samtale.access.viewer import viewer_for
+    from samtale.conversations.models import Conversation
+    from samtale.org.demo import PERSONAS, seed_demo
+    from samtale.org.models import Person, Unit
+    from samtale.outbox.models import MessageStatus, OutboxMessage
+    from samtale.oversight.counters import completion_rebuild
+    from samtale.plans.models import FollowUp, Plan, PlanVersion
+    from samtale.rounds.defaults import default_concept_ensure
+    from samtale.rounds.demo import demo_round_seed
+    from samtale.rounds.models import Round, RoundStatus
+    from samtale.rounds.services import round_create, round_launch
+
+    seed_demo(employees=people)
+    hr_user = Person.objects.get(email=PERSONAS["hr"].email).user
+    assert hr_user is not None
+    hr = viewer_for(hr_user)
+    root = Unit.objects.get(parent=None)
+    this_year = timezone.localdate().year
+    for index in range(finished, 0, -1):
+        year = this_year - index
+        past = round_create(
+            viewer=hr,
+            name=f"MUS-{year}",
+            concept=default_concept_ensure(),
+            opens_on=date(year, 1, 15),
+            held_by=date(year, 4, 30),
+            units=[root],
+        )
+        round_launch(viewer=hr, round_=past)
+        round_progress(past, shares=FINISHED, today=date(year, 12, 15), seed=index)
+        Round.objects.filter(pk=past.pk).update(status=RoundStatus.CLOSED)
+    current = demo_round_seed()
+    assert current is not None
+    round_progress(current, seed=finished + 1)
+    OutboxMessage.objects.filter(status=MessageStatus.PENDING).update(status=MessageStatus.SENT)
+    completion_rebuild()  # the progress was written in bulk, past the services
+    return {
+        "people": Person.objects.count(),
+        "rounds": Round.objects.count(),
+        "conversations": Conversation.objects.count(),
+        "plans": Plan.objects.count(),
+        "plan_versions": PlanVersion.objects.count(),
+        "follow_ups": FollowUp.objects.count(),
+        "emails": OutboxMessage.objects.count(),
     }

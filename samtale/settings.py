@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+if envbool("SAMTALE_SERVER_TIMING", False):  # samtale/lib/server_timing.py; the benchmarks set it
+    MIDDLEWARE.insert(0, "samtale.lib.server_timing.ServerTimingMiddleware")
 
 ROOT_URLCONF = "samtale.urls"
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
