@@ -101,3 +101,44 @@ class FreshDatabase:
             with self._admin() as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}_template"')
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import platform
+    import sqlite3
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        memory_kb = 0
+    postgres = ""
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            postgres = str(cursor.fetchone()[0])
+    about = {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": postgres,
+    }
+    about["text"] = (
+        f"{about['cores']} cores ({cpu or 'unknown CPU'}), {about['memory_gib']} GiB, {about['system']}, "
+        f"Python {about['python']}, SQLite {about['sqlite']}" + (f", PostgreSQL {postgres}" if postgres else "")
+    )
+    return about
