@@ -26,12 +26,52 @@ def configure(database: str, workdir: Path) -> str:
     return url
 
 
-class FreshDatabase:
-    """A migrated database, and a fresh copy of it for every run."""
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache"
 
-    def __init__(self, database: str, workdir: Path) -> None:
+
+def code_version() -> str:
+    """A digest of every Python file of Samtale and of the benchmarks: a cached database is used
+    only by the same code that built it."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "samtale").rglob("*.py"), *(ROOT / "bench").glob("*.py")]):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class FreshDatabase:
+    """A migrated database, and a fresh copy of it for every run.
+
+    With ``cache`` (a name for what ``setup`` builds, e.g. ``history-50000``) the built template
+    is kept after the run, under ``bench/.cache`` (SQLite) or as a database of its own
+    (PostgreSQL), and used again by the next benchmark that asks for the same thing with the same
+    code: ``make bench`` builds each organisation once per database."""
+
+    def __init__(self, database: str, workdir: Path, *, cache: str | None = None) -> None:
         self.database = database
         self.workdir = workdir
+        self.cache = f"{cache}-{code_version()}" if cache else None
+
+    def _template_name(self) -> str:
+        from django.conf import settings
+
+        if self.cache:
+            return f"samtale_bench_cache_{self.cache.replace('-', '_')}"
+        return f"{settings.DATABASES['default']['NAME']}_template"
+
+    def _cached(self) -> bool:
+        if not self.cache:
+            return False
+        if self.database == "sqlite":
+            return (CACHE / f"{self.cache}.sqlite3").exists()
+        with self._admin() as admin:
+            return (
+                admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self._template_name()]).fetchone()
+                is not None
+            )
 
     def _admin(self) -> Any:
         import psycopg
@@ -54,6 +94,10 @@ class FreshDatabase:
         from django.db import connection
 
         name = settings.DATABASES["default"]["NAME"]
+        if self._cached():
+            if self.database == "sqlite":
+                shutil.copy(CACHE / f"{self.cache}.sqlite3", self.workdir / "template.sqlite3")
+            return
         if self.database == "postgres":
             with self._admin() as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -68,10 +112,22 @@ class FreshDatabase:
         connection.close()
         if self.database == "sqlite":
             shutil.copy(name, self.workdir / "template.sqlite3")
+            if self.cache:
+                CACHE.mkdir(exist_ok=True)
+                for old in CACHE.glob(f"{self.cache.rsplit('-', 1)[0]}-*.sqlite3"):
+                    old.unlink()  # built by other code
+                shutil.copy(name, CACHE / f"{self.cache}.sqlite3")
         else:
+            template = self._template_name()
             with self._admin() as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}_template"')
-                admin.execute(f'ALTER DATABASE "{name}" RENAME TO "{name}_template"')
+                if self.cache:  # built by other code
+                    prefix = template.rsplit("_", 1)[0] + "_"
+                    for (old,) in admin.execute(
+                        "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix]
+                    ):
+                        admin.execute(f'DROP DATABASE IF EXISTS "{old}"')
+                admin.execute(f'DROP DATABASE IF EXISTS "{template}"')
+                admin.execute(f'ALTER DATABASE "{name}" RENAME TO "{template}"')
 
     def reset(self) -> None:
         from django.conf import settings
@@ -86,7 +142,7 @@ class FreshDatabase:
         else:
             with self._admin() as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_template"')
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template_name()}"')
 
     def drop(self) -> None:
         from django.conf import settings
@@ -100,7 +156,8 @@ class FreshDatabase:
         else:
             with self._admin() as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}_template"')
+                if not self.cache:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{self._template_name()}"')
 
 
 def machine() -> dict[str, Any]:
@@ -122,12 +179,23 @@ def machine() -> dict[str, Any]:
     except (OSError, StopIteration):
         memory_kb = 0
     postgres = ""
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        from django.db import connection
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
 
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            postgres = str(cursor.fetchone()[0])
+        parts = urlsplit(url)
+        try:
+            with psycopg.connect(
+                dbname="postgres",
+                user=parts.username,
+                password=parts.password,
+                host=parts.hostname,
+                port=parts.port or 5432,
+            ) as admin:
+                row = admin.execute("SHOW server_version").fetchone()
+                postgres = str(row[0]) if row else ""
+        except psycopg.Error:
+            postgres = "unreachable"
     about = {
         "cores": os.cpu_count(),
         "cpu": cpu,
@@ -142,3 +210,47 @@ def machine() -> dict[str, Any]:
         f"Python {about['python']}, SQLite {about['sqlite']}" + (f", PostgreSQL {postgres}" if postgres else "")
     )
     return about
+
+
+def figure(
+    measure: str,
+    values: list[float],
+    *,
+    unit: str,
+    database: str,
+    people: int,
+    target: float | None = None,
+    higher_is_better: bool = False,
+    note: str = "",
+) -> dict[str, Any]:
+    """One line of the results: the median of ``values`` with their lowest and highest, and
+    whether it meets ``target`` (at most, or at least when higher is better)."""
+    import statistics
+
+    median = statistics.median(values)
+    met = None if target is None else (median >= target if higher_is_better else median <= target)
+    return {
+        "measure": measure,
+        "database": database,
+        "people": people,
+        "median": median,
+        "low": min(values),
+        "high": max(values),
+        "runs": len(values),
+        "unit": unit,
+        "target": target,
+        "higher_is_better": higher_is_better,
+        "met": met,
+        "note": note,
+    }
+
+
+def write_figures(path: str | None, figures: list[dict[str, Any]]) -> None:
+    """Append the figures to a JSON file (a list) that ``bench/run.py`` gathers, if one is named."""
+    if not path:
+        return
+    import json
+
+    target = Path(path)
+    existing = json.loads(target.read_text()) if target.exists() else []
+    target.write_text(json.dumps([*existing, *figures], indent=1, ensure_ascii=False))

@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import FreshDatabase, configure  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, configure, figure, write_figures  # noqa: E402 (after the path is set)
 
 from samtale.org.importing.reader import COLUMNS  # noqa: E402
 
@@ -183,6 +183,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs, each on a fresh database (default 3)")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--json", help="append the figures to this JSON file (bench/run.py)")
     parser.add_argument("--profile", type=Path, help="write cProfile stats to PROFILE.import.prof and .reimport.prof")
     args = parser.parse_args()
 
@@ -217,6 +218,22 @@ def main() -> None:
         fresh.drop()
         shutil.rmtree(workdir, ignore_errors=True)
 
+    write_figures(
+        args.json,
+        [
+            figure(
+                "import of the organisation file",
+                imports,
+                unit="s",
+                database=args.database,
+                people=args.people,
+                target=20.0,
+            ),
+            figure(
+                "re-import, no changes", reimports, unit="s", database=args.database, people=args.people, target=10.0
+            ),
+        ],
+    )
     print()
     print(f"| measure ({args.people:,} people, {args.database}, {args.repeat} runs) | median | min | max | target |")
     print("|---|---|---|---|---|")

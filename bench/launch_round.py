@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import FreshDatabase, configure  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, configure, figure, write_figures  # noqa: E402 (after the path is set)
 
 
 def one_run() -> tuple[float, int, int]:
@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--json", help="append the figures to this JSON file (bench/run.py)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="samtale-bench-"))
@@ -86,6 +87,10 @@ def main() -> None:
     finally:
         fresh.drop()
         shutil.rmtree(workdir, ignore_errors=True)
+    write_figures(
+        args.json,
+        [figure("launch of a round", times, unit="s", database=args.database, people=args.people, target=15.0)],
+    )
     verdict = "ok" if statistics.median(times) <= 15 else "TOO SLOW"
     print()
     print(f"| measure ({args.people:,} people, {args.database}, {args.repeat} runs) | median | min | max | target |")

@@ -30,7 +30,6 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import FreshDatabase, configure, machine  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, configure, figure, machine, write_figures  # noqa: E402 (after the path is set)
+from webform import FormFields  # noqa: E402
 
 SECRET = "samtale-bench-secret-key-not-for-production-0123456789"  # noqa: S105 (loopback only)
 TIMING = re.compile(r'app;dur=([\d.]+), db;dur=([\d.]+);desc="(\d+)"')
@@ -88,13 +88,8 @@ def pages_and_sessions() -> tuple[list[Page], dict[str, str]]:
     employee = Person.objects.get(email=PERSONAS["employee"].email)
     leader = Person.objects.select_related("unit").get(email=PERSONAS["leader"].email)
     conversation = Conversation.objects.get(round=current, employee=employee)
-    team_conversation = (
-        Conversation.objects.filter(round=current, employee__personnel_leader=leader)
-        .exclude(employee=employee)
-        .order_by("pk")
-        .first()
-    )
-    assert team_conversation is not None
+    # The union representative persona's: held, with a plan signed by both, at every size.
+    team_conversation = Conversation.objects.get(round=current, employee__email=PERSONAS["union_rep"].email)
     draft = (
         Plan.objects.filter(conversation__round=current, status=PlanStatus.DRAFT, employee__user__isnull=False)
         .select_related("employee__user")
@@ -223,49 +218,6 @@ def measure_page(
     return p50s, p95s, queries
 
 
-class _Form(HTMLParser):
-    """The fields of the form with the given id, as a browser would post them."""
-
-    def __init__(self, form_id: str) -> None:
-        super().__init__()
-        self.form_id = form_id
-        self.inside = False
-        self.fields: list[tuple[str, str]] = []
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.inside = a.get("id") == self.form_id
-        if not self.inside or ("name" not in a and tag != "option"):
-            return
-        if tag == "input" and a.get("type", "text") not in ("submit", "button", "checkbox", "radio"):
-            self.fields.append((a["name"], a.get("value", "")))
-        elif tag == "input" and "checked" in a:
-            self.fields.append((a["name"], a.get("value", "on")))
-        elif tag == "textarea":
-            self._textarea, self._text = a["name"], []
-        elif tag == "select":
-            self._select = a["name"]
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields.append((self._select, a.get("value", "")))
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea" and self._textarea is not None:
-            self.fields.append((self._textarea, "".join(self._text)))
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "form":
-            self.inside = False
-
-
 def measure_save(
     port: int, path: str, session: str, *, requests: int, runs: int
 ) -> tuple[list[float], list[float], int]:
@@ -281,7 +233,7 @@ def measure_save(
         response = connection.getresponse()
         body = response.read().decode()
         csrf = (response.getheader("Set-Cookie") or "").split("csrftoken=")[-1].split(";")[0]
-        form = _Form("plan-form")
+        form = FormFields("plan-form")
         form.feed(body)
         fields = [(k, v) for k, v in form.fields if k != "csrfmiddlewaretoken"]
         token = dict(form.fields).get("csrfmiddlewaretoken", "")
@@ -325,11 +277,11 @@ def run_size(people: int, database: str, workdir: Path, *, requests: int, runs: 
 
     from history import organisation_build
 
-    fresh = FreshDatabase(database, workdir)
+    fresh = FreshDatabase(database, workdir, cache=f"history-{people}")
     started = time.perf_counter()
     fresh.prepare(setup=functools.partial(organisation_build, people))
     fresh.reset()
-    print(f"{people:,} people with history built in {time.perf_counter() - started:.0f} s ({database})", flush=True)
+    print(f"{people:,} people with history ready in {time.perf_counter() - started:.0f} s ({database})", flush=True)
     pages, sessions = pages_and_sessions()
     from django.db import connection
 
@@ -397,6 +349,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--json", help="append the figures to this JSON file (bench/run.py)")
     args = parser.parse_args()
 
     os.environ["SAMTALE_SECRET_KEY"] = SECRET
@@ -416,6 +369,20 @@ def main() -> None:
             results += run_size(people, args.database, workdir, requests=args.requests, runs=args.runs)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    figures = [
+        figure(
+            f"page: {r.page} (as {r.persona}), p95",
+            [r.p95_low, r.p95, r.p95_high],  # the median of these is the runs' median p95
+            unit="ms",
+            database=r.database,
+            people=r.people,
+            target=r.target,
+            note=f"p50 {r.p50:.1f} ms",
+        )
+        | {"runs": args.runs, "queries": r.queries}
+        for r in results
+    ]
+    write_figures(args.json, figures)
     text = table(results)
     print()
     print(text)

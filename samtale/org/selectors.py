@@ -101,8 +101,12 @@ def person_daily_reports(*, leader: Person) -> QuerySet[Person]:
 def contact_roles_for(*, person: Person, kind: str = RoleKind.HR) -> list[Role]:
     """The people in a role beside the line whose coverage includes the person's unit: for HR,
     the contact persons for MUS questions shown to the employee."""
+    today = timezone.localdate()
     roles = (
-        Role.objects.filter(kind=kind, person__in=active_people())
+        # The role holder still employed, as a condition on the joined person: an IN over every
+        # active person made SQLite read the whole organisation for the few roles there are.
+        Role.objects.filter(kind=kind)
+        .filter(Q(person__end_date__isnull=True) | Q(person__end_date__gte=today))
         .filter(Q(units__isnull=True) | Q(units__id__in=person.unit.lineage_ids))
         .select_related("person", "person__unit")
         .distinct()
