@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: run test test-postgres test-browser lint messages bench clean
+.PHONY: run test test-postgres test-browser lint messages bench bench-quick clean
 
 ## make run: set up on a fresh machine, then start the app and its worker with demo data on SQLite.
 run:
@@ -24,12 +24,15 @@ test-browser:
 	@scripts/bootstrap dev
 	@scripts/pytest -m browser
 
-## Benchmarks (bench/README.md): the import of 50,000 people on SQLite, re-import included, and
-## the completion overview at 1,000 and 50,000 people.
+## Benchmarks (bench/README.md): 1,000 and 50,000 people on SQLite and PostgreSQL, one table against the
+## targets, written to bench/results/. `make bench-quick`: 1,000 people, one run of each.
 bench:
-	@scripts/bootstrap dev
-	.venv/bin/python bench/import_org.py --people 50000 --repeat 3
-	.venv/bin/python bench/overview.py --people 1000 50000
+	@scripts/bootstrap bench
+	.venv/bin/python bench/run.py
+
+bench-quick:
+	@scripts/bootstrap bench
+	.venv/bin/python bench/run.py --quick
 
 ## Static checks, as CI runs them.
 lint:
