@@ -77,7 +77,7 @@ def round_progress(
         Conversation.objects.filter(round=round_, status=ConversationStatus.INVITED, plan__isnull=True)
         .exclude(employee__email__in=keep)
         .order_by("pk")
-        .values_list("pk", "employee_id")
+        .values_list("pk", "employee_id", "employee__personnel_leader_id")
     )
     rng.shuffle(rows)
     n = len(rows)
@@ -93,11 +93,12 @@ def round_progress(
 
     plans: list[dict[str, Any]] = []
     held_updates: list[Conversation] = []
-    for pk, employee_id in held:
+    for pk, employee_id, leader_id in held:
         day = past_day()
         held_updates.append(
             Conversation(
                 pk=pk,
+                held_with_id=leader_id,  # held by the personnel leader, who keeps the minutes
                 status=ConversationStatus.HELD,
                 held_on=day,
                 starts_at=moment(day),
@@ -127,7 +128,7 @@ def round_progress(
             }
         )
     scheduled_updates = []
-    for pk, _employee in scheduled:
+    for pk, _employee, _leader in scheduled:
         day = last + timedelta(days=rng.randrange(1, 30))
         scheduled_updates.append(
             Conversation(
@@ -135,13 +136,13 @@ def round_progress(
             )
         )
     not_held_updates = [
-        Conversation(pk=pk, status=ConversationStatus.NOT_HELD, not_held_reason="long_leave") for pk, _e in not_held
+        Conversation(pk=pk, status=ConversationStatus.NOT_HELD, not_held_reason="long_leave") for pk, _e, _l in not_held
     ]
     with transaction.atomic():
         update_rows(
             Conversation,
-            ["status", "held_on", "starts_at", "invitation_sent_at"],
-            [(c.pk, c.status, c.held_on, c.starts_at, c.invitation_sent_at) for c in held_updates],
+            ["status", "held_on", "held_with", "starts_at", "invitation_sent_at"],
+            [(c.pk, c.status, c.held_on, c.held_with_id, c.starts_at, c.invitation_sent_at) for c in held_updates],
         )
         update_rows(
             Conversation,

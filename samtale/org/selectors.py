@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from samtale.lib.casefold import Casefold
@@ -68,15 +67,19 @@ def unit_children_with_headcount(*, unit: Unit | None) -> list[Unit]:
         return children
     depth = 0 if unit is None else unit.depth + 1
     prefix_length = (depth + 1) * PATH_STEP
-    people = active_people()
+    # People counted per unit (the person table alone), then added up by branch over the units'
+    # paths here: a count grouped by a piece of every person's joined unit path read the whole
+    # organisation twice over.
+    units = Unit.objects.all() if unit is None else Unit.objects.filter(path__startswith=unit.path)
+    branch_of = {pk: path[:prefix_length] for pk, path in units.values_list("pk", "path")}
+    people = active_people().order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
     if unit is not None:
-        people = people.filter(unit__path__startswith=unit.path)
-    counts = dict(
-        people.annotate(branch=Substr("unit__path", 1, prefix_length))
-        .values("branch")
-        .annotate(n=Count("id"))
-        .values_list("branch", "n")
-    )
+        people = people.filter(unit_id__in=units.values("pk"))
+    counts: dict[str, int] = {}
+    for unit_id, n in people:
+        branch = branch_of.get(unit_id)
+        if branch is not None:
+            counts[branch] = counts.get(branch, 0) + n
     for child in children:
         child.headcount = counts.get(child.path, 0)  # type: ignore[attr-defined]
     return children

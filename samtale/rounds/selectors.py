@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,15 +145,35 @@ class LaunchPreview:
     left_out: int
 
 
+def takes_part_q() -> Q:
+    """Who takes part, as a condition on a person (the rules of ``round_candidates``): a personnel
+    leader to hold the conversation, and HR's yes, or no word from HR and an employment type that
+    takes part."""
+    return Q(personnel_leader__isnull=False) & (
+        Q(eligibility_override=True)
+        | Q(eligibility_override__isnull=True, employment_type__in=ELIGIBLE_EMPLOYMENT_TYPES)
+    )
+
+
 def round_launch_preview(*, round_: Round) -> LaunchPreview:
-    candidates = round_candidates(round_=round_)
-    have = set(Conversation.objects.filter(round=round_).values_list("employee_id", flat=True))
-    taking_part = [c.person_id for c in candidates if c.takes_part]
+    """The counts of the round page, in two queries whatever the size (the list of who is in and
+    out, with the reasons, is ``round_candidates``)."""
+    on = timezone.localdate()
+    has = Exists(Conversation.objects.filter(round=round_, employee=OuterRef("pk")))
+    counts = (
+        Person.objects.filter(round_scope_q(round_))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .aggregate(
+            candidates=Count("pk"),
+            taking_part=Count("pk", filter=takes_part_q()),
+            would_add=Count("pk", filter=takes_part_q() & ~has),
+        )
+    )
     return LaunchPreview(
-        taking_part=len(taking_part),
-        already=len(have),
-        would_add=sum(1 for pk in taking_part if pk not in have),
-        left_out=len(candidates) - len(taking_part),
+        taking_part=counts["taking_part"],
+        already=Conversation.objects.filter(round=round_).count(),
+        would_add=counts["would_add"],
+        left_out=counts["candidates"] - counts["taking_part"],
     )
 
 
