@@ -158,7 +158,11 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "employee_number"]
-        indexes = [models.Index(fields=["unit", "name"], name="org_person_unit_name")]
+        indexes = [
+            models.Index(fields=["unit", "name"], name="org_person_unit_name"),
+            # Headcounts per unit read this index alone, not every person's row.
+            models.Index(fields=["unit", "end_date"], name="org_person_unit_end"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(personnel_leader=F("id")), name="org_person_not_own_leader"),
             models.CheckConstraint(condition=~Q(daily_leader=F("id")), name="org_person_not_own_daily_leader"),

@@ -36,8 +36,12 @@ class Candidate:
 
 def round_scope_q(round_: Round, prefix: str = "") -> Q:
     """The people (or rows with a person at ``prefix``) in the round's units and below them."""
+    paths = list(round_.units.values_list("path", flat=True))
+    roots = set(Unit.objects.filter(parent=None).values_list("path", flat=True))
+    if roots and roots <= set(paths):
+        return Q()  # the whole organisation: no unit to look at for each person
     q = Q(pk__in=[])
-    for path in round_.units.values_list("path", flat=True):
+    for path in paths:
         q |= Q(**{f"{prefix}unit__path__startswith": path})
     return q
 
