@@ -170,7 +170,7 @@ def round_launch_preview(*, round_: Round) -> LaunchPreview:
         .aggregate(
             candidates=Count("pk"),
             taking_part=Count("pk", filter=takes_part_q()),
-            would_add=Count("pk", filter=takes_part_q() & ~has),
+            would_add=Count("pk", filter=takes_part_q() & ~Q(has)),
         )
     )
     return LaunchPreview(
