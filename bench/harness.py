@@ -254,3 +254,23 @@ def write_figures(path: str | None, figures: list[dict[str, Any]]) -> None:
     target = Path(path)
     existing = json.loads(target.read_text()) if target.exists() else []
     target.write_text(json.dumps([*existing, *figures], indent=1, ensure_ascii=False))
+
+
+def start(database: str, *, static: bool = False) -> Path:
+    """A benchmark's Django: a working folder, the environment for ``database``, Django set up
+    without DEBUG's log of every query (production keeps none), and with ``static`` the static
+    files collected (gunicorn serves them from the manifest). Returns the working folder."""
+    import tempfile
+
+    workdir = Path(tempfile.mkdtemp(prefix="samtale-bench-"))
+    configure(database, workdir)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    if static:
+        call_command("collectstatic", "--noinput", verbosity=0)
+    return workdir

@@ -19,7 +19,6 @@ import random
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import FreshDatabase, configure, figure, write_figures  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, figure, start, write_figures  # noqa: E402 (after the path is set)
 
 from samtale.org.importing.reader import COLUMNS  # noqa: E402
 
@@ -187,16 +186,9 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="write cProfile stats to PROFILE.import.prof and .reimport.prof")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="samtale-bench-"))
-    configure(args.database, workdir)
-    import django
-
-    django.setup()
-    from django.conf import settings
-
     # SAMTALE_DEBUG=1 spares the benchmark production's secrets and HTTPS settings; the timing
-    # is of production, though, which does not keep a log of every SQL query.
-    settings.DEBUG = False
+    # is of production, though, which does not keep a log of every SQL query (``start``).
+    workdir = start(args.database)
     started = time.perf_counter()
     content = organisation_csv(args.people)
     print(

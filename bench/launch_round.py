@@ -13,7 +13,6 @@ import argparse
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import FreshDatabase, configure, figure, write_figures  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, figure, start, write_figures  # noqa: E402 (after the path is set)
 
 
 def one_run() -> tuple[float, int, int]:
@@ -63,14 +62,7 @@ def main() -> None:
     parser.add_argument("--json", help="append the figures to this JSON file (bench/run.py)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="samtale-bench-"))
-    configure(args.database, workdir)
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
+    workdir = start(args.database)
     from samtale.org.demo import seed_demo
 
     fresh = FreshDatabase(args.database, workdir)

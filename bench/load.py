@@ -25,7 +25,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import FreshDatabase, configure, figure, write_figures  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, figure, start, write_figures  # noqa: E402 (after the path is set)
 from pages import SECRET, Gunicorn  # noqa: E402
 
 PASSWORD = "samtale-bench-password"  # noqa: S105 (loopback only)
@@ -183,18 +182,10 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ["SAMTALE_SECRET_KEY"] = SECRET
-    workdir = Path(tempfile.mkdtemp(prefix="samtale-bench-"))
-    configure(args.database, workdir)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    workdir = start(args.database, static=True)
     from django.db import connection
     from history import organisation_build
 
-    settings.DEBUG = False
-    call_command("collectstatic", "--noinput", verbosity=0)
     fresh = FreshDatabase(args.database, workdir, cache=f"history-{args.people}")
     try:
         started = time.perf_counter()

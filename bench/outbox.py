@@ -26,7 +26,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import FreshDatabase, configure, figure, write_figures  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, figure, start, write_figures  # noqa: E402 (after the path is set)
 from pages import free_port  # noqa: E402
 
 WORKER = """
@@ -155,15 +154,9 @@ def main() -> None:
     parser.add_argument("--json", help="append the figures to this JSON file (bench/run.py)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="samtale-bench-"))
-    configure(args.database, workdir)
-    import django
-
-    django.setup()
-    from django.conf import settings
+    workdir = start(args.database)
     from history import organisation_build
 
-    settings.DEBUG = False
     fresh = FreshDatabase(args.database, workdir, cache=f"history-{args.people}")
     sweeps: list[tuple[float, int]] = []
     rates: dict[int, list[float]] = {w: [] for w in args.workers}

@@ -19,7 +19,6 @@ import gc
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import FreshDatabase, configure  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, start  # noqa: E402 (after the path is set)
 
 
 def build(people: int) -> None:
@@ -104,14 +103,9 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="samtale-bench-"))
-    configure(args.database, workdir)
-    import django
-
-    django.setup()
+    workdir = start(args.database)
     from django.conf import settings
 
-    settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.STORAGES = {
         **settings.STORAGES,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import re
@@ -27,8 +28,8 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import FreshDatabase, configure, figure, machine, write_figures  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, figure, machine, start, write_figures  # noqa: E402 (after the path is set)
 from webform import FormFields  # noqa: E402
 
 SECRET = "samtale-bench-secret-key-not-for-production-0123456789"  # noqa: S105 (loopback only)
@@ -184,6 +185,23 @@ class Gunicorn:
             self.process.wait(timeout=30)
 
 
+def repeated(
+    request: Callable[[], tuple[float, int]], *, requests: int, runs: int
+) -> tuple[list[float], list[float], int]:
+    """``runs`` times ``requests`` requests: each run's p50 and p95 of the server time, and the
+    statements of the last request."""
+    p50s, p95s, queries = [], [], 0
+    for _ in range(runs):
+        times = []
+        for _ in range(requests):
+            ms, queries = request()
+            times.append(ms)
+        times.sort()
+        p50s.append(statistics.median(times))
+        p95s.append(times[min(len(times) - 1, round(0.95 * len(times)) - 1)])
+    return p50s, p95s, queries
+
+
 def measure_page(
     port: int, page: Page, session: str, *, requests: int, runs: int
 ) -> tuple[list[float], list[float], int]:
@@ -205,17 +223,10 @@ def measure_page(
 
     for _ in range(3):  # warm both processes' caches
         get()
-    p50s, p95s, queries = [], [], 0
-    for _ in range(runs):
-        times = []
-        for _ in range(requests):
-            ms, queries = get()
-            times.append(ms)
-        times.sort()
-        p50s.append(statistics.median(times))
-        p95s.append(times[min(len(times) - 1, round(0.95 * len(times)) - 1)])
-    connection.close()
-    return p50s, p95s, queries
+    try:
+        return repeated(get, requests=requests, runs=runs)
+    finally:
+        connection.close()
 
 
 def measure_save(
@@ -257,19 +268,12 @@ def measure_save(
         assert match is not None
         return float(match[1]), int(match[3])
 
-    save(0)
-    p50s, p95s, queries, n = [], [], 0, 1
-    for _ in range(runs):
-        times = []
-        for _ in range(requests):
-            ms, queries = save(n)
-            n += 1
-            times.append(ms)
-        times.sort()
-        p50s.append(statistics.median(times))
-        p95s.append(times[min(len(times) - 1, round(0.95 * len(times)) - 1)])
-    connection.close()
-    return p50s, p95s, queries
+    saves = itertools.count()
+    save(next(saves))
+    try:
+        return repeated(lambda: save(next(saves)), requests=requests, runs=runs)
+    finally:
+        connection.close()
 
 
 def run_size(people: int, database: str, workdir: Path, *, requests: int, runs: int) -> list[Result]:
@@ -353,16 +357,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ["SAMTALE_SECRET_KEY"] = SECRET
-    workdir = Path(tempfile.mkdtemp(prefix="samtale-bench-"))
-    configure(args.database, workdir)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DEBUG = False
-    call_command("collectstatic", "--noinput", verbosity=0)  # gunicorn serves them with the manifest
+    workdir = start(args.database, static=True)
     results: list[Result] = []
     try:
         for people in args.people:

@@ -165,23 +165,19 @@ def person_change_placement(
     person.save(update_fields=[*changed, "updated_at"])
     PlacementChange.objects.bulk_create(changes)
     audit_record_many(events)
-    _leaders_changed(changes)
-    _units_changed(changes)
+    placements_changed(changes)
     return changed
 
 
-def _units_changed(changes: list[PlacementChange]) -> None:
-    """The completion counters follow people to their new unit."""
+def placements_changed(changes: list[PlacementChange]) -> None:
+    """What follows people who moved or got a new leader, by hand or by the import: the plan
+    follows the new leader (the plans app tells both and writes the audit event), and the
+    completion counters follow people to their new unit. Imported here: those apps build on org."""
     from samtale.oversight.counters import completion_people_moved
-
-    completion_people_moved(changes)
-
-
-def _leaders_changed(changes: list[PlacementChange]) -> None:
-    """The plan follows the new leader; the plans app tells both and writes the audit event."""
     from samtale.plans.leader_change import leaders_changed
 
     leaders_changed(changes)
+    completion_people_moved(changes)
 
 
 @transaction.atomic

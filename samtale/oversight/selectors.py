@@ -191,25 +191,25 @@ def _own_counts(round_: Round, scope: Scope, under: Unit | None, today: date) ->
     """Per unit path, the values of ``Counts`` for the unit's own people (in its order); two
     queries whatever the size (three for a leader with team members outside their units)."""
     late = round_.held_by < today
-    own: dict[str, list[int]] = {}
-    for path, participants, invited, scheduled, held, not_held, *rest in (
-        UnitCompletion.objects.filter(round=round_)
+
+    def with_late(counted: list[int], plan_late: int = 0, follow_up_late: int = 0) -> list[int]:
+        """``COUNTED`` and what is late, in the order of ``Counts``."""
+        participants, _invited, scheduled, held, not_held = counted[:5]
+        return [
+            *counted,
+            participants - scheduled - not_held if late else 0,  # still to be scheduled
+            participants - held - not_held if late else 0,  # invited or scheduled, not held
+            plan_late,
+            follow_up_late,
+        ]
+
+    own: dict[str, list[int]] = {
+        path: with_late(counted)
+        for path, *counted in UnitCompletion.objects.filter(round=round_)
         .filter(_units_q(scope, under))
         .order_by()
         .values_list("unit__path", *COUNTED)
-    ):
-        own[path] = [
-            participants,
-            invited,
-            scheduled,
-            held,
-            not_held,
-            *rest,
-            participants - scheduled - not_held if late else 0,  # still to be scheduled
-            participants - held - not_held if late else 0,  # invited or scheduled, not held
-            0,
-            0,
-        ]
+    }
     overdue = {DayKind.PLAN_DUE: len(COUNT_FIELDS) - 2, DayKind.FOLLOW_UP_DUE: len(COUNT_FIELDS) - 1}
     late_days = (
         CompletionDay.objects.filter(round=round_, kind__in=overdue, day__lt=today)
@@ -222,13 +222,10 @@ def _own_counts(round_: Round, scope: Scope, under: Unit | None, today: date) ->
         if path in own:
             own[path][overdue[kind]] += count
     for path, tally in _outside(round_, scope, under).items():
-        participants, invited, scheduled, held, not_held, *rest = tally.counts
-        own[path] = [
-            *tally.counts,
-            participants - scheduled - not_held if late else 0,
-            participants - held - not_held if late else 0,
+        own[path] = with_late(
+            tally.counts,
             *(sum(n for (k, day), n in tally.days.items() if k == kind and day < today) for kind in overdue),
-        ]
+        )
     return own
 
 

@@ -23,7 +23,7 @@ from samtale.lib.bulk import chunks, insert_rows, update_rows
 from samtale.org.importing.plan import PersonRow, Plan, build_plan
 from samtale.org.importing.reader import read_table
 from samtale.org.models import ChangeSource, Person, PlacementChange, PlacementField, Unit
-from samtale.org.services import unit_tree_rebuild
+from samtale.org.services import placements_changed, unit_tree_rebuild
 from samtale.outbox.services import outbox_enqueue_many
 
 if TYPE_CHECKING:
@@ -94,25 +94,10 @@ def _apply(plan: Plan, *, actor: User | None, send_invitations: bool) -> int:
     events += _unit_events(plan, actor=changed_by)
     PlacementChange.objects.bulk_create(history, batch_size=BATCH)
     audit_record_many(events)
-    _leaders_changed(history)
-    _units_changed(history)
+    placements_changed(history)
     if send_invitations and new_users:
         return outbox_enqueue_many(messages=invitation_messages_build(users=new_users))
     return 0
-
-
-def _units_changed(history: list[PlacementChange]) -> None:
-    """The completion counters follow people to their new unit."""
-    from samtale.oversight.counters import completion_people_moved
-
-    completion_people_moved(history)
-
-
-def _leaders_changed(history: list[PlacementChange]) -> None:
-    """The plan follows the new leader; the plans app tells both and writes the audit event."""
-    from samtale.plans.leader_change import leaders_changed
-
-    leaders_changed(history)
 
 
 def _release_changed_emails(plan: Plan) -> None:

@@ -84,3 +84,31 @@ def test_only_hr_for_the_whole_organisation_launches_a_round(org: Org, persona: 
     round_ = a_round(org)
     with pytest.raises(PermissionDenied):
         round_launch(viewer=viewer_for(org.user(persona)), round_=round_)
+
+
+def test_the_round_pages_counts_follow_the_same_rules_as_the_list_of_who_takes_part(org: Org) -> None:
+    """The round page counts in SQL (``takes_part_q``) what the participants page works out person
+    by person (``round_candidates``): every combination of HR's word, employment type and leader."""
+    from samtale.org.models import Person
+    from samtale.rounds.selectors import round_launch_preview
+
+    for kind in EmploymentType.values:
+        for override in (None, True, False):
+            for leader in (org.leader, None):
+                person = make_person(
+                    f"{kind} {override} {leader is not None}", unit=org.payroll, leader=leader, employment_type=kind
+                )
+                Person.objects.filter(pk=person.pk).update(
+                    eligibility_override=override, eligibility_override_reason="HR"
+                )
+    round_ = a_round(org)
+    candidates = round_candidates(round_=round_)
+
+    preview = round_launch_preview(round_=round_)
+    taking_part = sum(1 for c in candidates if c.takes_part)
+    assert (preview.taking_part, preview.left_out) == (taking_part, len(candidates) - taking_part)
+    assert (preview.already, preview.would_add) == (0, taking_part)
+
+    round_launch(viewer=viewer_for(org.hr.user), round_=round_)
+    make_person("Ny Nielsen", unit=org.payroll, leader=org.leader)
+    assert round_launch_preview(round_=round_).would_add == 1
