@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from samtale.testing import Org, build_org
 
@@ -23,6 +24,8 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Nothing kept from another test's database (the round page keeps its counts in the cache).
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -9,20 +9,23 @@ page would make:
 - an employee writing their plan: the plan, the form, and saving it (the form read and posted
   back, answered by a redirect);
 - a leader: the team, a team member's meeting guide;
-- HR: the completion overview of the round and a team's people.
+- HR (two of them, whatever the number of users): the completion overview of the round and a
+  team's people.
 """
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -30,6 +33,34 @@ from webform import FormFields
 
 PEOPLE: dict[str, list[dict[str, Any]]] = json.loads(Path(os.environ["SAMTALE_LOCUST_PEOPLE"]).read_text())
 NEXT = {role: itertools.cycle(people) for role, people in PEOPLE.items()}
+
+# Which application process answered each request (``proc`` in the Server-Timing header), counted
+# from the same moment as locust's statistics and written where ``SAMTALE_LOCUST_SERVED_BY`` says.
+PROCESS = re.compile(r'proc;desc="(\d+)"')
+SERVED_BY: collections.Counter[str] = collections.Counter()
+
+
+@events.request.add_listener
+def served_by(response: Any = None, **_: Any) -> None:
+    match = PROCESS.search(response.headers.get("Server-Timing", "")) if response is not None else None
+    if match:
+        SERVED_BY[match[1]] += 1
+
+
+SIGNED_IN = collections.Counter[str]()
+
+
+def everyone_signed_in(environment: Any) -> None:
+    """The figures start once every simulated person has signed in: a password check is meant to
+    be slow, and the start of a load test is not the round at work."""
+    environment.runner.stats.reset_all()
+    SERVED_BY.clear()
+
+
+@events.quitting.add_listener
+def served_by_write(**_: Any) -> None:
+    if path := os.environ.get("SAMTALE_LOCUST_SERVED_BY"):
+        Path(path).write_text(json.dumps(SERVED_BY))
 
 
 def form_of(html: str, form_id: str) -> list[tuple[str, str]]:
@@ -57,6 +88,9 @@ class Person(HttpUser):
             headers={"Referer": f"{self.host}/login/"},
             name="sign in",
         )
+        SIGNED_IN["all"] += 1
+        if SIGNED_IN["all"] == self.environment.runner.target_user_count:
+            everyone_signed_in(self.environment)
 
     def check(self, response: Any) -> None:
         """A page that is not there, or the sign-in page instead of it, counts as an error."""
@@ -133,7 +167,7 @@ class Leading(Person):
 
 class Overseeing(Person):
     role = "overseeing"
-    weight = 1
+    fixed_count = 2  # a round has a few HR consultants following it, not one in ten of its users
 
     @task(2)
     def overview(self) -> None:

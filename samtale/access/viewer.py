@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from samtale.org.models import Person, Role, RoleKind, Unit
@@ -69,26 +69,40 @@ class Viewer:
 
 
 def viewer_for(user: User) -> Viewer:
+    """Three queries on every request, whatever the organisation's size: the person with whether
+    anyone reports to them, their roles with the units each covers, the units they lead."""
     person: Person | None = None
     if user.is_authenticated:
-        person = Person.objects.select_related("unit", "personnel_leader", "daily_leader").filter(user=user).first()
+        current = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+        person = (
+            Person.objects.select_related("unit", "personnel_leader", "daily_leader")
+            .filter(user=user)
+            .annotate(
+                has_reports=Exists(Person.objects.filter(current, personnel_leader=OuterRef("pk"))),
+                has_daily_reports=Exists(Person.objects.filter(current, daily_leader=OuterRef("pk"))),
+            )
+            .first()
+        )
     if person is None or not person.is_employed():
         # An administrator without a person, or someone whose employment has ended: no relations.
         return Viewer(user=user, person=None)
 
-    coverages: dict[str, Coverage] = {}
-    for role in Role.objects.filter(person=person).prefetch_related("units"):
-        coverages[role.kind] = Coverage(
-            unit_paths=tuple(sorted(unit.path for unit in role.units.all())), region=role.region
-        )
-    led_units = tuple(Unit.objects.filter(leader=person).order_by("path"))
-    reports = Person.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+    covered: dict[str, tuple[str, list[str]]] = {}
+    for kind, region, path in (
+        Role.objects.filter(person=person).order_by().values_list("kind", "region", "units__path")
+    ):
+        paths = covered.setdefault(kind, (region, []))[1]
+        if path is not None:
+            paths.append(path)
+    coverages = {
+        kind: Coverage(unit_paths=tuple(sorted(paths)), region=region) for kind, (region, paths) in covered.items()
+    }
     return Viewer(
         user=user,
         person=person,
-        led_units=led_units,
-        has_reports=reports.filter(personnel_leader=person).exists(),
-        has_daily_reports=reports.filter(daily_leader=person).exists(),
+        led_units=tuple(Unit.objects.filter(leader=person).order_by("path")),
+        has_reports=person.has_reports,  # type: ignore[attr-defined]
+        has_daily_reports=person.has_daily_reports,  # type: ignore[attr-defined]
         hr=coverages.get(RoleKind.HR),
         union_rep=coverages.get(RoleKind.UNION_REP),
         management=coverages.get(RoleKind.MANAGEMENT),

@@ -1,11 +1,13 @@
 """The server's own time and query count on every response, for the benchmark harness and a
 developer's browser tools (``Server-Timing``, W3C): ``app;dur=`` the milliseconds from the first
 middleware in to the response out, ``db;dur=`` the milliseconds spent in SQL with the number of
-statements as ``desc``. Off unless ``SAMTALE_SERVER_TIMING`` is set: timings and query counts say
+statements as ``desc``, and ``proc;desc=`` the application process that answered (so a load test
+can show the requests spread over the processes). Off unless ``SAMTALE_SERVER_TIMING`` is set: timings and query counts say
 something about what a page read, so a production site shows them only when it wants to."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -38,5 +40,7 @@ class ServerTimingMiddleware:
         with connection.execute_wrapper(queries):
             response = self.get_response(request)
         app = (time.perf_counter() - started) * 1000
-        response["Server-Timing"] = f'app;dur={app:.2f}, db;dur={queries.seconds * 1000:.2f};desc="{queries.count}"'
+        response["Server-Timing"] = (
+            f'app;dur={app:.2f}, db;dur={queries.seconds * 1000:.2f};desc="{queries.count}", proc;desc="{os.getpid()}"'
+        )
         return response

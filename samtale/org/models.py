@@ -162,6 +162,8 @@ class Person(models.Model):
             models.Index(fields=["unit", "name"], name="org_person_unit_name"),
             # Headcounts per unit read this index alone, not every person's row.
             models.Index(fields=["unit", "end_date"], name="org_person_unit_end"),
+            # The last change to anyone, at once: the round page's counts are kept until it moves.
+            models.Index(fields=["updated_at"], name="org_person_updated"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(personnel_leader=F("id")), name="org_person_not_own_leader"),

@@ -105,7 +105,7 @@ def round_detail(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse
         "round": round_,
         "goals": list(round_.goals.all()),
         "progress": selectors.round_progress(round_=round_),
-        "preview": selectors.round_launch_preview(round_=round_),
+        "preview": selectors.round_launch_preview(round_=round_, kept=True),
     }
     return render(request, "rounds/round_detail.html", context)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from django.http import HttpRequest, HttpResponse
@@ -18,11 +19,14 @@ def test_the_header_carries_the_time_and_the_statements_of_the_request(db) -> No
 
     response = ServerTimingMiddleware(view)(HttpRequest())
 
-    match = re.fullmatch(r'app;dur=([\d.]+), db;dur=([\d.]+);desc="(\d+)"', response["Server-Timing"])
+    match = re.fullmatch(
+        r'app;dur=([\d.]+), db;dur=([\d.]+);desc="(\d+)", proc;desc="(\d+)"', response["Server-Timing"]
+    )
     assert match is not None
-    app, sql, statements = float(match[1]), float(match[2]), int(match[3])
+    app, sql, statements, process = float(match[1]), float(match[2]), int(match[3]), int(match[4])
     assert statements == 2
     assert 0 <= sql <= app
+    assert process == os.getpid()
 
 
 def test_it_is_off_unless_asked_for(client) -> None:  # type: ignore[no-untyped-def]

@@ -112,3 +112,67 @@ def test_the_round_pages_counts_follow_the_same_rules_as_the_list_of_who_takes_p
     round_launch(viewer=viewer_for(org.hr.user), round_=round_)
     make_person("Ny Nielsen", unit=org.payroll, leader=org.leader)
     assert round_launch_preview(round_=round_).would_add == 1
+
+
+def test_the_round_pages_kept_counts_follow_every_change_they_are_counted_from(org: Org, client) -> None:  # type: ignore[no-untyped-def]
+    """The round page keeps its counts (``kept=True``) until something they are counted from
+    moves: a kept count is never one a fresh count would not give."""
+    import time_machine
+    from django.urls import reverse
+
+    from samtale.org.models import ImportRun, ImportStatus, Unit
+    from samtale.org.services import person_change_placement, person_set_eligibility, unit_tree_rebuild
+    from samtale.rounds.selectors import round_launch_preview
+
+    round_ = a_round(org, units=[org.economy])
+    hr = viewer_for(org.hr.user)
+
+    def same() -> tuple[int, int, int, int]:
+        kept, fresh = round_launch_preview(round_=round_, kept=True), round_launch_preview(round_=round_)
+        assert kept == fresh
+        return kept.taking_part, kept.left_out, kept.already, kept.would_add
+
+    first = same()
+    person_set_eligibility(viewer=hr, person=org.colleague, override=False, reason="Orlov")
+    assert same()[:2] == (first[0] - 1, first[1] + 1)
+
+    person_change_placement(
+        viewer=hr,
+        person=org.employee,
+        unit=org.children,
+        personnel_leader=org.employee.personnel_leader,
+        daily_leader=None,
+    )
+    assert same()[0] == first[0] - 2  # moved out of the round's units
+
+    round_launch(viewer=hr, round_=round_)
+    launched = same()
+    assert launched[2] == launched[0] and launched[3] == 0
+    newcomer = make_person("Ny Nielsen", unit=org.payroll, leader=org.leader)
+    assert same()[3] == 1
+
+    # A unit moved by an import (the only way units move) takes its people into the round.
+    Unit.objects.filter(pk=org.children.pk).update(parent=org.economy)
+    unit_tree_rebuild()
+    ImportRun.objects.create(
+        file_name="org.csv", file_sha256="0" * 64, status=ImportStatus.APPLIED, applied_at=timezone.now()
+    )
+    moved = same()
+    assert moved[0] > launched[0] + 1
+
+    # The day after a person's last day, they are no longer counted, with nothing written.
+    from samtale.org.models import Person
+
+    Person.objects.filter(pk=newcomer.pk).update(end_date=timezone.localdate())
+    ImportRun.objects.create(
+        file_name="org.csv", file_sha256="1" * 64, status=ImportStatus.APPLIED, applied_at=timezone.now()
+    )
+    today = same()
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert same()[3] == today[3] - 1
+
+    page = client.get(reverse("rounds:detail", kwargs={"round_uuid": round_.uuid}))
+    assert page.status_code == 302  # not signed in
+    client.force_login(org.hr.user)
+    page = client.get(reverse("rounds:detail", kwargs={"round_uuid": round_.uuid}))
+    assert page.context["preview"] == round_launch_preview(round_=round_)
