@@ -41,10 +41,12 @@ PASSWORD = "samtale-bench-password"  # noqa: S105 (loopback only)
 SPAWN_RATE = 4  # people starting per second; each signs in once, and a password check is meant to be slow
 
 
-def people_file(path: Path, *, preparing: int = 80, writing: int = 30, leading: int = 15) -> dict[str, int]:
+def people_file(path: Path, *, simulated: int) -> dict[str, int]:
     """Who the simulation signs in as, with the pages each uses; their password set (one hash).
     More people than simulated users of each kind, so no two write the same plan at once (which
-    the plan form rightly refuses as a conflict)."""
+    the plan form rightly refuses as a conflict, and which would make them queue for the same
+    rows)."""
+    preparing, writing, leading = simulated, simulated // 2, simulated // 4
     from django.contrib.auth.hashers import make_password
 
     from samtale.accounts.models import User
@@ -133,9 +135,14 @@ def people_file(path: Path, *, preparing: int = 80, writing: int = 30, leading: 
     return {role: len(group) for role, group in people.items()}
 
 
-def run_locust(host: str, people: Path, out: Path, *, users: int, seconds: int) -> dict[str, Any]:
+def run_locust(host: str, people: Path, out: Path, *, users: int, seconds: int, pace: str) -> dict[str, Any]:
     served_by = Path(f"{out}_served_by.json")
-    env = {**os.environ, "SAMTALE_LOCUST_PEOPLE": str(people), "SAMTALE_LOCUST_SERVED_BY": str(served_by)}
+    env = {
+        **os.environ,
+        "SAMTALE_LOCUST_PEOPLE": str(people),
+        "SAMTALE_LOCUST_SERVED_BY": str(served_by),
+        "SAMTALE_LOCUST_PACE": pace,
+    }
     command = [
         str(ROOT / ".venv" / "bin" / "locust"),
         "-f",
@@ -183,6 +190,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=90)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--app-processes", type=int, default=2)
+    parser.add_argument(
+        "--pace",
+        default="2-8",
+        help="seconds between a person's steps, low-high: 2-8 (reading a page, typing an answer) or 1-3 (brisk)",
+    )
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="more users than the target's, to see what the machine holds: no target for the p95 (nor for a "
+        "pace other than 2-8)",
+    )
     parser.add_argument("--json", help="append the figures to this JSON file (bench/run.py)")
     args = parser.parse_args()
 
@@ -197,7 +215,7 @@ def main() -> None:
         fresh.prepare(setup=functools.partial(organisation_build, args.people))
         fresh.reset()
         print(f"{args.people:,} people with history ready in {time.perf_counter() - started:.0f} s", flush=True)
-        roles = people_file(workdir / "people.json")
+        roles = people_file(workdir / "people.json", simulated=args.users)
         connection.close()
         with Gunicorn(os.environ["DATABASE_URL"], workers=args.app_processes) as server:
             figures = run_locust(
@@ -206,12 +224,15 @@ def main() -> None:
                 workdir / "locust",
                 users=args.users,
                 seconds=args.seconds,
+                pace=args.pace,
             )
     finally:
         fresh.drop()
         shutil.rmtree(workdir, ignore_errors=True)
     common = {"database": args.database, "people": args.people}
-    label = f"load, {args.users} users, {args.app_processes} app processes"
+    ceiling = args.ceiling or args.pace != "2-8"
+    pace = args.pace.replace("-", "–")
+    label = f"load, {args.users} users, a step every {pace} s, {args.app_processes} app processes"
     shares = " / ".join(f"{n:,}" for n in figures["served_by"]) or "not known"
     note = (
         f"{figures['requests']:,} requests ({figures['rps']:.1f}/s), p50 {figures['p50']:.0f} ms; "
@@ -220,22 +241,26 @@ def main() -> None:
     write_figures(
         args.json,
         [
-            figure(f"{label}: p95", [figures["p95"]], unit="ms", target=250.0, note=note, **common),
+            figure(
+                f"{label}: p95", [figures["p95"]], unit="ms", target=None if ceiling else 250.0, note=note, **common
+            ),
+            figure(f"{label}: requests/s", [figures["rps"]], unit="/s", **common),
             figure(f"{label}: errors", [figures["failures"]], unit="", target=0.0, **common),
         ],
     )
     print(f"people signed in as: {roles}")
     print()
     print(
-        f"| load ({args.users} users, {args.seconds} s, {args.people:,} people, {args.database}, "
-        f"{args.app_processes} app processes) | figure | target |"
+        f"| load ({args.users} users, a step every {pace} s, {args.seconds} s, {args.people:,} people, "
+        f"{args.database}, {args.app_processes} app processes) | figure | target |"
     )
     print("|---|---|---|")
     print(f"| requests | {figures['requests']:,} ({figures['rps']:.1f}/s) | |")
     print(f"| requests answered by each app process | {shares} | |")
     print(f"| errors | {figures['failures']} | 0 {'met' if figures['failures'] == 0 else 'MISSED'} |")
     print(f"| p50 | {figures['p50']:.0f} ms | |")
-    print(f"| p95 | {figures['p95']:.0f} ms | ≤ 250 ms {'met' if figures['p95'] <= 250 else 'MISSED'} |")
+    verdict = "(the ceiling: no target)" if ceiling else f"≤ 250 ms {'met' if figures['p95'] <= 250 else 'MISSED'}"
+    print(f"| p95 | {figures['p95']:.0f} ms | {verdict} |")
     print(f"| p95 of the slowest request kind but signing in | {figures['p95_without_sign_in']:.0f} ms | |")
 
 

@@ -1,8 +1,9 @@
 """The round's flows as simulated people do them, for ``bench/load.py`` (locust, headless).
 
 Each simulated person signs in once through the sign-in form (their own account, from the file
-``SAMTALE_LOCUST_PEOPLE`` names), then, with a pause of 1–3 s between steps as a person reading a
-page would make:
+``SAMTALE_LOCUST_PEOPLE`` names), then works, pausing between steps as long as
+``SAMTALE_LOCUST_PACE`` says ("2-8": two to eight seconds, a person reading a page or typing an
+answer; "1-3": brisk clicking, the machine's ceiling):
 
 - an employee preparing: the start page, the conversation, the preparation (autosaved as they
   type, as htmx does), now and then the plan;
@@ -72,7 +73,7 @@ def form_of(html: str, form_id: str) -> list[tuple[str, str]]:
 class Person(HttpUser):
     abstract = True
     role = ""
-    wait_time = between(1, 3)
+    wait_time = between(*(float(s) for s in os.environ.get("SAMTALE_LOCUST_PACE", "2-8").split("-")))
 
     def on_start(self) -> None:
         self.me = next(NEXT[self.role])

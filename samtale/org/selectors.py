@@ -7,7 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from samtale.lib.casefold import Casefold
@@ -66,20 +67,33 @@ def unit_children_with_headcount(*, unit: Unit | None) -> list[Unit]:
     if not children:
         return children
     depth = 0 if unit is None else unit.depth + 1
-    prefix_length = (depth + 1) * PATH_STEP
-    # People counted per unit (the person table alone), then added up by branch over the units'
-    # paths here: a count grouped by a piece of every person's joined unit path read the whole
-    # organisation twice over.
-    units = Unit.objects.all() if unit is None else Unit.objects.filter(path__startswith=unit.path)
-    branch_of = {pk: path[:prefix_length] for pk, path in units.values_list("pk", "path")}
-    people = active_people().order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
-    if unit is not None:
-        people = people.filter(unit_id__in=units.values("pk"))
-    counts: dict[str, int] = {}
-    for unit_id, n in people:
-        branch = branch_of.get(unit_id)
-        if branch is not None:
-            counts[branch] = counts.get(branch, 0) + n
+    length = (depth + 1) * PATH_STEP  # of the path of the child a unit is under
+    below = Q() if unit is None else Q(path__startswith=unit.path)
+    # The people in each child's subtree, added up in SQL: a few rows back, not one per unit.
+    # Each database has its fast way (50,000 people, 5,500 units): PostgreSQL hashes every
+    # person's unit and groups by the branch; SQLite counts each unit's people on the
+    # (unit, end date) index and groups the units.
+    if connection.vendor == "postgresql":
+        rows = (
+            active_people()
+            .order_by()
+            .filter(Q() if unit is None else Q(unit__path__startswith=unit.path))
+            .annotate(branch=Substr("unit__path", 1, length))
+            .values("branch")
+            .annotate(n=Count("pk"))
+            .values_list("branch", "n")
+        )
+    else:
+        per_unit = active_people().filter(unit=OuterRef("pk")).order_by().values("unit").annotate(n=Count("pk"))
+        rows = (
+            Unit.objects.order_by()
+            .filter(below)
+            .annotate(branch=Substr("path", 1, length), n=Subquery(per_unit.values("n"), output_field=IntegerField()))
+            .values("branch")
+            .annotate(total=Sum("n"))
+            .values_list("branch", "total")
+        )
+    counts: dict[str, int] = {path: n or 0 for path, n in rows}
     for child in children:
         child.headcount = counts.get(child.path, 0)  # type: ignore[attr-defined]
     return children
