@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.core.cache import cache
-from django.db.models import Case, Count, FilteredRelation, Max, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, FilteredRelation, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.conversations.models import Conversation
-from samtale.org.models import ELIGIBLE_EMPLOYMENT_TYPES, EmploymentType, ImportRun, Person, Unit
+from samtale.org.models import ELIGIBLE_EMPLOYMENT_TYPES, EmploymentType, Person, Unit
+from samtale.org.selectors import kept_count
 from samtale.rounds.models import (
     FocusArea,
     ProposalStatus,
@@ -162,57 +161,35 @@ def takes_part_q() -> Q:
     )
 
 
-# How long the round page's counts are kept at most, when nothing they are counted from changed.
-PREVIEW_KEPT = 10 * 60
-
-
 def round_launch_preview(*, round_: Round, kept: bool = False) -> LaunchPreview:
     """The counts of the round page, whatever the size (the list of who is in and out, with the
-    reasons, is ``round_candidates``).
-
-    Counting who takes part reads every person in the round's units (tens of milliseconds at
-    50,000). With ``kept``, the counts are kept in the cache under everything they are counted
-    from: the day, the round and its units' paths, how many conversations it has (they are never
-    deleted), the last change to a person (every service that changes one stamps ``updated_at``)
-    and the last import (the only way units move). Any of those moving is a new key, so a kept
-    count is never one the page would not count now; ``PREVIEW_KEPT`` bounds how long an unused
-    entry stays. The launch confirmation counts afresh."""
-    on = timezone.localdate()
+    reasons, is ``round_candidates``). Counting who takes part reads every person in the round's
+    units (tens of milliseconds at 50,000): with ``kept`` (the round page) the counts are kept
+    under everything they are counted from (``kept_count``: here the round, its units' paths and
+    how many conversations it has; they are never deleted). The launch confirmation counts afresh."""
     scope = round_scope_q(round_)
     already = Conversation.objects.filter(round=round_).count()
-    key = None
-    if kept:
-        stamp = (
-            on,
-            round_.pk,
-            repr(scope),
-            already,
-            Person.objects.aggregate(changed=Max("updated_at"))["changed"],
-            ImportRun.objects.filter(applied_at__isnull=False).aggregate(last=Max("applied_at"))["last"],
+
+    def count() -> dict[str, int]:
+        # A left join to the person's conversation in this round (at most one), which both
+        # databases answer with one pass over each table; an EXISTS per person was 50,000 probes.
+        tally = (
+            Person.objects.filter(scope)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+            .annotate(here=FilteredRelation("conversations", condition=Q(conversations__round=round_)))
+            .aggregate(
+                candidates=Count("pk"),
+                taking_part=Count("pk", filter=takes_part_q()),
+                would_add=Count("pk", filter=takes_part_q() & Q(here__isnull=True)),
+            )
         )
-        key = "rounds:preview:" + hashlib.sha256(repr(stamp).encode()).hexdigest()
-        counts = cache.get(key)
-        if counts is not None:
-            return LaunchPreview(already=already, **counts)
-    # A left join to the person's conversation in this round (at most one), which both databases
-    # answer with one pass over each table; an EXISTS per person was 50,000 index probes.
-    tally = (
-        Person.objects.filter(scope)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .annotate(here=FilteredRelation("conversations", condition=Q(conversations__round=round_)))
-        .aggregate(
-            candidates=Count("pk"),
-            taking_part=Count("pk", filter=takes_part_q()),
-            would_add=Count("pk", filter=takes_part_q() & Q(here__isnull=True)),
-        )
-    )
-    counts = {
-        "taking_part": tally["taking_part"],
-        "would_add": tally["would_add"],
-        "left_out": tally["candidates"] - tally["taking_part"],
-    }
-    if key is not None:
-        cache.set(key, counts, PREVIEW_KEPT)
+        return {
+            "taking_part": tally["taking_part"],
+            "would_add": tally["would_add"],
+            "left_out": tally["candidates"] - tally["taking_part"],
+        }
+
+    counts = kept_count("round-preview", (round_.pk, repr(scope), already), count) if kept else count()
     return LaunchPreview(already=already, **counts)
 
 

@@ -18,6 +18,55 @@ def test_the_tree_shows_the_top_units_with_their_leaders_and_headcount(org: Org)
     assert root.headcount == 12  # everyone is below the top
 
 
+def test_the_kept_headcounts_follow_every_change_they_are_counted_from(org: Org) -> None:
+    """Headcounts are kept in the cache (``kept_count``) until something they are counted from
+    moves: a move by hand, a new person, a unit moved by an import, a last day passing."""
+    from datetime import datetime, time, timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from samtale.access.viewer import viewer_for
+    from samtale.org.models import ImportRun, ImportStatus, Person, Unit
+    from samtale.org.services import person_change_placement, unit_tree_rebuild
+    from samtale.testing import make_person
+
+    def below_economy() -> dict[str, int]:
+        children = org.client("hr").get(reverse("org:unit", args=[org.economy.uuid])).context["children"]
+        return {u.name: u.headcount for u in children}
+
+    assert below_economy() == {"Løn": 5, "Regnskab": 1}
+    person_change_placement(
+        viewer=viewer_for(org.hr.user),
+        person=org.colleague,
+        unit=org.accounting,
+        personnel_leader=org.colleague.personnel_leader,
+        daily_leader=None,
+    )
+    assert below_economy() == {"Løn": 4, "Regnskab": 2}
+    newcomer = make_person("Ny Nielsen", unit=org.accounting, leader=org.leader)
+    assert below_economy() == {"Løn": 4, "Regnskab": 3}
+
+    Unit.objects.filter(pk=org.children.pk).update(parent=org.economy)
+    unit_tree_rebuild()
+    ImportRun.objects.create(
+        file_name="org.csv", file_sha256="0" * 64, status=ImportStatus.APPLIED, applied_at=timezone.now()
+    )
+    assert set(below_economy()) == {"Løn", "Regnskab", org.children.name}
+
+    # Five minutes before midnight on a person's last day they count; six minutes later, with
+    # nothing written, they do not (sooner than a kept count expires by itself).
+    evening = timezone.make_aware(datetime.combine(timezone.localdate(), time(23, 55)))
+    with time_machine.travel(evening, tick=False):
+        Person.objects.filter(pk=newcomer.pk).update(end_date=timezone.localdate())
+        ImportRun.objects.create(
+            file_name="org.csv", file_sha256="1" * 64, status=ImportStatus.APPLIED, applied_at=timezone.now()
+        )
+        assert below_economy()["Regnskab"] == 3
+    with time_machine.travel(evening + timedelta(minutes=6), tick=False):
+        assert below_economy()["Regnskab"] == 2
+
+
 def test_a_unit_page_shows_the_way_up_and_the_units_below(org: Org) -> None:
     response = org.client("employee").get(reverse("org:unit", args=[org.economy.uuid]))
     assert [u.name for u in response.context["ancestors"]] == ["Kommunen"]

@@ -160,15 +160,20 @@ def test_the_round_pages_kept_counts_follow_every_change_they_are_counted_from(o
     moved = same()
     assert moved[0] > launched[0] + 1
 
-    # The day after a person's last day, they are no longer counted, with nothing written.
+    # Five minutes before midnight on a person's last day they count; six minutes later, with
+    # nothing written, they do not (sooner than a kept count expires by itself).
+    from datetime import datetime, time
+
     from samtale.org.models import Person
 
-    Person.objects.filter(pk=newcomer.pk).update(end_date=timezone.localdate())
-    ImportRun.objects.create(
-        file_name="org.csv", file_sha256="1" * 64, status=ImportStatus.APPLIED, applied_at=timezone.now()
-    )
-    today = same()
-    with time_machine.travel(timezone.now() + timedelta(days=1)):
+    evening = timezone.make_aware(datetime.combine(timezone.localdate(), time(23, 55)))
+    with time_machine.travel(evening, tick=False):
+        Person.objects.filter(pk=newcomer.pk).update(end_date=timezone.localdate())
+        ImportRun.objects.create(
+            file_name="org.csv", file_sha256="1" * 64, status=ImportStatus.APPLIED, applied_at=timezone.now()
+        )
+        today = same()
+    with time_machine.travel(evening + timedelta(minutes=6), tick=False):
         assert same()[3] == today[3] - 1
 
     page = client.get(reverse("rounds:detail", kwargs={"round_uuid": round_.uuid}))
