@@ -382,7 +382,7 @@ def main() -> None:
     print()
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y-%m-%d-%H%M")
+    stamp = time.strftime("%Y-%m-%d-%H%M", time.gmtime())  # UTC, as bench/run.py
     about = machine()
     (args.out / f"pages-{args.database}-{stamp}.json").write_text(
         json.dumps({"machine": about, "results": [asdict(r) for r in results]}, indent=2, ensure_ascii=False)

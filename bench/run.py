@@ -149,7 +149,7 @@ def main() -> None:
     about = machine()
     minutes = (time.perf_counter() - started) / 60
     parts = [
-        f"# Samtale benchmarks ({time.strftime('%Y-%m-%d %H:%M')}{', quick' if args.quick else ''})",
+        f"# Samtale benchmarks ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}{', quick' if args.quick else ''})",
         f"Machine: {about['text']}. The whole run took {minutes:.1f} minutes.",
         table(figures),
         queries_same(figures),
@@ -161,7 +161,7 @@ def main() -> None:
     print()
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y-%m-%d-%H%M") + ("-quick" if args.quick else "")
+    stamp = time.strftime("%Y-%m-%d-%H%M", time.gmtime()) + ("-quick" if args.quick else "")
     (args.out / f"bench-{stamp}.md").write_text(text)
     (args.out / f"bench-{stamp}.json").write_text(
         json.dumps({"machine": about, "minutes": minutes, "figures": figures}, indent=1, ensure_ascii=False)

@@ -2,8 +2,9 @@
 developer's browser tools (``Server-Timing``, W3C): ``app;dur=`` the milliseconds from the first
 middleware in to the response out, ``db;dur=`` the milliseconds spent in SQL with the number of
 statements as ``desc``, and ``proc;desc=`` the application process that answered (so a load test
-can show the requests spread over the processes). Off unless ``SAMTALE_SERVER_TIMING`` is set: timings and query counts say
-something about what a page read, so a production site shows them only when it wants to."""
+can show the requests spread over the processes). Off unless ``SAMTALE_SERVER_TIMING`` is set:
+timings and query counts say something about what a page read, so a production site shows them
+only when it wants to."""
 
 from __future__ import annotations
 
