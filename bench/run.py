@@ -166,7 +166,8 @@ def main() -> None:
     (args.out / f"bench-{stamp}.json").write_text(
         json.dumps({"machine": about, "minutes": minutes, "figures": figures}, indent=1, ensure_ascii=False)
     )
-    (args.out / "latest.md").write_text(text)
+    if not args.quick:  # latest.md is the last full table
+        (args.out / "latest.md").write_text(text)
     sys.exit(1 if failed else 0)
 
 
