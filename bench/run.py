@@ -4,8 +4,9 @@ table against the targets of ``quality.md``, with PostgreSQL against SQLite as r
     .venv/bin/python bench/run.py [--quick] [--databases sqlite postgres] [--out bench/results]
 
 ``--quick`` measures 1,000 people with one run of each (a check that everything works, in a few
-minutes); without it: the import at 10,000 and 50,000 people, the pages at 1,000 and 50,000, the
-rest at 50,000, each figure the median of three runs (the load tests: one run). PostgreSQL is
+minutes); without it: the import at 10,000 and 50,000 people, the pages at 1,000, 10,000 and
+50,000, the rest at 50,000, each figure the median of three runs (the load tests: one run).
+PostgreSQL is
 the machine's own (``scripts/postgres`` starts it, as CI does) unless ``DATABASE_URL`` names one
 whose role may create databases. Each benchmark runs in its own process and stops by itself; the
 organisation with history is built once per size and database and reused (``bench/.cache``).
@@ -47,7 +48,7 @@ def steps(quick: bool) -> list[tuple[tuple[str, ...], list[str]]]:
         (both, ["import_org.py", "--people", "10000", "--repeat", "3"]),
         (both, ["import_org.py", "--people", "50000", "--repeat", "3"]),
         (both, ["launch_round.py", "--people", "50000", "--repeat", "3"]),
-        (both, ["pages.py", "--people", "1000", "50000", "--requests", "30", "--runs", "3"]),
+        (both, ["pages.py", "--people", "1000", "10000", "50000", "--requests", "30", "--runs", "3"]),
         (both, ["outbox.py", "--people", "50000", "--messages", "3000", "--repeat", "3"]),
         (both, ["load.py", "--people", "50000", "--users", "100", "--seconds", "60"]),
         (("postgres",), ["load.py", "--people", "50000", "--users", "100", "--seconds", "45", "--pace", "1-3"]),
