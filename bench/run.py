@@ -6,12 +6,11 @@ table against the targets of ``quality.md``, with PostgreSQL against SQLite as r
 ``--quick`` measures 1,000 people with one run of each (a check that everything works, in a few
 minutes); without it: the import at 10,000 and 50,000 people, the pages at 1,000, 10,000 and
 50,000, the rest at 50,000, each figure the median of three runs (the load tests: one run).
-PostgreSQL is
-the machine's own (``scripts/postgres`` starts it, as CI does) unless ``DATABASE_URL`` names one
-whose role may create databases. Each benchmark runs in its own process and stops by itself; the
-organisation with history is built once per size and database and reused (``bench/.cache``).
-The table is printed and written, with the machine described, to
-``bench/results/bench-<time>.md`` and ``.json`` (and ``bench/results/latest.md``).
+PostgreSQL is the machine's own (``scripts/postgres`` starts it, as CI does) unless
+``DATABASE_URL`` names one whose role may create databases. Each benchmark runs in its own
+process and stops by itself; the organisation with history is built once per size and database
+and reused (``bench/.cache``). The table is printed and written, with the machine described, to
+``bench/results/bench-<time>.md`` and ``.json`` (and, for a full run, ``bench/results/latest.md``).
 """
 
 from __future__ import annotations
