@@ -38,6 +38,7 @@ from harness import FreshDatabase, figure, start, write_figures  # noqa: E402 (a
 from pages import SECRET, Gunicorn  # noqa: E402
 
 PASSWORD = "samtale-bench-password"  # noqa: S105 (loopback only)
+PACE = "2-8"  # seconds between a person's steps in the target's run: reading a page, typing an answer
 SPAWN_RATE = 4  # people starting per second; each signs in once, and a password check is meant to be slow
 
 
@@ -192,7 +193,7 @@ def main() -> None:
     parser.add_argument("--app-processes", type=int, default=2)
     parser.add_argument(
         "--pace",
-        default="2-8",
+        default=PACE,
         help="seconds between a person's steps, low-high: 2-8 (reading a page, typing an answer) or 1-3 (brisk)",
     )
     parser.add_argument(
@@ -230,7 +231,7 @@ def main() -> None:
         fresh.drop()
         shutil.rmtree(workdir, ignore_errors=True)
     common = {"database": args.database, "people": args.people}
-    ceiling = args.ceiling or args.pace != "2-8"
+    ceiling = args.ceiling or args.pace != PACE
     pace = args.pace.replace("-", "–")
     label = f"load, {args.users} users, a step every {pace} s, {args.app_processes} app processes"
     shares = " / ".join(f"{n:,}" for n in figures["served_by"]) or "not known"

@@ -96,26 +96,25 @@ def unit_children_with_headcount(*, unit: Unit | None) -> list[Unit]:
     )
     if not children:
         return children
-    depth = 0 if unit is None else unit.depth + 1
-    length = (depth + 1) * PATH_STEP  # of the path of the child a unit is under
-    below = Q() if unit is None else Q(path__startswith=unit.path)
-    counts = kept_count("headcount", (unit.pk if unit else None,), lambda: _headcounts(unit, length, below))
+    counts = kept_count("headcount", (unit.pk if unit else None,), lambda: _headcounts(below=unit))
     for child in children:
         child.headcount = counts.get(child.path, 0)  # type: ignore[attr-defined]
     return children
 
 
-def _headcounts(unit: Unit | None, length: int, below: Q) -> dict[str, int]:
-    """The active people under each branch (the first ``length`` characters of a unit's path),
-    added up in SQL: a few rows back, not one per unit. Each database has its fast way (50,000
-    people, 5,500 units): PostgreSQL hashes every person's unit and groups by the branch; SQLite
-    counts each unit's people on the (unit, end date) index and groups the units."""
+def _headcounts(*, below: Unit | None) -> dict[str, int]:
+    """The active people under each unit right below ``below`` (by the unit's path), added up in
+    SQL: a few rows back, not one per unit. Each database has its fast way (50,000 people, 5,500
+    units): PostgreSQL hashes every person's unit and groups by the branch; SQLite counts each
+    unit's people on the (unit, end date) index and groups the units."""
+    child_depth = 0 if below is None else below.depth + 1
+    length = (child_depth + 1) * PATH_STEP  # of a child's path, which starts every path under it
     rows: Iterable[tuple[str, int | None]]
     if connection.vendor == "postgresql":
         rows = (
             active_people()
             .order_by()
-            .filter(Q() if unit is None else Q(unit__path__startswith=unit.path))
+            .filter(Q() if below is None else Q(unit__path__startswith=below.path))
             .annotate(branch=Substr("unit__path", 1, length))
             .values("branch")
             .annotate(n=Count("pk"))
@@ -125,13 +124,13 @@ def _headcounts(unit: Unit | None, length: int, below: Q) -> dict[str, int]:
         per_unit = active_people().filter(unit=OuterRef("pk")).order_by().values("unit").annotate(n=Count("pk"))
         rows = (
             Unit.objects.order_by()
-            .filter(below)
+            .filter(Q() if below is None else Q(path__startswith=below.path))
             .annotate(branch=Substr("path", 1, length), n=Subquery(per_unit.values("n"), output_field=IntegerField()))
             .values("branch")
             .annotate(total=Sum("n"))
             .values_list("branch", "total")
         )
-    return {path: n or 0 for path, n in rows}
+    return {branch: n or 0 for branch, n in rows}
 
 
 def unit_members(*, unit: Unit) -> QuerySet[Person]:
