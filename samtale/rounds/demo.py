@@ -164,11 +164,16 @@ def _viewer(persona: str):  # type: ignore[no-untyped-def]
     return viewer_for(User.objects.get(email=PERSONAS[persona].email))
 
 
-def _at(day_offset: int, hour: int) -> datetime:
-    day = timezone.localdate() + timedelta(days=day_offset)
-    while day.weekday() >= 5:  # a weekday
+def _working_day_at(working_days: int, hour: int) -> datetime:
+    """``hour`` o'clock on the n-th working day (Monday to Friday) after today. Counting working
+    days, not calendar days, keeps two different n on two different days whatever today is (from a
+    Saturday, 7 and 9 calendar days ahead both fell on the Monday after)."""
+    day = timezone.localdate()
+    for _ in range(working_days):
         day += timedelta(days=1)
-    return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 @transaction.atomic
@@ -207,11 +212,11 @@ def demo_round_seed() -> Round | None:
         .exclude(Q(employee__email=PERSONAS["employee"].email) | Q(employee__email=PERSONAS["union_rep"].email))
         .order_by("employee__employee_number")
     )
-    for days, conversation in zip((7, 9), team[:2], strict=False):
+    for days, conversation in zip((5, 7), team[:2], strict=False):
         conversation_schedule(
             viewer=leader,
             conversation=conversation,
-            when=TimeAndPlace(_at(days, 10), 60, location="Mødelokale 2, Rådhuset"),
+            when=TimeAndPlace(_working_day_at(days, 10), 60, location="Mødelokale 2, Rådhuset"),
         )
 
     _signed_plan(round_, leader)
