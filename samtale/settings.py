@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,8 +181,9 @@ LANGUAGE_COOKIE_NAME = "samtale_language"
 LANGUAGE_COOKIE_SECURE = envbool("SAMTALE_SECURE", not DEBUG)
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# Static files, served by WhiteNoise from the same process.
+# Static files, served by WhiteNoise from the same process; public/ at the site's root (/favicon.ico).
 STATIC_URL = "static/"
+WHITENOISE_ROOT = BASE_DIR / "public"
 STATIC_ROOT = Path(env("SAMTALE_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -252,6 +254,36 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+
+# Permissions-Policy: Samtale uses no camera, microphone, location or other device feature, so
+# neither it nor anything that might be injected into it may ask for one.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"], "clipboard-write": ["self"]}
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from samtale.org.demo import DEMO_PASSWORD, demo_logins, seed_demo
@@ -8,13 +9,13 @@ from samtale.org.demo import DEMO_PASSWORD, demo_logins, seed_demo
 class Command(BaseCommand):
     help = (
         "Build the fictitious demo organisation (Vesterby Kommune) with known sign-ins for each role, "
-        "and the launched round MUS-2027 over it. Does nothing if they are there already."
+        "and a launched round over it (MUS-2027 in the winter 2026/27). Does nothing if they are there already."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--employees", type=int, default=300, help="About how many people (default 300).")
         parser.add_argument("--quiet", action="store_true", help="Do not print the sign-ins.")
-        parser.add_argument("--no-round", action="store_true", help="Leave out the demo round MUS-2027.")
+        parser.add_argument("--no-round", action="store_true", help="Leave out the demo round.")
 
     def handle(self, *args: Any, employees: int, quiet: bool, no_round: bool, **options: Any) -> None:
         from samtale.rounds.demo import demo_round_seed  # the organisation first, then the round over it
@@ -30,6 +31,6 @@ class Command(BaseCommand):
             demo_surveys_seed(round_)
             self.stdout.write(f"Demo evaluations of {round_.name}: the 360 of the leaders closed, the round's open.")
         if not quiet:
-            self.stdout.write(f"\nSign in at http://127.0.0.1:8000 with password: {DEMO_PASSWORD}")
+            self.stdout.write(f"\nSign in at {settings.BASE_URL} with password: {DEMO_PASSWORD}")
             for role, email in demo_logins():
                 self.stdout.write(f"  {role:<36} {email}")
