@@ -1,4 +1,5 @@
-"""The demo round, "MUS-2027", over the demo organisation (``seed_demo``): made through the same
+"""The demo round (named after the year it is held by, "MUS-2027" when loaded in the winter
+2026/27) over the demo organisation (``seed_demo``): made through the same
 services as by hand, so ``make run`` can be walked from the goals to the held conversation by
 each persona.
 
@@ -30,7 +31,7 @@ from samtale.org.demo import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person, Unit
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.defaults import default_concept_ensure
-from samtale.rounds.models import Round, UnitRound
+from samtale.rounds.models import Round, RoundStatus, UnitRound
 from samtale.rounds.services import (
     focus_area_add,
     goal_add,
@@ -40,7 +41,16 @@ from samtale.rounds.services import (
     unit_round_set_introduction,
 )
 
-DEMO_ROUND = "MUS-2027"
+# The demo round opened two weeks ago and its conversations are to be held within 75 days.
+OPENED_DAYS_AGO = 14
+HELD_WITHIN_DAYS = 75
+
+
+def demo_round_name(today: date) -> str:
+    """ "MUS-2027": a round is named after the year its conversations are held by (loaded in
+    December 2026 the demo round is MUS-2027, in March 2028 it is MUS-2028)."""
+    return f"MUS-{(today + timedelta(days=HELD_WITHIN_DAYS)).year}"
+
 
 GOALS = (
     "Medarbejderne kommer med ambitiøse og realistiske forslag til forbedring af arbejdsgange.",
@@ -179,20 +189,23 @@ def _working_day_at(working_days: int, hour: int) -> datetime:
 @transaction.atomic
 def demo_round_seed() -> Round | None:
     """Make the demo round, unless a round of that name is there already (then None)."""
+    today = timezone.localdate()
+    # Once is enough: a round under way (the demo's, or one made by hand) is left alone; the
+    # benchmarks' finished rounds of earlier years are closed.
     if (
-        Round.objects.filter(name=DEMO_ROUND).exists()
+        Round.objects.exclude(status=RoundStatus.CLOSED).exists()
+        or Round.objects.filter(name=demo_round_name(today)).exists()
         or not Person.objects.filter(email=PERSONAS["leader"].email).exists()
     ):
         return None
     first_message = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     hr, management, leader = _viewer("hr"), _viewer("management"), _viewer("leader")
-    today = timezone.localdate()
     round_ = round_create(
         viewer=hr,
-        name=DEMO_ROUND,
+        name=demo_round_name(today),
         concept=default_concept_ensure(),
-        opens_on=today - timedelta(days=14),
-        held_by=today + timedelta(days=75),
+        opens_on=today - timedelta(days=OPENED_DAYS_AGO),
+        held_by=today + timedelta(days=HELD_WITHIN_DAYS),
         units=[Unit.objects.get(parent=None)],
     )
     for text in GOALS:

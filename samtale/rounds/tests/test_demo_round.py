@@ -1,4 +1,4 @@
-"""The demo round MUS-2027 that `make run` loads: launched over the demo organisation, with the
+"""The demo round (MUS-2027 in the winter 2026/27) that `make run` loads: launched over the demo organisation, with the
 management's goals, the persona leader's focus areas and two of the team invited, so each
 persona can walk it from the goals to the held conversation."""
 
@@ -8,11 +8,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.org.demo import PERSONAS, seed_demo
 from samtale.outbox.models import MessageStatus, OutboxMessage
-from samtale.rounds.demo import DEMO_ROUND, FOCUS_AREAS, GOALS, demo_round_seed
+from samtale.rounds.demo import FOCUS_AREAS, GOALS, demo_round_name, demo_round_seed
 from samtale.rounds.models import Round, RoundStatus, UnitRound
 from samtale.rounds.selectors import round_candidates
 
@@ -24,7 +25,11 @@ def test_the_demo_round_is_ready_to_walk(settings) -> None:  # type: ignore[no-u
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     seed_demo(employees=80)
     round_ = demo_round_seed()
-    assert round_ is not None and round_.name == DEMO_ROUND and round_.status == RoundStatus.LAUNCHED
+    assert (
+        round_ is not None
+        and round_.name == demo_round_name(timezone.localdate())
+        and round_.status == RoundStatus.LAUNCHED
+    )
     assert [goal.text for goal in round_.goals.order_by("order")] == list(GOALS)
     assert round_.conversations.count() == sum(1 for c in round_candidates(round_=round_) if c.takes_part)
 
@@ -48,7 +53,7 @@ def test_the_demo_round_is_ready_to_walk(settings) -> None:  # type: ignore[no-u
 def test_seeding_twice_changes_nothing() -> None:
     out = StringIO()
     call_command("seed_demo", "--employees", "80", "--quiet", stdout=out)
-    assert "Demo round MUS-2027 launched" in out.getvalue()
+    assert f"Demo round {demo_round_name(timezone.localdate())} launched" in out.getvalue()
     counts = (Round.objects.count(), Conversation.objects.count(), OutboxMessage.objects.count())
     again = StringIO()
     call_command("seed_demo", "--employees", "80", "--quiet", stdout=again)
