@@ -12,10 +12,12 @@ from django.utils import timezone
 from samtale.conversations.models import (
     Conversation,
     ConversationStatus,
+    DailyLeaderStatus,
     EmployeePreparation,
     LeaderPreparation,
     Minutes,
     OpenItem,
+    UnionRepStatus,
 )
 from samtale.org.models import Person
 from samtale.rounds.models import ConceptPhase, PreparationQuestion, Round, RoundStatus
@@ -27,6 +29,22 @@ def conversations_of(*, employee: Person) -> QuerySet[Conversation]:
         Conversation.objects.filter(employee=employee, round__status__in=[RoundStatus.LAUNCHED, RoundStatus.CLOSED])
         .select_related("round", "plan")
         .order_by("-round__opens_on", "-id")
+    )
+
+
+def conversations_attended_by(*, person: Person, limit: int = 50) -> list[Conversation]:
+    """The conversations the person is invited to beside the employee and the leader, newest round
+    first: as the daily leader the personnel leader agreed to, or as the union representative the
+    leader summoned. The views still ask the policy for each."""
+    return list(
+        Conversation.objects.filter(
+            Q(daily_leader=person, daily_leader_status=DailyLeaderStatus.AGREED)
+            | Q(union_rep=person, union_rep_status=UnionRepStatus.SUMMONED),
+            round__status__in=[RoundStatus.LAUNCHED, RoundStatus.CLOSED],
+        )
+        .exclude(employee=person)
+        .select_related("round", "employee__unit")
+        .order_by("-round__opens_on", "employee__name", "id")[:limit]
     )
 
 

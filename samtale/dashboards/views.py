@@ -2,12 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from samtale.access import lookups, policies
+from samtale.access import lookups, plan_policies, policies, round_policies
 from samtale.access.viewer import get_viewer
-from samtale.conversations.selectors import conversations_of, team_conversations
+from samtale.conversations.selectors import conversations_attended_by, conversations_of, team_conversations
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors
 from samtale.org.models import RoleKind
+from samtale.plans.selectors import plans_shared_with
 from samtale.rounds import selectors as round_selectors
 from samtale.surveys.selectors import invitations_waiting
 
@@ -30,9 +31,18 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
             "conversations": conversations_of(employee=me),
             # The round in the employee's unit, and the units a leader leads in it.
-            "mine": round_selectors.round_in_my_unit(person=me),
+            "mine": round_selectors.round_in_my_unit(person=me, led_units=viewer.led_units),
             "led": round_selectors.led_units_in_rounds(led_units=viewer.led_units),
             "evaluations": invitations_waiting(person=me),
+            # Management: the round being prepared waits for its goals.
+            "goals_wanted": round_selectors.round_waiting_for_goals()
+            if round_policies.may_write_goals(viewer)
+            else None,
+            # The daily leader and the union representative: what employees invited or shared them to.
+            "attended": [
+                c for c in conversations_attended_by(person=me) if round_policies.may_view_conversation(viewer, c)
+            ],
+            "shared_plans": [p for p in plans_shared_with(viewer=viewer) if plan_policies.may_view_plan(viewer, p)],
         },
     )
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
-from samtale.rounds.models import Round, TopicProposal, UnitRound
+from samtale.rounds.models import Round, RoundStatus, TopicProposal, UnitRound
 
 
 def _round_and_person(message: OutboxMessage) -> tuple[Round, Person] | None:
@@ -38,6 +38,20 @@ def round_opened_for_team(message: OutboxMessage) -> EmailMultiAlternatives | No
     round_, person = found
     context = {"round": round_, "person": person, "link": settings.BASE_URL + reverse("dashboards:team")}
     return render_email("emails/round_opened_for_team", context, to=message.to_email)
+
+
+@register("rounds.goals_wanted")
+def goals_wanted(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """HR has created a round: management writes its strategic goals before it is launched. Sent
+    only while the round is still being prepared."""
+    found = _round_and_person(message)
+    if found is None or found[0].status != RoundStatus.DRAFT:
+        return None
+    round_, person = found
+    link = settings.BASE_URL + reverse("rounds:goals", kwargs={"round_uuid": round_.uuid})
+    return render_email(
+        "emails/round_goals_wanted", {"round": round_, "person": person, "link": link}, to=message.to_email
+    )
 
 
 def _link_to_unit_round(unit_round: UnitRound) -> str:

@@ -367,6 +367,17 @@ def round_being_prepared() -> Round | None:
     return Round.objects.exclude(status=RoundStatus.CLOSED).order_by("-opens_on", "-created_at").first()
 
 
+def round_waiting_for_goals() -> Round | None:
+    """The round being prepared, while it is not launched yet: management's to write goals for
+    (``goal_count`` annotated)."""
+    return (
+        Round.objects.filter(status=RoundStatus.DRAFT)
+        .annotate(goal_count=Count("goals"))
+        .order_by("-opens_on", "-created_at")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class RoundInMyUnit:
     """The round as an employee meets it: the goals, the focus areas of their unit and the
@@ -378,7 +389,12 @@ class RoundInMyUnit:
     waiting_proposals: int
 
 
-def round_in_my_unit(*, person: Person) -> list[RoundInMyUnit]:
+def round_in_my_unit(*, person: Person, led_units: Sequence[Unit] = ()) -> list[RoundInMyUnit]:
+    """The round in the person's unit, as one of its employees meets it. A leader meets the round
+    of a unit they lead as its leader (``led_units_in_rounds``), not as an employee waiting for
+    their leader's focus areas."""
+    if any(unit.pk == person.unit_id for unit in led_units):
+        return []
     rounds = rounds_running_for(unit=person.unit)
     if not rounds:
         return []

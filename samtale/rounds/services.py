@@ -23,7 +23,8 @@ from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.lib.bulk import insert_rows
-from samtale.org.models import Person, Unit
+from samtale.org.models import Person, RoleKind, Unit
+from samtale.org.selectors import active_people
 from samtale.outbox.services import Draft, outbox_enqueue, outbox_enqueue_many, outbox_message_build
 from samtale.oversight.counters import completion_rebuild
 from samtale.rounds.models import (
@@ -106,7 +107,26 @@ def round_create(
         target=round_,
         data={"name": round_.name, "units": [unit.code for unit in units]},
     )
+    outbox_enqueue_many(messages=_goals_wanted_messages(round_))
     return round_
+
+
+def _goals_wanted_messages(round_: Round) -> list[Draft]:
+    """A new round needs the management's goals before it is launched: everyone in management is
+    told, once per round."""
+    return [
+        outbox_message_build(
+            kind="rounds.goals_wanted",
+            to_email=email,
+            language=language or "da",
+            context={"round": round_.pk, "person": pk},
+            dedupe_key=f"rounds.goals_wanted:{round_.pk}:{pk}",
+        )
+        for pk, email, language in active_people()
+        .filter(roles__kind=RoleKind.MANAGEMENT)
+        .exclude(email="")
+        .values_list("pk", "email", "user__language")
+    ]
 
 
 @transaction.atomic

@@ -186,7 +186,7 @@ def round_current(request: AuthenticatedRequest) -> HttpResponse:
     led = selectors.led_units_in_rounds(led_units=viewer.led_units)
     if len(led) == 1:
         return redirect("rounds:unit_round", round_uuid=led[0].round.uuid, unit_uuid=led[0].unit.uuid)
-    mine = selectors.round_in_my_unit(person=viewer.person) if viewer.person is not None else []
+    mine = selectors.round_in_my_unit(person=viewer.person, led_units=viewer.led_units) if viewer.person else []
     context: dict[str, Any] = {"led": led, "mine": mine}
     return render(request, "rounds/round_current.html", context)
 
