@@ -42,6 +42,14 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def build_day() -> Any:
+    """Today in Samtale's time zone (the settings' default; Django may not be set up yet)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(os.environ.get("SAMTALE_TIME_ZONE") or "Europe/Copenhagen")).date()
+
+
 class FreshDatabase:
     """A migrated database, and a fresh copy of it for every run.
 
@@ -53,7 +61,9 @@ class FreshDatabase:
     def __init__(self, database: str, workdir: Path, *, cache: str | None = None) -> None:
         self.database = database
         self.workdir = workdir
-        self.cache = f"{cache}-{code_version()}" if cache else None
+        # A history is built around the day it is built on (the demo round's times lie days ahead
+        # of it), so a cached one serves that day only.
+        self.cache = f"{cache}-{code_version()}-{build_day():%Y%m%d}" if cache else None
 
     def _template_name(self) -> str:
         from django.conf import settings

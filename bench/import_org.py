@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import FreshDatabase, figure, start, write_figures  # noqa: E402 (after the path is set)
+from harness import FreshDatabase, build_day, figure, start, write_figures  # noqa: E402 (after the path is set)
 
 from samtale.org.importing.reader import COLUMNS  # noqa: E402
 
@@ -70,7 +70,7 @@ def organisation_csv(people: int, seed: int = 2027) -> bytes:
         frontier = next_frontier
     teams = frontier
 
-    today = date.today()
+    today = build_day()  # Samtale's today, not the machine's (UTC here)
     numbers = iter(range(100001, 10_000_000))
     kinds, weights = zip(*EMPLOYMENT_MIX, strict=True)
     rows: list[list[str]] = []
