@@ -13,6 +13,12 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "errors/403.html", status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a page that is too old (the session ended, or the browser kept the page):
+    nothing was saved, and the person is told how to go on, in their language."""
+    return render(request, "errors/403.html", {"form_expired": True}, status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may be in what the context processors need.
     return HttpResponse(render_to_string("errors/500.html"), status=500)

@@ -87,3 +87,22 @@ def test_pages_tell_the_browser_that_no_device_feature_may_be_used(org: Org) -> 
         assert f"{feature}=()" in policy
     # Signed out too: the sign-in page is where a stranger arrives.
     assert "camera=()" in Client().get("/login/").headers["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_a_form_sent_from_a_stale_page_gets_samtales_own_page_saying_nothing_was_saved(org: Org) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.user("employee"))
+    response = client.post("/language/", {"language": "en"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Nothing was saved" in page or "Intet blev gemt" in page
+    assert "CSRF verification" not in page and "Forbidden" not in page
+    assert 'href="/"' in page
+
+
+def test_the_error_page_of_last_resort_has_a_way_back() -> None:
+    from django.template.loader import render_to_string
+
+    page = render_to_string("errors/500.html")
+    assert '<a href="/">Til forsiden</a>' in page and 'lang="en">To the start page</a>' in page
