@@ -1,9 +1,11 @@
 """ISO weeks as Danes use them ("uge 10"): ISO 8601 weeks, Monday to Sunday, week 1 the week
 with the year's first Thursday. Stored as ``"2027-W10"``; read from that form and from Danish
-and English input: "uge 10", "uge 10 2027", "uge 10–16", "week 10-16", "2027-W10".
+and English input: "uge 10", "uge 10 2027", "uge 10–16", "week 10-16", "weeks 10–16", "2027-W10".
 
 A week written without a year is the first such week on or after a reference date (the
 conversation's date: a plan looks ahead, so "uge 10" written in November is next year's).
+Written back (``week_text``, ``weeks_text``) a week carries its year only when it would not be
+read that way: "uge 8", "uge 52–2", but "uge 2, 2029".
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import re
 from datetime import date, timedelta
 
 _ISO = re.compile(r"^(\d{4})-?[wW](\d{1,2})$")
-# "uge 10", "uge 10 2027", "week 10/2027", "u10", "uge 10–16", "uge 10-16 2027"
+# "uge 10", "uge 10 2027", "week 10/2027", "u10", "uge 10–16", "uge 10-16 2027", "weeks 10–16"
 _FREE = re.compile(
-    r"^(?:uge|week|wk|u|w)\.?\s*(\d{1,2})(?:\s*(?:[-–—]|til|to)\s*(?:uge|week|u|w)?\.?\s*(\d{1,2}))?"
+    r"^(?:uger?|weeks?|wk|u|w)\.?\s*(\d{1,2})(?:\s*(?:[-–—]|til|to)\s*(?:uge|week|u|w)?\.?\s*(\d{1,2}))?"
     r"(?:\s*[,/]?\s*(\d{4}))?$",
     re.IGNORECASE,
 )
@@ -128,15 +130,45 @@ def format_week(value: str, *, with_year: bool = True) -> str:
     return _("week %(week)d") % {"week": week}
 
 
-def when_text(value: str) -> str:
-    """A stored date ("2027-03-01") or week ("2027-W10") as people read it, in the current
-    language: "1. marts 2027", "uge 10, 2027"."""
-    if not value:
-        return ""
-    if is_week(value):
-        return format_week(value)
-    from datetime import date as date_
+def reads_without_year(value: str, *, reference: date) -> bool:
+    """Whether the week, written without its year, is read back as itself from ``reference``
+    (``parse_weeks``) and lies within about a year of it: "uge 2" in November 2026 is week 2 of
+    2027. Week 53 is read as the next year that has one, which may be years away: then the year
+    is written."""
+    year, week = _split(value)
+    if year > reference.isocalendar().year + 1:
+        return False
+    try:
+        return _with_year(week, None, reference) == value
+    except WeekError:
+        return False
 
-    from django.utils.formats import date_format
 
-    return date_format(date_.fromisoformat(value), "j. F Y")
+def week_text(value: str, *, reference: date) -> str:
+    """A stored week as people write and read it, in the current language: "uge 8", or
+    "uge 2, 2029" when the year is not the one a reader takes from ``reference``."""
+    return format_week(value, with_year=not reads_without_year(value, reference=reference))
+
+
+def weeks_text(first: str, last: str, *, reference: date) -> str:
+    """A stored range of weeks as people write and read it: "uge 10–16", "uge 52–2" over the
+    new year, "uge 10–16, 2029" in another year; "uge 50, 2027 – uge 3, 2029" when it is longer
+    than a year. ``parse_weeks`` reads each back as the same range."""
+    from django.utils.translation import gettext as _
+
+    if first == last:
+        return week_text(first, reference=reference)
+    (first_year, first_week), (last_year, last_week) = _split(first), _split(last)
+    # What "uge 10–16" means to parse_weeks: the second week in the first one's year, or in the
+    # next year when its number is lower.
+    one_range = (last_year == first_year and last_week > first_week) or (
+        last_year == first_year + 1 and last_week < first_week
+    )
+    numbers = {"first": first_week, "last": last_week}
+    if one_range and reads_without_year(first, reference=reference):
+        return _("weeks %(first)d–%(last)d") % numbers
+    if one_range and last_year == first_year:
+        return _("weeks %(first)d–%(last)d, %(year)d") % {**numbers, "year": first_year}
+    # Over the new year in another year, or longer: both ends with their years, or neither.
+    with_year = not (reads_without_year(first, reference=reference) and reads_without_year(last, reference=reference))
+    return f"{format_week(first, with_year=with_year)} – {format_week(last, with_year=with_year)}"

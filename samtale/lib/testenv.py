@@ -75,6 +75,5 @@ def pytest_report_header(config: Any) -> str | None:
     if not text:
         return None
     moment = clock_moment(text)
-    return (
-        f"clock: {CLOCK_VARIABLE} moved the clock to {moment.isoformat()} ({moment.astimezone(COPENHAGEN):%A %H:%M %Z} in Copenhagen), ticking"
-    )
+    local = moment.astimezone(COPENHAGEN)
+    return f"clock: {CLOCK_VARIABLE} moved it to {moment.isoformat()} ({local:%A %H:%M %Z} in Copenhagen), ticking"

@@ -41,12 +41,14 @@ from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from samtale.lib import isoweek
 
 if TYPE_CHECKING:
-    from samtale.plans.models import ActivityType, PlanVersion
+    from samtale.plans.models import ActivityType, Plan, PlanVersion
 
 # Bump when the shape changes; it is part of what is hashed, so old signatures still verify.
 CONTENT_FORMAT = 1
@@ -106,6 +108,29 @@ MAX_ROWS = 50
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DANISH_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+# "4. april 2027", "4 April 2027", "4. apr. 2027": how the plan writes a date back, in either language.
+_NAMED_DATE = re.compile(r"^(\d{1,2})\.?\s*([^\W\d_]+)\.?,?\s*(\d{4})$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januar", "january", "jan"),
+            ("februar", "february", "feb"),
+            ("marts", "march", "mar"),
+            ("april", "apr"),
+            ("maj", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _HEX = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -124,8 +149,9 @@ def _id(value: Any) -> str:
 
 
 def parse_point(text: str, *, reference: date) -> str:
-    """A date ("2027-03-01", "1.3.2027") or a single ISO week ("2027-W10", "uge 10") in its
-    stored form; "" for nothing. Raises ValueError when the text is neither."""
+    """A date ("2027-03-01", "1.3.2027", "1. marts 2027", "1 March 2027") or a single ISO week
+    ("2027-W10", "uge 10") in its stored form; "" for nothing. Raises ValueError when the text is
+    neither."""
     text = " ".join(text.split())
     if not text:
         return ""
@@ -134,6 +160,12 @@ def parse_point(text: str, *, reference: date) -> str:
         if match:
             year, month, day = (int(match[i]) for i in order)
             return date(year, month, day).isoformat()
+    named = _NAMED_DATE.match(text)
+    if named:
+        month_number = _MONTHS.get(named[2].casefold())
+        if month_number is None:
+            raise ValueError(text)
+        return date(int(named[3]), month_number, int(named[1])).isoformat()
     weeks = isoweek.parse_weeks(text, reference=reference)
     if weeks is None or weeks[0] != weeks[1]:
         raise ValueError(text)
@@ -170,6 +202,59 @@ def point_end(value: str) -> date:
     return isoweek.week_end(value) if isoweek.is_week(value) else date.fromisoformat(value)
 
 
+# Written back --------------------------------------------------------------------------------------
+#
+# What the employee typed comes back as they would write it, never as it is stored: "uge 8",
+# "uge 10–16", "4.4.2027" in the form; "4. april 2027" where it is read. The inverse of the parsing
+# above: parse_point(point_text(x)) == x and parse_span(*span_form(a, b)) == (a, b), with the same
+# reference date (the conversation's).
+
+
+def point_text(value: str, *, reference: date, typed: bool = False) -> str:
+    """A stored date or week in the current language: "uge 8", "4. april 2027" ("4 April 2027"
+    in English); ``typed``, a date as it is typed in the form ("4.4.2027")."""
+    if not value:
+        return ""
+    if isoweek.is_week(value):
+        return isoweek.week_text(value, reference=reference)
+    if typed:
+        # Translators: a date as people type it, in Django's date format; Danish "j.n.Y" (4.4.2027).
+        return date_format(date.fromisoformat(value), pgettext("date as typed", "j F Y"))
+    # Translators: a date as people read it, in Django's date format; Danish "j. F Y" (4. april 2027).
+    return date_format(date.fromisoformat(value), pgettext("date as read", "j F Y"))
+
+
+def span_text(start: str, end: str, *, reference: date) -> str:
+    """When an activity runs, for reading: "uge 10–16", "uge 52–2", "4. april 2027 – uge 16"."""
+    if start and end and start != end:
+        if isoweek.is_week(start) and isoweek.is_week(end):
+            return isoweek.weeks_text(start, end, reference=reference)
+        return f"{point_text(start, reference=reference)} – {point_text(end, reference=reference)}"
+    if end and not start:
+        return _("until %(end)s") % {"end": point_text(end, reference=reference)}
+    return point_text(start, reference=reference)
+
+
+def span_form(start: str, end: str, *, reference: date) -> tuple[str, str]:
+    """When an activity runs, for the form's two fields: a range of weeks in the first ("uge
+    10–16", as the help text suggests), else each point in its field."""
+    if start and end and start != end and isoweek.is_week(start) and isoweek.is_week(end):
+        text = isoweek.weeks_text(start, end, reference=reference)
+        try:
+            if isoweek.parse_weeks(text, reference=reference) == (start, end):
+                return text, ""
+        except isoweek.WeekError:
+            pass
+    return point_text(start, reference=reference, typed=True), point_text(end, reference=reference, typed=True)
+
+
+def reference_date(plan: Plan) -> date:
+    """The date a plan's weeks without a year are read from and written for: the conversation's
+    (see ``normalise_content``)."""
+    held_on: date | None = plan.conversation.held_on
+    return held_on if held_on is not None else plan.due_on
+
+
 def activity_type_ref(activity_type: ActivityType) -> str:
     """How the content names a type: a built-in by its key, one of HR's by its uuid."""
     return activity_type.key or activity_type.uuid.hex
@@ -198,7 +283,7 @@ def normalise_content(
         try:
             return parse_point(_text(row.get(field)), reference=reference)
         except (ValueError, isoweek.WeekError):
-            error(f"{row['prefix']}-{field}", _("Write a date (such as 1.3.2027) or a week (such as uge 10)."))
+            error(f"{row['prefix']}-{field}", _("Write a date (such as 1 March 2027) or a week (such as week 10)."))
             return ""
 
     focus_areas = []
@@ -239,7 +324,7 @@ def normalise_content(
             except ValueError as wrong:
                 error(
                     f"{act['prefix']}-{wrong}",
-                    _("Write a date (such as 1.3.2027), a week (such as uge 10) or weeks (such as uge 10–16)."),
+                    _("Write a date (such as 1 March 2027), a week (such as week 10) or weeks (such as weeks 10–16)."),
                 )
                 start = end = ""
             activity = {
@@ -286,7 +371,7 @@ def plan_completeness_errors(content: dict[str, Any]) -> list[str]:
         errors.append(_("Write at least one focus area for the coming year."))
     for number, area in enumerate(focus_areas, 1):
         if not area.get("text"):
-            errors.append(_("Focus area %(number)d has no text.") % {"number": number})
+            errors.append(pgettext("development plan", "Focus area %(number)d has no text.") % {"number": number})
     for number, topic in enumerate(content.get("follow_up_topics", []), 1):
         if not topic.get("text"):
             errors.append(_("Topic to follow up %(number)d has no text.") % {"number": number})

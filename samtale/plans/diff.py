@@ -9,10 +9,12 @@ happened (added, removed, changed, and which field), so the page never relies on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from samtale.plans.content import point_text, reference_date
 from samtale.plans.models import BUILT_IN_ACTIVITY_TYPES, PlanVersion
 
 ADDED = "added"
@@ -33,12 +35,14 @@ FIELDS: dict[str, Any] = {
     "measure": _("What will be true when it is reached"),
     "milestones": _("Milestones"),
     "type": _("Type of activity"),
-    "from": _("From"),
-    "to": _("To"),
+    "from": _("When: from"),
+    "to": _("When: to"),
     "starts": _("Who starts it"),
     "follow_up_how": _("How it is followed up"),
     "follow_up_when": _("Followed up when"),
 }
+# Stored as dates and weeks ("2027-W10"), shown as people read them ("uge 10").
+WHEN_FIELDS = frozenset({"by", "from", "to", "follow_up_when"})
 
 
 @dataclass
@@ -91,13 +95,24 @@ def _text(value: Any, types: dict[str, str] | None = None) -> str:
 
 
 def _fields(
-    old: dict[str, Any], new: dict[str, Any], types: dict[str, str], *, skip: tuple[str, ...] = ("id", "activities")
+    old: dict[str, Any],
+    new: dict[str, Any],
+    types: dict[str, str],
+    reference: date,
+    *,
+    skip: tuple[str, ...] = ("id", "activities"),
 ) -> list[FieldChange]:
     # In the content's own order (FIELDS), not the stored key order: PostgreSQL's jsonb sorts keys.
     present = set(old) | set(new)
     names = [name for name in FIELDS if name in present] + sorted(present - set(FIELDS) - set(skip))
+
+    def shown(name: str, value: Any) -> str:
+        if name in WHEN_FIELDS and isinstance(value, str):
+            return point_text(value, reference=reference)
+        return _text(value, types)
+
     return [
-        FieldChange(name, str(FIELDS.get(name, name)), _text(old.get(name), types), _text(new.get(name), types))
+        FieldChange(name, str(FIELDS.get(name, name)), shown(name, old.get(name)), shown(name, new.get(name)))
         for name in names
         if _text(old.get(name)) != _text(new.get(name))
     ]
@@ -108,14 +123,19 @@ def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def _compare(
-    old_items: list[dict[str, Any]], new_items: list[dict[str, Any]], types: dict[str, str], *, context: str = ""
+    old_items: list[dict[str, Any]],
+    new_items: list[dict[str, Any]],
+    types: dict[str, str],
+    reference: date,
+    *,
+    context: str = "",
 ) -> list[Change]:
     old, new = _by_id(old_items), _by_id(new_items)
     changes = []
     for key, item in new.items():
         if key not in old:
             changes.append(Change(ADDED, _text(item.get("text")), context=context))
-        elif fields := _fields(old[key], item, types):
+        elif fields := _fields(old[key], item, types, reference):
             changes.append(Change(CHANGED, _text(item.get("text")), fields, context=context))
     changes += [
         Change(REMOVED, _text(item.get("text")), context=context) for key, item in old.items() if key not in new
@@ -123,24 +143,29 @@ def _compare(
     return changes
 
 
-def content_diff(old: dict[str, Any], new: dict[str, Any], types: dict[str, str] | None = None) -> list[PartChanges]:
+def content_diff(
+    old: dict[str, Any], new: dict[str, Any], *, reference: date, types: dict[str, str] | None = None
+) -> list[PartChanges]:
     """Per part, what ``new`` adds, removes and changes against ``old``; ``types`` names the
-    activity types (by key or uuid) in the reader's language."""
+    activity types (by key or uuid) in the reader's language; dates and weeks are written as
+    people read them from ``reference`` (``content.point_text``)."""
     types = types or {}
     parts = []
     for key, label in PARTS:
         old_items, new_items = old.get(key) or [], new.get(key) or []
-        changes = _compare(old_items, new_items, types)
+        changes = _compare(old_items, new_items, types, reference)
         if key == "goals":
             # Activities by their ids, under the goal they belong to now.
             old_goals = _by_id(old_items)
             for goal_id, goal in _by_id(new_items).items():
                 before = old_goals.get(goal_id, {}).get("activities") or []
-                changes += _compare(before, goal.get("activities") or [], types, context=_text(goal.get("text")))
+                after = goal.get("activities") or []
+                changes += _compare(before, after, types, reference, context=_text(goal.get("text")))
             new_ids = set(_by_id(new_items))
             for goal_id, goal in old_goals.items():
                 if goal_id not in new_ids:
-                    changes += _compare(goal.get("activities") or [], [], types, context=_text(goal.get("text")))
+                    before = goal.get("activities") or []
+                    changes += _compare(before, [], types, reference, context=_text(goal.get("text")))
         parts.append(PartChanges(key, str(label), changes))
     return parts
 
@@ -153,10 +178,20 @@ def _follow_up(version: PlanVersion) -> str:
 
 def version_diff(previous: PlanVersion, version: PlanVersion) -> VersionDiff:
     """What ``version`` changes against ``previous``."""
+    reference = reference_date(version.plan)
     before, after = _follow_up(previous), _follow_up(version)
-    follow_up = FieldChange("follow_up", str(_("Follow-up conversation")), before, after) if before != after else None
+    follow_up = (
+        FieldChange(
+            "follow_up",
+            str(_("Follow-up conversation")),
+            point_text(before, reference=reference),
+            point_text(after, reference=reference),
+        )
+        if before != after
+        else None
+    )
     from samtale.plans.pdf import activity_type_labels
 
     old, new = previous.content or {}, version.content or {}
     types = activity_type_labels(old) | activity_type_labels(new)
-    return VersionDiff(parts=content_diff(old, new, types), follow_up=follow_up)
+    return VersionDiff(parts=content_diff(old, new, reference=reference, types=types), follow_up=follow_up)

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.lib.isoweek import when_text
+from samtale.plans.content import point_text, reference_date, span_text
 from samtale.plans.models import ActivityType, Plan, PlanVersion, Signature
 
 
@@ -75,9 +75,11 @@ def signature_lines(version: PlanVersion) -> list[SignatureLine]:
 
 def readable_content(version: PlanVersion) -> dict[str, Any]:
     """The version's content for a page or the PDF: the same lists, with the activity types'
-    names and who is responsible in words."""
+    names, who is responsible in words, and dates and weeks as people read them ("uge 8",
+    "uge 10–16", "4. april 2027"; a week's year only when it is not the obvious one)."""
     content = version.content or {}
     labels = activity_type_labels(content)
+    reference = reference_date(version.plan)
     responsible = {"employee": _("The employee"), "leader": _("The leader")}
     topics = [
         {
@@ -85,7 +87,7 @@ def readable_content(version: PlanVersion) -> dict[str, Any]:
             "responsible_label": topic.get("responsible_name") or ""
             if topic.get("responsible") == "other"
             else str(responsible.get(topic.get("responsible", ""), "")),
-            "by": when_text(topic.get("by", "")),
+            "by": point_text(topic.get("by", ""), reference=reference),
         }
         for topic in content.get("follow_up_topics", [])
     ]
@@ -96,8 +98,8 @@ def readable_content(version: PlanVersion) -> dict[str, Any]:
                 {
                     **activity,
                     "type_label": labels.get(str(activity.get("type", "")), str(activity.get("type", ""))),
-                    # Dates and weeks as people read them (ISO weeks in Danish usage: "uge 10").
-                    **{key: when_text(activity.get(key, "")) for key in ("from", "to", "follow_up_when")},
+                    "when": span_text(activity.get("from", ""), activity.get("to", ""), reference=reference),
+                    "follow_up_when": point_text(activity.get("follow_up_when", ""), reference=reference),
                 }
                 for activity in goal.get("activities", [])
             ],
@@ -109,7 +111,7 @@ def readable_content(version: PlanVersion) -> dict[str, Any]:
         "focus_areas": content.get("focus_areas", []),
         "follow_up_topics": topics,
         "goals": goals,
-        "follow_up": when_text(follow_up),
+        "follow_up": point_text(follow_up, reference=reference),
     }
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "activity_type_change",
     "add_months",
     "follow_up_last_day",
+    "follow_up_point",
     "follow_up_text",
     "is_editable",
     "open_items_blocking",
@@ -143,7 +144,9 @@ def _follow_up(text: str, conversation: Conversation) -> tuple[date | None, str]
     try:
         point = plan_content.parse_point(text, reference=held_on)
     except (ValueError, isoweek.WeekError):
-        raise ValidationError({"follow_up": _("Write a date (such as 1.3.2027) or a week (such as uge 10).")}) from None
+        raise ValidationError(
+            {"follow_up": _("Write a date (such as 1 March 2027) or a week (such as week 10).")}
+        ) from None
     if not point:
         return None, ""
     last_day = follow_up_last_day(conversation)
@@ -169,11 +172,18 @@ def _follow_up(text: str, conversation: Conversation) -> tuple[date | None, str]
     return date.fromisoformat(point), ""
 
 
-def follow_up_text(version: PlanVersion) -> str:
-    """The follow-up as the form shows it."""
+def follow_up_point(version: PlanVersion) -> str:
+    """The follow-up conversation's date or week in its stored form ("2027-05-03", "2027-W18")."""
     if version.follow_up_on:
         return version.follow_up_on.isoformat()
     return version.follow_up_week
+
+
+def follow_up_text(version: PlanVersion, *, typed: bool = False) -> str:
+    """The follow-up as people read it ("uge 18", "3. maj 2027"), or with ``typed`` as the form
+    shows it ("uge 18", "3.5.2027")."""
+    reference = plan_content.reference_date(version.plan)
+    return plan_content.point_text(follow_up_point(version), reference=reference, typed=typed)
 
 
 # Saving the plan ------------------------------------------------------------------------------

@@ -10,11 +10,13 @@ document and shows the form again: nothing is saved until the employee saves.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from samtale.plans.content import MAX_ROWS
+from samtale.plans.content import MAX_ROWS, point_text, span_form
 
 FOCUS_FIELDS = ("id", "text")
 TOPIC_FIELDS = ("id", "text", "responsible", "responsible_name", "by")
@@ -50,14 +52,25 @@ def raw_from_post(data: Mapping[str, Any]) -> dict[str, Any]:
     return {"focus_areas": focus_areas, "follow_up_topics": topics, "goals": goals}
 
 
-def raw_from_content(content: dict[str, Any]) -> dict[str, Any]:
-    """The stored content as the form shows it; an empty plan gets one empty row in each
-    required part, so the form can be filled in without adding rows first."""
+def raw_from_content(content: dict[str, Any], *, reference: date) -> dict[str, Any]:
+    """The stored content as the form shows it, dates and weeks as the employee writes them
+    ("uge 8", "uge 10–16", "4.4.2027", read from ``reference`` as when saving); an empty plan
+    gets one empty row in each required part, so the form can be filled in without adding rows
+    first."""
+
+    def typed(value: Any) -> str:
+        return point_text(str(value or ""), reference=reference, typed=True)
+
+    def activity(item: dict[str, Any]) -> dict[str, Any]:
+        start, end = span_form(str(item.get("from") or ""), str(item.get("to") or ""), reference=reference)
+        return {**item, "from": start, "to": end, "follow_up_when": typed(item.get("follow_up_when"))}
+
     raw = {
         "focus_areas": [dict(item) for item in content.get("focus_areas", [])],
-        "follow_up_topics": [dict(item) for item in content.get("follow_up_topics", [])],
+        "follow_up_topics": [{**item, "by": typed(item.get("by"))} for item in content.get("follow_up_topics", [])],
         "goals": [
-            {**goal, "activities": [dict(a) for a in goal.get("activities", [])]} for goal in content.get("goals", [])
+            {**goal, "activities": [activity(a) for a in goal.get("activities", [])]}
+            for goal in content.get("goals", [])
         ],
     }
     if not raw["focus_areas"]:
@@ -155,7 +168,7 @@ def error_label(key: str) -> str:
         return _("The follow-up conversation")
     field = FIELD_LABELS.get(bits[-1], lambda: bits[-1])()
     if bits[0] == "fa":
-        where = _("Focus area %(number)d") % {"number": int(bits[1]) + 1}
+        where = pgettext("development plan", "Focus area %(number)d") % {"number": int(bits[1]) + 1}
     elif bits[0] == "topic":
         where = _("Topic to follow up %(number)d") % {"number": int(bits[1]) + 1}
     elif len(bits) >= 5:

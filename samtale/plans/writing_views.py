@@ -9,6 +9,7 @@ write to a plan the viewer may read is a 403.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -28,10 +29,9 @@ from samtale.access import lookups, plan_policies, round_policies
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.conversations.models import Minutes
-from samtale.lib import isoweek
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans import writing, writing_forms
-from samtale.plans.content import activity_type_ref
+from samtale.plans.content import activity_type_ref, point_text, reference_date, span_text
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanVersion
 from samtale.rounds.models import ConceptPhase
 
@@ -48,11 +48,9 @@ def _type_labels() -> dict[str, str]:
     return {activity_type_ref(t): t.label for t in ActivityType.objects.all()}
 
 
-_when = isoweek.when_text
-
-
-def _readable(content: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
-    """The content with the names of types and readable dates, for the page."""
+def _readable(content: dict[str, Any], labels: dict[str, str], *, reference: date) -> dict[str, Any]:
+    """The content with the names of types, and dates and weeks as people read them ("uge 8",
+    "uge 10–16", "4. april 2027"), for the page."""
     responsible = {"employee": _("The employee"), "leader": _("The leader")}
     topics = [
         {
@@ -60,7 +58,7 @@ def _readable(content: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]
             "who": topic.get("responsible_name")
             if topic.get("responsible") == "other"
             else responsible.get(topic.get("responsible", ""), ""),
-            "by_text": _when(topic.get("by", "")),
+            "by_text": point_text(topic.get("by", ""), reference=reference),
         }
         for topic in content.get("follow_up_topics", [])
     ]
@@ -71,9 +69,8 @@ def _readable(content: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]
                 {
                     **activity,
                     "type_label": labels.get(activity.get("type", ""), ""),
-                    "from_text": _when(activity.get("from", "")),
-                    "to_text": _when(activity.get("to", "")) if activity.get("to") != activity.get("from") else "",
-                    "follow_up_when_text": _when(activity.get("follow_up_when", "")),
+                    "when_text": span_text(activity.get("from", ""), activity.get("to", ""), reference=reference),
+                    "follow_up_when_text": point_text(activity.get("follow_up_when", ""), reference=reference),
                 }
                 for activity in goal.get("activities", [])
             ],
@@ -81,12 +78,6 @@ def _readable(content: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]
         for goal in content.get("goals", [])
     ]
     return {"focus_areas": content.get("focus_areas", []), "follow_up_topics": topics, "goals": goals}
-
-
-def _follow_up_text(version: PlanVersion) -> str:
-    if version.follow_up_on:
-        return _when(version.follow_up_on.isoformat())
-    return _when(version.follow_up_week)
 
 
 class CommentForm(forms.Form):
@@ -111,12 +102,12 @@ def section_context(
     may_comment = plan_policies.may_comment_on_plan(viewer, plan) and not version.is_frozen
     if may_comment and comment_form is None:
         comment_form = CommentForm()
-    content = _readable(version.content, _type_labels())
+    content = _readable(version.content, _type_labels(), reference=reference_date(plan))
     return {
         "plan": plan,
         "version": version,
         "content": content,
-        "follow_up_text": _follow_up_text(version),
+        "follow_up_text": writing.follow_up_text(version),
         "is_employee": is_employee,
         "is_leader": is_leader,
         "may_edit": plan_policies.may_write_plan(viewer, plan) and writing.is_editable(version),
@@ -166,6 +157,7 @@ def _edit_context(
         for phase in ConceptPhase.objects.filter(concept_id=conversation.round.concept_id).order_by("order")
     ]
     types = list(ActivityType.objects.all())
+    reference = reference_date(plan)
     used = {a.get("type") for g in raw["goals"] for a in g["activities"]}
     labels = {activity_type_ref(t): t.label for t in types}
     return {
@@ -184,8 +176,8 @@ def _edit_context(
         "follow_up_errors": errors.get("follow_up", []),
         "general_errors": errors.get("__all__", []),
         "conflict": conflict,
-        "conflict_content": _readable(conflict.content, labels) if conflict else None,
-        "conflict_follow_up": _follow_up_text(conflict) if conflict else "",
+        "conflict_content": _readable(conflict.content, labels, reference=reference) if conflict else None,
+        "conflict_follow_up": point_text(writing.follow_up_point(conflict), reference=reference) if conflict else "",
         "focus": focus,
         "activity_types": [(activity_type_ref(t), t.label) for t in types if t.active or activity_type_ref(t) in used],
         "phases": phases,
@@ -215,12 +207,9 @@ def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
         if not writing.is_editable(version):
             messages.info(request, _("This version of the plan can no longer be changed."))
             return redirect("plans:detail", plan.uuid)
-        raw = writing_forms.raw_from_content(version.content)
-        return render(
-            request,
-            "plans/edit.html",
-            _edit_context(plan, version, raw, writing.follow_up_text(version), version.revision),
-        )
+        raw = writing_forms.raw_from_content(version.content, reference=reference_date(plan))
+        follow_up = writing.follow_up_text(version, typed=True)
+        return render(request, "plans/edit.html", _edit_context(plan, version, raw, follow_up, version.revision))
     raw = writing_forms.raw_from_post(request.POST)
     follow_up = request.POST.get("follow_up", "")
     try:

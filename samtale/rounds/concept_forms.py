@@ -11,6 +11,7 @@ from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samtale.rounds import concepts
 from samtale.rounds.concepts import ConceptInput, PhaseInput, QuestionInput
@@ -105,7 +106,7 @@ class _RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
-        form.fields[ORDERING_FIELD_NAME].label = _("Place")
+        form.fields[ORDERING_FIELD_NAME].label = pgettext_lazy("position in a list", "Place")
         form.fields[ORDERING_FIELD_NAME].help_text = _("Change the numbers to change the order.")
         form.fields[DELETION_FIELD_NAME].label = self.remove_label
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 ROOT = Path(__file__).resolve().parents[3]
 PO = ROOT / "locale" / "da" / "LC_MESSAGES" / "django.po"
@@ -227,11 +227,12 @@ _NOT_COPIED = shutil.ignore_patterns(
 )
 
 
-def test_every_string_in_the_code_is_in_the_catalogue(entries: list[Entry], tmp_path: Path) -> None:
-    """Extract the strings as `make messages` does, from a copy of the project, and compare."""
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> list[Entry]:
+    """The strings of the code, extracted as `make messages` does, from a copy of the project."""
     if shutil.which("xgettext") is None or shutil.which("msguniq") is None:
         pytest.skip("xgettext (GNU gettext) is not installed")
-    copy = tmp_path / "project"
+    copy = tmp_path_factory.mktemp("extract") / "project"
     shutil.copytree(ROOT, copy, ignore=_NOT_COPIED, symlinks=True)
     (copy / "locale").mkdir()
     result = subprocess.run(  # noqa: S603 (fixed arguments: makemessages on a copy of the project)
@@ -243,10 +244,78 @@ def test_every_string_in_the_code_is_in_the_catalogue(entries: list[Entry], tmp_
         env={**os.environ, "SAMTALE_DEBUG": "1"},
     )
     assert result.returncode == 0, f"makemessages failed:\n{result.stdout}\n{result.stderr}"
-    extracted = parse_po((copy / PO.relative_to(ROOT)).read_text(encoding="utf-8"))
+    return parse_po((copy / PO.relative_to(ROOT)).read_text(encoding="utf-8"))
+
+
+def test_every_string_in_the_code_is_in_the_catalogue(entries: list[Entry], extracted: list[Entry]) -> None:
     known = {e.key for e in entries}
     missing = [repr(e.msgid) for e in _messages(extracted) if e.key not in known]
     assert not missing, (
         f"{len(missing)} strings in the code are not in {PO.name}: run `make messages` and translate them:\n"
         + "\n".join(missing)
     )
+
+
+# English words that mean different things in different places, and so need different Danish: the
+# plan's "By" week 8 is a deadline ("Senest"), the import's "By" who uploaded ("Uploadet af"); the
+# employee's PDF is a "Copy" ("Kopi"), the concept's button says "Copy" ("Kopiér"). Without a
+# context they share one translation, and one of the places says the wrong thing.
+AMBIGUOUS = {
+    "By": "a deadline, or who did something",
+    "Copy": "a copy (noun), or to copy (verb)",
+    "How": "how a plan was signed, or the source of a change",
+    "When": "a period of time, or a point in time",
+}
+
+
+def test_words_with_two_meanings_always_say_which_they_mean(extracted: list[Entry]) -> None:
+    bare = sorted(
+        {
+            f"{e.msgid!r} ({AMBIGUOUS[e.msgid]})"
+            for e in _messages(extracted)
+            if e.msgid in AMBIGUOUS and e.msgctxt is None
+        }
+    )
+    assert not bare, (
+        "these words mean different things in different places; say which with a context "
+        '(pgettext, {% translate "By" context "deadline" %}):\n' + "\n".join(bare)
+    )
+
+
+def test_a_message_read_in_two_ways_has_its_own_danish_in_each(entries: list[Entry]) -> None:
+    """Contexts are there to translate each meaning for itself: two contexts of the same English
+    with the same Danish are one meaning split by mistake, or a translation copied without
+    reading it. (The use without a context is the word's everyday meaning and may share its
+    Danish with one of them.)"""
+    by_msgid: dict[tuple[str | None, str | None], dict[str, str]] = {}
+    for entry in _messages(entries):
+        if entry.msgctxt is not None:
+            by_msgid.setdefault((entry.msgid, entry.msgid_plural), {})[entry.msgctxt] = entry.msgstr.get(0, "")
+    same = [
+        f"{msgid!r}: {sorted(contexts)} are all {next(iter(contexts.values()))!r}"
+        for (msgid, _plural), contexts in by_msgid.items()
+        if len(contexts) > 1 and len(set(contexts.values())) == 1
+    ]
+    assert not same, "these messages have contexts but one Danish for all:\n" + "\n".join(same)
+
+
+@pytest.mark.parametrize(
+    ("context", "english", "danish"),
+    [
+        ("deadline", "By", "Senest"),
+        ("uploaded by", "By", "Uploadet af"),
+        ("noun, a copy of a document", "Copy", "Kopi"),
+        ("verb, make a copy", "Copy", "Kopiér"),
+        ("period of an activity", "When", "Hvornår"),
+        ("point in time", "When", "Tidspunkt"),
+        ("how it was signed", "How", "Metode"),
+        ("source of a change", "How", "Kilde"),
+        ("position in a list", "Place", "Placering"),
+        ("development plan", "Focus area", "Indsatsområde"),
+    ],
+)
+def test_each_meaning_has_its_danish(context: str, english: str, danish: str) -> None:
+    with translation.override("da"):
+        assert pgettext(context, english) == danish
+    with translation.override("en"):
+        assert pgettext(context, english) == english
