@@ -187,8 +187,12 @@ def parse_span(start: str, end: str, *, reference: date) -> tuple[str, str]:
         first = parse_point(start, reference=reference)
     except (ValueError, isoweek.WeekError):
         raise ValueError("from") from None
+    # The end is read on or after the start, as in one field ("uge 52–2" runs over the new year):
+    # "uge 10" to "uge 16" written in week 12 is next year's weeks 10 to 16, not a range that ends
+    # before it starts.
+    after = max(reference, point_start(first)) if first else reference
     try:
-        last = parse_point(end, reference=reference)
+        last = parse_point(end, reference=after)
     except (ValueError, isoweek.WeekError):
         raise ValueError("to") from None
     return first, last

@@ -44,6 +44,11 @@ def person(number: str) -> Person:
     return Person.objects.select_related("unit", "personnel_leader", "daily_leader", "user").get(employee_number=number)
 
 
+# Dates in the file that hold whatever day the suite runs: a start in the past, an end ahead.
+NINA_STARTS = timezone.localdate() - timedelta(days=95)
+PIA_ENDS = timezone.localdate() + timedelta(days=200)
+
+
 def a_busy_file(org, records) -> bytes:
     """New people and a new team, a move, a leader change, a rename and someone who left."""
     records += [
@@ -53,7 +58,7 @@ def a_busy_file(org, records) -> bytes:
             unit="LON",
             leader=org.leader.employee_number,
             daily_leader_number=org.daily_leader.employee_number,
-            start_date="01.09.2026",
+            start_date=f"{NINA_STARTS:%d.%m.%Y}",
         ),
         new_record(
             "880002",
@@ -72,7 +77,7 @@ def a_busy_file(org, records) -> bytes:
             parent_unit_code="OKO",
             leader="880002",
             employment_type="vikar",
-            end_date="31-12-2026",
+            end_date=f"{PIA_ENDS:%d-%m-%Y}",
         ),
     ]
     record(records, org.colleague.employee_number).update(
@@ -133,13 +138,13 @@ def test_a_busy_file_applies_every_change(org, records):
     }
     nina, otto, pia = person("880001"), person("880002"), person("880003")
     assert (nina.unit, nina.personnel_leader, nina.daily_leader) == (org.payroll, org.leader, org.daily_leader)
-    assert nina.start_date == date(2026, 9, 1)
+    assert nina.start_date == NINA_STARTS
     digital = Unit.objects.get(code="DIG")
     assert (digital.name, digital.parent, digital.leader) == ("Digitalisering", org.economy, otto)
     assert digital.path == org.economy.path + f"{digital.pk:08d}/"
     assert digital.depth == 2
     assert (otto.unit, otto.personnel_leader, otto.employment_type) == (digital, org.head, EmploymentType.PERMANENT)
-    assert (pia.personnel_leader, pia.employment_type, pia.end_date) == (otto, EmploymentType.TEMP, date(2026, 12, 31))
+    assert (pia.personnel_leader, pia.employment_type, pia.end_date) == (otto, EmploymentType.TEMP, PIA_ENDS)
     colleague = person(org.colleague.employee_number)
     assert (colleague.unit, colleague.personnel_leader) == (org.accounting, org.former_leader)
     assert person(org.employee.employee_number).personnel_leader == org.daily_leader
@@ -546,8 +551,8 @@ def test_a_danish_file_from_excel_applies_like_an_english_one(org, records):
             "Åse Bøgh",
             leader=org.leader.employee_number,
             employment_type="Elev",
-            start_date="15.08.2026",
-            end_date="14-08-2029",
+            start_date=f"{NINA_STARTS:%d.%m.%Y}",
+            end_date=f"{PIA_ENDS + timedelta(days=3 * 365):%d-%m-%Y}",
         )
     )
 
@@ -558,8 +563,8 @@ def test_a_danish_file_from_excel_applies_like_an_english_one(org, records):
     assert (aase.name, aase.employment_type, aase.start_date, aase.end_date) == (
         "Åse Bøgh",
         EmploymentType.TRAINEE,
-        date(2026, 8, 15),
-        date(2029, 8, 14),
+        NINA_STARTS,
+        PIA_ENDS + timedelta(days=3 * 365),
     )
 
 

@@ -300,13 +300,24 @@ def test_a_date_or_week_that_does_not_exist_is_refused(org: Org, mus: Mus, start
 
 
 @pytest.mark.parametrize(
-    ("start", "end"), [("2027-05-01", "2027-04-30"), ("uge 16", "uge 10"), ("2027-W16", "2027-04-01")]
+    ("start", "end"), [("2027-05-01", "2027-04-30"), ("uge 16 2030", "uge 10 2030"), ("2027-W16", "2027-04-01")]
 )
 def test_a_range_that_ends_before_it_starts_is_refused(org: Org, mus: Mus, start: str, end: str) -> None:
     plan = held_plan(org, mus)
     with pytest.raises(ContentError) as excinfo:
         save(org, plan, raw(start=start, end=end))
     assert errors_of(excinfo) == {"goal-0-act-0-to": ["The end is before the start."]}
+
+
+@pytest.mark.parametrize(("start", "end"), [("uge 52", "uge 2"), ("uge 52–2", ""), ("uge 16", "uge 10")])
+def test_weeks_in_two_fields_read_as_in_one_the_end_on_or_after_the_start(
+    org: Org, mus: Mus, start: str, end: str
+) -> None:
+    """Whatever week the conversation is held in (in week 12, "uge 10" is next year's)."""
+    plan = held_plan(org, mus)
+    activity = _activity(save(org, plan, raw(start=start, end=end)).content)
+    first, last = activity["from"], activity["to"]
+    assert first < last and int(last[:4]) == int(first[:4]) + 1, (first, last)
 
 
 def test_a_range_ending_in_the_week_it_starts_is_fine(org: Org, mus: Mus) -> None:
