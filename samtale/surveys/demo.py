@@ -45,17 +45,25 @@ WRITTEN_360 = (
 
 
 def _answers(survey: Survey, invitations: list[Invitation], rng: random.Random, texts: tuple[str, ...]) -> None:
-    """Made-up answers for the invitations, written as the service writes them (no link back)."""
+    """Made-up answers for the invitations, written as the service writes them (no link back).
+    In the evaluation of the round, about one in ten says their conversation has not been held."""
     questions = list(survey.questions.all())
     responses: list[Response] = []
     answers: list[Answer] = []
     for invitation in invitations:
+        held = None if survey.is_360 else rng.random() >= 0.1
         response = Response(
-            survey=survey, unit_id=invitation.unit_id, subject_id=invitation.subject_id, side=invitation.side
+            survey=survey,
+            unit_id=invitation.unit_id,
+            subject_id=invitation.subject_id,
+            side=invitation.side,
+            conversation_held=held,
         )
         responses.append(response)
         mood = rng.choice((3, 4, 4, 5)) if invitation.side != Side.SELF else rng.choice((4, 5))
         for question in questions:
+            if held is False and question.about_conversation:
+                continue
             if question.kind == QuestionKind.SCALE:
                 value = min(5, max(1, mood + rng.choice((-1, 0, 0, 1))))
                 answers.append(Answer(response=response, question=question, value=value))

@@ -113,6 +113,13 @@ class Question(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(_("kind of answer"), max_length=10, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=300)
+    # In the evaluation of a round, a question about the conversation itself is put only to those
+    # who answer that their conversation has been held (``Response.conversation_held``).
+    about_conversation = models.BooleanField(
+        _("only if the conversation was held"),
+        default=False,
+        help_text=_("Asked only of those who answer that their conversation in the round has been held."),
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -177,6 +184,9 @@ class Response(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     side = models.CharField(max_length=12, choices=Side.choices)
+    # The evaluation of a round asks first whether the person's conversation has been held
+    # (domain.md: it "also checks that every employee had a conversation"); a 360 does not (None).
+    conversation_held = models.BooleanField(null=True, editable=False)
 
     if TYPE_CHECKING:
         survey_id: int

@@ -22,7 +22,7 @@ from samtale.access.viewer import Viewer
 from samtale.org.models import Person, Unit, path_ids
 from samtale.rounds.models import Round, RoundStatus
 from samtale.surveys.models import Answer, Invitation, Question, QuestionKind, Response, Side, Survey, SurveyStatus
-from samtale.surveys.suppression import ROOT, shown_groups
+from samtale.surveys.suppression import ROOT, shown_groups, shown_within
 
 TEXTS_PER_PAGE = 50
 
@@ -100,6 +100,9 @@ class QuestionResult:
     # A scale: how many answered 1, 2, 3, 4, 5; yes or no: how many answered no and yes.
     distribution: list[int]
     texts: list[str] = field(default_factory=list)
+    # A question about the conversation, in a group where too few whose conversation was held
+    # answered: nothing of it is shown (the distribution is left empty).
+    hidden: bool = False
 
     @property
     def count(self) -> int:
@@ -178,6 +181,7 @@ class GroupResult:
     responses: int
     results: list[QuestionResult]
     depth: int = 0
+    not_held: int = 0  # of the answers, those saying the person's conversation has not been held
 
     @property
     def indent(self) -> range:
@@ -208,16 +212,37 @@ class Shown:
     groups: set[int]  # the shown units, and ROOT for the whole round
     units: dict[int, tuple[int | None, str]]  # every unit: its parent and path
     direct: dict[int, int]  # the answers given by people directly in each unit
+    # Of the shown groups, those whose answers from people whose conversation was held are shown
+    # too (the questions about the conversation), and the answers saying it was not, per unit.
+    held: set[int] = field(default_factory=set)
+    not_held: dict[int, int] = field(default_factory=dict)
+
+    def hides(self, question: Question, group: int) -> bool:
+        return question.about_conversation and group not in self.held
 
 
 def evaluation_shown(*, survey: Survey) -> Shown:
     """The shown groups for the whole organisation, worked out once for everyone, so that no two
-    viewers' pages can be combined into a group under the threshold."""
+    viewers' pages can be combined into a group under the threshold.
+
+    The questions about the conversation are answered only by those whose conversation was held,
+    so a shown group shows them only when its answers from those people meet the threshold and
+    cannot be worked out by subtraction either (``suppression.shown_within``)."""
     units = _unit_rows()
-    direct = dict(survey.responses.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    direct: dict[int, int] = defaultdict(int)
+    held: dict[int, int] = defaultdict(int)
+    not_held: dict[int, int] = {}
+    rows = survey.responses.values("unit_id", "conversation_held").annotate(n=Count("pk"))
+    for unit_id, conversation_held, n in rows.values_list("unit_id", "conversation_held", "n"):
+        direct[unit_id] += n
+        if conversation_held is False:
+            not_held[unit_id] = n
+        else:  # held, or not asked (answered before the question existed): asked everything
+            held[unit_id] += n
     parents = {pk: parent for pk, (parent, _path) in units.items()}
     groups = shown_groups(parents=parents, direct=direct, threshold=survey.threshold)
-    return Shown(groups=groups, units=units, direct=direct)
+    held_groups = shown_within(parents=parents, part=held, shown=groups, threshold=survey.threshold)
+    return Shown(groups=groups, units=units, direct=dict(direct), held=held_groups, not_held=not_held)
 
 
 def evaluation_results(*, survey: Survey, unit_paths: tuple[str, ...]) -> EvaluationResults:
@@ -235,6 +260,10 @@ def evaluation_results(*, survey: Survey, unit_paths: tuple[str, ...]) -> Evalua
     for unit_id, n in found.direct.items():
         for group in _groups_of(unit_id, units, visible):
             responses[group] += n
+    not_held: dict[int, int] = defaultdict(int)
+    for unit_id, n in found.not_held.items():
+        for group in _groups_of(unit_id, units, visible):
+            not_held[group] += n
     rows = (
         Answer.objects.filter(response__survey=survey, value__isnull=False)
         .values("response__unit_id", "question_id", "value")
@@ -256,11 +285,14 @@ def evaluation_results(*, survey: Survey, unit_paths: tuple[str, ...]) -> Evalua
             unit=shown_units.get(pk),
             responses=responses[pk],
             results=[
-                QuestionResult(question=q, distribution=distributions[pk].get(q.pk, _empty(q)))
+                QuestionResult(question=q, distribution=_empty(q), hidden=True)
+                if found.hides(q, pk)
+                else QuestionResult(question=q, distribution=distributions[pk].get(q.pk, _empty(q)))
                 for q in questions
                 if q.kind != QuestionKind.TEXT
             ],
             depth=0 if pk == ROOT else shown_units[pk].depth - top_depth + (0 if unit_paths else 1),
+            not_held=not_held[pk],
         )
         for pk in order
     ]
@@ -282,11 +314,13 @@ def _groups_of(unit_id: int, units: dict[int, tuple[int | None, str]], visible: 
 
 def evaluation_group(
     *, survey: Survey, unit_paths: tuple[str, ...], unit: Unit | None, text_page: str | int | None = 1
-) -> tuple[GroupResult, list[tuple[Question, Page]]] | None:
+) -> tuple[GroupResult, list[tuple[Question, Page | None]]] | None:
     """One shown group in the viewer's scope (``unit`` None: the whole round, for a viewer of the
-    whole organisation), with every question and a page of each free-text question's answers.
-    None when the group is hidden or outside the scope."""
-    shown = evaluation_shown(survey=survey).groups
+    whole organisation), with every question and a page of each free-text question's answers (no
+    page for a question about the conversation the group may not show). None when the group is
+    hidden or outside the scope."""
+    found = evaluation_shown(survey=survey)
+    shown = found.groups
     if unit is None:
         if unit_paths or ROOT not in shown:
             return None
@@ -295,7 +329,9 @@ def evaluation_group(
         if unit.pk not in shown or not _in_paths(unit.path, unit_paths):
             return None
         responses = Response.objects.filter(survey=survey, unit__path__startswith=unit.path)
+    group_id = ROOT if unit is None else unit.pk
     questions = question_list(survey=survey)
+    hidden = {q.pk for q in questions if found.hides(q, group_id)}
     distributions = {q.pk: _empty(q) for q in questions if q.kind != QuestionKind.TEXT}
     by_question = {q.pk: q for q in questions}
     rows = (
@@ -305,14 +341,16 @@ def evaluation_group(
         .values_list("question_id", "value", "n")
     )
     for question_id, value, n in rows:
-        if question_id in distributions:
+        if question_id in distributions and question_id not in hidden:
             _add(distributions[question_id], by_question[question_id], value, n)
     # Free texts in an order that says nothing about who wrote them or when: by the random id of
     # their response.
-    texts = [
+    texts: list[tuple[Question, Page | None]] = [
         (
             q,
-            Paginator(
+            None
+            if q.pk in hidden
+            else Paginator(
                 Answer.objects.filter(response__in=responses, question=q)
                 .order_by("response_id")
                 .values_list("text", flat=True),
@@ -322,12 +360,16 @@ def evaluation_group(
         for q in questions
         if q.kind == QuestionKind.TEXT
     ]
+    in_group = {pk for pk, (_parent, path) in found.units.items() if unit is None or path.startswith(unit.path)}
     group = GroupResult(
         unit=unit,
         responses=responses.count(),
         results=[
-            QuestionResult(question=q, distribution=distributions[q.pk]) for q in questions if q.pk in distributions
+            QuestionResult(question=q, distribution=distributions[q.pk], hidden=q.pk in hidden)
+            for q in questions
+            if q.pk in distributions
         ],
+        not_held=sum(n for unit_id, n in found.not_held.items() if unit_id in in_group),
     )
     return group, texts
 

@@ -85,8 +85,8 @@ def survey_create(*, viewer: Viewer, round_: Round, kind: str, closes_on: date, 
                 round=round_, kind=kind, closes_on=closes_on, threshold=threshold, created_by=viewer.user
             )
             Question.objects.bulk_create(
-                Question(survey=survey, position=position, kind=question_kind, text=text)
-                for position, (question_kind, text) in enumerate(
+                Question(survey=survey, position=position, kind=question_kind, text=text, about_conversation=about)
+                for position, (question_kind, text, about) in enumerate(
                     default_questions(kind, language=get_language() or settings.LANGUAGE_CODE), start=1
                 )
             )
@@ -118,13 +118,15 @@ def survey_settings_update(*, viewer: Viewer, survey: Survey, closes_on: date, t
         )
 
 
-def survey_questions_save(*, viewer: Viewer, survey: Survey, questions: Iterable[tuple[str, str]]) -> None:
-    """Replace the questions while the survey is being prepared (no answer refers to them yet)."""
+def survey_questions_save(*, viewer: Viewer, survey: Survey, questions: Iterable[tuple[str, str, bool]]) -> None:
+    """Replace the questions, as (kind of answer, text, only if the conversation was held), while
+    the survey is being prepared (no answer refers to them yet). A 360 asks nobody about a
+    conversation."""
     _require_manager(viewer)
-    questions = [(kind, text.strip()) for kind, text in questions if text.strip()]
+    questions = [(kind, text.strip(), about and not survey.is_360) for kind, text, about in questions if text.strip()]
     if not questions:
         raise ValidationError(_("An evaluation needs at least one question."))
-    if any(kind not in QuestionKind.values for kind, _text in questions):
+    if any(kind not in QuestionKind.values for kind, _text, _about in questions):
         raise ValidationError(_("Choose a kind of answer for every question."))
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -132,8 +134,8 @@ def survey_questions_save(*, viewer: Viewer, survey: Survey, questions: Iterable
             raise ValidationError(_("The questions cannot change once the evaluation is open."))
         survey.questions.all().delete()
         Question.objects.bulk_create(
-            Question(survey=survey, position=position, kind=kind, text=text)
-            for position, (kind, text) in enumerate(questions, start=1)
+            Question(survey=survey, position=position, kind=kind, text=text, about_conversation=about)
+            for position, (kind, text, about) in enumerate(questions, start=1)
         )
         audit_record(actor=viewer.user, action="survey.questions", target=survey, data={"questions": len(questions)})
 
@@ -267,19 +269,27 @@ def survey_close(*, viewer: Viewer, survey: Survey) -> None:
         audit_record(actor=viewer.user, action="survey.close", target=survey)
 
 
-def survey_answer(*, viewer: Viewer, invitation: Invitation, values: Mapping[int, Any]) -> None:
+def survey_answer(
+    *, viewer: Viewer, invitation: Invitation, values: Mapping[int, Any], conversation_held: bool | None = None
+) -> None:
     """Store one answer, by question id (an int for a scale or yes/no, a string for free text),
     with nothing that leads back to the person; the invitation is marked answered in the same
-    transaction, so a second answer (a second tab, a double click) is refused."""
+    transaction, so a second answer (a second tab, a double click) is refused.
+
+    The evaluation of a round needs ``conversation_held``: someone whose conversation has not been
+    held answers only the questions that are not about it (any others are left out)."""
     if not survey_policies.may_answer(viewer, invitation):
         raise PermissionDenied
+    if conversation_held is None and not invitation.survey.is_360:
+        raise ValidationError(_("Say whether your conversation has been held."))
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
         if invitation.answered:
             raise AlreadyAnsweredError
         if not invitation.survey.takes_answers():
             raise SurveyClosedError
-        questions = list(invitation.survey.questions.all())
+        held = None if invitation.survey.is_360 else conversation_held
+        questions = [q for q in invitation.survey.questions.all() if held is not False or not q.about_conversation]
         answers = []
         for question in questions:
             value = values.get(question.pk)
@@ -297,6 +307,7 @@ def survey_answer(*, viewer: Viewer, invitation: Invitation, values: Mapping[int
             unit_id=invitation.unit_id,
             subject_id=invitation.subject_id,
             side=invitation.side,
+            conversation_held=held,
         )
         for answer in answers:
             answer.response = response

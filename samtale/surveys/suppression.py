@@ -65,3 +65,16 @@ def shown_groups(*, parents: Mapping[int, int | None], direct: Mapping[int, int]
             remainder += totals[candidates.pop(0)]
         stack.extend(candidates)
     return shown
+
+
+def shown_within(
+    *, parents: Mapping[int, int | None], part: Mapping[int, int], shown: set[int], threshold: int
+) -> set[int]:
+    """Of the ``shown`` groups, those that may also show a part of their answers (``part``: per
+    unit, the answers in that part, such as those from people whose conversation was held).
+
+    The groups worked out for the part alone, kept only where the whole is shown too: hiding a
+    group of a safe nested set merges its remainder into its parent's, and a sum of remainders
+    that each hold none or enough holds none or enough, so nothing under the threshold can be
+    worked out from the part either."""
+    return shown_groups(parents=parents, direct=part, threshold=threshold) & shown

@@ -129,13 +129,14 @@ def survey_questions(request: AuthenticatedRequest, survey_uuid: str) -> HttpRes
     if survey.status != SurveyStatus.DRAFT:
         raise Http404
     initial = questions_initial(selectors.question_list(survey=survey))
-    formset = QuestionFormSet(request.POST if request.method == "POST" else None, initial=initial, prefix="questions")
+    formset = QuestionFormSet(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        prefix="questions",
+        form_kwargs={"evaluation": not survey.is_360},
+    )
     if request.method == "POST" and formset.is_valid():
-        kept = [
-            (form.cleaned_data["kind"], form.cleaned_data.get("text", ""))
-            for form in formset.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
+        kept = [form.row() for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
         try:
             services.survey_questions_save(viewer=viewer, survey=survey, questions=kept)
         except ValidationError as error:
@@ -182,6 +183,8 @@ def _reminded(viewer: Viewer, survey: Survey) -> str:
 
 def _closed(viewer: Viewer, survey: Survey) -> str:
     services.survey_close(viewer=viewer, survey=survey)
+    if not selectors.participation(survey=survey).shown:
+        return _("The evaluation is closed. Too few answered to show any results.")
     return _("The evaluation is closed; the results can be read.")
 
 
@@ -206,43 +209,52 @@ def survey_close(request: AuthenticatedRequest, survey_uuid: str) -> HttpRespons
 # Answering --------------------------------------------------------------------------------------
 
 
-def _answer_page(request: AuthenticatedRequest, page: str, invitation: Invitation, status: int = 200) -> HttpResponse:
-    return render(
-        request, f"surveys/answer_{page}.html", {"invitation": invitation, "survey": invitation.survey}, status=status
-    )
+def _too_late(request: AuthenticatedRequest, invitation: Invitation) -> HttpResponse:
+    context = {"invitation": invitation, "survey": invitation.survey}
+    return render(request, "surveys/answer_closed.html", context, status=410)
+
+
+def _receipt(request: AuthenticatedRequest, viewer: Viewer, invitation: Invitation) -> HttpResponse:
+    """The answer is in: said plainly, with what happens to it next and the evaluation waiting next."""
+    assert viewer.person is not None  # may_answer
+    context = {
+        "invitation": invitation,
+        "survey": invitation.survey,
+        "open": invitation.survey.takes_answers(),
+        "waiting": selectors.invitations_waiting(person=viewer.person),
+    }
+    return render(request, "surveys/answer_done.html", context)
 
 
 @login_required
 def answer(request: AuthenticatedRequest, invitation_uuid: str) -> HttpResponse:
-    """The questionnaire behind a person's link. Someone else's link, a second answer and a
-    closed survey each get a page that says so."""
+    """The questionnaire behind a person's link, and the receipt once answered. Someone else's link
+    answers exactly as a link that does not exist (404); a closed survey gets a page that says so."""
     viewer = get_viewer(request)
     invitation = selectors.invitation_by_uuid(invitation_uuid=invitation_uuid)
-    if invitation is None:
+    if invitation is None or not survey_policies.may_answer(viewer, invitation):
         raise Http404
-    if not survey_policies.may_answer(viewer, invitation):
-        return _answer_page(request, "not_yours", invitation, status=403)
+    survey = invitation.survey
     if invitation.answered:
-        return _answer_page(request, "done", invitation)
-    if not invitation.survey.takes_answers():
-        return _answer_page(request, "closed", invitation, status=410)
+        return _receipt(request, viewer, invitation)
+    if not survey.takes_answers():
+        return _too_late(request, invitation)
     form = AnswerForm(
-        request.POST if request.method == "POST" else None, questions=selectors.question_list(survey=invitation.survey)
+        request.POST if request.method == "POST" else None,
+        questions=selectors.question_list(survey=survey),
+        round_name=None if survey.is_360 else survey.round.name,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.survey_answer(viewer=viewer, invitation=invitation, values=form.values())
-        except services.AlreadyAnsweredError:
-            return _answer_page(request, "done", invitation)
+            services.survey_answer(
+                viewer=viewer, invitation=invitation, values=form.values(), conversation_held=form.conversation_held()
+            )
         except services.SurveyClosedError:
-            return _answer_page(request, "closed", invitation, status=410)
-        messages.success(request, _("Thank you: your answer is in, without your name."))
-        assert viewer.person is not None  # may_answer
-        waiting = selectors.invitations_waiting(person=viewer.person)
-        if waiting:
-            return redirect("surveys:answer", invitation_uuid=waiting[0].uuid)
-        return redirect("dashboards:home")
-    return render(request, "surveys/answer.html", {"invitation": invitation, "survey": invitation.survey, "form": form})
+            return _too_late(request, invitation)
+        except services.AlreadyAnsweredError:
+            pass  # a second tab or a double click: the receipt of the first answer
+        return redirect("surveys:answer", invitation_uuid=invitation.uuid)
+    return render(request, "surveys/answer.html", {"invitation": invitation, "survey": survey, "form": form})
 
 
 # Results ----------------------------------------------------------------------------------------

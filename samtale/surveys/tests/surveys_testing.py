@@ -41,11 +41,26 @@ def values_for(survey: Survey, rating: int = 4, text: str = "") -> dict[int, Any
     return values
 
 
-def answer(survey: Survey, person: Person, *, subject: Person | None = None, rating: int = 4, text: str = "") -> None:
+def answer(
+    survey: Survey,
+    person: Person,
+    *,
+    subject: Person | None = None,
+    rating: int = 4,
+    text: str = "",
+    held: bool = True,
+) -> None:
+    """The person answers as the form would send it: in the evaluation of a round, whether their
+    conversation has been held (``held``), and if not, nothing about the conversation."""
     invitation = Invitation.objects.get(survey=survey, person=person, subject=subject)
     assert person.user is not None
+    about = set(survey.questions.filter(about_conversation=True).values_list("pk", flat=True))
+    values = {pk: value for pk, value in values_for(survey, rating, text).items() if held or pk not in about}
     services.survey_answer(
-        viewer=viewer_for(person.user), invitation=invitation, values=values_for(survey, rating, text)
+        viewer=viewer_for(person.user),
+        invitation=invitation,
+        values=values,
+        conversation_held=None if survey.is_360 else held,
     )
 
 

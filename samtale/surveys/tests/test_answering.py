@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from samtale.outbox.models import OutboxMessage
 from samtale.outbox.services import outbox_deliver
-from samtale.surveys.models import Answer, Invitation, Response, Side, SurveyKind, SurveyStatus
+from samtale.surveys.models import Answer, Invitation, Question, Response, Side, SurveyKind, SurveyStatus
 from samtale.surveys.tests.surveys_testing import answer, open_survey, values_for
 from samtale.testing import Mus, Org
 
@@ -48,10 +52,14 @@ def test_an_answer_keeps_nothing_that_leads_back_to_the_person(org: Org, mus: Mu
     response = Response.objects.get(survey=survey)
     # No person, no invitation, no time: only the group it counts in.
     names = {f.name for f in Response._meta.concrete_fields}
-    assert names == {"id", "survey", "unit", "subject", "side"}
+    assert names == {"id", "survey", "unit", "subject", "side", "conversation_held"}
     assert {f.name for f in Answer._meta.concrete_fields} == {"id", "response", "question", "value", "text"}
     assert response.unit_id == org.payroll.pk and response.subject_id is None
     assert Invitation.objects.get(survey=survey, person=org.employee).answered
+
+
+def _form(survey, *, held: str = "1") -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {"held": held, **{f"q{pk}": value for pk, value in values_for(survey).items()}}
 
 
 def test_a_second_answer_is_refused_kindly(org: Org, mus: Mus) -> None:
@@ -59,22 +67,120 @@ def test_a_second_answer_is_refused_kindly(org: Org, mus: Mus) -> None:
     invitation = Invitation.objects.get(survey=survey, person=org.employee)
     client = org.client("employee")
     url = reverse("surveys:answer", args=[invitation.uuid])
-    data = {f"q{pk}": value for pk, value in values_for(survey).items()}
-    assert client.post(url, data).status_code == 302
-    again = client.post(url, data)
+    assert client.post(url, _form(survey)).status_code == 302
+    again = client.post(url, _form(survey))
     assert again.status_code == 200
-    assert "You have answered" in again.content.decode() or "Du har svaret" in again.content.decode()
+    assert "Dit svar er modtaget" in again.content.decode()
     assert Response.objects.filter(survey=survey).count() == 1
 
 
-def test_someone_elses_link_gets_a_page_that_says_so(org: Org, mus: Mus) -> None:
+def _page(response, link: object) -> str:  # type: ignore[no-untyped-def]
+    """A page's text without what differs on every response (the CSRF token, the CSP nonce) and
+    without the link it was asked for (the page echoes its own address)."""
+    text = re.sub(
+        r"hx-headers='[^']*'|nonce=\"[^\"]*\"|name=\"csrfmiddlewaretoken\" value=\"[^\"]*\"",
+        "",
+        response.content.decode(),
+    )
+    return text.replace(str(link), "LINK")
+
+
+def test_someone_elses_link_answers_exactly_as_a_link_that_does_not_exist(org: Org, mus: Mus) -> None:
+    """A link never tells that it exists: not to a colleague, not by its status, not by its page."""
     survey = open_survey(org, mus)
     invitation = Invitation.objects.get(survey=survey, person=org.employee)
-    response = org.client("colleague").get(reverse("surveys:answer", args=[invitation.uuid]))
-    assert response.status_code == 403
-    assert "Dette link er en andens" in response.content.decode()
-    assert org.client("colleague").post(reverse("surveys:answer", args=[invitation.uuid]), {}).status_code == 403
+    colleague, nowhere = org.client("colleague"), uuid4()
+    for method, data in (("get", None), ("post", _form(survey))):
+        theirs = getattr(colleague, method)(reverse("surveys:answer", args=[invitation.uuid]), data)
+        unknown = getattr(colleague, method)(reverse("surveys:answer", args=[nowhere]), data)
+        assert theirs.status_code == unknown.status_code == 404
+        assert _page(theirs, invitation.uuid) == _page(unknown, nowhere)
     assert not Response.objects.exists()
+    assert not Invitation.objects.get(pk=invitation.pk).answered
+
+
+def test_after_answering_a_receipt_says_the_answer_is_in_and_leads_to_the_next_evaluation(org: Org, mus: Mus) -> None:
+    evaluation = open_survey(org, mus)
+    leader_360 = open_survey(org, mus, kind=SurveyKind.LEADER_360)
+    invitation = Invitation.objects.get(survey=evaluation, person=org.employee)
+    url = reverse("surveys:answer", args=[invitation.uuid])
+    client = org.client("employee")
+    sent = client.post(url, _form(evaluation))
+    # Back to the link itself, which now holds the receipt: a reload sends nothing twice.
+    assert sent.status_code == 302 and sent["Location"] == url
+    receipt = client.get(url).content.decode()
+    assert "<h1>Dit svar er modtaget</h1>" in receipt
+    assert "uden dit navn" in receipt
+    closes_on = date_format(evaluation.closes_on, "j. F Y")
+    assert f"tager imod svar til og med {closes_on}" in receipt
+    waiting = Invitation.objects.get(survey=leader_360, person=org.employee)
+    assert reverse("surveys:answer", args=[waiting.uuid]) in receipt
+    assert "Besvar den næste evaluering" in receipt
+
+    # Once the last one is answered, the receipt leads to the start page only.
+    client.post(
+        reverse("surveys:answer", args=[waiting.uuid]), {f"q{pk}": v for pk, v in values_for(leader_360).items()}
+    )
+    last = client.get(reverse("surveys:answer", args=[waiting.uuid])).content.decode()
+    assert "<h1>Dit svar er modtaget</h1>" in last and "Besvar den næste evaluering" not in last
+    assert reverse("dashboards:home") in last
+
+
+def test_someone_whose_conversation_was_not_held_answers_only_what_is_not_about_it(org: Org, mus: Mus) -> None:
+    survey = open_survey(org, mus)
+    invitation = Invitation.objects.get(survey=survey, person=org.employee)
+    page = org.client("employee").get(reverse("surveys:answer", args=[invitation.uuid])).content.decode()
+    assert "Er din udviklingssamtale i MUS-2027 blevet holdt?" in page
+    free_text = Question.objects.get(survey=survey, about_conversation=False)
+    data = {"held": "0", f"q{free_text.pk}": "Jeg har ikke fået en samtale."}
+    response = org.client("employee").post(reverse("surveys:answer", args=[invitation.uuid]), data)
+    assert response.status_code == 302
+    stored = Response.objects.get(survey=survey)
+    assert stored.conversation_held is False
+    assert list(stored.answers.values_list("question_id", "text")) == [(free_text.pk, "Jeg har ikke fået en samtale.")]
+
+
+def test_ratings_of_a_conversation_not_held_are_left_out_even_if_sent(org: Org, mus: Mus) -> None:
+    survey = open_survey(org, mus)
+    invitation = Invitation.objects.get(survey=survey, person=org.employee)
+    response = org.client("employee").post(reverse("surveys:answer", args=[invitation.uuid]), _form(survey, held="0"))
+    assert response.status_code == 302
+    about = Answer.objects.filter(response__survey=survey, question__about_conversation=True)
+    assert not about.exists()
+    assert Response.objects.get(survey=survey).conversation_held is False
+
+
+def test_someone_whose_conversation_was_held_must_rate_it(org: Org, mus: Mus) -> None:
+    survey = open_survey(org, mus)
+    invitation = Invitation.objects.get(survey=survey, person=org.employee)
+    response = org.client("employee").post(reverse("surveys:answer", args=[invitation.uuid]), {"held": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    rated = Question.objects.filter(survey=survey, about_conversation=True).exclude(kind="text")
+    assert page.count("Vælg et svar") == 2 * rated.count()  # in the summary and at each field
+    assert not Response.objects.exists()
+
+
+def test_the_evaluation_must_be_told_whether_the_conversation_was_held(org: Org, mus: Mus) -> None:
+    from samtale.access.viewer import viewer_for
+    from samtale.surveys.services import survey_answer
+
+    survey = open_survey(org, mus)
+    invitation = Invitation.objects.get(survey=survey, person=org.employee)
+    with pytest.raises(ValidationError):
+        survey_answer(viewer=viewer_for(org.user("employee")), invitation=invitation, values=values_for(survey))
+    response = org.client("employee").post(reverse("surveys:answer", args=[invitation.uuid]), _form(survey, held=""))
+    assert response.status_code == 200 and "Vælg et svar" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_the_invitation_says_to_answer_also_when_the_conversation_was_not_held(  # type: ignore[no-untyped-def]
+    org: Org, mus: Mus, mailoutbox
+) -> None:
+    open_survey(org, mus)
+    outbox_deliver()
+    to_employee = next(m for m in mailoutbox if m.to == [org.employee.email] and "/surveys/answer/" in m.body)
+    assert "Er din samtale ikke blevet holdt, så svar alligevel og sig det" in to_employee.body
 
 
 def test_a_link_after_the_last_day_gets_a_page_that_says_so(org: Org, mus: Mus, time_machine) -> None:  # type: ignore[no-untyped-def]
@@ -99,7 +205,7 @@ def test_a_rating_left_out_is_told_at_its_field(org: Org, mus: Mus) -> None:
 def test_an_answer_out_of_range_is_refused(org: Org, mus: Mus) -> None:
     survey = open_survey(org, mus)
     invitation = Invitation.objects.get(survey=survey, person=org.employee)
-    data = {f"q{pk}": value for pk, value in values_for(survey).items()}
+    data = _form(survey)
     first_scale = next(q for q in survey.questions.all() if q.kind == "scale")
     data[f"q{first_scale.pk}"] = "9"
     response = org.client("employee").post(reverse("surveys:answer", args=[invitation.uuid]), data)

@@ -132,3 +132,56 @@ def test_the_answered_share_shows_only_from_the_threshold(org: Org, mus: Mus) ->
     answer(survey, org.union_rep)
     page = org.client("hr").get(reverse("surveys:detail", args=[survey.uuid])).content.decode()
     assert "3 af " in page and "Færre end" not in page
+
+
+def test_a_closed_evaluation_with_too_few_answers_says_it_is_closed_without_a_count(org: Org, mus: Mus) -> None:
+    from samtale.surveys.tests.surveys_testing import answer
+
+    _create(org, mus, threshold=3)
+    survey = Survey.objects.get()
+    hr = org.client("hr")
+    hr.post(reverse("surveys:open", args=[survey.uuid]))
+    for person in (org.employee, org.colleague):
+        answer(survey, person)
+    asked = survey.invitations.count()
+    page = hr.post(reverse("surveys:close", args=[survey.uuid]), follow=True).content.decode()
+    assert "Evalueringen er lukket. For få har svaret til at vise resultater." in page
+    assert f"Færre end 3 af {asked}: for få til at vise resultater" in page
+    assert "indtil videre" not in page and f"2 af {asked}" not in page
+    assert reverse("surveys:results", args=[survey.uuid]) not in page
+
+
+def test_hr_chooses_the_questions_only_those_whose_conversation_was_held_answer(org: Org, mus: Mus) -> None:
+    _create(org, mus)
+    survey = Survey.objects.get()
+    questions = list(survey.questions.order_by("position"))
+    assert [q.about_conversation for q in questions] == [True] * 5 + [False]
+    hr = org.client("hr")
+    assert (
+        "Kun til dem, hvis samtale er blevet holdt"
+        in hr.get(reverse("surveys:questions", args=[survey.uuid])).content.decode()
+    )
+    data: dict[str, object] = {
+        "questions-TOTAL_FORMS": len(questions),
+        "questions-INITIAL_FORMS": len(questions),
+        "questions-MIN_NUM_FORMS": 0,
+        "questions-MAX_NUM_FORMS": 40,
+    }
+    for i, question in enumerate(questions):
+        data[f"questions-{i}-kind"] = question.kind
+        data[f"questions-{i}-text"] = question.text
+        if i in (1, 5):
+            data[f"questions-{i}-about_conversation"] = "on"
+    assert hr.post(reverse("surveys:questions", args=[survey.uuid]), data).status_code == 302
+    flags = list(survey.questions.order_by("position").values_list("about_conversation", flat=True))
+    assert flags == [False, True, False, False, False, True]
+    detail = hr.get(reverse("surveys:detail", args=[survey.uuid])).content.decode()
+    assert detail.count(", kun hvis holdt)") == 2
+
+
+def test_a_360_asks_nobody_about_a_conversation(org: Org, mus: Mus) -> None:
+    _create(org, mus, kind=SurveyKind.LEADER_360)
+    survey = Survey.objects.get()
+    assert not survey.questions.filter(about_conversation=True).exists()
+    page = org.client("hr").get(reverse("surveys:questions", args=[survey.uuid])).content.decode()
+    assert "about_conversation" not in page

@@ -77,6 +77,52 @@ def test_too_few_answers_show_nothing_not_even_a_count(org: Org, mus: Mus) -> No
     assert "Færre end 3" in detail or "Fewer than 3" in detail
 
 
+def test_the_results_tell_how_many_had_no_conversation_and_rate_it_by_the_others(org: Org, mus: Mus) -> None:
+    survey = open_survey(org, mus, threshold=3)
+    for person in (org.employee, org.colleague, org.union_rep):
+        answer(survey, person, rating=4)
+    answer(survey, org.daily_leader, held=False, text="Min samtale er ikke blevet holdt")
+    answer(survey, org.former_leader, held=False)
+    close(org, survey)
+    results = selectors.evaluation_results(survey=survey, unit_paths=())
+    economy = next(group for group in results.groups if group.unit and group.unit.name == "Økonomi")
+    assert (economy.responses, economy.not_held) == (5, 2)
+    useful = economy.results[0]
+    assert useful.question.about_conversation and not useful.hidden
+    assert (useful.count, useful.mean) == (3, 4)
+
+    hr = org.client("hr")
+    page = hr.get(reverse("surveys:results", args=[survey.uuid])).content.decode()
+    assert '<th scope="col">Samtale ikke holdt</th>' in page
+    group = hr.get(reverse("surveys:unit_result", args=[survey.uuid, org.economy.uuid])).content.decode()
+    assert "<dt>Samtale ikke holdt</dt><dd>2</dd>" in group
+    assert "Min samtale er ikke blevet holdt" in group
+
+
+def test_the_questions_about_the_conversation_hide_where_too_few_had_one(org: Org, mus: Mus) -> None:
+    """Five answered in Økonomi, but only two had their conversation: their ratings would be two
+    people's answers, so the questions about the conversation show nothing there; the rest does."""
+    survey = open_survey(org, mus, threshold=3)
+    for person in (org.employee, org.colleague):
+        answer(survey, person, rating=5, text="Skrevet om samtalen")
+    for person in (org.union_rep, org.daily_leader, org.former_leader):
+        answer(survey, person, held=False, text="Skrevet uden samtale")
+    close(org, survey)
+    results = selectors.evaluation_results(survey=survey, unit_paths=())
+    economy = next(group for group in results.groups if group.unit and group.unit.name == "Økonomi")
+    assert economy.responses == 5 and economy.not_held == 3
+    assert all(r.hidden and r.count == 0 for r in economy.results if r.question.about_conversation)
+
+    hr = org.client("hr")
+    page = hr.get(reverse("surveys:results", args=[survey.uuid])).content.decode()
+    assert "5,0" not in page and "100 % ja" not in page
+    group = hr.get(reverse("surveys:unit_result", args=[survey.uuid, org.economy.uuid])).content.decode()
+    assert "Gennemsnit 5,0" not in group and "Gennemsnit" not in group
+    assert "færre end 3 af dem har svaret i denne gruppe" in group
+    # The free text is for everyone, so it shows all five answers' texts.
+    assert group.count("Skrevet uden samtale") == 3 and group.count("Skrevet om samtalen") == 2
+
+
 def _team_answers(org: Org, mus: Mus, team: int):  # type: ignore[no-untyped-def]
     survey = open_survey(org, mus, kind=SurveyKind.LEADER_360, threshold=3)
     for person in (org.employee, org.colleague, org.union_rep, org.daily_leader)[:team]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samtale.surveys.suppression import ROOT, shown_groups, subtree_totals
+from samtale.surveys.suppression import ROOT, shown_groups, shown_within, subtree_totals
 
 
 @st.composite
@@ -63,6 +63,36 @@ def test_every_derivable_group_is_empty_or_meets_the_threshold(
         atom = members[group] - set().union(*(members[g] for g in maximal))
         answers = sum(direct[unit] for unit in atom)
         assert answers == 0 or answers >= threshold, f"group {group} minus {maximal} leaves {answers} answers"
+
+
+def _atoms_hold_none_or_enough(
+    shown: set[int], parents: dict[int, int | None], direct: dict[int, int], threshold: int
+) -> None:
+    members = {group: _members(group, parents) for group in shown}
+    for group in shown:
+        inside = [other for other in shown if other != group and members[other] < members[group]]
+        maximal = [g for g in inside if not any(members[g] < members[h] for h in inside)]
+        atom = members[group] - set().union(*(members[g] for g in maximal))
+        answers = sum(direct.get(unit, 0) for unit in atom)
+        assert answers == 0 or answers >= threshold, f"group {group} minus {maximal} leaves {answers} answers"
+
+
+@settings(max_examples=200, deadline=None)
+@given(organisations(), st.data())
+def test_no_part_of_the_answers_under_the_threshold_is_derivable_either(
+    org: tuple[dict[int, int | None], dict[int, int], int], data: st.DataObject
+) -> None:
+    """The questions about the conversation count only the answers from people whose
+    conversation was held (a part of each unit's answers): the groups showing them, and their
+    counts, never give away fewer than the threshold of those answers."""
+    parents, direct, threshold = org
+    part = {unit: data.draw(st.integers(min_value=0, max_value=n)) for unit, n in direct.items()}
+    shown = shown_groups(parents=parents, direct=direct, threshold=threshold)
+    within = shown_within(parents=parents, part=part, shown=shown, threshold=threshold)
+    assert within <= shown
+    totals = subtree_totals(parents=parents, direct=part)
+    assert all(totals.get(group, 0) >= threshold for group in within)
+    _atoms_hold_none_or_enough(within, parents, part, threshold)
 
 
 @settings(max_examples=200, deadline=None)

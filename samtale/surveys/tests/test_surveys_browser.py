@@ -34,22 +34,36 @@ def demo_surveys(transactional_db):  # type: ignore[no-untyped-def]
 def test_the_employee_answers_and_hr_reads_the_results_per_unit(  # type: ignore[no-untyped-def]
     page: Page, live_server, demo_surveys, sign_in, audit
 ) -> None:
+    name = demo_surveys.name  # the demo round is named after the year it is held by
     sign_in(page, PERSONAS["employee"].email)
-    page.get_by_role("link", name="MUS-2027: Evaluation of the round").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("MUS-2027: Evaluation of the round")
+    page.get_by_role("link", name=f"{name}: Evaluation of the round").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{name}: Evaluation of the round")
     audit(page)
     # Sent with nothing chosen: every rating question is named in the summary and at its field.
     page.get_by_role("button", name="Send my answer").click()
     expect(page.get_by_role("alert")).to_contain_text("Choose an answer.")
     audit(page)
-    for group in page.get_by_role("group").all():
+    # Whose conversation has not been held is not asked about it.
+    about = page.get_by_role("group", name="About your conversation")
+    expect(about).to_be_visible()
+    page.get_by_role("group", name=f"Has your development conversation in {name} been held?").get_by_label("No").check()
+    expect(about).to_be_hidden()
+    page.get_by_role("group", name=f"Has your development conversation in {name} been held?").get_by_label(
+        "Yes"
+    ).check()
+    expect(about).to_be_visible()
+    for group in about.get_by_role("group").all():
         radios = group.get_by_role("radio")
-        if radios.count():
-            radios.nth(radios.count() - 2).check()
+        radios.nth(radios.count() - 2).check()
     page.get_by_role("textbox").fill("Gode spørgsmål i forberedelsen.")
     page.get_by_role("button", name="Send my answer").click()
-    expect(page.get_by_role("status")).to_contain_text("Thank you: your answer is in, without your name.")
-    expect(page.get_by_role("link", name="MUS-2027: Evaluation of the round")).to_have_count(0)
+    # The receipt: the answer is in, what happens next, and the way back.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your answer is received")
+    expect(page.get_by_role("main")).to_contain_text("stored without your name")
+    expect(page.get_by_role("main")).to_contain_text("What happens next")
+    audit(page)
+    page.get_by_role("link", name="Go to my start page").click()
+    expect(page.get_by_role("link", name=f"{name}: Evaluation of the round")).to_have_count(0)
 
     # HR closes the evaluation and reads the results.
     page.context.clear_cookies()
@@ -58,12 +72,13 @@ def test_the_employee_answers_and_hr_reads_the_results_per_unit(  # type: ignore
     page.get_by_role("navigation", name="MUS rounds").get_by_role("link", name="Evaluations").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Evaluations")
     audit(page)
-    page.get_by_role("link", name="MUS-2027: Evaluation of the round", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("MUS-2027: Evaluation of the round")
+    page.get_by_role("link", name=f"{name}: Evaluation of the round", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{name}: Evaluation of the round")
     audit(page)
     page.get_by_role("button", name="Close the evaluation now").click()
     page.get_by_role("link", name="Read the results per unit").click()
     expect(page.locator("table.completion tbody tr").first).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Conversation not held")).to_be_visible()
     audit(page)
     page.get_by_role("link", name="The whole round").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The whole round")
@@ -104,16 +119,16 @@ def test_hr_prepares_an_evaluation_changes_its_questions_and_opens_it(  # type: 
 ) -> None:
     from samtale.testing import launch_demo_round
 
-    launch_demo_round(name="MUS-2028")
+    launch_demo_round(name="MUS-Ekstra")
     sign_in(page, PERSONAS["hr"].email)
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="MUS rounds").click()
     page.get_by_role("navigation", name="MUS rounds").get_by_role("link", name="Evaluations").click()
     page.get_by_role("link", name="New evaluation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New evaluation")
     audit(page)
-    page.get_by_label("Round:").select_option(label="MUS-2028")
+    page.get_by_label("Round:").select_option(label="MUS-Ekstra")
     page.get_by_role("button", name="Create the evaluation").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("MUS-2028: Evaluation of the round")
+    expect(page.get_by_role("heading", level=1)).to_have_text("MUS-Ekstra: Evaluation of the round")
     audit(page)
     page.get_by_role("link", name="Change the questions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The questions")
