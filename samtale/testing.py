@@ -213,6 +213,32 @@ class Mus:
     unit_round: Any  # the round in Løn, the employee's unit
 
 
+def working_day(days: int = 7) -> date:
+    """The first day from Monday to Friday at least ``days`` days from today. The forms that book
+    a conversation ask before they book a weekend day, so a test about something else books a
+    weekday, whatever day the suite runs on."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def weekend_day(days: int = 7) -> date:
+    """The first Saturday or Sunday at least ``days`` days from today."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + timedelta(days=days)
+    while day.weekday() < 5:
+        day += timedelta(days=1)
+    return day
+
+
 def build_round(org: Org, *, name: str = "MUS-2027") -> Mus:
     from datetime import timedelta
 

@@ -8,7 +8,7 @@ attendees read it); everything else is behind the link.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -135,11 +135,16 @@ def invitation(message: OutboxMessage) -> EmailMultiAlternatives | None:
     context = _common(conversation, person, message.context)
     concept = conversation.round.concept
     phases = list(concept.phases.all())
+    held_on = message.context.get("held_on")
     context |= {
         "update": message.context.get("update", False),
+        # The time moved to the day the conversation was held: a calendar update, not a call to prepare.
+        "held_on": date.fromisoformat(held_on) if held_on else None,
         "phases": phases,
         "focus_areas": focus_areas_for(round_=conversation.round, unit=conversation.employee.unit),
-        "questions": list(concept.questions.filter(form=PreparationForm.EMPLOYEE)) if context["is_employee"] else [],
+        "questions": list(concept.questions.filter(form=PreparationForm.EMPLOYEE))
+        if context["is_employee"] and not held_on
+        else [],
     }
     email = render_email("emails/invitation_request", context, to=message.to_email)
     if context["starts_at"] is not None:

@@ -22,6 +22,7 @@ from samtale.access import round_policies
 from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
+from samtale.conversations import scheduling
 from samtale.conversations.models import (
     Conversation,
     ConversationStatus,
@@ -300,6 +301,19 @@ def open_item_remove(*, viewer: Viewer, item: OpenItem) -> None:
 # The outcome -----------------------------------------------------------------------------------
 
 
+def held_on_suggestion(conversation: Conversation, *, today: date | None = None) -> date:
+    """The day the outcome form suggests: the day it was recorded held, else the booked day once
+    it has come, else today (a conversation is marked held after it, never ahead)."""
+    today = today or timezone.localdate()
+    if conversation.held_on is not None:
+        return conversation.held_on
+    if conversation.starts_at is not None:
+        booked = timezone.localtime(conversation.starts_at).date()
+        if booked <= today:
+            return booked
+    return today
+
+
 def outcome_may_be_corrected(conversation: Conversation) -> bool:
     """Corrections are allowed until the employee has started the development plan (saved it
     once): the plan made when the conversation was marked held is empty until then, and goes
@@ -316,7 +330,8 @@ def _check_correctable(conversation: Conversation) -> None:
 def conversation_mark_held(*, viewer: Viewer, conversation: Conversation, held_on: date) -> Conversation:
     """ "The leader marks the conversation held …, which starts the plan's 14-day clock"
     (issue 3, §5): ``plan_due_on`` counts from ``held_on``. Not in the future, not before the
-    round opened; ``held_with`` is the leader who held it."""
+    round opened; ``held_with`` is the leader who held it. Held on another day than booked, the
+    booked time moves to that day and everyone invited gets the calendar update."""
     _require(round_policies.may_record_outcome(viewer, conversation))
     locked = _locked(conversation)
     _check_correctable(locked)
@@ -325,6 +340,7 @@ def conversation_mark_held(*, viewer: Viewer, conversation: Conversation, held_o
     if held_on < locked.round.opens_on:
         raise ValidationError({"held_on": _("The date is before the round opened.")})
     correction = locked.status in OVER
+    scheduling.conversation_move_to_held_day(viewer=viewer, conversation=locked, held_on=held_on)
     locked.status = ConversationStatus.HELD
     locked.held_on = held_on
     locked.held_with = viewer.person

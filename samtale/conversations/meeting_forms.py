@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -137,10 +137,14 @@ class OpenItemAnswerForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
+    """Held on a day, or not held with a reason. The page offers the two answers as two forms,
+    each with its own fields and its own button (``outcome`` is the button's value), so that
+    every browser sends only the fields of the answer chosen; a post that mixes them is refused."""
+
     HELD, NOT_HELD = "held", "not_held"
     outcome = forms.ChoiceField(
         label=_("Was the conversation held?"),
-        widget=forms.RadioSelect,
+        widget=forms.HiddenInput,
         choices=[(HELD, _("Yes, it was held")), (NOT_HELD, _("No, it will not be held"))],
     )
     held_on = forms.DateField(
@@ -156,13 +160,23 @@ class OutcomeForm(forms.Form):
         help_text=_("Needed for another reason. Write no details of health or private life."),
     )
 
-    def __init__(self, *args: Any, opens_on: date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, opens_on: date, booked_on: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.opens_on = opens_on
+        if booked_on is not None:
+            self.fields["held_on"].help_text = gettext(
+                "It was booked for %(date)s. Held on another day, the booked time moves to that day and everyone"
+                " invited gets the change in their calendar."
+            ) % {"date": formats.date_format(booked_on, "DATE_FORMAT")}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("outcome") == self.HELD:
+            if data.get("reason") or data.get("note", "").strip():
+                raise forms.ValidationError(
+                    _("A conversation that was held has no reason why not. Send only the date it was held."),
+                    code="mixed",
+                )
             held_on = data.get("held_on")
             if held_on is None:
                 self.add_error("held_on", _("Give the date the conversation was held."))
@@ -171,6 +185,11 @@ class OutcomeForm(forms.Form):
             elif held_on < self.opens_on:
                 self.add_error("held_on", _("The date is before the round opened."))
         elif data.get("outcome") == self.NOT_HELD:
+            if data.get("held_on") is not None:
+                raise forms.ValidationError(
+                    _("A conversation that will not be held has no date it was held. Send only the reason."),
+                    code="mixed",
+                )
             reason = data.get("reason")
             if not reason:
                 self.add_error("reason", _("Choose why the conversation will not be held."))

@@ -435,7 +435,10 @@ def outcome(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRespon
     viewer = get_viewer(request)
     conversation = _outcome_conversation(viewer, conversation_uuid)
     data = request.POST if request.method == "POST" else None
-    form = OutcomeForm(data, opens_on=conversation.round.opens_on, initial=_outcome_initial(conversation))
+    booked_on = timezone.localtime(conversation.starts_at).date() if conversation.starts_at else None
+    form = OutcomeForm(
+        data, opens_on=conversation.round.opens_on, booked_on=booked_on, initial=_outcome_initial(conversation)
+    )
     if data is not None and _saved(form, lambda: _record_outcome(viewer, conversation, form.cleaned_data)):
         messages.success(request, _("The outcome is saved."))
         return redirect("conversations:detail", conversation_uuid=conversation.uuid)
@@ -444,21 +447,17 @@ def outcome(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRespon
         "form": form,
         "recorded": conversation.status in meeting.OVER,
         "correctable": meeting.outcome_may_be_corrected(conversation),
+        # "Not held" is the rarer answer: its fields stay folded away unless it is the one recorded or posted.
+        "not_held_open": (data.get("outcome") if data is not None else conversation.status) == OutcomeForm.NOT_HELD,
     }
     return render(request, "conversations/outcome.html", context, status=400 if form.errors else 200)
 
 
 def _outcome_initial(conversation: Conversation) -> dict[str, Any]:
+    initial: dict[str, Any] = {"held_on": meeting.held_on_suggestion(conversation)}
     if conversation.status == ConversationStatus.NOT_HELD:
-        return {
-            "outcome": OutcomeForm.NOT_HELD,
-            "reason": conversation.not_held_reason,
-            "note": conversation.not_held_note,
-        }
-    held_on = conversation.held_on or timezone.localdate()
-    if conversation.held_on is None and conversation.starts_at and conversation.starts_at <= timezone.now():
-        held_on = timezone.localtime(conversation.starts_at).date()
-    return {"outcome": OutcomeForm.HELD, "held_on": held_on}
+        initial |= {"reason": conversation.not_held_reason, "note": conversation.not_held_note}
+    return initial
 
 
 def _record_outcome(viewer: Viewer, conversation: Conversation, data: dict[str, Any]) -> Conversation:

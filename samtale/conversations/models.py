@@ -114,6 +114,13 @@ class Conversation(models.Model):
     def ends_at(self):  # type: ignore[no-untyped-def]
         return self.starts_at + timedelta(minutes=self.duration_minutes) if self.starts_at else None
 
+    @property
+    def calendar_file_offered(self) -> bool:
+        """Whether the conversation has a calendar file: a booked time that is still to come or
+        took place (the file of a held conversation shows the day it was held). The page links
+        the file exactly when this holds, and the download answers exactly then."""
+        return self.starts_at is not None and self.status in (ConversationStatus.SCHEDULED, ConversationStatus.HELD)
+
     def plan_due_on(self) -> date | None:
         """The plan is due the concept's number of days after the conversation (domain.md: 14)."""
         if self.held_on is None:

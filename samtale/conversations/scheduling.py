@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -255,8 +255,11 @@ def slot_errors(*, round_: Round, leader_id: int | None, slots: list[TimeAndPlac
     ]
 
 
-def _apply(viewer: Viewer, conversation: Conversation, when: TimeAndPlace, *, now: datetime) -> list[Draft]:
-    """Write the new time and place and return the invitations (or updates) to send."""
+def _apply(
+    viewer: Viewer, conversation: Conversation, when: TimeAndPlace, *, now: datetime, held_on: date | None = None
+) -> list[Draft]:
+    """Write the new time and place and return the invitations (or updates) to send; ``held_on``
+    when the time moves to the day the conversation was held (the e-mail says so)."""
     rescheduled = when.write_to(conversation, now=now)
     audit_record(
         actor=viewer.user,
@@ -266,7 +269,7 @@ def _apply(viewer: Viewer, conversation: Conversation, when: TimeAndPlace, *, no
         data={"starts_at": when.starts_at.isoformat(), "sequence": conversation.calendar_sequence},
     )
     return [
-        _invitation_draft(conversation, person, organizer=viewer.person, update=rescheduled)
+        _invitation_draft(conversation, person, organizer=viewer.person, update=rescheduled, held_on=held_on)
         for person in conversation_attendees(conversation)
     ]
 
@@ -356,6 +359,34 @@ def conversations_schedule_slots(
     outbox_enqueue_many(messages=drafts)
     completion_refresh(*(conversation.pk for conversation in result.scheduled))
     return result
+
+
+def held_day_time(conversation: Conversation, held_on: date) -> TimeAndPlace | None:
+    """The booked time moved to the day the conversation was held: the same hour of the day, the
+    same length and place. None when no time was booked or it was held on the booked day."""
+    if conversation.starts_at is None:
+        return None
+    booked = timezone.localtime(conversation.starts_at)
+    if booked.date() == held_on:
+        return None
+    # On the night the clocks change an hour of the day may be missing or happen twice; the
+    # time zone settles it on one real moment (the same the scheduling form would make).
+    starts_at = timezone.make_aware(datetime.combine(held_on, booked.time()), timezone.get_current_timezone())
+    return TimeAndPlace(starts_at, conversation.duration_minutes, conversation.location, conversation.online_url)
+
+
+@transaction.atomic
+def conversation_move_to_held_day(*, viewer: Viewer, conversation: Conversation, held_on: date) -> bool:
+    """A conversation held on another day than booked: its time moves to that day, so that every
+    page and every calendar shows when it took place. Everyone invited gets the calendar update,
+    exactly as for a new time (the outbox, the SEQUENCE raised). Called by the outcome, under its
+    row lock, before the conversation is marked held. Returns whether the time moved."""
+    _require(round_policies.may_record_outcome(viewer, conversation))
+    moved = held_day_time(conversation, held_on)
+    if moved is None:
+        return False
+    outbox_enqueue_many(messages=_apply(viewer, conversation, moved, now=timezone.now(), held_on=held_on))
+    return True
 
 
 def _overlaps(a: TimeAndPlace, b: TimeAndPlace) -> bool:
@@ -786,7 +817,9 @@ def _snapshot(conversation: Conversation) -> dict[str, Any]:
     }
 
 
-def _invitation_draft(conversation: Conversation, person: Person, *, organizer: Person | None, update: bool) -> Draft:
+def _invitation_draft(
+    conversation: Conversation, person: Person, *, organizer: Person | None, update: bool, held_on: date | None = None
+) -> Draft:
     snapshot = _snapshot(conversation)
     timed = "timed" if snapshot["starts_at"] else "untimed"
     return _draft(
@@ -799,6 +832,7 @@ def _invitation_draft(conversation: Conversation, person: Person, *, organizer: 
             "attendees": [p.pk for p in conversation_attendees(conversation)],
             "update": update,
             **snapshot,
+            **({"held_on": held_on.isoformat()} if held_on else {}),
         },
         dedupe_key=f"conversations.invitation:{conversation.uuid}:{snapshot['sequence']}:{person.pk}:{timed}",
     )

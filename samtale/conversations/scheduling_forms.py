@@ -27,6 +27,63 @@ def _aware(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
 
 
+def is_weekend(day: date) -> bool:
+    return day.weekday() >= 5  # Saturday, Sunday
+
+
+class WeekendConfirmation(forms.Form):
+    """One rule for every form that books a conversation (the MUS, the team's slots, the
+    follow-up): a Saturday or a Sunday is accepted only when the leader confirms it. People on
+    shifts do meet at weekends, so it is never refused; but a weekend day is far more often a
+    slip in the date picker, and the invitation goes out by e-mail the moment the form is saved,
+    so the form asks before it sends rather than warning after. The box shows only beside a
+    weekend date."""
+
+    WEEKEND_FIELD = "weekend_confirmed"
+    weekend_confirmed = forms.BooleanField(
+        label=_("Yes, the conversation is to be on a weekend day"),
+        required=False,
+    )
+    weekend_date_field = "date"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        day = self._chosen_day()
+        if day is None or not is_weekend(day):
+            del self.fields[self.WEEKEND_FIELD]
+
+    def _chosen_day(self) -> date | None:
+        """The day the form is about: the one sent, else the one it starts from."""
+        field = self.fields[self.weekend_date_field]
+        if self.is_bound:
+            try:
+                value = field.clean(
+                    field.widget.value_from_datadict(self.data, self.files, self.add_prefix(self.weekend_date_field))
+                )
+            except forms.ValidationError:
+                return None
+        else:
+            value = self.get_initial_for_field(field, self.weekend_date_field)
+        return value if isinstance(value, date) else None
+
+    def full_clean(self) -> None:
+        """After every other rule, so that a date that is wrong anyway (passed, too late) says
+        only that, and a weekend date that is fine otherwise is asked about once."""
+        super().full_clean()
+        if not self.is_bound or self.has_error(self.weekend_date_field):
+            return
+        day = self.cleaned_data.get(self.weekend_date_field)
+        if isinstance(day, date) and is_weekend(day) and not self.cleaned_data.get(self.WEEKEND_FIELD):
+            self.add_error(
+                self.weekend_date_field,
+                _(
+                    "The date is a weekend day (%(day)s). Choose a weekday, or tick the box below to confirm the"
+                    " weekend day."
+                )
+                % {"day": formats.date_format(day, "l j. F Y")},
+            )
+
+
 class _PlaceFields(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Length in minutes"),
@@ -55,12 +112,12 @@ class _PlaceFields(forms.Form):
         return data
 
 
-class ScheduleForm(_PlaceFields):
+class ScheduleForm(WeekendConfirmation, _PlaceFields):
     """Time and place of one conversation."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    field_order = ["date", "time", "duration_minutes", "location", "online_url"]
+    field_order = ["date", "weekend_confirmed", "time", "duration_minutes", "location", "online_url"]
 
     def __init__(self, *args: Any, conversation: Conversation, **kwargs: Any) -> None:
         if conversation.starts_at is not None:
@@ -111,7 +168,7 @@ class Slot:
         return not self.problems
 
 
-class SlotsForm(_PlaceFields):
+class SlotsForm(WeekendConfirmation, _PlaceFields):
     """How to lay out the slots of one day: the first start, how many, how long, the break."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -122,7 +179,16 @@ class SlotsForm(_PlaceFields):
     break_minutes = forms.IntegerField(
         label=_("Break between conversations, in minutes"), min_value=0, max_value=MAX_BREAK, initial=15
     )
-    field_order = ["date", "first_start", "count", "duration_minutes", "break_minutes", "location", "online_url"]
+    field_order = [
+        "date",
+        "weekend_confirmed",
+        "first_start",
+        "count",
+        "duration_minutes",
+        "break_minutes",
+        "location",
+        "online_url",
+    ]
 
     def __init__(self, *args: Any, round_: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -101,11 +101,13 @@ def schedule_cancel(request: AuthenticatedRequest, conversation_uuid: str) -> Ht
 
 @login_required
 def ics(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
-    """The invitation as a calendar file, for everyone who may see the conversation."""
+    """The invitation as a calendar file, for everyone who may see the conversation, while the
+    conversation has one (``Conversation.calendar_file_offered``, which the page's link asks too)."""
     viewer = get_viewer(request)
     conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
-    if conversation.status != ConversationStatus.SCHEDULED or conversation.starts_at is None:
+    if not conversation.calendar_file_offered:
         raise Http404
+    assert conversation.starts_at is not None
     content = invitation_ics(
         conversation,
         method=Method.REQUEST,

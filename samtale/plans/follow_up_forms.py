@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samtale.conversations.scheduling_forms import WeekendConfirmation
 from samtale.plans import follow_up
 from samtale.plans.models import FollowUp, Plan, ProgressStatus
 
@@ -49,7 +50,10 @@ class DepartureForm(forms.Form):
     )
 
 
-class FollowUpCallForm(forms.Form):
+class FollowUpCallForm(WeekendConfirmation):
+    """The follow-up's time and place, by the same rules as the MUS invitation's form (a weekend
+    day only when confirmed)."""
+
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     duration_minutes = forms.IntegerField(
@@ -70,6 +74,7 @@ class FollowUpCallForm(forms.Form):
         validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("If you meet online: the link, beginning with https://."),
     )
+    field_order = ["date", "weekend_confirmed", "time", "duration_minutes", "location", "online_url"]
 
     def __init__(self, *args: Any, plan: Plan, current: FollowUp | None, **kwargs: Any) -> None:
         initial: dict[str, Any] = {}

@@ -21,7 +21,7 @@ from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.plans import follow_up
 from samtale.plans.models import Plan
 from samtale.plans.tests.follow_up_testing import GOAL, as_, move_employee_to, signed_plan
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, working_day
 
 READERS = {"employee": 200, "leader": 200, "head": 200, "director": 200}
 # The employee and the leader write; the chain reads and gets 403 for a write.
@@ -79,7 +79,7 @@ def progress_data(o: Org) -> dict[str, Any]:
 
 
 def call_data(o: Org) -> dict[str, Any]:
-    day = timezone.localdate() + timedelta(days=10)
+    day = working_day(10)
     return {"date": day.isoformat(), "time": "10:00", "duration_minutes": "60", "location": "Mødelokale 1"}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 import pytest
@@ -23,11 +23,11 @@ from django.utils import timezone
 
 from samtale.access.tests.test_matrix import PERSONAS
 from samtale.conversations.models import Conversation, ConversationStatus, SpecialTopic
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, working_day
 
 
 def _start() -> datetime:
-    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=7), time(10, 0)))
+    return timezone.make_aware(datetime.combine(working_day(7), time(10, 0)))
 
 
 def scheduled(o: Any) -> None:

@@ -20,7 +20,7 @@ from samtale.accounts.models import User
 from samtale.conversations.models import Conversation, ConversationStatus, DailyLeaderStatus, UnionRepStatus
 from samtale.org.demo import PERSONAS
 from samtale.org.models import Person
-from samtale.testing import launch_demo_round
+from samtale.testing import launch_demo_round, working_day
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +65,7 @@ def test_the_invitation_from_the_leader_to_the_union_representative(  # type: ig
     english(employee.email, leader.email, union_rep.email)
     conversation = Conversation.objects.get(round=round_, employee=employee)
     detail = live_server.url + reverse("conversations:detail", args=[conversation.uuid])
-    day = timezone.localdate() + timedelta(days=7)
+    day = working_day(7)
 
     # The leader sets time and place for the employee.
     sign_in(page, leader.email)
@@ -91,7 +91,7 @@ def test_the_invitation_from_the_leader_to_the_union_representative(  # type: ig
     page.get_by_role("link", name="Lay out slots for your whole team").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Lay out slots")
     audit(page)
-    page.get_by_label("Date").fill((day + timedelta(days=1)).isoformat())
+    page.get_by_label("Date").fill(working_day((day - timezone.localdate()).days + 1).isoformat())
     page.get_by_label("First conversation starts at").fill("09:00")
     page.get_by_label("Number of slots").fill("3")
     page.get_by_label("Length in minutes").fill("45")

@@ -1,7 +1,8 @@
 """The calendar file (issue 3 §3): METHOD:REQUEST with one UID per conversation, a SEQUENCE that
 grows with every change, METHOD:CANCEL for a cancellation, the leader as organizer, everyone
 invited as attendees, Europe/Copenhagen with its VTIMEZONE; downloadable by everyone who may see
-the conversation, and parsed back here with the icalendar library."""
+the conversation while it has a booked time to come or held (the page links it exactly then), and
+parsed back here with the icalendar library."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
-from samtale.conversations import scheduling
-from samtale.conversations.models import Conversation, DailyLeaderStatus, UnionRepStatus
+from samtale.conversations import meeting, scheduling
+from samtale.conversations.models import Conversation, DailyLeaderStatus, NotHeldReason, UnionRepStatus
 from samtale.conversations.tests.test_scheduling import fetch, local, schedule, viewer
 from samtale.lib.ics import Meeting, Method, Participant, meeting_ics
 from samtale.testing import Mus, Org
@@ -166,3 +168,59 @@ def test_the_file_carries_the_agenda_and_no_confidential_text(org: Org, mus: Mus
     text = Calendar.from_ical(download(org, "employee", mus.conversation).content).events[0]["DESCRIPTION"]
     assert mus.concept.phases.first().heading in text
     assert "Hemmeligt" not in text and "Fortrolig" not in text
+
+
+# The link and the file agree ---------------------------------------------------------------------------
+
+
+def _page(org: Org, persona: str, conversation: Conversation) -> str:
+    return org.client(persona).get(reverse("conversations:detail", args=[conversation.uuid])).content.decode()
+
+
+def _bring_to(org: Org, conversation: Conversation, state: str) -> None:
+    leader = viewer(org, "leader")
+    if state in ("scheduled", "held", "not held", "cancelled"):
+        schedule(org, conversation, hour=13)
+    if state == "cancelled":
+        scheduling.conversation_cancel(viewer=leader, conversation=fetch(org, "leader", conversation))
+    if state in ("held", "held without a time"):
+        meeting.conversation_mark_held(
+            viewer=leader, conversation=fetch(org, "leader", conversation), held_on=timezone.localdate()
+        )
+    if state == "not held":
+        meeting.conversation_mark_not_held(
+            viewer=leader, conversation=fetch(org, "leader", conversation), reason=NotHeldReason.DECLINED
+        )
+
+
+@pytest.mark.parametrize("persona", ["employee", "leader"])
+@pytest.mark.parametrize(
+    ("state", "offered"),
+    [
+        ("to be scheduled", False),
+        ("scheduled", True),
+        ("held", True),
+        ("held without a time", False),
+        ("not held", False),
+        ("cancelled", False),
+    ],
+)
+def test_the_page_links_the_calendar_file_exactly_when_it_downloads(
+    org: Org, mus: Mus, persona: str, state: str, offered: bool
+) -> None:
+    _bring_to(org, mus.conversation, state)
+    link = reverse("conversations:ics", args=[mus.conversation.uuid])
+    assert (link in _page(org, persona, mus.conversation)) is offered
+    assert download(org, persona, mus.conversation).status_code == (200 if offered else 404)
+
+
+@pytest.mark.parametrize("persona", ["employee", "leader"])
+def test_a_held_conversations_file_shows_the_day_it_was_held(org: Org, mus: Mus, persona: str) -> None:
+    schedule(org, mus.conversation, days=30, hour=13)
+    leader = viewer(org, "leader")
+    today = timezone.localdate()
+    meeting.conversation_mark_held(viewer=leader, conversation=fetch(org, "leader", mus.conversation), held_on=today)
+    (event,) = Calendar.from_ical(download(org, persona, mus.conversation).content).events
+    assert event.start == local(days=0, hour=13)
+    assert event.start.date() == today
+    assert int(event["SEQUENCE"]) == 1

@@ -1,19 +1,30 @@
 """The outcome: the leader marks the conversation held, which starts the plan's clock, or not held
-with a reason; audited, and correctable until a plan exists (issue 3, §5)."""
+with a reason; audited, and correctable until a plan exists (issue 3, §5). Held on another day
+than booked, the booked time moves to that day and everyone invited gets the calendar update; every
+page then shows the day it was held. The form offers each answer with its own fields."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from samtale.access import lookups
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
 from samtale.conversations import meeting
-from samtale.conversations.models import Conversation, ConversationStatus, NotHeldReason
+from samtale.conversations.models import Conversation, ConversationStatus, DailyLeaderStatus, NotHeldReason
+from samtale.conversations.tests.test_scheduling import calendar_of, english, mails_to, schedule
+from samtale.outbox.models import OutboxMessage
+from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
 
 
@@ -162,3 +173,216 @@ def test_the_conversation_page_shows_the_outcome_and_the_plans_due_date(org: Org
     meeting.conversation_mark_held(viewer=viewer_for(org.user("leader")), conversation=mus.conversation, held_on=today)
     page = org.client("employee").get(_url(mus, "detail")).content.decode()
     assert "The development plan is due on" in page
+
+
+# Held on another day than booked ------------------------------------------------------------------------
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute)).replace(tzinfo=COPENHAGEN)
+
+
+def _invitations(conversation: Conversation) -> list[OutboxMessage]:
+    return [
+        m
+        for m in OutboxMessage.objects.filter(kind="conversations.invitation")
+        if m.context.get("conversation") == conversation.pk
+        and m.context.get("sequence") == conversation.calendar_sequence
+    ]
+
+
+def test_held_on_another_day_than_booked_moves_the_time_there_and_tells_everyone_invited(org: Org, mus: Mus) -> None:
+    english(org.employee, org.daily_leader)
+    Conversation.objects.filter(pk=mus.conversation.pk).update(
+        daily_leader=org.daily_leader, daily_leader_status=DailyLeaderStatus.AGREED
+    )
+    schedule(org, mus.conversation, days=40, hour=13, minute=30, duration_minutes=45, location="Lokale 7")
+    before = _fresh(mus)
+    mail.outbox.clear()
+    today = timezone.localdate()
+    response = org.client("leader").post(_url(mus), {"outcome": "held", "held_on": today.isoformat()})
+    assert response.status_code == 302
+    conversation = _fresh(mus)
+    assert (conversation.status, conversation.held_on) == (ConversationStatus.HELD, today)
+    assert timezone.localtime(conversation.starts_at) == _at(today, 13, 30)
+    assert (conversation.duration_minutes, conversation.location) == (45, "Lokale 7")
+    assert conversation.calendar_sequence == before.calendar_sequence + 1
+    # Through the reschedule's path: the outbox, an update to everyone invited, audited.
+    updates = _invitations(conversation)
+    assert sorted(m.to_email for m in updates) == sorted([org.employee.email, org.daily_leader.email])
+    assert all(m.context["update"] and m.context["held_on"] == today.isoformat() for m in updates)
+    assert AuditEvent.objects.filter(action="conversations.rescheduled", target_id=str(conversation.uuid)).exists()
+    for person in (org.employee, org.daily_leader):
+        (message,) = mails_to(person)
+        assert "was held on" in message.body and "Questions to help you prepare" not in message.body
+        (event,) = calendar_of(message).events
+        assert event.start == _at(today, 13, 30)
+        assert int(event["SEQUENCE"]) == conversation.calendar_sequence
+
+
+def test_held_on_the_booked_day_keeps_the_time_and_sends_nothing(org: Org, mus: Mus) -> None:
+    today = timezone.localdate()
+    Conversation.objects.filter(pk=mus.conversation.pk).update(
+        status=ConversationStatus.SCHEDULED, starts_at=_at(today, 23, 30), invitation_sent_at=timezone.now()
+    )
+    meeting.conversation_mark_held(viewer=viewer_for(org.user("leader")), conversation=mus.conversation, held_on=today)
+    conversation = _fresh(mus)
+    assert conversation.status == ConversationStatus.HELD
+    assert (conversation.starts_at, conversation.calendar_sequence) == (_at(today, 23, 30), 0)
+    assert not OutboxMessage.objects.filter(kind="conversations.invitation").exists()
+
+
+# (the clock, the booked time, the day it was held, the moved time) on the days that catch mistakes: the
+# year's end, both nights the clocks change (an hour that happens twice, an hour that does not happen),
+# a weekend.
+CLOCK_CASES = [
+    ("year end", _at(date(2027, 1, 1), 9), _at(date(2027, 1, 4), 13), date(2026, 12, 31), _at(date(2026, 12, 31), 13)),
+    (
+        "into summer time",
+        _at(date(2027, 3, 29), 9),
+        _at(date(2027, 3, 26), 10),
+        date(2027, 3, 28),
+        _at(date(2027, 3, 28), 10),
+    ),
+    (
+        "an hour that happens twice",
+        _at(date(2027, 11, 1), 9),
+        _at(date(2027, 11, 3), 2, 30),
+        date(2027, 10, 31),
+        datetime(2027, 10, 31, 0, 30, tzinfo=UTC),  # the first 02:30 (summer time)
+    ),
+    (
+        "an hour that does not happen",
+        _at(date(2027, 3, 29), 9),
+        _at(date(2027, 3, 30), 2, 30),
+        date(2027, 3, 28),
+        datetime(2027, 3, 28, 1, 30, tzinfo=UTC),  # 02:30 winter time, which the clocks call 03:30
+    ),
+    ("a Saturday", _at(date(2027, 6, 7), 8), _at(date(2027, 6, 7), 14), date(2027, 6, 5), _at(date(2027, 6, 5), 14)),
+]
+
+
+@pytest.mark.parametrize(
+    ("now", "booked", "held_on", "moved"), [c[1:] for c in CLOCK_CASES], ids=[c[0] for c in CLOCK_CASES]
+)
+def test_the_time_moves_to_the_day_held_on_any_day_of_the_year(
+    org: Org, mus: Mus, now: datetime, booked: datetime, held_on: date, moved: datetime
+) -> None:
+    with time_machine.travel(now, tick=False):
+        Round.objects.filter(pk=mus.round.pk).update(
+            opens_on=now.date() - timedelta(days=60), held_by=now.date() + timedelta(days=60)
+        )
+        Conversation.objects.filter(pk=mus.conversation.pk).update(
+            status=ConversationStatus.SCHEDULED, starts_at=booked, duration_minutes=90, invitation_sent_at=now
+        )
+        leader = viewer_for(org.user("leader"))
+        conversation = lookups.conversation_for_viewer(leader, mus.conversation.uuid)
+        meeting.conversation_mark_held(viewer=leader, conversation=conversation, held_on=held_on)
+        conversation = _fresh(mus)
+        assert conversation.starts_at == moved
+        assert timezone.localtime(conversation.starts_at).date() == held_on
+        assert conversation.ends_at - conversation.starts_at == timedelta(minutes=90)
+        assert conversation.calendar_sequence == 1
+        (update,) = _invitations(conversation)
+        assert update.to_email == org.employee.email
+        assert datetime.fromisoformat(update.context["starts_at"]) == moved
+
+
+@pytest.mark.parametrize(
+    ("booked", "suggested"),
+    [
+        (None, "today"),
+        (timedelta(days=-1, hours=23), "booked"),  # 23:30 yesterday, at 00:30 on New Year's Day
+        (timedelta(hours=1), "booked"),  # later today: today is the booked day
+        (timedelta(days=30), "today"),  # months ahead: not a day in the future
+    ],
+)
+def test_the_form_suggests_the_booked_day_once_it_has_come_else_today(
+    org: Org, mus: Mus, booked: timedelta | None, suggested: str
+) -> None:
+    now = _at(date(2027, 1, 1), 0, 30)
+    with time_machine.travel(now, tick=False):
+        starts_at = now + booked if booked is not None else None
+        Conversation.objects.filter(pk=mus.conversation.pk).update(
+            status=ConversationStatus.SCHEDULED if starts_at else ConversationStatus.INVITED, starts_at=starts_at
+        )
+        page = org.client("leader").get(_url(mus))
+        expected = timezone.localtime(starts_at).date() if suggested == "booked" else now.date()
+        assert page.context["form"].initial["held_on"] == expected
+
+
+def test_the_start_page_and_the_conversation_page_show_the_day_it_was_held(org: Org, mus: Mus) -> None:
+    english(org.employee, org.leader)
+    schedule(org, mus.conversation, days=40, hour=13)
+    booked = timezone.localtime(_fresh(mus).starts_at)
+    today = timezone.localdate()
+    org.client("leader").post(_url(mus), {"outcome": "held", "held_on": today.isoformat()})
+    with translation.override("en"):
+        stale = date_format(booked, "l j. F Y")
+        held = f"Held {date_format(today, 'j. F Y')}"
+    home = org.client("employee").get(reverse("dashboards:home")).content.decode()
+    assert held in home and stale not in home
+    for persona in ("employee", "leader"):
+        page = org.client(persona).get(_url(mus, "detail")).content.decode()
+        assert held in page and stale not in page
+
+
+def test_a_conversation_held_without_a_booked_time_does_not_ask_for_one(org: Org, mus: Mus) -> None:
+    english(org.employee, org.leader)
+    meeting.conversation_mark_held(
+        viewer=viewer_for(org.user("leader")), conversation=mus.conversation, held_on=timezone.localdate()
+    )
+    for persona in ("employee", "leader"):
+        page = org.client(persona).get(_url(mus, "detail")).content.decode()
+        assert "No time was booked in Samtale." in page
+        assert "No time is set yet" not in page
+
+
+# The form: each answer with its own fields ---------------------------------------------------------------
+
+
+def _forms(page: str) -> dict[str, str]:
+    """The outcome page's forms, by the answer their button sends."""
+    forms = re.findall(r"<form\b.*?</form>", page, re.DOTALL)
+    return {
+        answer: form for form in forms for answer in ("held", "not_held") if f'name="outcome" value="{answer}"' in form
+    }
+
+
+def test_each_answer_is_its_own_form_with_only_its_own_fields(org: Org, mus: Mus) -> None:
+    english(org.leader)
+    page = org.client("leader").get(_url(mus)).content.decode()
+    forms = _forms(page)
+    assert set(forms) == {"held", "not_held"}
+    assert 'name="held_on"' in forms["held"]
+    assert 'name="reason"' not in forms["held"] and 'name="note"' not in forms["held"]
+    assert 'name="reason"' in forms["not_held"] and 'name="note"' in forms["not_held"]
+    assert 'name="held_on"' not in forms["not_held"]
+    # "Not held" is folded away (a native <details>) until it is the answer recorded or sent.
+    assert re.search(r'<details class="panel">\s*<summary>No, it will not be held</summary>', page)
+    meeting.conversation_mark_not_held(
+        viewer=viewer_for(org.user("leader")), conversation=mus.conversation, reason=NotHeldReason.DECLINED
+    )
+    unfolded = re.compile(r'<details class="panel" open>\s*<summary>No, it will not be held</summary>')
+    assert unfolded.search(org.client("leader").get(_url(mus)).content.decode())
+    response = org.client("leader").post(_url(mus), {"outcome": "not_held", "reason": ""})
+    assert unfolded.search(response.content.decode())
+
+
+@pytest.mark.parametrize("extra", [{"reason": "declined"}, {"note": "Syg"}, {"reason": "other", "note": "Syg"}])
+def test_a_reason_sent_with_the_answer_held_is_refused(org: Org, mus: Mus, extra: dict[str, str]) -> None:
+    english(org.leader)
+    data = {"outcome": "held", "held_on": timezone.localdate().isoformat(), **extra}
+    response = org.client("leader").post(_url(mus), data)
+    assert response.status_code == 400
+    assert "has no reason why not" in response.content.decode()
+    assert _fresh(mus).status == ConversationStatus.INVITED
+
+
+def test_a_date_sent_with_the_answer_not_held_is_refused(org: Org, mus: Mus) -> None:
+    data = {"outcome": "not_held", "reason": "declined", "held_on": timezone.localdate().isoformat()}
+    response = org.client("leader").post(_url(mus), data)
+    assert response.status_code == 400
+    assert _fresh(mus).status == ConversationStatus.INVITED

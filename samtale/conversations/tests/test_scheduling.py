@@ -23,7 +23,7 @@ from samtale.audit.models import AuditEvent
 from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.outbox.models import OutboxMessage
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, working_day
 
 # Helpers shared by the scheduling tests ----------------------------------------------------------
 
@@ -32,12 +32,14 @@ def viewer(org: Org, persona: str) -> Viewer:
     return viewer_for(org.user(persona))
 
 
-def local(days: int = 7, hour: int = 10, minute: int = 0) -> datetime:
-    day = timezone.localdate() + timedelta(days=days)
+def local(days: int | None = None, hour: int = 10, minute: int = 0) -> datetime:
+    """``days`` from today at the hour; by default the first weekday a week or more ahead (the
+    forms ask before they book a weekend day)."""
+    day = working_day(7) if days is None else timezone.localdate() + timedelta(days=days)
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def when(days: int = 7, hour: int = 10, minute: int = 0, **extra: Any) -> scheduling.TimeAndPlace:
+def when(days: int | None = None, hour: int = 10, minute: int = 0, **extra: Any) -> scheduling.TimeAndPlace:
     values = {"duration_minutes": 60, "location": "Mødelokale 2", "online_url": "", **extra}
     return scheduling.TimeAndPlace(starts_at=local(days, hour, minute), **values)
 

@@ -23,7 +23,7 @@ from samtale.org.demo import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person, Unit
 from samtale.plans.models import Departure, FollowUp, Progress
 from samtale.plans.tests.follow_up_testing import ACTIVITY, GOAL, make_signed_plan
-from samtale.testing import launch_demo_round
+from samtale.testing import launch_demo_round, weekend_day
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,16 +119,24 @@ def test_following_the_plan_up_and_changing_leader(page: Page, live_server, demo
         page.get_by_role("button", name="Save and send the invitation").click()
         expect(page.locator(".error-summary")).to_contain_text("The follow-up conversation must be held by")
         audit(page)
-        page.get_by_label("Date").fill((today + timedelta(days=7)).isoformat())
+        # A Saturday or Sunday is asked about before anything is sent, and booked once confirmed.
+        booked = weekend_day(7)
+        page.get_by_label("Date").fill(booked.isoformat())
+        page.get_by_role("button", name="Save and send the invitation").click()
+        expect(page.locator(".error-summary")).to_contain_text("is a weekend day")
+        assert not FollowUp.objects.filter(plan=plan, starts_at__isnull=False).exists()
+        audit(page)
+        page.get_by_label("Yes, the conversation is to be on a weekend day").check()
         page.get_by_role("button", name="Save and send the invitation").click()
         expect(page.get_by_text("The time is saved and the invitation is on its way.")).to_be_visible()
+        assert timezone.localtime(FollowUp.objects.get(plan=plan).starts_at).date() == booked
         expect(page.get_by_text("Mødelokale 4")).to_be_visible()
         audit(page)
         ics = page.request.get(live_server.url + reverse("plans:follow_up_ics", args=[plan.uuid]))
         assert ics.ok and b"METHOD:REQUEST" in ics.body()
 
-    with time_machine.travel(timezone.now() + timedelta(days=39), tick=True):
-        # A week on, the day after the follow-up conversation (the session has expired meanwhile).
+    with time_machine.travel(timezone.now() + timedelta(days=(booked - timezone.localdate()).days + 1), tick=True):
+        # The day after the follow-up conversation (the session has expired meanwhile).
         switch_to(page, sign_in, leader.email)
         page.goto(follow_up_url)
         page.get_by_role("link", name="Mark the follow-up conversation held").click()

@@ -22,7 +22,7 @@ from samtale.conversations.tests.test_scheduling import calendar_of, english, ma
 from samtale.plans import follow_up, writing
 from samtale.plans.models import Departure, FollowUp, FollowUpStatus, Plan, Progress
 from samtale.plans.tests.follow_up_testing import ACTIVITY, GOAL, SECOND_GOAL, as_, draft_plan, signed_plan
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, working_day
 
 SECRET = "FORTROLIG-NOTE"
 
@@ -350,7 +350,7 @@ def test_the_follow_up_of_an_unsigned_plan_cannot_be_called(org: Org, mus: Mus) 
 
 
 def test_the_call_form_refuses_a_late_date_and_shows_the_message(org: Org, mus: Mus) -> None:
-    by = timezone.localdate() + timedelta(days=20)
+    by = working_day(20)  # the form asks before it books a weekend day
     plan = signed_plan(org, mus, follow_up_by=by)
     url = reverse("plans:follow_up_call", args=[plan.uuid])
     client = org.client("leader")

@@ -25,7 +25,7 @@ from samtale.outbox.models import OutboxMessage
 from samtale.plans import follow_up
 from samtale.plans.leader_change import leaders_changed, minutes_consent_grant, minutes_consent_withdraw
 from samtale.plans.tests.follow_up_testing import GOAL, as_, move_employee_to, signed_plan
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, working_day
 
 SECRET = "FORTROLIG-FREMSKRIDT"
 
@@ -74,7 +74,7 @@ def test_by_hand_the_new_leader_gets_the_plan_and_its_follow_up_and_the_former_l
         assert SECRET not in response.content.decode()
     assert SECRET in new.get(_urls(plan)[0]).content.decode()
     # The new leader calls the follow-up; the former leader can no longer.
-    day = (timezone.localdate() + timezone.timedelta(days=10)).isoformat()
+    day = working_day(10).isoformat()
     data = {"date": day, "time": "10:00", "duration_minutes": "60", "location": "Mødelokale 1"}
     assert old.post(reverse("plans:follow_up_call", args=[plan.uuid]), data).status_code == 404
     assert new.post(reverse("plans:follow_up_call", args=[plan.uuid]), data).status_code == 302
