@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from samtale.access import lookups
+from samtale.access import lookups, policies
 from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import get_viewer
 from samtale.conversations import meeting_views, scheduling_views
@@ -23,6 +23,9 @@ def detail(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRespons
         "conversation": conversation,
         "is_employee": Relation.SELF in relations,
         "is_leader": Relation.PERSONNEL_LEADER in relations,
+        # The way back: a leader's team; for the employee, and for a daily leader or union
+        # representative invited to it, the start page (where "Shared with you" lists it).
+        "back_to_team": Relation.SELF not in relations and policies.may_view_team(viewer),
         "phases": list(conversation.round.concept.phases.all()),
         "focus_areas": focus_areas_for(round_=conversation.round, unit=conversation.employee.unit),
         **scheduling_views.section_context(viewer, conversation),

@@ -106,7 +106,11 @@ def test_the_union_representative_finds_the_conversation_and_plan_they_were_give
     page = client.get("/").content.decode()
     assert f'<a href="{conversation_link}">Emil Ærø\'s conversation in MUS-2027</a>' in page
     assert "As union representative" in page
-    assert client.get(conversation_link).status_code == 200
+    conversation_page = client.get(conversation_link)
+    assert conversation_page.status_code == 200
+    # The way back is their start page, where it is listed, not a team they do not have.
+    assert '<li><a href="/">My conversations</a></li>' in conversation_page.content.decode()
+    assert reverse("dashboards:team") not in conversation_page.content.decode().split("</nav>")[1]
 
     plan = held_plan(org, mus)
     plan_link = reverse("plans:detail", args=[plan.uuid])

@@ -319,3 +319,18 @@ def test_each_meaning_has_its_danish(context: str, english: str, danish: str) ->
         assert pgettext(context, english) == danish
     with translation.override("en"):
         assert pgettext(context, english) == english
+
+
+@pytest.mark.parametrize(
+    ("english", "danish"),
+    [
+        ("Place", "Sted"),  # where a meeting is; a position in a list has its own context
+        ("Not held", "Ikke afholdt"),
+        ("not held", "ikke afholdt"),
+        ("Held on", "Afholdt den"),
+    ],
+)
+def test_the_everyday_meaning_has_its_danish(english: str, danish: str) -> None:
+    """A conversation is "afholdt" on every page and in every message, never "holdt" beside it."""
+    with translation.override("da"):
+        assert gettext(english) == danish

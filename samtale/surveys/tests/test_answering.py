@@ -130,7 +130,7 @@ def test_someone_whose_conversation_was_not_held_answers_only_what_is_not_about_
     survey = open_survey(org, mus)
     invitation = Invitation.objects.get(survey=survey, person=org.employee)
     page = org.client("employee").get(reverse("surveys:answer", args=[invitation.uuid])).content.decode()
-    assert "Er din udviklingssamtale i MUS-2027 blevet holdt?" in page
+    assert "Er din udviklingssamtale i MUS-2027 blevet afholdt?" in page
     free_text = Question.objects.get(survey=survey, about_conversation=False)
     data = {"held": "0", f"q{free_text.pk}": "Jeg har ikke fået en samtale."}
     response = org.client("employee").post(reverse("surveys:answer", args=[invitation.uuid]), data)
@@ -180,7 +180,7 @@ def test_the_invitation_says_to_answer_also_when_the_conversation_was_not_held( 
     open_survey(org, mus)
     outbox_deliver()
     to_employee = next(m for m in mailoutbox if m.to == [org.employee.email] and "/surveys/answer/" in m.body)
-    assert "Er din samtale ikke blevet holdt, så svar alligevel og sig det" in to_employee.body
+    assert "Er din samtale ikke blevet afholdt, så svar alligevel og sig det" in to_employee.body
 
 
 def test_a_link_after_the_last_day_gets_a_page_that_says_so(org: Org, mus: Mus, time_machine) -> None:  # type: ignore[no-untyped-def]

@@ -158,7 +158,7 @@ def test_hr_chooses_the_questions_only_those_whose_conversation_was_held_answer(
     assert [q.about_conversation for q in questions] == [True] * 5 + [False]
     hr = org.client("hr")
     assert (
-        "Kun til dem, hvis samtale er blevet holdt"
+        "Kun til dem, hvis samtale er blevet afholdt"
         in hr.get(reverse("surveys:questions", args=[survey.uuid])).content.decode()
     )
     data: dict[str, object] = {
@@ -176,7 +176,7 @@ def test_hr_chooses_the_questions_only_those_whose_conversation_was_held_answer(
     flags = list(survey.questions.order_by("position").values_list("about_conversation", flat=True))
     assert flags == [False, True, False, False, False, True]
     detail = hr.get(reverse("surveys:detail", args=[survey.uuid])).content.decode()
-    assert detail.count(", kun hvis holdt)") == 2
+    assert detail.count(", kun hvis afholdt)") == 2
 
 
 def test_a_360_asks_nobody_about_a_conversation(org: Org, mus: Mus) -> None:

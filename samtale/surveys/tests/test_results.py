@@ -93,9 +93,9 @@ def test_the_results_tell_how_many_had_no_conversation_and_rate_it_by_the_others
 
     hr = org.client("hr")
     page = hr.get(reverse("surveys:results", args=[survey.uuid])).content.decode()
-    assert '<th scope="col">Samtale ikke holdt</th>' in page
+    assert '<th scope="col">Samtale ikke afholdt</th>' in page
     group = hr.get(reverse("surveys:unit_result", args=[survey.uuid, org.economy.uuid])).content.decode()
-    assert "<dt>Samtale ikke holdt</dt><dd>2</dd>" in group
+    assert "<dt>Samtale ikke afholdt</dt><dd>2</dd>" in group
     assert "Min samtale er ikke blevet holdt" in group
 
 
