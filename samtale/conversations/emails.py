@@ -172,7 +172,10 @@ def invitation_cancel(message: OutboxMessage) -> EmailMultiAlternatives | None:
     if found is None:
         return None
     conversation, person = found
-    context = _common(conversation, person, message.context) | {"whole": message.context.get("whole", True)}
+    context = _common(conversation, person, message.context) | {
+        "whole": message.context.get("whole", True),
+        "not_held": message.context.get("not_held", False),
+    }
     if context["starts_at"] is None:
         return None
     email = render_email("emails/invitation_cancel", context, to=message.to_email)

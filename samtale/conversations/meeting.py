@@ -364,7 +364,8 @@ def conversation_mark_held(*, viewer: Viewer, conversation: Conversation, held_o
 def conversation_mark_not_held(
     *, viewer: Viewer, conversation: Conversation, reason: str, note: str = ""
 ) -> Conversation:
-    """ "… or not held, with a reason: long leave, left the organisation, declined" (issue 3)."""
+    """ "… or not held, with a reason: long leave, left the organisation, declined". A time still
+    ahead is taken off everyone's calendar."""
     _require(round_policies.may_record_outcome(viewer, conversation))
     locked = _locked(conversation)
     _check_correctable(locked)
@@ -373,6 +374,7 @@ def conversation_mark_not_held(
     if reason == NotHeldReason.OTHER and not note.strip():
         raise ValidationError({"note": _("Write a short note about the reason.")})
     correction = locked.status in OVER
+    scheduling.conversation_withdraw_from_calendars(viewer=viewer, conversation=locked)
     locked.status = ConversationStatus.NOT_HELD
     locked.held_on = None
     locked.held_with = None

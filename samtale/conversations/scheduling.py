@@ -376,6 +376,29 @@ def held_day_time(conversation: Conversation, held_on: date) -> TimeAndPlace | N
 
 
 @transaction.atomic
+def conversation_withdraw_from_calendars(*, viewer: Viewer, conversation: Conversation) -> bool:
+    """A conversation marked not held before its booked time: it is taken off the calendar of
+    everyone invited (METHOD:CANCEL) and they are told it will not be held. The booked time stays
+    on record. Called by the outcome, under its row lock; returns whether anything was sent."""
+    _require(round_policies.may_record_outcome(viewer, conversation))
+    if (
+        conversation.status != ConversationStatus.SCHEDULED
+        or conversation.starts_at is None
+        or conversation.starts_at < timezone.now()
+    ):
+        return False
+    snapshot = _snapshot(conversation)
+    conversation.calendar_sequence += 1
+    conversation.save(update_fields=["calendar_sequence"])
+    outbox_enqueue_many(
+        messages=[
+            _cancel_draft(conversation, person, snapshot=snapshot, organizer=viewer.person, not_held=True)
+            for person in conversation_attendees(conversation)
+        ]
+    )
+    return True
+
+
 def conversation_move_to_held_day(*, viewer: Viewer, conversation: Conversation, held_on: date) -> bool:
     """A conversation held on another day than booked: its time moves to that day, so that every
     page and every calendar shows when it took place. Everyone invited gets the calendar update,
@@ -845,6 +868,7 @@ def _cancel_draft(
     snapshot: dict[str, Any],
     organizer: Person | None,
     whole: bool = True,
+    not_held: bool = False,
 ) -> Draft:
     return _draft(
         "conversations.invitation_cancel",
@@ -857,6 +881,8 @@ def _cancel_draft(
             "sequence": conversation.calendar_sequence,
             # The whole conversation is cancelled, or only this person is no longer invited.
             "whole": whole,
+            # Cancelled because it will not be held at all (no new time follows).
+            "not_held": not_held,
         },
         dedupe_key=f"conversations.invitation_cancel:{conversation.uuid}:{conversation.calendar_sequence}:{person.pk}",
     )

@@ -386,3 +386,38 @@ def test_a_date_sent_with_the_answer_not_held_is_refused(org: Org, mus: Mus) -> 
     response = org.client("leader").post(_url(mus), data)
     assert response.status_code == 400
     assert _fresh(mus).status == ConversationStatus.INVITED
+
+
+def test_marked_not_held_before_its_time_it_leaves_everyones_calendar(org: Org, mus: Mus) -> None:
+    english(org.employee, org.daily_leader)
+    Conversation.objects.filter(pk=mus.conversation.pk).update(
+        daily_leader=org.daily_leader, daily_leader_status=DailyLeaderStatus.AGREED
+    )
+    schedule(org, mus.conversation, days=40, hour=10, minute=0)
+    before = _fresh(mus)
+    mail.outbox.clear()
+    meeting.conversation_mark_not_held(
+        viewer=viewer_for(org.user("leader")), conversation=mus.conversation, reason=NotHeldReason.LONG_LEAVE
+    )
+    conversation = _fresh(mus)
+    assert conversation.calendar_sequence == before.calendar_sequence + 1
+    assert conversation.starts_at == before.starts_at  # the booked time stays on record
+    for person in (org.employee, org.daily_leader):
+        (message,) = mails_to(person)
+        assert "will not be held" in message.body and "new invitation" not in message.body
+        calendar = calendar_of(message)
+        assert str(calendar["METHOD"]) == "CANCEL"
+        (event,) = calendar.events
+        assert int(event["SEQUENCE"]) == conversation.calendar_sequence
+
+
+def test_marked_not_held_after_its_time_sends_no_cancellation(org: Org, mus: Mus) -> None:
+    yesterday = timezone.now() - timedelta(days=1)
+    Conversation.objects.filter(pk=mus.conversation.pk).update(
+        status=ConversationStatus.SCHEDULED, starts_at=yesterday, invitation_sent_at=yesterday - timedelta(days=9)
+    )
+    mail.outbox.clear()
+    meeting.conversation_mark_not_held(
+        viewer=viewer_for(org.user("leader")), conversation=mus.conversation, reason=NotHeldReason.DECLINED
+    )
+    assert not OutboxMessage.objects.filter(kind="conversations.invitation_cancel").exists()

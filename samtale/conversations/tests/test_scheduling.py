@@ -11,6 +11,7 @@ from email.policy import default as default_policy
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -125,7 +126,10 @@ def test_a_bad_time_or_place_is_refused_with_a_clear_message_and_nothing_is_writ
 ) -> None:
     settings.LANGUAGE_CODE = "en"
     conversation = fetch(org, "leader", mus.conversation)
-    with pytest.raises(ValidationError) as error:
+    # At noon today, so that 00:01 today has passed whatever hour the suite runs at (it had not, a
+    # minute after midnight).
+    noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12)))
+    with time_machine.travel(noon, tick=False), pytest.raises(ValidationError) as error:
         scheduling.conversation_schedule(viewer=viewer(org, "leader"), conversation=conversation, when=when(**change))
     assert field in error.value.message_dict
     assert message in " ".join(error.value.message_dict[field])
