@@ -2,7 +2,7 @@
 HTTP, p50 and p95, and the number of SQL statements, at several organisation sizes.
 
     .venv/bin/python bench/pages.py [--people 1000 50000] [--database sqlite|postgres]
-                                    [--requests 30] [--runs 3] [--out bench/results]
+                                    [--requests 30] [--runs 3] [--out bench/results] [--pages NAME ...]
 
 For each size it builds the demo organisation with history (``history.organisation_build``:
 three finished rounds and MUS-2027 under way), starts gunicorn on loopback against it (two
@@ -82,7 +82,7 @@ def pages_and_sessions() -> tuple[list[Page], dict[str, str]]:
     from samtale.accounts.models import User
     from samtale.conversations.models import Conversation
     from samtale.org.demo import PERSONAS
-    from samtale.org.models import Person
+    from samtale.org.models import Person, Unit
     from samtale.plans.models import Plan, PlanStatus
     from samtale.rounds.models import Round
 
@@ -90,6 +90,7 @@ def pages_and_sessions() -> tuple[list[Page], dict[str, str]]:
     employee = Person.objects.get(email=PERSONAS["employee"].email)
     leader = Person.objects.select_related("unit").get(email=PERSONAS["leader"].email)
     conversation = Conversation.objects.get(round=current, employee=employee)
+    organisation = Unit.objects.get(parent=None)
     # The union representative persona's: held, with a plan signed by both, at every size.
     team_conversation = Conversation.objects.get(round=current, employee__email=PERSONAS["union_rep"].email)
     draft = (
@@ -113,6 +114,7 @@ def pages_and_sessions() -> tuple[list[Page], dict[str, str]]:
         Page("meeting guide", "leader", f"/conversations/{team_conversation.uuid}/guide/"),
         Page("overview", "hr", f"/oversight/{current.uuid}/"),
         Page("drill-down (a team)", "hr", f"/oversight/{current.uuid}/units/{leader.unit.uuid}/"),
+        Page("drill-down (whole organisation)", "hr", f"/oversight/{current.uuid}/units/{organisation.uuid}/"),
         Page("organisation tree", "hr", "/organisation/"),
         Page("person", "hr", f"/organisation/people/{employee.uuid}/"),
         Page("rounds", "hr", "/rounds/"),
@@ -287,7 +289,9 @@ def measure_save(
         connection.close()
 
 
-def run_size(people: int, database: str, workdir: Path, *, requests: int, runs: int) -> list[Result]:
+def run_size(
+    people: int, database: str, workdir: Path, *, requests: int, runs: int, only: list[str] | None = None
+) -> list[Result]:
     import functools
 
     from history import organisation_build
@@ -304,6 +308,12 @@ def run_size(people: int, database: str, workdir: Path, *, requests: int, runs: 
     url = os.environ["DATABASE_URL"]
     results = []
     try:
+        if only:
+            unknown = set(only) - {page.name for page in pages}
+            if unknown:
+                names = ", ".join(f'"{page.name}"' for page in pages)
+                raise SystemExit(f"no such page: {', '.join(sorted(unknown))} (the pages: {names})")
+            pages = [page for page in pages if page.name in only]
         with Gunicorn(url) as server:
             for page in pages:
                 if page.name == "plan save":
@@ -328,7 +338,7 @@ def run_size(people: int, database: str, workdir: Path, *, requests: int, runs: 
                 )
                 results.append(result)
                 print(
-                    f"  {page.name:<22} {result.p50:7.1f} ms p50 {result.p95:7.1f} ms p95 "
+                    f"  {page.name:<31} {result.p50:7.1f} ms p50 {result.p95:7.1f} ms p95 "
                     f"({result.p95_low:.1f}–{result.p95_high:.1f}) {queries:3d} queries",
                     flush=True,
                 )
@@ -364,6 +374,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--pages", nargs="+", metavar="NAME", help='only these pages, by name (e.g. "overview")')
     parser.add_argument("--json", help="append the figures to this JSON file (bench/run.py)")
     args = parser.parse_args()
 
@@ -372,7 +383,7 @@ def main() -> None:
     results: list[Result] = []
     try:
         for people in args.people:
-            results += run_size(people, args.database, workdir, requests=args.requests, runs=args.runs)
+            results += run_size(people, args.database, workdir, requests=args.requests, runs=args.runs, only=args.pages)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     figures = [

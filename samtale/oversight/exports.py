@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from typing import IO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,50 +56,72 @@ def header() -> list[str]:
     ]
 
 
-def cells(rows: Iterable[PersonRow]) -> list[list[str]]:
+def lines(rows: Iterable[PersonRow]) -> Iterator[list[str]]:
+    """The header, then a line per row, every cell neutralised."""
     statuses = dict(ConversationStatus.choices)
     plans = dict(PlanStatus.choices)
     follow_ups = dict(FollowUpStatus.choices)
     late = overdue_labels()
-    table = [header()]
+    yield [neutralise_formula(cell) for cell in header()]
     for row in rows:
-        table.append(
-            [
-                row.name,
-                row.employee_number,
-                row.unit_name,
-                row.leader_name,
-                str(statuses.get(row.status, row.status)),
-                _when(row.starts_at),
-                _when(row.held_on),
-                str(plans.get(row.plan_status, row.plan_status)),
-                _when(row.plan_due_on),
-                _when(row.plan_submitted_at),
-                _when(row.plan_signed_at),
-                _when(row.follow_up_by),
-                str(follow_ups.get(row.follow_up_status, row.follow_up_status)),
-                _when(row.follow_up_held_on),
-                "; ".join(late[step] for step in row.overdue),
-            ]
-        )
-    return [[neutralise_formula(str(cell)) for cell in line] for line in table]
+        line = [
+            row.name,
+            row.employee_number,
+            row.unit_name,
+            row.leader_name,
+            str(statuses.get(row.status, row.status)),
+            _when(row.starts_at),
+            _when(row.held_on),
+            str(plans.get(row.plan_status, row.plan_status)),
+            _when(row.plan_due_on),
+            _when(row.plan_submitted_at),
+            _when(row.plan_signed_at),
+            _when(row.follow_up_by),
+            str(follow_ups.get(row.follow_up_status, row.follow_up_status)),
+            _when(row.follow_up_held_on),
+            "; ".join(late[step] for step in row.overdue),
+        ]
+        yield [neutralise_formula(str(cell)) for cell in line]
 
 
-def as_csv(rows: Iterable[PersonRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(cells(rows))
+def write_csv(rows: Iterable[PersonRow], file: IO[bytes]) -> int:
+    """The rows as CSV into ``file``; returns how many rows."""
     # With a byte order mark, Excel reads the file as UTF-8 (æ, ø, å).
-    return buffer.getvalue().encode("utf-8-sig")
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    written = -1  # the header is not a row
+    for line in lines(rows):
+        writer.writerow(line)
+        written += 1
+    text.flush()
+    text.detach()  # the file stays open for the response
+    return written
 
 
-def as_xlsx(rows: Iterable[PersonRow]) -> bytes:
+def write_xlsx(rows: Iterable[PersonRow], file: IO[bytes]) -> int:
+    """The rows as an XLSX workbook into ``file`` (openpyxl's write-only mode keeps the rows on
+    disk until it saves); returns how many rows."""
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Completion"))
-    for line in cells(rows):
+    written = -1
+    for line in lines(rows):
         sheet.append(line)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        written += 1
+    workbook.save(file)
+    return written
+
+
+def as_file(rows: Iterable[PersonRow], kind: str) -> tuple[IO[bytes], int]:
+    """The rows as a CSV or (``kind`` "xlsx") XLSX file in a temporary file, read from its
+    start; and how many rows. The rows are read a chunk at a time, so memory stays the same
+    whatever their number; the file is deleted when closed."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (the response sends and closes it)
+    try:
+        written = write_xlsx(rows, file) if kind == "xlsx" else write_csv(rows, file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file, written
