@@ -592,7 +592,7 @@ class UnitPeople:
             yield _person_row(values, self.deadline_passed, self.today)
 
 
-def unit_people_query(
+def unit_people(
     *,
     round_: Round,
     scope: Scope,
@@ -607,21 +607,6 @@ def unit_people_query(
     name): nothing is read until counted, sliced or iterated."""
     today = today or timezone.localdate()
     return UnitPeople(round_=round_, scope=scope, unit=unit, step=step, overdue=overdue, sort=sort, today=today)
-
-
-def unit_people(
-    *,
-    round_: Round,
-    scope: Scope,
-    unit: Unit,
-    step: str = "",
-    overdue: bool = False,
-    sort: str = "name",
-    today: date | None = None,
-) -> list[PersonRow]:
-    """Every row of ``unit_people_query``, in one query."""
-    query = unit_people_query(round_=round_, scope=scope, unit=unit, step=step, overdue=overdue, sort=sort, today=today)
-    return list(query)
 
 
 # Which rounds ---------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def _people(
     round_ = _round(round_uuid)
     unit = _unit(scope, unit_uuid)
     form = PeopleFilterForm(request.GET)
-    rows = selectors.unit_people_query(round_=round_, scope=scope, unit=unit, **form.values())  # type: ignore[arg-type]
+    rows = selectors.unit_people(round_=round_, scope=scope, unit=unit, **form.values())  # type: ignore[arg-type]
     return round_, unit, form, rows
 
 

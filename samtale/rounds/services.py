@@ -111,17 +111,22 @@ def round_create(
     return round_
 
 
+def _round_message(kind: str, round_: Round, pk: int, email: str, language: str | None) -> Draft:
+    """An e-mail to one person about the round, once per round and person."""
+    return outbox_message_build(
+        kind=kind,
+        to_email=email,
+        language=language or "da",
+        context={"round": round_.pk, "person": pk},
+        dedupe_key=f"{kind}:{round_.pk}:{pk}",
+    )
+
+
 def _goals_wanted_messages(round_: Round) -> list[Draft]:
     """A new round needs the management's goals before it is launched: everyone in management is
     told, once per round."""
     return [
-        outbox_message_build(
-            kind="rounds.goals_wanted",
-            to_email=email,
-            language=language or "da",
-            context={"round": round_.pk, "person": pk},
-            dedupe_key=f"rounds.goals_wanted:{round_.pk}:{pk}",
-        )
+        _round_message("rounds.goals_wanted", round_, pk, email, language)
         for pk, email, language in active_people()
         .filter(roles__kind=RoleKind.MANAGEMENT)
         .exclude(email="")
@@ -218,27 +223,11 @@ def _opening_messages(round_: Round, person_ids: list[int]) -> list[Draft]:
     drafts: list[Draft] = []
     leaders: set[int] = set()
     for pk, email, language, leader in _people_rows(person_ids):
-        drafts.append(
-            outbox_message_build(
-                kind="rounds.opened",
-                to_email=email,
-                language=language or "da",
-                context={"round": round_.pk, "person": pk},
-                dedupe_key=f"rounds.opened:{round_.pk}:{pk}",
-            )
-        )
+        drafts.append(_round_message("rounds.opened", round_, pk, email, language))
         if leader:
             leaders.add(leader)
     for pk, email, language in Person.objects.filter(pk__in=leaders).values_list("pk", "email", "user__language"):
-        drafts.append(
-            outbox_message_build(
-                kind="rounds.opened_for_team",
-                to_email=email,
-                language=language or "da",
-                context={"round": round_.pk, "person": pk},
-                dedupe_key=f"rounds.opened_for_team:{round_.pk}:{pk}",
-            )
-        )
+        drafts.append(_round_message("rounds.opened_for_team", round_, pk, email, language))
     return drafts
 
 

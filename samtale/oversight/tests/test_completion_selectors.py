@@ -108,15 +108,15 @@ def test_employees_and_strangers_have_no_scope(org: Org, mus: Mus) -> None:
 def test_the_people_of_a_unit_carry_states_dates_and_late_steps(org: Org, mus: Mus) -> None:
     plant_states(org, mus)
     deadline_passed(mus.round)
-    rows = {row.name: row for row in unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll)}
+    rows = {row.name: row for row in list(unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll))}
     assert rows[org.employee.name].step == "follow_up_held"
     assert rows[org.leader.name].overdue == ("overdue_plan", "overdue_follow_up")
     assert rows[org.daily_leader.name].overdue == ("overdue_scheduling", "overdue_held")
-    late = unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll, overdue=True)
+    late = list(unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll, overdue=True))
     assert {row.name for row in late} == {org.leader.name, org.daily_leader.name, org.colleague.name}
-    scheduled = unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll, step="scheduled")
+    scheduled = list(unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll, step="scheduled"))
     assert [row.name for row in scheduled] == [org.colleague.name]
-    by_state = unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll, sort="state")
+    by_state = list(unit_people(round_=mus.round, scope=WHOLE, unit=org.payroll, sort="state"))
     assert by_state[0].name == org.daily_leader.name and by_state[-1].name == org.employee.name
 
 
@@ -148,7 +148,7 @@ def test_no_query_reads_a_content_column(org: Org, mus: Mus) -> None:
     assert '"plans_followup"."reached"' in columns and '"conversations_minutes"."notes"' in columns
     with CaptureQueriesContext(connection) as queries:
         completion_overview(round_=mus.round, scope=WHOLE)
-        unit_people(round_=mus.round, scope=WHOLE, unit=org.root)
+        list(unit_people(round_=mus.round, scope=WHOLE, unit=org.root))
     sql = "\n".join(query["sql"] for query in queries)
     assert "plans_followup" in sql  # the follow-up's state is read, its text is not
     for column in columns:
@@ -161,7 +161,7 @@ def test_the_overview_makes_the_same_number_of_queries_for_a_bigger_organisation
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             completion_overview(round_=mus.round, scope=WHOLE)
-            unit_people(round_=mus.round, scope=WHOLE, unit=org.root)
+            list(unit_people(round_=mus.round, scope=WHOLE, unit=org.root))
         return len(queries)
 
     small = count()

@@ -24,7 +24,7 @@ from samtale.dashboards.tests.test_query_counts import grow
 from samtale.org.models import Person
 from samtale.oversight import views
 from samtale.oversight.counters import completion_rebuild
-from samtale.oversight.selectors import SORTS, STEP_ORDER, Scope, oversight_scope, unit_people_query
+from samtale.oversight.selectors import SORTS, STEP_ORDER, Scope, oversight_scope, unit_people
 from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
 from samtale.plans.tests.signing_testing import english
@@ -257,11 +257,11 @@ def test_every_filter_sort_and_page_gives_the_rows_of_the_rules(org: Org, mus: M
             expected = _expected(
                 facts, path=unit.path, leader_id=leader_id, step=step, overdue=overdue, sort=sort, today=today
             )
-            people = unit_people_query(
+            people = unit_people(
                 round_=mus.round, scope=scope, unit=unit, step=step, overdue=overdue, sort=sort, today=today
             )
             _check(people, expected, (deadline, unit.code, step, overdue, sort))
-    nonsense = unit_people_query(round_=mus.round, scope=WHOLE, unit=org.root, step="nonsense", today=today)
+    nonsense = unit_people(round_=mus.round, scope=WHOLE, unit=org.root, step="nonsense", today=today)
     _check(nonsense, [], ("nonsense",))
 
 
