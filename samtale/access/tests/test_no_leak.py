@@ -37,7 +37,9 @@ def crawl(client: Client, start: str = "/", limit: int = 150) -> dict[str, str]:
         response = client.get(url, follow=True)
         ok = response.status_code == 200
         html = ok and response.get("Content-Type", "").startswith("text/html")
-        text = response.content.decode() if html else (response.content.decode("latin-1") if ok else "")
+        # Exports are streamed (written a chunk at a time): read them whole.
+        body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+        text = body.decode() if html else (body.decode("latin-1") if ok else "")
         pages[url] = text
         if html:
             queue.extend(link for link in LINK.findall(text) if link not in pages)
