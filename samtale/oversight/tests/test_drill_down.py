@@ -249,11 +249,16 @@ def test_every_filter_sort_and_page_gives_the_rows_of_the_rules(org: Org, mus: M
             if deadline < 0
             else {"overdue_plan", "overdue_follow_up"}
         )
-        # Every filter and sort on either side of the deadline; on its day, those late.
-        steps = ["", *STEP_ORDER] if deadline else [""]
-        for (scope, unit, leader_id), step, overdue, sort in itertools.product(
-            places, steps, [False, True] if deadline else [True], SORTS
-        ):
+        # On each side of the deadline and on its day: those late, in every sort. The steps do not
+        # depend on the deadline: every step in every sort once (deadline ahead), and every step
+        # together with "late" once the deadline has passed. (Each combination pages through all
+        # its rows: the whole product on PostgreSQL took minutes.)
+        combinations = list(itertools.product(places, [""], [True], SORTS))
+        if deadline > 0:
+            combinations += itertools.product(places, ["", *STEP_ORDER], [False], SORTS)
+        if deadline < 0:
+            combinations += itertools.product(places, STEP_ORDER, [True], ["name"])
+        for (scope, unit, leader_id), step, overdue, sort in combinations:
             expected = _expected(
                 facts, path=unit.path, leader_id=leader_id, step=step, overdue=overdue, sort=sort, today=today
             )
