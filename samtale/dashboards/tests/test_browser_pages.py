@@ -115,3 +115,55 @@ def test_hr_changes_a_unit_s_leader_and_discards_an_import(page: Page, live_serv
     page.get_by_role("button", name="Kassér").click()
     expect(page.get_by_role("status")).to_contain_text("kasseret")
     audit(page)
+
+
+def test_what_waits_on_the_start_page_is_accessible_and_leads_on(page: Page, live_server, demo, sign_in, audit) -> None:  # type: ignore[no-untyped-def]
+    """Management's round waiting for goals, and what is shared with the union representative."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samtale.access.viewer import viewer_for
+    from samtale.accounts.models import User
+    from samtale.conversations import scheduling
+    from samtale.conversations.models import Conversation
+    from samtale.org.models import Person, Unit
+    from samtale.rounds.defaults import default_concept_ensure
+    from samtale.rounds.demo import demo_round_seed
+    from samtale.rounds.services import round_create
+
+    def as_(persona: str):  # type: ignore[no-untyped-def]
+        return viewer_for(User.objects.get(email=PERSONAS[persona].email))
+
+    demo_round_seed()
+    today = timezone.localdate()
+    round_create(
+        viewer=as_("hr"),
+        name="MUS-Næste",
+        concept=default_concept_ensure(),
+        opens_on=today + timedelta(days=200),
+        held_by=today + timedelta(days=300),
+        units=[Unit.objects.get(parent=None)],
+    )
+    conversation = Conversation.objects.get(employee__email=PERSONAS["employee"].email)
+    scheduling.union_rep_bring(
+        viewer=as_("employee"),
+        conversation=conversation,
+        representative=Person.objects.get(email=PERSONAS["union_rep"].email),
+    )
+    scheduling.union_rep_summon(viewer=as_("leader"), conversation=conversation)
+
+    sign_in(page, PERSONAS["management"].email)
+    expect(page.get_by_role("heading", name="MUS-Næste er under forberedelse")).to_be_visible()
+    audit(page)
+    page.get_by_role("link", name="Skriv rundens mål").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Målene for MUS-Næste")
+
+    page.context.clear_cookies()
+    sign_in(page, PERSONAS["union_rep"].email)
+    shared = page.get_by_role("region", name="Delt med dig")
+    expect(shared).to_contain_text("Som tillidsrepræsentant")
+    audit(page)
+    shared.get_by_role("link").first.click()
+    expect(page.get_by_role("navigation", name="Du er her").get_by_role("link")).to_have_text("Mine samtaler")
+    audit(page)
