@@ -24,6 +24,15 @@ def held_plan(org: Org, mus: Mus) -> Plan:
     return Plan.objects.select_related("conversation__round__concept", "employee").get(conversation=mus.conversation)
 
 
+def follow_up_week(weeks: int = 10) -> int:
+    """The number of the week ``weeks`` from today: "uge N" is then a follow-up within the
+    concept's 6 months of a conversation held today, whatever day the tests run ("uge 20" was
+    next year's week 20, beyond the 6 months, from the end of May)."""
+    from datetime import timedelta
+
+    return (timezone.localdate() + timedelta(weeks=weeks)).isocalendar().week
+
+
 def version_of(plan: Plan) -> PlanVersion:
     version = plan.versions.order_by("-number").first()
     assert version is not None

@@ -229,7 +229,9 @@ def test_the_signing_times_are_shown_in_copenhagen_and_utc(org: Org, mus: Mus) -
     lines = signature_lines(current(plan))
     assert len(lines) == 2
     for line in lines:
-        assert line.local == line.utc and str(line.local.tzinfo) == "Europe/Copenhagen"
+        # The same instant (compared as timestamps: Python holds a time in the hour the clocks
+        # repeat, fold=1, unequal to every time in another zone) in Copenhagen and in UTC.
+        assert line.local.timestamp() == line.utc.timestamp() and str(line.local.tzinfo) == "Europe/Copenhagen"
         assert line.utc.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
 
 

@@ -21,7 +21,7 @@ from samtale.conversations.models import Conversation, ConversationStatus, OpenI
 from samtale.plans import writing
 from samtale.plans.content import ContentError, plan_completeness_errors
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanStatus, PlanVersion
-from samtale.plans.tests.plans_testing import as_, held_plan, raw, version_of
+from samtale.plans.tests.plans_testing import as_, follow_up_week, held_plan, raw, version_of
 from samtale.testing import Mus, Org
 
 
@@ -111,7 +111,7 @@ def test_no_plan_for_a_conversation_not_held(org: Org, mus: Mus) -> None:
 
 def test_the_employee_saves_the_plan_and_it_is_audited(org: Org, mus: Mus) -> None:
     plan = held_plan(org, mus)
-    version = save(org, plan, follow_up="uge 20")
+    version = save(org, plan, follow_up=f"uge {follow_up_week()}")
     assert version.revision == 1
     assert version.updated_by_id == org.employee.pk
     assert version.content["focus_areas"][0]["text"] == "Mere ansvar for lønkørslen"
@@ -363,7 +363,7 @@ def test_an_incomplete_draft_is_saved_and_completeness_is_checked_at_submission(
     assert writing.version_completeness_errors(version_of(plan)) == [
         "Give the date or week of the follow-up conversation."
     ]
-    save(org, plan, raw(), follow_up="uge 20")
+    save(org, plan, raw(), follow_up=f"uge {follow_up_week()}")
     assert writing.version_completeness_errors(version_of(plan)) == []
 
 
