@@ -79,6 +79,13 @@ def raw(
     }
 
 
+def topic(**fields: str) -> dict[str, str]:
+    """A follow-up topic as the form posts it: "Deltid", nobody responsible and no deadline
+    unless ``fields`` say so."""
+    row = {"prefix": "topic-0", "id": "", "text": "Deltid", "responsible": "", "responsible_name": "", "by": ""}
+    return row | fields
+
+
 def post_data(content: dict[str, Any], *, follow_up: str = "", revision: int = 0) -> dict[str, str]:
     """The form's fields for ``raw`` content."""
     data: dict[str, str] = {"revision": str(revision), "follow_up": follow_up}

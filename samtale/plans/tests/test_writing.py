@@ -21,7 +21,7 @@ from samtale.conversations.models import Conversation, ConversationStatus, OpenI
 from samtale.plans import writing
 from samtale.plans.content import ContentError, plan_completeness_errors
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanStatus, PlanVersion
-from samtale.plans.tests.plans_testing import as_, follow_up_week, held_plan, raw, version_of
+from samtale.plans.tests.plans_testing import as_, follow_up_week, held_plan, raw, topic, version_of
 from samtale.testing import Mus, Org
 
 
@@ -223,31 +223,19 @@ def test_texts_have_limits(org: Org, mus: Mus, field: str, limit: int) -> None:
     assert save(org, plan, raw(**{field: "x" * limit})).revision == 1
 
 
-def _topic(**fields: str) -> dict[str, str]:
-    return {
-        "prefix": "topic-0",
-        "id": "",
-        "text": "Deltid",
-        "responsible": "",
-        "responsible_name": "",
-        "by": "",
-        **fields,
-    }
-
-
 def test_a_topic_names_who_is_responsible(org: Org, mus: Mus) -> None:
     plan = held_plan(org, mus)
     with pytest.raises(ContentError) as excinfo:
-        save(org, plan, raw(topics=[_topic(responsible="other")]))
+        save(org, plan, raw(topics=[topic(responsible="other")]))
     assert "topic-0-responsible_name" in errors_of(excinfo)
     with pytest.raises(ContentError) as excinfo:
-        save(org, plan, raw(topics=[_topic(responsible="the cat")]))
+        save(org, plan, raw(topics=[topic(responsible="the cat")]))
     assert "topic-0-responsible" in errors_of(excinfo)
-    content = save(org, plan, raw(topics=[_topic(responsible="other", responsible_name="HR", by="1.3.2027")])).content
+    content = save(org, plan, raw(topics=[topic(responsible="other", responsible_name="HR", by="1.3.2027")])).content
     assert content["follow_up_topics"][0]["responsible_name"] == "HR"
     assert content["follow_up_topics"][0]["by"] == "2027-03-01"
     # The name is only kept for "someone else".
-    content = save(org, plan, raw(topics=[_topic(responsible="leader", responsible_name="HR")])).content
+    content = save(org, plan, raw(topics=[topic(responsible="leader", responsible_name="HR")])).content
     assert content["follow_up_topics"][0]["responsible_name"] == ""
 
 

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -20,7 +20,7 @@ from samtale.lib import isoweek
 from samtale.plans import content as plan_content
 from samtale.plans.content import parse_point, parse_span, point_text, span_form, span_text
 from samtale.plans.models import Plan
-from samtale.plans.tests.plans_testing import held_plan, post_data, raw, version_of
+from samtale.plans.tests.plans_testing import follow_up_week, held_plan, post_data, raw, topic, version_of
 from samtale.testing import Mus, Org
 
 LANGUAGES = st.sampled_from(["da", "en"])
@@ -192,18 +192,8 @@ def _typed_content() -> tuple[dict, str]:  # type: ignore[type-arg]
     on 4.4.2027, and the follow-up conversation ten weeks after the conversation."""
     content = raw(start="uge 10-16", end="")
     content["goals"][0]["activities"][0]["follow_up_when"] = "4.4.2027"
-    content["follow_up_topics"] = [
-        {
-            "prefix": "topic-0",
-            "id": "",
-            "text": "Deltid",
-            "responsible": "leader",
-            "responsible_name": "",
-            "by": "uge 8",
-        }
-    ]
-    follow_up_week = (timezone.localdate() + timedelta(weeks=10)).isocalendar().week
-    return content, f"uge {follow_up_week}"
+    content["follow_up_topics"] = [topic(responsible="leader", by="uge 8")]
+    return content, f"uge {follow_up_week()}"
 
 
 class _Form(HTMLParser):

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from samtale.plans.content import plan_completeness_errors
 from samtale.plans.pdf import plan_pdf_context
-from samtale.plans.tests.plans_testing import held_plan, post_data, raw, version_of
+from samtale.plans.tests.plans_testing import held_plan, post_data, raw, topic, version_of
 from samtale.plans.tests.signing_testing import current, signed_plan
 from samtale.testing import Mus, Org
 
@@ -41,16 +41,7 @@ def test_the_completeness_check_names_the_indsatsomraade() -> None:
 def test_a_topic_is_followed_up_by_a_deadline(org: Org, mus: Mus) -> None:
     plan = held_plan(org, mus)
     content = raw()
-    content["follow_up_topics"] = [
-        {
-            "prefix": "topic-0",
-            "id": "",
-            "text": "Deltid",
-            "responsible": "leader",
-            "responsible_name": "",
-            "by": "uge 8",
-        }
-    ]
+    content["follow_up_topics"] = [topic(responsible="leader", by="uge 8")]
     client = org.client("employee")
     assert client.post(reverse("plans:edit", args=[plan.uuid]), post_data(content)).status_code == 302
     assert version_of(plan).content["follow_up_topics"][0]["by"].endswith("-W08")
