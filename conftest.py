@@ -122,14 +122,14 @@ def audit(axe_source: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def demo(transactional_db):  # type: ignore[no-untyped-def]
     """The demo municipality (small), with the sign-ins `make run` prints."""
-    from samtale.org.demo import seed_demo
+    from samtale.demo.organisation import seed_demo
 
     seed_demo(employees=80)
 
 
 @pytest.fixture
 def sign_in(live_server):  # type: ignore[no-untyped-def]
-    from samtale.org.demo import DEMO_PASSWORD
+    from samtale.demo.organisation import DEMO_PASSWORD
 
     def run(page, email: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]
         page.goto(live_server.url + "/login/")

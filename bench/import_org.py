@@ -50,7 +50,7 @@ def organisation_csv(people: int, seed: int = 2027) -> bytes:
     (municipality, directorates, departments, offices, teams), every unit led by one of its
     members who reports to the leader above, teams of about 12 with a coordinator as daily
     leader for some, dates in the three formats. Names and titles are the demo's."""
-    from samtale.org.demo import DIRECTORATES, FIRST_NAMES, LAST_NAMES, PLACES, TITLES, slug
+    from samtale.demo.organisation import DIRECTORATES, FIRST_NAMES, LAST_NAMES, PLACES, TITLES, slug
 
     rng = random.Random(seed)
     teams_wanted = max(1, people // TEAM_SIZE)

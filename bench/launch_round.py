@@ -29,7 +29,7 @@ def one_run() -> tuple[float, int, int]:
 
     from samtale.access.viewer import viewer_for
     from samtale.conversations.models import Conversation
-    from samtale.org.demo import PERSONAS
+    from samtale.demo.organisation import PERSONAS
     from samtale.org.models import Person, Unit
     from samtale.outbox.models import OutboxMessage
     from samtale.rounds.defaults import default_concept_ensure
@@ -63,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = start(args.database)
-    from samtale.org.demo import seed_demo
+    from samtale.demo.organisation import seed_demo
 
     fresh = FreshDatabase(args.database, workdir)
     times: list[float] = []

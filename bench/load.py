@@ -52,7 +52,7 @@ def people_file(path: Path, *, simulated: int) -> dict[str, int]:
 
     from samtale.accounts.models import User
     from samtale.conversations.models import Conversation, ConversationStatus
-    from samtale.org.demo import PERSONAS
+    from samtale.demo.organisation import PERSONAS
     from samtale.plans.models import Plan, PlanStatus
     from samtale.rounds.models import Round
 

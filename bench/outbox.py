@@ -43,7 +43,7 @@ WORKER = """
 import time
 import django
 django.setup()
-from samtale.outbox.services import outbox_deliver
+from samtale.outbox.delivery import outbox_deliver
 started = time.time()
 report = outbox_deliver()
 print(report.sent, started, time.time())
@@ -84,7 +84,7 @@ class MailSink:
 
 
 def sweep() -> tuple[float, int]:
-    from samtale.conversations.reminders import reminders_send
+    from samtale.jobs.reminders import reminders_send
     from samtale.outbox.models import MessageStatus, OutboxMessage
 
     before = OutboxMessage.objects.filter(status=MessageStatus.PENDING).count()

@@ -32,9 +32,9 @@ from harness import FreshDatabase, start  # noqa: E402 (after the path is set)
 def build(people: int) -> None:
     from history import round_progress
 
-    from samtale.org.demo import seed_demo
+    from samtale.demo.organisation import seed_demo
+    from samtale.demo.round import demo_round_seed
     from samtale.oversight.counters import completion_rebuild
-    from samtale.rounds.demo import demo_round_seed
 
     seed_demo(employees=people)
     round_ = demo_round_seed()
@@ -59,7 +59,7 @@ def measure(requests: int) -> list[tuple[str, float, float, int]]:
     from django.test import Client
 
     from samtale.accounts.models import User
-    from samtale.org.demo import PERSONAS
+    from samtale.demo.organisation import PERSONAS
     from samtale.org.models import Person
     from samtale.rounds.models import Round
 

@@ -81,7 +81,7 @@ def pages_and_sessions() -> tuple[list[Page], dict[str, str]]:
 
     from samtale.accounts.models import User
     from samtale.conversations.models import Conversation
-    from samtale.org.demo import PERSONAS
+    from samtale.demo.organisation import PERSONAS
     from samtale.org.models import Person, Unit
     from samtale.plans.models import Plan, PlanStatus
     from samtale.rounds.models import Round

@@ -117,7 +117,7 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from samtale.org.demo import seed_demo
+    from samtale.demo.organisation import seed_demo
     from samtale.org.exporting import organisation_rows
     from samtale.org.models import Unit
 

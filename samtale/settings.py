@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "samtale.surveys",
     "samtale.access",
     "samtale.dashboards",
+    "samtale.jobs",
+    "samtale.demo",
 ]
 
 MIDDLEWARE = [

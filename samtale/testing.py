@@ -274,7 +274,7 @@ def launch_demo_round(*, name: str = "MUS-2027") -> Any:
     from django.utils import timezone
 
     from samtale.access.viewer import viewer_for
-    from samtale.org.demo import PERSONAS
+    from samtale.demo.organisation import PERSONAS
     from samtale.rounds.defaults import default_concept_ensure
     from samtale.rounds.services import round_create, round_launch
 

@@ -53,14 +53,6 @@ def users_for_password_reset(email: str) -> list[User]:
     )
 
 
-def password_reset_request(*, email: str) -> None:
-    """Ask for a link to set a new password. The address is looked up later, by the worker: the
-    answer to the person asking is the same, and as fast, whether or not it has an account."""
-    from samtale.accounts.tasks import send_password_reset
-
-    send_password_reset.enqueue(email=normalize_email(email))
-
-
 @transaction.atomic
 def password_reset_send(*, email: str) -> int:
     """Put a password-reset link in the outbox for each account with this address (at most one per

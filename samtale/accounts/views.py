@@ -19,12 +19,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from samtale.accounts.forms import LanguageForm, PasswordResetRequestForm, SignInForm
-from samtale.accounts.services import (
-    login_attempt_begin,
-    login_attempt_succeeded,
-    password_reset_request,
-    user_set_language,
-)
+from samtale.accounts.services import login_attempt_begin, login_attempt_succeeded, user_set_language
+from samtale.accounts.tasks import password_reset_request
 from samtale.accounts.tokens import invitation_token_generator
 from samtale.lib.client_address import client_address
 from samtale.lib.redirects import safe_next

@@ -1,7 +1,7 @@
-"""The one daily sweep of reminders. Those of a round (issue 3 §6): the employee is reminded to
-prepare a few days before the conversation, and the leader when conversations are not yet
-scheduled as the round's deadline nears. Those of the plan (issue 4 §2 and §6: due, overdue,
-signatures, open items, follow-up) are found by ``samtale.plans.reminders``.
+"""The reminders of a round, found for the daily sweep (``samtale.jobs.reminders``): the employee
+is reminded to prepare a few days before the conversation, and the leader when conversations are
+not yet scheduled as the round's deadline nears. Those of the plan (due, overdue, signatures, open
+items, follow-up) are found by ``samtale.plans.reminders``.
 
 The sweep only puts e-mail in the outbox. Each reminder has a dedupe key, so running the sweep
 twice on a day (the daily task and an operator's ``send_reminders``) sends each reminder once;
@@ -14,7 +14,6 @@ Counted in calendar days in Europe/Copenhagen (``TIME_ZONE``).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -23,9 +22,7 @@ from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.org.models import Person
-from samtale.outbox.models import OutboxMessage
-from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
-from samtale.plans.reminders import plan_reminders
+from samtale.outbox.services import Draft, outbox_message_build
 from samtale.rounds.models import Round, RoundStatus
 
 # The employee is reminded when the conversation is this many days away, or fewer.
@@ -35,22 +32,6 @@ FRESH_INVITATION = timedelta(hours=20)
 # The leader is reminded of unscheduled conversations this many days before the round's deadline,
 # once at each of these marks.
 SCHEDULE_MARKS = (14, 3)
-
-
-@dataclass(frozen=True)
-class ReminderReport:
-    """How many reminders of each kind this run put in the outbox (those already sent left out)."""
-
-    prepare: int
-    schedule: int
-    plan_due: int = 0
-    plan_overdue: int = 0
-    signature: int = 0
-    open_item: int = 0
-    follow_up: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 def _start_of(day: date) -> datetime:
@@ -125,45 +106,6 @@ def schedule_reminders(*, today: date) -> list[Draft]:
             for pk, email, language in people
         )
     return drafts
-
-
-# Keys looked up per query: well within both databases' limits on parameters, so that even a
-# sweep with tens of thousands of candidates (every plan of a large round overdue) is a few queries.
-KEYS_PER_QUERY = 5000
-
-
-def _not_yet_sent(drafts: list[Draft]) -> list[Draft]:
-    keys = [draft.dedupe_key for draft in drafts]
-    sent: set[str | None] = set()
-    for start in range(0, len(keys), KEYS_PER_QUERY):
-        batch = keys[start : start + KEYS_PER_QUERY]
-        sent.update(OutboxMessage.objects.filter(dedupe_key__in=batch).values_list("dedupe_key", flat=True))
-    return [draft for draft in drafts if draft.dedupe_key not in sent]
-
-
-def reminders_send(*, now: datetime | None = None) -> ReminderReport:
-    """Put today's reminders in the outbox; those already sent are left out."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    prepare = _not_yet_sent(prepare_reminders(today=today, now=now))
-    schedule = _not_yet_sent(schedule_reminders(today=today))
-    plans = plan_reminders(now=now)
-    due = _not_yet_sent(plans.due)
-    overdue = _not_yet_sent(plans.overdue)
-    signature = _not_yet_sent(plans.signature)
-    open_item = _not_yet_sent(plans.open_item)
-    follow_up = _not_yet_sent(plans.follow_up)
-    # The keys guard against a sweep running alongside.
-    outbox_enqueue_many(messages=prepare + schedule + due + overdue + signature + open_item + follow_up)
-    return ReminderReport(
-        prepare=len(prepare),
-        schedule=len(schedule),
-        plan_due=len(due),
-        plan_overdue=len(overdue),
-        signature=len(signature),
-        open_item=len(open_item),
-        follow_up=len(follow_up),
-    )
 
 
 def unscheduled_for(*, round_: Round, leader: Person, today: date) -> int:

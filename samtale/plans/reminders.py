@@ -1,5 +1,5 @@
 """The plan's daily reminders (issue 4 §2 and §6), part of the one daily sweep
-(``samtale.conversations.reminders.reminders_send``).
+(``samtale.jobs.reminders.reminders_send``).
 
 Who is reminded of what, and when (calendar days in Europe/Copenhagen, ``TIME_ZONE``):
 

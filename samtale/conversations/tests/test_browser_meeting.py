@@ -22,7 +22,7 @@ from samtale.conversations.models import (
     Minutes,
     OpenItem,
 )
-from samtale.org.demo import PERSONAS
+from samtale.demo.organisation import PERSONAS
 from samtale.org.models import Person
 from samtale.testing import launch_demo_round
 

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from samtale.accounts.models import User
 from samtale.conversations.models import Conversation, ConversationStatus, DailyLeaderStatus, UnionRepStatus
-from samtale.org.demo import PERSONAS
+from samtale.demo.organisation import PERSONAS
 from samtale.org.models import Person
 from samtale.testing import launch_demo_round, working_day
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from samtale.conversations import reminders
 from samtale.conversations.models import Conversation, ConversationStatus, EmployeePreparation
-from samtale.conversations.tasks import daily_reminders, next_sweep, schedule_daily_reminders
 from samtale.conversations.tests.test_scheduling import english, mails_to, schedule
+from samtale.jobs.reminders import ReminderReport, reminders_send
+from samtale.jobs.tasks import daily_sweep, daily_sweep_schedule, next_sweep
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.oversight.models import UnitCompletion
 from samtale.rounds.models import Round
@@ -57,8 +58,8 @@ def test_the_employee_is_reminded_once_to_prepare_a_few_days_before(org: Org, mu
     invited_long_ago(mus.conversation)
     mail.outbox.clear()
 
-    assert reminders.reminders_send().prepare == 1
-    assert reminders.reminders_send().prepare == 0  # the sweep run twice on a day
+    assert reminders_send().prepare == 1
+    assert reminders_send().prepare == 0  # the sweep run twice on a day
     (message,) = mails_to(org.employee)
     assert "Prepare for your development conversation" in message.subject
     (html, _mimetype), *_ = message.alternatives
@@ -72,12 +73,12 @@ def test_no_reminder_far_ahead_just_after_the_invitation_or_once_the_preparation
     schedule(org, mus.conversation, days=10)
     invited_long_ago(mus.conversation)
     schedule(org, mus.colleague_conversation, days=1)  # the invitation went out just now
-    assert reminders.reminders_send().prepare == 0
+    assert reminders_send().prepare == 0
 
     schedule(org, mus.conversation, days=3)
     invited_long_ago(mus.conversation)
     EmployeePreparation.objects.create(conversation=mus.conversation, shared_with_leader_at=timezone.now())
-    assert reminders.reminders_send().prepare == 0
+    assert reminders_send().prepare == 0
     assert queued(PREPARE) == []
 
 
@@ -94,7 +95,7 @@ def test_a_moved_conversation_is_reminded_again_and_a_stale_reminder_is_dropped(
     assert mails_to(org.employee) == []
     assert OutboxMessage.objects.get(dedupe_key=drafts[0].dedupe_key).status == MessageStatus.CANCELLED
 
-    assert reminders.reminders_send().prepare == 1  # the new time gets its own reminder
+    assert reminders_send().prepare == 1  # the new time gets its own reminder
     assert len(mails_to(org.employee)) == 1
 
 
@@ -102,11 +103,11 @@ def test_a_held_or_cancelled_conversation_or_a_leaver_gets_no_reminder(org: Org,
     schedule(org, mus.conversation, days=2)
     invited_long_ago(mus.conversation)
     Conversation.objects.filter(pk=mus.conversation.pk).update(status=ConversationStatus.INVITED)
-    assert reminders.reminders_send().prepare == 0
+    assert reminders_send().prepare == 0
     Conversation.objects.filter(pk=mus.conversation.pk).update(status=ConversationStatus.SCHEDULED)
     org.employee.end_date = timezone.localdate() - timedelta(days=1)
     org.employee.save(update_fields=["end_date"])
-    assert reminders.reminders_send().prepare == 0
+    assert reminders_send().prepare == 0
 
 
 # To schedule -------------------------------------------------------------------------------------
@@ -119,17 +120,17 @@ def test_the_leader_is_reminded_of_unscheduled_conversations_two_weeks_and_three
     team = Conversation.objects.filter(round=mus.round, employee__personnel_leader=org.leader).count()
     assert team >= 2
     deadline_in(mus, 30)
-    assert reminders.reminders_send().schedule == 0
+    assert reminders_send().schedule == 0
 
     deadline_in(mus, 12)
-    assert reminders.reminders_send().schedule >= 1
+    assert reminders_send().schedule >= 1
     (message,) = mails_to(org.leader)
     assert f"{team} conversations still have no time" in message.subject
     assert reverse("dashboards:team") in message.body
-    assert reminders.reminders_send().schedule == 0  # once per mark
+    assert reminders_send().schedule == 0  # once per mark
 
     deadline_in(mus, 3)
-    reminders.reminders_send()
+    reminders_send()
     assert len(mails_to(org.leader)) == 2
 
 
@@ -148,10 +149,10 @@ def test_no_reminder_when_the_team_is_scheduled_by_the_time_it_leaves(org: Org, 
 
 def test_a_closed_round_or_a_passed_deadline_reminds_no_one(org: Org, mus: Mus) -> None:
     deadline_in(mus, -1)
-    assert reminders.reminders_send().schedule == 0
+    assert reminders_send().schedule == 0
     deadline_in(mus, 5)
     Round.objects.filter(pk=mus.round.pk).update(status="closed")
-    assert reminders.reminders_send() == reminders.ReminderReport(prepare=0, schedule=0)
+    assert reminders_send() == ReminderReport(prepare=0, schedule=0)
 
 
 def test_the_reminders_hold_no_confidential_text(org: Org, mus: Mus) -> None:
@@ -159,7 +160,7 @@ def test_the_reminders_hold_no_confidential_text(org: Org, mus: Mus) -> None:
     invited_long_ago(mus.conversation)
     EmployeePreparation.objects.create(conversation=mus.conversation, answers={"q": "PRIVAT-FORBEREDELSE"})
     deadline_in(mus, 10)
-    reminders.reminders_send()
+    reminders_send()
     sent = list(mail.outbox)
     assert len(sent) >= 2
     for message in sent:
@@ -192,19 +193,19 @@ def test_the_daily_run_is_booked_once_and_books_the_next(org: Org, mus: Mus, set
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    first = schedule_daily_reminders()
+    first = daily_sweep_schedule()
     assert first is not None and timezone.localtime(first).time().hour == 6
-    assert schedule_daily_reminders() is None  # already booked
+    assert daily_sweep_schedule() is None  # already booked
     out = StringIO()
     call_command("send_reminders", "--schedule", stdout=out)
     assert "already booked" in out.getvalue()
-    waiting = DBTaskResult.objects.filter(task_path=daily_reminders.module_path)
+    waiting = DBTaskResult.objects.filter(task_path=daily_sweep.module_path)
     assert waiting.count() == 1
 
     waiting.update(status="SUCCESSFUL")  # the worker ran it: the run books the next one
-    counts = daily_reminders.call()
+    counts = daily_sweep.call()
     completion_rows = counts.pop("completion_rows")  # the sweep recounts the completion counters too
     assert set(counts) == {"prepare", "schedule", "plan_due", "plan_overdue", "signature", "open_item", "follow_up"}
     assert set(counts.values()) == {0}
     assert completion_rows == UnitCompletion.objects.count()
-    assert DBTaskResult.objects.filter(task_path=daily_reminders.module_path, status="READY").count() == 1
+    assert DBTaskResult.objects.filter(task_path=daily_sweep.module_path, status="READY").count() == 1

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from samtale.org.demo import PERSONAS
+from samtale.demo.organisation import PERSONAS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -127,9 +127,9 @@ def test_what_waits_on_the_start_page_is_accessible_and_leads_on(page: Page, liv
     from samtale.accounts.models import User
     from samtale.conversations import scheduling
     from samtale.conversations.models import Conversation
+    from samtale.demo.round import demo_round_seed
     from samtale.org.models import Person, Unit
     from samtale.rounds.defaults import default_concept_ensure
-    from samtale.rounds.demo import demo_round_seed
     from samtale.rounds.services import round_create
 
     def as_(persona: str):  # type: ignore[no-untyped-def]

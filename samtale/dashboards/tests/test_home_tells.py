@@ -15,8 +15,8 @@ from django.utils import timezone
 from samtale.access.viewer import viewer_for
 from samtale.conversations import scheduling
 from samtale.org.models import RoleKind
+from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import OutboxMessage
-from samtale.outbox.services import outbox_deliver
 from samtale.plans.writing import plan_share
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.services import round_create, round_launch

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from samtale.org.demo import PERSONAS
+from samtale.demo.organisation import PERSONAS
 from samtale.org.models import Person, Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 @pytest.fixture
 def demo300(transactional_db):  # type: ignore[no-untyped-def]
-    from samtale.org.demo import seed_demo
+    from samtale.demo.organisation import seed_demo
 
     seed_demo(employees=300)  # the size the example files were made for
 

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from samtale.org.demo import PERSONAS, seed_demo
+from samtale.demo.organisation import PERSONAS, seed_demo
 from samtale.org.exporting import organisation_rows
 from samtale.org.importing.apply import organisation_import
 from samtale.org.models import Person, RoleKind, Unit

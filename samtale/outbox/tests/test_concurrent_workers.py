@@ -14,15 +14,10 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 
+from samtale.outbox.delivery import DeliveryReport, message_id, outbox_deliver
 from samtale.outbox.kinds import register
 from samtale.outbox.models import MessageStatus, OutboxMessage
-from samtale.outbox.services import (
-    DeliveryReport,
-    message_id,
-    outbox_deliver,
-    outbox_enqueue_many,
-    outbox_message_build,
-)
+from samtale.outbox.services import outbox_enqueue_many, outbox_message_build
 from samtale.outbox.tests.smtp_sink import SmtpSink
 
 MESSAGES = 300

@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from samtale.outbox.delivery import outbox_deliver, retry_delay
 from samtale.outbox.kinds import register
 from samtale.outbox.models import MessageStatus, OutboxMessage
-from samtale.outbox.services import outbox_deliver, outbox_enqueue, retry_delay
+from samtale.outbox.services import outbox_enqueue
 from samtale.outbox.tests.mailers import SwitchableBackend
 
 
@@ -150,7 +151,7 @@ def test_a_claim_left_by_a_worker_that_died_is_picked_up_again() -> None:
 
 @pytest.mark.django_db
 def test_two_workers_never_claim_the_same_message() -> None:
-    from samtale.outbox.services import _claim
+    from samtale.outbox.delivery import _claim
 
     for index in range(5):
         enqueue(f"P{index}")
@@ -195,7 +196,7 @@ def test_operators_send_what_is_due_from_the_command_line(capsys) -> None:  # ty
 
 @pytest.mark.django_db
 def test_a_message_another_worker_took_over_during_a_slow_batch_is_not_sent_again() -> None:
-    from samtale.outbox.services import _claim, _still_mine
+    from samtale.outbox.delivery import _claim, _still_mine
 
     enqueue()
     _token, [mine] = _claim(now=timezone.now(), limit=1)

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.audit.models import AuditEvent
+from samtale.outbox.delivery import MAX_FAILURES, message_id, outbox_deliver
 from samtale.outbox.kinds import register
 from samtale.outbox.models import MessageStatus, OutboxMessage
-from samtale.outbox.services import MAX_FAILURES, message_id, outbox_deliver, outbox_enqueue
+from samtale.outbox.services import outbox_enqueue
 from samtale.outbox.tests.mailers import SwitchableBackend
 from samtale.testing import Org
 

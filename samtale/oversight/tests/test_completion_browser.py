@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from samtale.accounts.models import User
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.org.demo import PERSONAS
+from samtale.demo.organisation import PERSONAS
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Round

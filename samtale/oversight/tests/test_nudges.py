@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
+from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import OutboxMessage
-from samtale.outbox.services import outbox_deliver
 from samtale.oversight.services import leaders_nudge
 from samtale.oversight.tests.oversight_testing import SECRET, deadline_passed, plant_states
 from samtale.plans.tests.signing_testing import english

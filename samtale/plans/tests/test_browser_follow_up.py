@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 
 from samtale.accounts.models import User
 from samtale.conversations.models import Conversation, MinutesConsent
-from samtale.org.demo import DEMO_PASSWORD, PERSONAS
+from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person, Unit
 from samtale.plans.models import Departure, FollowUp, Progress
 from samtale.plans.tests.follow_up_testing import ACTIVITY, GOAL, make_signed_plan

@@ -20,7 +20,7 @@ from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
 from samtale.conversations import meeting
 from samtale.conversations.models import Conversation
-from samtale.org.demo import DEMO_PASSWORD, PERSONAS
+from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person
 from samtale.plans.models import Plan, PlanStatus, PlanVersion, Signature
 from samtale.plans.tests.signing_testing import complete_content

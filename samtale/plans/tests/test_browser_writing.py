@@ -17,7 +17,7 @@ from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
 from samtale.conversations import meeting
 from samtale.conversations.models import Conversation
-from samtale.org.demo import PERSONAS
+from samtale.demo.organisation import PERSONAS
 from samtale.org.models import Person
 from samtale.plans import writing
 from samtale.plans.models import ActivityType, Plan, PlanComment

@@ -134,7 +134,7 @@ def test_a_change_of_unit_or_daily_leader_alone_tells_nobody(org: Org, mus: Mus)
 
 
 def test_a_message_is_dropped_when_the_change_is_undone_before_it_leaves(org: Org, mus: Mus) -> None:
-    from samtale.outbox.services import outbox_deliver
+    from samtale.outbox.delivery import outbox_deliver
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("samtale.outbox.services._schedule_delivery", lambda *a, **k: None)

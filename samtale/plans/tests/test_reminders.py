@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, OpenItem
-from samtale.conversations.reminders import ReminderReport, reminders_send
 from samtale.conversations.tests.test_scheduling import english, mails_to
+from samtale.jobs.reminders import ReminderReport, reminders_send
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.outbox.services import outbox_enqueue_many
 from samtale.plans import reminders

@@ -18,8 +18,8 @@ from django.utils import timezone
 from samtale.conversations.models import Conversation
 from samtale.conversations.tests.test_scheduling import english
 from samtale.org.models import Person
+from samtale.outbox.delivery import message_id, retry_delay
 from samtale.outbox.models import MessageStatus, OutboxMessage
-from samtale.outbox.services import message_id, retry_delay
 from samtale.outbox.tests.smtp_sink import SmtpSink
 from samtale.plans.models import FollowUpStatus
 from samtale.plans.tests.reminders_testing import follow_up, hand_in, make_plan, open_item

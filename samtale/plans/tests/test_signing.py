@@ -351,7 +351,7 @@ def test_readers_do_not_amend(org: Org, mus: Mus, persona: str) -> None:
 
 
 def test_signing_e_mails_carry_no_plan_text(org: Org, mus: Mus) -> None:
-    from samtale.outbox.services import outbox_deliver_batch
+    from samtale.outbox.delivery import outbox_deliver_batch
 
     plan = signed_plan(org, mus)
     signing.plan_amend(viewer=as_(org, "leader"), plan=plan, reason="Hemmelig grund")

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from samtale.accounts.models import User
-from samtale.org.demo import PERSONAS
+from samtale.demo.organisation import PERSONAS
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Concept, PreparationForm, Round
 

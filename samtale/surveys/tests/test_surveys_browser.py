@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from samtale.accounts.models import User
-from samtale.org.demo import PERSONAS
+from samtale.demo.evaluations import demo_surveys_seed
+from samtale.demo.organisation import PERSONAS
+from samtale.demo.round import demo_round_seed
 from samtale.org.models import Person
-from samtale.rounds.demo import demo_round_seed
-from samtale.surveys.demo import demo_surveys_seed
 from samtale.surveys.models import Response, Side, Survey, SurveyKind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_surveys(transactional_db):  # type: ignore[no-untyped-def]
     """The demo as ``make run`` makes it (300 people: the persona leader leads eleven)."""
-    from samtale.org.demo import seed_demo
+    from samtale.demo.organisation import seed_demo
 
     seed_demo(employees=300)
     User.objects.filter(email__in=[p.email for p in PERSONAS.values()]).update(language="en")

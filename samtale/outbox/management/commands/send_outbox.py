@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import MessageStatus, OutboxMessage
-from samtale.outbox.services import outbox_deliver
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.org.demo import PERSONAS, seed_demo
+from samtale.demo.organisation import PERSONAS, seed_demo
+from samtale.demo.round import FOCUS_AREAS, GOALS, demo_round_name, demo_round_seed
 from samtale.outbox.models import MessageStatus, OutboxMessage
-from samtale.rounds.demo import FOCUS_AREAS, GOALS, demo_round_name, demo_round_seed
 from samtale.rounds.models import Round, RoundStatus, UnitRound
 from samtale.rounds.selectors import round_candidates
 

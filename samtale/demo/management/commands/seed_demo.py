@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from samtale.org.demo import DEMO_PASSWORD, demo_logins, seed_demo
+from samtale.demo.organisation import DEMO_PASSWORD, demo_logins, seed_demo
 
 
 class Command(BaseCommand):
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-round", action="store_true", help="Leave out the demo round.")
 
     def handle(self, *args: Any, employees: int, quiet: bool, no_round: bool, **options: Any) -> None:
-        from samtale.rounds.demo import demo_round_seed  # the organisation first, then the round over it
-        from samtale.surveys.demo import demo_surveys_seed
+        from samtale.demo.evaluations import demo_surveys_seed
+        from samtale.demo.round import demo_round_seed  # the organisation first, then the round over it
 
         result = seed_demo(employees=employees)
         if result.created:

@@ -17,11 +17,11 @@ import time_machine
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.org.demo import PERSONAS, seed_demo
+from samtale.demo.evaluations import demo_surveys_seed
+from samtale.demo.organisation import PERSONAS, seed_demo
+from samtale.demo.round import demo_round_name, demo_round_seed
 from samtale.plans.models import Plan, PlanStatus
-from samtale.rounds.demo import demo_round_name, demo_round_seed
 from samtale.rounds.models import RoundStatus
-from samtale.surveys.demo import demo_surveys_seed
 from samtale.surveys.models import Survey, SurveyStatus
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
 from samtale.conversations.models import Conversation
 from samtale.conversations.scheduling import TimeAndPlace, conversation_schedule
-from samtale.org.demo import DEMO_PASSWORD, PERSONAS
+from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person, Unit
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.defaults import default_concept_ensure

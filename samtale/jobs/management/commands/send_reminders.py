@@ -3,8 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from samtale.conversations.reminders import reminders_send
-from samtale.conversations.tasks import schedule_daily_reminders
+from samtale.jobs.reminders import reminders_send
+from samtale.jobs.tasks import daily_sweep_schedule
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, schedule: bool, **options: Any) -> None:
         if schedule:
-            booked = schedule_daily_reminders()
+            booked = daily_sweep_schedule()
             if booked is None:
                 self.stdout.write("the daily reminders are already booked")
             else:

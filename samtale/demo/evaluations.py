@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
-from samtale.org.demo import PERSONAS
+from samtale.demo.organisation import PERSONAS
 from samtale.org.models import Person
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.models import Round
@@ -81,7 +81,7 @@ def demo_surveys_seed(round_: Round) -> None:
         return
     first_message = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     hr = viewer_for(User.objects.get(email=PERSONAS["hr"].email))
-    rng = random.Random(2027)  # noqa: S311  (made-up demo answers)
+    rng = random.Random(2027)
     persona_emails = {persona.email for persona in PERSONAS.values()}
     closes_on = timezone.localdate() + timedelta(days=21)
     with transaction.atomic():
