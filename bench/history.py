@@ -199,12 +199,12 @@ def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
     from django.utils import timezone
 
     from samtale.access.viewer import viewer_for
+    from samtale.completion.counters import completion_rebuild
     from samtale.conversations.models import Conversation
     from samtale.demo.organisation import PERSONAS, seed_demo
     from samtale.demo.round import demo_round_seed
     from samtale.org.models import Person, Unit
     from samtale.outbox.models import MessageStatus, OutboxMessage
-    from samtale.oversight.counters import completion_rebuild
     from samtale.plans.models import FollowUp, Plan, PlanVersion
     from samtale.rounds.defaults import default_concept_ensure
     from samtale.rounds.models import Round, RoundStatus

@@ -32,9 +32,9 @@ from harness import FreshDatabase, start  # noqa: E402 (after the path is set)
 def build(people: int) -> None:
     from history import round_progress
 
+    from samtale.completion.counters import completion_rebuild
     from samtale.demo.organisation import seed_demo
     from samtale.demo.round import demo_round_seed
-    from samtale.oversight.counters import completion_rebuild
 
     seed_demo(employees=people)
     round_ = demo_round_seed()

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "samtale.rounds",
     "samtale.conversations",
     "samtale.plans",
+    "samtale.completion",
     "samtale.oversight",
     "samtale.surveys",
     "samtale.access",

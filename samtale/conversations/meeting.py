@@ -33,8 +33,8 @@ from samtale.conversations.models import (
     OpenItem,
     UnionRepStatus,
 )
+from samtale.conversations.signals import conversations_changed
 from samtale.outbox.services import outbox_enqueue
-from samtale.oversight.counters import completion_refresh
 from samtale.plans import writing
 from samtale.rounds.models import PreparationForm
 
@@ -349,7 +349,7 @@ def conversation_mark_held(*, viewer: Viewer, conversation: Conversation, held_o
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
     # The plan starts here, in the same transaction: due the concept's days after the conversation.
     writing.plan_for_conversation_held(locked)
-    completion_refresh(locked.pk)
+    conversations_changed.send(sender=Conversation, conversation_ids=[locked.pk])
     audit_record(
         actor=viewer.user,
         action="conversations.outcome_corrected" if correction else "conversations.outcome_recorded",
@@ -382,7 +382,7 @@ def conversation_mark_not_held(
     locked.not_held_note = note.strip()
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
     writing.plan_for_conversation_undone(locked)
-    completion_refresh(locked.pk)
+    conversations_changed.send(sender=Conversation, conversation_ids=[locked.pk])
     audit_record(
         actor=viewer.user,
         action="conversations.outcome_corrected" if correction else "conversations.outcome_recorded",
@@ -408,7 +408,7 @@ def conversation_outcome_clear(*, viewer: Viewer, conversation: Conversation) ->
     locked.not_held_note = ""
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
     writing.plan_for_conversation_undone(locked)
-    completion_refresh(locked.pk)
+    conversations_changed.send(sender=Conversation, conversation_ids=[locked.pk])
     audit_record(
         actor=viewer.user,
         action="conversations.outcome_cleared",

@@ -38,10 +38,10 @@ from samtale.conversations.models import (
     SpecialTopic,
     UnionRepStatus,
 )
+from samtale.conversations.signals import conversations_changed
 from samtale.org.models import Person, RoleKind
 from samtale.org.selectors import contact_roles_for
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
-from samtale.oversight.counters import completion_refresh
 from samtale.rounds.models import Round, RoundStatus
 
 MIN_DURATION = 15
@@ -289,7 +289,7 @@ def conversation_schedule(*, viewer: Viewer, conversation: Conversation, when: T
     if errors:
         raise ValidationError(errors)
     outbox_enqueue_many(messages=_apply(viewer, conversation, when, now=now))
-    completion_refresh(conversation.pk)
+    conversations_changed.send(sender=Conversation, conversation_ids=[conversation.pk])
     return True
 
 
@@ -357,7 +357,7 @@ def conversations_schedule_slots(
         drafts += _apply(viewer, conversation, when, now=now)
         result.scheduled.append(conversation)
     outbox_enqueue_many(messages=drafts)
-    completion_refresh(*(conversation.pk for conversation in result.scheduled))
+    conversations_changed.send(sender=Conversation, conversation_ids=[c.pk for c in result.scheduled])
     return result
 
 
@@ -430,7 +430,7 @@ def conversation_cancel(*, viewer: Viewer, conversation: Conversation) -> bool:
     conversation.starts_at = None
     conversation.status = ConversationStatus.INVITED
     conversation.save(update_fields=["starts_at", "status", "calendar_sequence"])
-    completion_refresh(conversation.pk)
+    conversations_changed.send(sender=Conversation, conversation_ids=[conversation.pk])
     audit_record(
         actor=viewer.user,
         action="conversations.cancelled",

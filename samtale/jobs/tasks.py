@@ -13,9 +13,9 @@ from datetime import datetime, time, timedelta
 from django.tasks import task
 from django.utils import timezone
 
+from samtale.completion.counters import completion_rebuild
 from samtale.jobs.reminders import reminders_send
 from samtale.lib.tasks import keeps_waiting_runs, waiting_runs
-from samtale.oversight.counters import completion_rebuild
 
 # The sweep runs at this time of day (Europe/Copenhagen), before most people's working day.
 SWEEP_AT = time(6, 30)

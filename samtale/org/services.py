@@ -31,6 +31,7 @@ from samtale.org.models import (
     path_segment,
 )
 from samtale.org.selectors import person_leader_line
+from samtale.org.signals import placements_changed
 
 if TYPE_CHECKING:
     from samtale.accounts.models import User
@@ -165,19 +166,8 @@ def person_change_placement(
     person.save(update_fields=[*changed, "updated_at"])
     PlacementChange.objects.bulk_create(changes)
     audit_record_many(events)
-    placements_changed(changes)
+    placements_changed.send(sender=PlacementChange, changes=changes)
     return changed
-
-
-def placements_changed(changes: list[PlacementChange]) -> None:
-    """What follows people who moved or got a new leader, by hand or by the import: the plan
-    follows the new leader (the plans app tells both and writes the audit event), and the
-    completion counters follow people to their new unit. Imported here: those apps build on org."""
-    from samtale.oversight.counters import completion_people_moved
-    from samtale.plans.leader_change import leaders_changed
-
-    leaders_changed(changes)
-    completion_people_moved(changes)
 
 
 @transaction.atomic

@@ -7,4 +7,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Development plans")
 
     def ready(self) -> None:
-        from samtale.plans import emails  # noqa: F401  (registers the e-mail kinds with the outbox)
+        from samtale.plans import (  # noqa: F401
+            emails,  # registers the e-mail kinds with the outbox
+            receivers,  # connects the receivers of the signals from below
+        )

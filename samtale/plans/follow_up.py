@@ -32,9 +32,9 @@ from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
 from samtale.conversations.scheduling import TimeAndPlace
+from samtale.conversations.signals import conversations_changed
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
-from samtale.oversight.counters import completion_refresh
 from samtale.plans.models import (
     Departure,
     FollowUp,
@@ -419,7 +419,7 @@ def follow_up_mark_held(*, viewer: Viewer, plan: Plan, held_on: date, reached: s
     follow_up.reached = reached
     follow_up.carries_over = carries_over
     follow_up.save(update_fields=["status", "held_on", "held_with", "reached", "carries_over"])
-    completion_refresh(plan.conversation_id)
+    conversations_changed.send(sender=Plan, conversation_ids=[plan.conversation_id])
     audit_record(
         actor=viewer.user,
         action="plans.follow_up_corrected" if correction else "plans.follow_up_held",

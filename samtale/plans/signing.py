@@ -45,9 +45,9 @@ from samtale.access.viewer import Viewer
 from samtale.accounts.services import login_attempt_begin, login_attempt_succeeded
 from samtale.audit.models import Outcome
 from samtale.audit.services import audit_record
+from samtale.conversations.signals import conversations_changed
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
-from samtale.oversight.counters import completion_refresh
 from samtale.plans import content as plan_content
 from samtale.plans.models import (
     CommentKind,
@@ -136,7 +136,7 @@ def plan_submit(*, viewer: Viewer, plan: Plan) -> PlanVersion:
         plan.submitted_at = now
         fields.append("submitted_at")
     plan.save(update_fields=fields)
-    completion_refresh(plan.conversation_id)
+    conversations_changed.send(sender=Plan, conversation_ids=[plan.conversation_id])
     audit_record(
         actor=viewer.user,
         action="plans.submitted",
@@ -312,7 +312,7 @@ def _sign(*, viewer: Viewer, plan: Plan, side: str, method: str) -> Signature:
             plan.follow_up_by = follow_up_by
             fields.append("follow_up_by")
         plan.save(update_fields=fields)
-        completion_refresh(plan.conversation_id)
+        conversations_changed.send(sender=Plan, conversation_ids=[plan.conversation_id])
     audit_record(
         actor=viewer.user,
         action="plans.signed",

@@ -26,7 +26,6 @@ from samtale.lib.bulk import insert_rows
 from samtale.org.models import Person, RoleKind, Unit
 from samtale.org.selectors import active_people
 from samtale.outbox.services import Draft, outbox_enqueue, outbox_enqueue_many, outbox_message_build
-from samtale.oversight.counters import completion_rebuild
 from samtale.rounds.models import (
     Concept,
     FocusArea,
@@ -38,6 +37,7 @@ from samtale.rounds.models import (
     UnitRound,
 )
 from samtale.rounds.selectors import round_candidates
+from samtale.rounds.signals import round_launched
 
 
 def _require(allowed: bool) -> None:
@@ -204,7 +204,7 @@ def round_launch(*, viewer: Viewer, round_: Round) -> LaunchResult:
         ],
     )
     outbox_enqueue_many(messages=_opening_messages(round_, new))
-    completion_rebuild(rounds=[round_])
+    round_launched.send(sender=Round, round_=round_)
     first = round_.status == RoundStatus.DRAFT
     round_.status = RoundStatus.LAUNCHED
     round_.launched_at = round_.launched_at or now

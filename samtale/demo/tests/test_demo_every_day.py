@@ -131,8 +131,8 @@ def test_the_demo_loads_while_the_clock_crosses_midnight(settings) -> None:  # t
 )
 def test_the_benchmarks_history_builds_on_awkward_days(moment: datetime, settings) -> None:  # type: ignore[no-untyped-def]
     from bench.history import organisation_build
-    from samtale.oversight.counters import completion_rebuild
-    from samtale.oversight.models import UnitCompletion
+    from samtale.completion.counters import completion_rebuild
+    from samtale.completion.models import UnitCompletion
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     with time_machine.travel(moment, tick=False):

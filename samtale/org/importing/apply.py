@@ -23,7 +23,8 @@ from samtale.lib.bulk import chunks, insert_rows, update_rows
 from samtale.org.importing.plan import PersonRow, Plan, build_plan
 from samtale.org.importing.reader import read_table
 from samtale.org.models import ChangeSource, Person, PlacementChange, PlacementField, Unit
-from samtale.org.services import placements_changed, unit_tree_rebuild
+from samtale.org.services import unit_tree_rebuild
+from samtale.org.signals import placements_changed
 from samtale.outbox.services import outbox_enqueue_many
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def _apply(plan: Plan, *, actor: User | None, send_invitations: bool) -> int:
     events += _unit_events(plan, actor=changed_by)
     PlacementChange.objects.bulk_create(history, batch_size=BATCH)
     audit_record_many(events)
-    placements_changed(history)
+    placements_changed.send(sender=PlacementChange, changes=history)
     if send_invitations and new_users:
         return outbox_enqueue_many(messages=invitation_messages_build(users=new_users))
     return 0

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def count(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from samtale.oversight.counters import COLUMNS, tally
+    from samtale.completion.counters import COLUMNS, tally
 
     Conversation = apps.get_model("conversations", "Conversation")
     Round = apps.get_model("rounds", "Round")

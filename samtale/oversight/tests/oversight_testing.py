@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from samtale.completion.counters import completion_rebuild
 from samtale.conversations.models import Conversation, ConversationStatus, Minutes, NotHeldReason
-from samtale.oversight.counters import completion_rebuild
 from samtale.plans import signing
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
 from samtale.plans.tests.signing_testing import as_, complete_content, make_plan, reload, sign_as

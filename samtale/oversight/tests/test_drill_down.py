@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
+from samtale.completion.counters import completion_rebuild
 from samtale.conversations.models import Conversation, ConversationStatus, NotHeldReason
 from samtale.dashboards.tests.test_query_counts import grow
 from samtale.org.models import Person
 from samtale.oversight import views
-from samtale.oversight.counters import completion_rebuild
 from samtale.oversight.selectors import SORTS, STEP_ORDER, Scope, oversight_scope, unit_people
 from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus

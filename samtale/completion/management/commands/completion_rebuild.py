@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from samtale.oversight.counters import completion_rebuild
+from samtale.completion.counters import completion_rebuild
 
 
 class Command(BaseCommand):

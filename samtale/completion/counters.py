@@ -23,9 +23,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from samtale.completion.models import COUNTED, CompletionDay, DayKind, UnitCompletion
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.org.models import PlacementChange, PlacementField
-from samtale.oversight.models import COUNTED, CompletionDay, DayKind, UnitCompletion
 from samtale.plans.models import FollowUpStatus
 from samtale.rounds.models import Round, RoundStatus
 

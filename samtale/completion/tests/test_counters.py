@@ -11,14 +11,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
+from samtale.completion.counters import completion_rebuild
+from samtale.completion.models import COUNTED, CompletionDay, DayKind, UnitCompletion
 from samtale.conversations import meeting
 from samtale.conversations.models import Conversation, NotHeldReason
 from samtale.conversations.scheduling import TimeAndPlace, conversation_cancel, conversation_schedule
 from samtale.org.models import Person
 from samtale.org.services import person_change_placement
 from samtale.org.tests.import_files import org_file, org_records, record
-from samtale.oversight.counters import completion_rebuild
-from samtale.oversight.models import COUNTED, CompletionDay, DayKind, UnitCompletion
 from samtale.oversight.selectors import Scope, completion_overview, round_timeline
 from samtale.plans import signing
 from samtale.plans.follow_up import follow_up_mark_held

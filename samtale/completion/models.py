@@ -3,7 +3,7 @@ reached each step (issue 5 §1, "Speed"). They let the overview of a 50,000-pers
 add up a few thousand unit rows instead of joining every conversation to its plan and follow-up.
 
 A row counts the conversations of the people whose unit it is *now* (as the live drill-down
-does). It is written only by ``samtale.oversight.counters``: recomputed from the conversations
+does). It is written only by ``samtale.completion.counters``: recomputed from the conversations
 of its unit by the services that move a conversation, a plan or a follow-up (inside their
 transaction, the row locked first), rebuilt for a whole round by the bulk writers (launch,
 import) and every morning by the daily sweep, so a missed path heals by the next day.
