@@ -200,6 +200,7 @@ def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
 
     from samtale.access.viewer import viewer_for
     from samtale.completion.counters import completion_rebuild
+    from samtale.conversations.invitation import round_launch
     from samtale.conversations.models import Conversation
     from samtale.demo.organisation import PERSONAS, seed_demo
     from samtale.demo.round import demo_round_seed
@@ -208,7 +209,7 @@ def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
     from samtale.plans.models import FollowUp, Plan, PlanVersion
     from samtale.rounds.defaults import default_concept_ensure
     from samtale.rounds.models import Round, RoundStatus
-    from samtale.rounds.services import round_create, round_launch
+    from samtale.rounds.services import round_create
 
     seed_demo(employees=people)
     hr_user = Person.objects.get(email=PERSONAS["hr"].email).user

@@ -96,7 +96,7 @@ def plan_for_viewer(viewer: Viewer, plan_uuid: UUID | str) -> Plan:
     return plan
 
 
-def allow_write(allowed: bool) -> None:
+def require_write(allowed: bool) -> None:
     """A write to an object the viewer may read: 403 when refused (trust.md)."""
     if not allowed:
         raise PermissionDenied

@@ -8,9 +8,8 @@ from typing import Any
 from django.dispatch import receiver
 
 from samtale.completion.counters import completion_people_moved, completion_rebuild, completion_refresh
-from samtale.conversations.signals import conversations_changed
+from samtale.conversations.signals import conversations_changed, round_launched
 from samtale.org.signals import placements_changed
-from samtale.rounds.signals import round_launched
 
 
 @receiver(conversations_changed, dispatch_uid="completion.conversations_changed")

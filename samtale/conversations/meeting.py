@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.access import round_policies
+from samtale.access.lookups import require_write
 from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
@@ -39,11 +40,6 @@ from samtale.plans import writing
 from samtale.rounds.models import PreparationForm
 
 OVER = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _locked(conversation: Conversation) -> Conversation:
@@ -84,7 +80,7 @@ def employee_preparation_save(
 ) -> EmployeePreparation:
     """Save the employee's answers (autosave and the Save button both come here). Private until
     the employee shares it; saving does not share it."""
-    _require(round_policies.may_edit_employee_preparation(viewer, conversation))
+    require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
     _check_open(_locked(conversation))
     preparation, _created = EmployeePreparation.objects.select_for_update().get_or_create(conversation=conversation)
     preparation.answers = _merge(preparation.answers, _question_keys(conversation, PreparationForm.EMPLOYEE), answers)
@@ -103,7 +99,7 @@ def employee_preparation_share(
     """Share the preparation with the leader or with the summoned union representative, or take
     the share back ("The employee need not hand their preparation form to the leader",
     domain.md). Sharing again keeps the first time; taking back hides it at once."""
-    _require(round_policies.may_edit_employee_preparation(viewer, conversation))
+    require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
     locked = _locked(conversation)
     if recipient == "union_rep" and share and not _union_rep_summoned(locked):
         raise ValidationError(
@@ -157,7 +153,7 @@ def leader_preparation_save(
     """The leader's preparation, private to the leader. ``must_improve`` is what the leader
     expects to say must improve; the employee must be told before the conversation (domain.md,
     step 5), which the invitation's warning reads from here."""
-    _require(round_policies.may_use_leader_preparation(viewer, conversation))
+    require_write(round_policies.may_use_leader_preparation(viewer, conversation))
     _check_open(_locked(conversation))
     preparation, _created = LeaderPreparation.objects.select_for_update().get_or_create(conversation=conversation)
     preparation.answers = _merge(preparation.answers, _question_keys(conversation, PreparationForm.LEADER), answers)
@@ -186,7 +182,7 @@ def minutes_save(*, viewer: Viewer, conversation: Conversation, notes: dict[str,
     One conditional UPDATE … WHERE version = ``version``: of two saves from the same version
     exactly one matches a row, whatever the database; the other raises ``MinutesConflict``
     ("saving twice at once loses nothing silently", issue 3)."""
-    _require(round_policies.may_edit_minutes(viewer, conversation))
+    require_write(round_policies.may_edit_minutes(viewer, conversation))
     keys = list(conversation.round.concept.phases.values_list("key", flat=True))
     minutes, _created = Minutes.objects.get_or_create(conversation=conversation)
     new_notes = _merge(minutes.notes, keys, notes)
@@ -232,7 +228,7 @@ def open_item_add(
 ) -> OpenItem:
     """ "A goal that needs clarification … gets a deadline for the answer" (domain.md, phase 4);
     phase 6 agrees the deadlines for open items."""
-    _require(round_policies.may_use_open_items(viewer, conversation))
+    require_write(round_policies.may_use_open_items(viewer, conversation))
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The date has passed. Choose today or a later date.")})
     item = OpenItem.objects.create(
@@ -255,7 +251,7 @@ def open_item_add(
 def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem:
     """The answer to an open item; "the employee is told when it is answered" (issue 4 §1), by an
     e-mail with a link (never the answer), unless they answered it themself."""
-    _require(round_policies.may_use_open_items(viewer, item.conversation))
+    require_write(round_policies.may_use_open_items(viewer, item.conversation))
     before = item.answer
     now = timezone.now()
     if before and not answer.strip() and writing.plan_signed_by_anyone(item.conversation):
@@ -286,9 +282,9 @@ def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem
 def open_item_remove(*, viewer: Viewer, item: OpenItem) -> None:
     """Before the conversation is held either side removes an item; after it, the item is the
     leader's to clarify (it holds up the plan's signatures), so only the leader removes it."""
-    _require(round_policies.may_use_open_items(viewer, item.conversation))
+    require_write(round_policies.may_use_open_items(viewer, item.conversation))
     if item.conversation.status == ConversationStatus.HELD:
-        _require(round_policies.may_record_outcome(viewer, item.conversation))
+        require_write(round_policies.may_record_outcome(viewer, item.conversation))
     audit_record(
         actor=viewer.user,
         action="conversations.open_item_removed",
@@ -332,7 +328,7 @@ def conversation_mark_held(*, viewer: Viewer, conversation: Conversation, held_o
     (issue 3, §5): ``plan_due_on`` counts from ``held_on``. Not in the future, not before the
     round opened; ``held_with`` is the leader who held it. Held on another day than booked, the
     booked time moves to that day and everyone invited gets the calendar update."""
-    _require(round_policies.may_record_outcome(viewer, conversation))
+    require_write(round_policies.may_record_outcome(viewer, conversation))
     locked = _locked(conversation)
     _check_correctable(locked)
     if held_on > timezone.localdate():
@@ -366,7 +362,7 @@ def conversation_mark_not_held(
 ) -> Conversation:
     """ "… or not held, with a reason: long leave, left the organisation, declined". A time still
     ahead is taken off everyone's calendar."""
-    _require(round_policies.may_record_outcome(viewer, conversation))
+    require_write(round_policies.may_record_outcome(viewer, conversation))
     locked = _locked(conversation)
     _check_correctable(locked)
     if reason not in NotHeldReason.values:
@@ -396,7 +392,7 @@ def conversation_mark_not_held(
 @transaction.atomic
 def conversation_outcome_clear(*, viewer: Viewer, conversation: Conversation) -> Conversation:
     """Undo a recorded outcome (marked held by mistake): back to scheduled or to be scheduled."""
-    _require(round_policies.may_record_outcome(viewer, conversation))
+    require_write(round_policies.may_record_outcome(viewer, conversation))
     locked = _locked(conversation)
     if locked.status not in OVER:
         return locked

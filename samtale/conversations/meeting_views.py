@@ -86,7 +86,7 @@ def preparation(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRe
     conversation, prepared = _employee_preparation(viewer, conversation_uuid)
     questions = selectors.preparation_questions(conversation=conversation, form=FormKind.EMPLOYEE)
     if request.method == "POST":
-        lookups.allow_write(round_policies.may_edit_employee_preparation(viewer, conversation))
+        lookups.require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
         form = PreparationForm(request.POST, questions=questions)
         saved = _saved(
             form,
@@ -147,7 +147,7 @@ def preparation_share(request: AuthenticatedRequest, conversation_uuid: str) -> 
     share back."""
     viewer = get_viewer(request)
     conversation, _prepared = _employee_preparation(viewer, conversation_uuid)
-    lookups.allow_write(round_policies.may_edit_employee_preparation(viewer, conversation))
+    lookups.require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
     form = ShareForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whom to share with."))
@@ -283,7 +283,7 @@ def guide(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse
 
 
 def _minutes_post(request: AuthenticatedRequest, viewer: Viewer, conversation: Conversation) -> HttpResponse:
-    lookups.allow_write(round_policies.may_edit_minutes(viewer, conversation))
+    lookups.require_write(round_policies.may_edit_minutes(viewer, conversation))
     phases = selectors.phases_of(conversation=conversation)
     form = MinutesForm(request.POST, phases=phases)
     if not form.is_valid():
@@ -424,7 +424,7 @@ def open_item_remove(request: AuthenticatedRequest, conversation_uuid: str, item
 def _outcome_conversation(viewer: Viewer, conversation_uuid: str) -> Conversation:
     """Only the leader records the outcome; others who may see the conversation get 403."""
     conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
-    lookups.allow_write(round_policies.may_record_outcome(viewer, conversation))
+    lookups.require_write(round_policies.may_record_outcome(viewer, conversation))
     return conversation
 
 

@@ -27,6 +27,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samtale.access import round_policies
+from samtale.access.lookups import require_write
 from samtale.access.viewer import Viewer
 from samtale.audit.models import AuditEvent
 from samtale.audit.services import audit_record
@@ -66,11 +67,6 @@ _SCHEDULE_FIELDS = [
     "union_rep",
     "union_rep_status",
 ]
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _lock(conversation: Conversation) -> None:
@@ -278,7 +274,7 @@ def _apply(
 def conversation_schedule(*, viewer: Viewer, conversation: Conversation, when: TimeAndPlace) -> bool:
     """Set or change the conversation's time and place, and send the invitation (or its update)
     to everyone invited. Returns False when nothing changed (nothing is sent then)."""
-    _require(round_policies.may_schedule(viewer, conversation))
+    require_write(round_policies.may_schedule(viewer, conversation))
     now = timezone.now()
     _lock(conversation)
     _before_the_conversation(conversation)
@@ -314,7 +310,7 @@ def conversations_schedule_slots(
 
     Errors are keyed by the conversation's UUID."""
     for conversation, _start in assignments:
-        _require(round_policies.may_schedule(viewer, conversation))
+        require_write(round_policies.may_schedule(viewer, conversation))
     if not assignments:
         raise ValidationError({NON_FIELD_ERRORS: [_("Choose a time for at least one person.")]})
     now = timezone.now()
@@ -380,7 +376,7 @@ def conversation_withdraw_from_calendars(*, viewer: Viewer, conversation: Conver
     """A conversation marked not held before its booked time: it is taken off the calendar of
     everyone invited (METHOD:CANCEL) and they are told it will not be held. The booked time stays
     on record. Called by the outcome, under its row lock; returns whether anything was sent."""
-    _require(round_policies.may_record_outcome(viewer, conversation))
+    require_write(round_policies.may_record_outcome(viewer, conversation))
     if (
         conversation.status != ConversationStatus.SCHEDULED
         or conversation.starts_at is None
@@ -404,7 +400,7 @@ def conversation_move_to_held_day(*, viewer: Viewer, conversation: Conversation,
     page and every calendar shows when it took place. Everyone invited gets the calendar update,
     exactly as for a new time (the outbox, the SEQUENCE raised). Called by the outcome, under its
     row lock, before the conversation is marked held. Returns whether the time moved."""
-    _require(round_policies.may_record_outcome(viewer, conversation))
+    require_write(round_policies.may_record_outcome(viewer, conversation))
     moved = held_day_time(conversation, held_on)
     if moved is None:
         return False
@@ -420,7 +416,7 @@ def _overlaps(a: TimeAndPlace, b: TimeAndPlace) -> bool:
 def conversation_cancel(*, viewer: Viewer, conversation: Conversation) -> bool:
     """Take the time off the calendar: everyone invited gets a cancellation (METHOD:CANCEL) and
     the conversation is to be scheduled again. Place and length stay as the next proposal."""
-    _require(round_policies.may_schedule(viewer, conversation))
+    require_write(round_policies.may_schedule(viewer, conversation))
     _lock(conversation)
     _before_the_conversation(conversation)
     if conversation.status != ConversationStatus.SCHEDULED or conversation.starts_at is None:
@@ -502,7 +498,7 @@ def special_topic_raise(*, viewer: Viewer, conversation: Conversation, text: str
 def special_topic_withdraw(*, viewer: Viewer, topic: SpecialTopic) -> None:
     """The side that announced a topic may take it back before the conversation."""
     conversation = topic.conversation
-    _require(round_policies.special_topic_side(viewer, conversation) == topic.side)
+    require_write(round_policies.special_topic_side(viewer, conversation) == topic.side)
     now = timezone.now()
     _lock(conversation)
     _before_the_conversation(conversation)
@@ -526,7 +522,7 @@ def improvement_notice_give(*, viewer: Viewer, conversation: Conversation, text:
     the employee must be told before the conversation" (domain.md). The employee is told by
     e-mail that there is a notice, with a link; the text is only in Samtale. The leader may
     correct it before the conversation, and the employee is told again."""
-    _require(round_policies.may_give_improvement_notice(viewer, conversation))
+    require_write(round_policies.may_give_improvement_notice(viewer, conversation))
     now = timezone.now()
     _lock(conversation)
     _before_the_conversation(conversation)
@@ -600,7 +596,7 @@ def _tell_leader(conversation: Conversation, what: str, action: str, attendee: P
 @transaction.atomic
 def daily_leader_ask(*, viewer: Viewer, conversation: Conversation) -> bool:
     """ "The employee may invite their daily leader (by agreement with the personnel leader)"."""
-    _require(round_policies.may_ask_for_daily_leader(viewer, conversation))
+    require_write(round_policies.may_ask_for_daily_leader(viewer, conversation))
     now = timezone.now()
     _lock(conversation)
     _before_the_conversation(conversation)
@@ -634,7 +630,7 @@ def daily_leader_ask(*, viewer: Viewer, conversation: Conversation) -> bool:
 def daily_leader_decide(*, viewer: Viewer, conversation: Conversation, agree: bool) -> bool:
     """The personnel leader agrees (the daily leader is invited and may open the conversation's
     page) or declines; the employee is told either way."""
-    _require(round_policies.may_decide_on_daily_leader(viewer, conversation))
+    require_write(round_policies.may_decide_on_daily_leader(viewer, conversation))
     now = timezone.now()
     _lock(conversation)
     _before_the_conversation(conversation)
@@ -680,7 +676,7 @@ def daily_leader_decide(*, viewer: Viewer, conversation: Conversation, agree: bo
 @transaction.atomic
 def daily_leader_withdraw(*, viewer: Viewer, conversation: Conversation) -> bool:
     """The employee takes the wish back; a daily leader already invited gets a cancellation."""
-    _require(round_policies.may_ask_for_daily_leader(viewer, conversation))
+    require_write(round_policies.may_ask_for_daily_leader(viewer, conversation))
     _lock(conversation)
     _before_the_conversation(conversation)
     if conversation.daily_leader_status not in (DailyLeaderStatus.REQUESTED, DailyLeaderStatus.AGREED):
@@ -718,7 +714,7 @@ def union_rep_choices(*, employee: Person) -> list[Person]:
 def union_rep_bring(*, viewer: Viewer, conversation: Conversation, representative: Person) -> bool:
     """ "The employee may bring their union representative: it is the employee's decision; they
     must tell the leader in good time" — the leader is told by e-mail."""
-    _require(round_policies.may_bring_union_rep(viewer, conversation))
+    require_write(round_policies.may_bring_union_rep(viewer, conversation))
     now = timezone.now()
     _lock(conversation)
     _before_the_conversation(conversation)
@@ -749,7 +745,7 @@ def union_rep_bring(*, viewer: Viewer, conversation: Conversation, representativ
 def union_rep_withdraw(*, viewer: Viewer, conversation: Conversation) -> bool:
     """The employee decides not to bring the representative after all; one already summoned gets
     a cancellation, and the leader sees the change on the page."""
-    _require(round_policies.may_bring_union_rep(viewer, conversation))
+    require_write(round_policies.may_bring_union_rep(viewer, conversation))
     _lock(conversation)
     _before_the_conversation(conversation)
     if conversation.union_rep_status == UnionRepStatus.NONE:
@@ -778,7 +774,7 @@ def union_rep_withdraw(*, viewer: Viewer, conversation: Conversation) -> bool:
 def union_rep_summon(*, viewer: Viewer, conversation: Conversation) -> bool:
     """ "… and the leader summons the representative", who then gets the invitation and may open
     the conversation's page (the invitation only: trust.md)."""
-    _require(round_policies.may_summon_union_rep(viewer, conversation))
+    require_write(round_policies.may_summon_union_rep(viewer, conversation))
     now = timezone.now()
     _lock(conversation)
     _before_the_conversation(conversation)

@@ -54,7 +54,7 @@ def _writable(request: AuthenticatedRequest, conversation_uuid: str, allowed: An
     """The conversation for a write: 404 if the viewer may not see it, 403 if they may not do this."""
     viewer = get_viewer(request)
     conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
-    lookups.allow_write(allowed(viewer, conversation))
+    lookups.require_write(allowed(viewer, conversation))
     return viewer, conversation
 
 
@@ -219,7 +219,7 @@ def topic_withdraw(request: AuthenticatedRequest, conversation_uuid: str, topic_
     topic = SpecialTopic.objects.filter(uuid=topic_uuid, conversation=conversation).first()
     if topic is None:
         raise Http404
-    lookups.allow_write(round_policies.special_topic_side(viewer, conversation) == topic.side)
+    lookups.require_write(round_policies.special_topic_side(viewer, conversation) == topic.side)
     topic.conversation = conversation
     try:
         scheduling.special_topic_withdraw(viewer=viewer, topic=topic)

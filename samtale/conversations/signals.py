@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # ``conversation_ids``. Sent by the services of conversations and plans; the completion counters
 # recount their units (``samtale.completion.receivers``).
 conversations_changed = Signal()
+
+# A round has been launched and its conversations created: ``round_``. The completion counters
+# count the whole round (``samtale.completion.receivers``).
+round_launched = Signal()

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
+from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation
 from samtale.conversations.scheduling import TimeAndPlace, conversation_schedule
 from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
@@ -32,14 +33,7 @@ from samtale.org.models import Person, Unit
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Round, RoundStatus, UnitRound
-from samtale.rounds.services import (
-    focus_area_add,
-    goal_add,
-    round_create,
-    round_launch,
-    unit_round_open,
-    unit_round_set_introduction,
-)
+from samtale.rounds.services import focus_area_add, goal_add, round_create, unit_round_open, unit_round_set_introduction
 
 # The demo round opened two weeks ago and its conversations are to be held within 75 days.
 OPENED_DAYS_AGO = 14

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.access import policies
+from samtale.access.lookups import require_write
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_event_build, audit_record, audit_record_many
 from samtale.lib.bulk import update_rows
@@ -92,11 +93,6 @@ def placement_change_build(
     )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def person_change_placement(
     *,
@@ -111,9 +107,9 @@ def person_change_placement(
     The time of the change is kept (``PlacementChange``), and the access rules use the new
     state at once: they read the current organisation, so the former leader loses access on
     their next request."""
-    _require(policies.may_change_placement(viewer, person) and policies.may_place_in(viewer, unit))
+    require_write(policies.may_change_placement(viewer, person) and policies.may_place_in(viewer, unit))
     for leader in (personnel_leader, daily_leader):
-        _require(leader is None or policies.may_name_as_leader(viewer, leader))
+        require_write(leader is None or policies.may_name_as_leader(viewer, leader))
     actor = viewer.user
     # Lock the person and the new leader (in id order, so two changes cannot deadlock): two
     # changes at once could otherwise each pass the loop check and together make a loop.
@@ -174,7 +170,7 @@ def person_change_placement(
 def person_set_eligibility(*, viewer: Viewer, person: Person, override: bool | None, reason: str) -> None:
     """HR overrides whether a person takes part in MUS, with the reason; None follows the
     employment type again."""
-    _require(policies.may_override_eligibility(viewer, person))
+    require_write(policies.may_override_eligibility(viewer, person))
     reason = reason.strip()
     if override is not None and not reason:
         raise ValidationError({"reason": _("Give the reason for the override.")})
@@ -199,8 +195,8 @@ def person_set_eligibility(*, viewer: Viewer, person: Person, override: bool | N
 @transaction.atomic
 def unit_set_leader(*, viewer: Viewer, unit: Unit, leader: Person | None) -> None:
     """HR chooses a unit's leader by hand; the import keeps the choice until the file names one."""
-    _require(policies.may_set_unit_leader(viewer, unit))
-    _require(leader is None or policies.may_name_as_leader(viewer, leader))
+    require_write(policies.may_set_unit_leader(viewer, unit))
+    require_write(leader is None or policies.may_name_as_leader(viewer, leader))
     if unit.leader_id == (leader.pk if leader else None) and unit.leader_set_by_hand:
         return
     old = unit.leader_id
@@ -220,7 +216,7 @@ def role_assign(*, viewer: Viewer, person: Person, kind: str, units: Iterable[Un
     """Give a person a role beside the line (HR, union representative, management) covering the
     given units, or the whole organisation when there are none. A second assignment of the same
     kind replaces the coverage of the first."""
-    _require(policies.may_manage_roles(viewer))
+    require_write(policies.may_manage_roles(viewer))
     units = list(units)
     role, created = Role.objects.get_or_create(person=person, kind=kind, defaults={"region": region.strip()})
     if not created and role.region != region.strip():
@@ -239,7 +235,7 @@ def role_assign(*, viewer: Viewer, person: Person, kind: str, units: Iterable[Un
 
 @transaction.atomic
 def role_remove(*, viewer: Viewer, role: Role) -> None:
-    _require(policies.may_manage_roles(viewer))
+    require_write(policies.may_manage_roles(viewer))
     audit_record(
         actor=viewer.user,
         action="org.role_removed",

@@ -21,10 +21,10 @@ from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 from django.utils import timezone
 
 from samtale.access.viewer import Viewer
+from samtale.completion import counters
 from samtale.completion.models import COUNTED, CompletionDay, DayKind, UnitCompletion
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.org.models import PATH_STEP, Person, Unit, path_ids
-from samtale.completion import counters
 from samtale.plans.models import FollowUpStatus, PlanStatus
 from samtale.rounds.models import Round, RoundStatus
 

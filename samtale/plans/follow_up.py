@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samtale.access import plan_policies
+from samtale.access.lookups import require_write
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
@@ -52,11 +53,6 @@ WHY_MAX_LENGTH = 2000
 OUTCOME_MAX_LENGTH = 5000
 MIN_DURATION = 15
 MAX_DURATION = 240
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _lock(plan: Plan) -> None:
@@ -150,7 +146,7 @@ def _side(viewer: Viewer, plan: Plan) -> str:
 def progress_record(*, viewer: Viewer, plan: Plan, item: str, status: str, note: str, on: date) -> Progress:
     """ "Between conversations both record progress per goal and activity (not started, under
     way, done, dropped, with a note and date)" (issue 4 §4)."""
-    _require(plan_policies.may_record_progress(viewer, plan))
+    require_write(plan_policies.may_record_progress(viewer, plan))
     _lock(plan)
     _require_signed(plan)
     if item not in {i.id for i in plan_items(signed_version(plan))}:
@@ -194,7 +190,7 @@ def progress_record(*, viewer: Viewer, plan: Plan, item: str, status: str, note:
 def departure_register(*, viewer: Viewer, plan: Plan, why: str) -> Departure:
     """ "Either side tells the other when the plan must be departed from" (domain.md), with why.
     The other side is told by e-mail, with a link and without the reason."""
-    _require(plan_policies.may_record_progress(viewer, plan))
+    require_write(plan_policies.may_record_progress(viewer, plan))
     _lock(plan)
     _require_signed(plan)
     why = _text(why, field="why", limit=WHY_MAX_LENGTH, required=_("Write why the plan must be departed from."))
@@ -311,7 +307,7 @@ def follow_up_call(*, viewer: Viewer, plan: Plan, when: Meeting) -> bool:
     """ "The leader calls the follow-up conversation (an iCalendar invitation as for the MUS)":
     set or change its time and place; the employee gets the invitation or its update. Returns
     False when nothing changed (nothing is sent then)."""
-    _require(plan_policies.may_call_follow_up(viewer, plan))
+    require_write(plan_policies.may_call_follow_up(viewer, plan))
     _lock(plan)
     _require_signed(plan)
     follow_up = _locked_follow_up(plan)
@@ -350,7 +346,7 @@ def follow_up_call(*, viewer: Viewer, plan: Plan, when: Meeting) -> bool:
 def follow_up_cancel(*, viewer: Viewer, plan: Plan) -> bool:
     """Take the time off the calendar: the employee gets a cancellation (METHOD:CANCEL, same UID)
     and the follow-up is to be called again."""
-    _require(plan_policies.may_call_follow_up(viewer, plan))
+    require_write(plan_policies.may_call_follow_up(viewer, plan))
     _lock(plan)
     follow_up = _locked_follow_up(plan)
     _not_held(follow_up)
@@ -389,7 +385,7 @@ def follow_up_mark_held(*, viewer: Viewer, plan: Plan, held_on: date, reached: s
     """ "The follow-up conversation closes the loop: what was reached, what carries over to the
     next round" (issue 4 §4). The leader records it (and may correct it); the employee reads it
     and is told by e-mail that it is there."""
-    _require(plan_policies.may_call_follow_up(viewer, plan))
+    require_write(plan_policies.may_call_follow_up(viewer, plan))
     _lock(plan)
     _require_signed(plan)
     if held_on > timezone.localdate():

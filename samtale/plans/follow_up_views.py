@@ -83,7 +83,7 @@ def _writable(
 ) -> tuple[Viewer, Plan]:
     viewer = get_viewer(request)
     plan = _readable(viewer, plan_uuid)
-    lookups.allow_write(allowed(viewer, plan))
+    lookups.require_write(allowed(viewer, plan))
     return viewer, plan
 
 

@@ -33,13 +33,14 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samtale.access import plan_policies
+from samtale.access.lookups import require_write
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer
 from samtale.accounts.services import login_attempt_begin, login_attempt_succeeded
@@ -62,11 +63,6 @@ from samtale.plans.models import (
 from samtale.plans.writing import open_items_blocking, version_completeness_errors
 
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def current_version(plan: Plan) -> PlanVersion | None:
@@ -117,7 +113,7 @@ def blocking_open_items(plan: Plan) -> list[Any]:
 def plan_submit(*, viewer: Viewer, plan: Plan) -> PlanVersion:
     """The employee hands the current version to the leader ("The employee writes the plan … and
     hands it to the leader", domain.md). Only a complete plan can be handed in."""
-    _require(plan_policies.may_write_plan(viewer, plan))
+    require_write(plan_policies.may_write_plan(viewer, plan))
     plan, version = _locked(plan)
     if version.status == PlanStatus.SUBMITTED:
         raise ValidationError(_("This version is already handed in to your leader."))
@@ -155,7 +151,7 @@ def plan_ask_changes(*, viewer: Viewer, plan: Plan, comment: str) -> PlanVersion
     """The leader does not sign yet: they say what must change, and the employee is told. If
     the employee has already signed this version, their signed bytes stay as they are and the
     changes are written in a new version."""
-    _require(plan_policies.may_comment_on_plan(viewer, plan))
+    require_write(plan_policies.may_comment_on_plan(viewer, plan))
     comment = comment.strip()
     if not comment:
         raise ValidationError(_("Say what should be changed."))
@@ -224,7 +220,7 @@ def plan_sign(
     sign", each by the person themself). There is no single sign-on yet: ``method`` records how
     the signer proved it was them, so an SSO session can sign later without a new field."""
     side = signer_side(viewer, plan)
-    _require(side is not None and plan_policies.may_sign_plan(viewer, plan))
+    require_write(side is not None and plan_policies.may_sign_plan(viewer, plan))
     assert side is not None
     if method != SignatureMethod.PASSWORD:
         raise ValidationError(_("Sign with your password."))
@@ -372,7 +368,7 @@ def plan_amend(*, viewer: Viewer, plan: Plan, reason: str) -> PlanVersion:
     the signed one) that the employee changes, hands in, and both sign again. The signed version
     stays readable and never changes."""
     side = signer_side(viewer, plan)
-    _require(side is not None and plan_policies.may_sign_plan(viewer, plan))
+    require_write(side is not None and plan_policies.may_sign_plan(viewer, plan))
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the plan is amended."))

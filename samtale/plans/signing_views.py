@@ -130,7 +130,7 @@ def submit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     """The employee hands the plan to the leader."""
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
-    lookups.allow_write(plan_policies.may_write_plan(viewer, plan))
+    lookups.require_write(plan_policies.may_write_plan(viewer, plan))
     try:
         signing.plan_submit(viewer=viewer, plan=plan)
     except ValidationError as error:
@@ -145,7 +145,7 @@ def ask_changes(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     """The leader asks for changes, saying which."""
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
-    lookups.allow_write(plan_policies.may_comment_on_plan(viewer, plan))
+    lookups.require_write(plan_policies.may_comment_on_plan(viewer, plan))
     form = AskChangesForm(request.POST or None)
     comment = lambda: signing.plan_ask_changes(viewer=viewer, plan=plan, comment=form.cleaned_data["comment"])  # noqa: E731
     if request.method == "POST" and _ran(form, comment):
@@ -160,7 +160,7 @@ def sign(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     """Sign the current version for one's own side, after entering the password again."""
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
-    lookups.allow_write(plan_policies.may_sign_plan(viewer, plan))
+    lookups.require_write(plan_policies.may_sign_plan(viewer, plan))
     form = SignForm(request.POST or None)
     if request.method == "POST":
         ran = _ran(
@@ -195,7 +195,7 @@ def amend(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     """Either side starts an amendment of the signed plan."""
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
-    lookups.allow_write(plan_policies.may_sign_plan(viewer, plan))
+    lookups.require_write(plan_policies.may_sign_plan(viewer, plan))
     form = AmendForm(request.POST or None)
     start = lambda: signing.plan_amend(viewer=viewer, plan=plan, reason=form.cleaned_data["reason"])  # noqa: E731
     if request.method == "POST" and _ran(form, start):

@@ -14,13 +14,14 @@ import calendar
 from datetime import date
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.access import plan_policies, round_policies
+from samtale.access.lookups import require_write
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
@@ -61,11 +62,6 @@ __all__ = [
 ]
 
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _language(person: Any) -> str:
@@ -233,7 +229,7 @@ def plan_save(
     same revision exactly one matches a row, whatever the database; the other raises
     ``PlanConflict`` and loses nothing silently (trust.md, "No lost update")."""
     plan = version.plan
-    _require(plan_policies.may_write_plan(viewer, plan))
+    require_write(plan_policies.may_write_plan(viewer, plan))
     _check_editable(version)
     conversation = plan.conversation
     assert conversation.held_on is not None
@@ -312,7 +308,7 @@ def plan_comment_add(*, viewer: Viewer, version: PlanVersion, text: str) -> Plan
     """ "The leader can comment and suggest" while the version is not signed; the employee is
     told by e-mail (a link, never the comment)."""
     plan = version.plan
-    _require(plan_policies.may_comment_on_plan(viewer, plan))
+    require_write(plan_policies.may_comment_on_plan(viewer, plan))
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write your comment.")})
@@ -349,7 +345,7 @@ def plan_share(*, viewer: Viewer, plan: Plan, recipient: Recipient, share: bool)
     """ "The employee need not hand the plan to anyone but the leader holding the conversation":
     the employee lets the daily leader or the union representative read it, or takes it back.
     Sharing again keeps the first time; posted twice, nothing is recorded twice."""
-    _require(plan_policies.may_share_plan(viewer, plan))
+    require_write(plan_policies.may_share_plan(viewer, plan))
     if recipient not in ("daily_leader", "union_rep"):
         raise ValidationError(_("Choose whom to share the plan with."))
     if recipient == "daily_leader" and share and plan.employee.daily_leader_id is None:
@@ -386,7 +382,7 @@ def plan_read_record(*, viewer: Viewer, plan: Plan) -> None:
 
 
 def _require_hr(viewer: Viewer) -> None:
-    _require(round_policies.may_manage_concepts(viewer))
+    require_write(round_policies.may_manage_concepts(viewer))
 
 
 @transaction.atomic

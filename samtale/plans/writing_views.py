@@ -201,7 +201,7 @@ def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     """The employee writes the plan "in their own words, from the minutes" (domain.md)."""
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
-    lookups.allow_write(plan_policies.may_write_plan(viewer, plan))
+    lookups.require_write(plan_policies.may_write_plan(viewer, plan))
     version = current_version(plan)
     if request.method != "POST":
         if not writing.is_editable(version):
@@ -244,7 +244,7 @@ def comment_add(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     """The leader comments or suggests; the employee is told."""
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
-    lookups.allow_write(plan_policies.may_comment_on_plan(viewer, plan))
+    lookups.require_write(plan_policies.may_comment_on_plan(viewer, plan))
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -266,7 +266,7 @@ def share(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     """The employee lets the daily leader or the union representative read the plan, or not."""
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
-    lookups.allow_write(plan_policies.may_share_plan(viewer, plan))
+    lookups.require_write(plan_policies.may_share_plan(viewer, plan))
     recipient = request.POST.get("recipient", "")
     on = request.POST.get("share") == "1"
     try:

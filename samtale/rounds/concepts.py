@@ -15,13 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samtale.access import round_policies
+from samtale.access.lookups import require_write
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
 from samtale.rounds.models import (
@@ -83,11 +84,6 @@ class ConceptChange:
     concept: Concept  # the version that is current after the change
     changed: bool
     new_version: bool
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _lines(text: str) -> str:
@@ -340,7 +336,7 @@ def concept_input_of(concept: Concept) -> ConceptInput:
 def concept_copy(*, viewer: Viewer, concept: Concept, name: str) -> Concept:
     """ "HR can copy and edit a concept for their organisation": the copy starts a family of its
     own (version 1) with the same phases, questions and deadlines, and the same keys."""
-    _require(round_policies.may_manage_concepts(viewer))
+    require_write(round_policies.may_manage_concepts(viewer))
     name = name.strip()
     _check_name(name, family=None)
     source = _with_children(concept.pk)
@@ -376,7 +372,7 @@ def concept_update(
     the edit form was opened with: a save over a change someone made in between is refused with
     a message, never silently lost. Saving what the concept already says changes nothing, so a
     form sent twice makes one change."""
-    _require(round_policies.may_manage_concepts(viewer))
+    require_write(round_policies.may_manage_concepts(viewer))
     data = _normalise(data)
     locked = Concept.objects.select_for_update().get(pk=concept.pk)
     _validate(data, family=locked.family)

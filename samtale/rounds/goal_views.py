@@ -41,7 +41,7 @@ def goals(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     round_ = round_for_viewer(viewer, round_uuid)
     if request.method != "POST":
         return render(request, "rounds/goals.html", _context(viewer, round_))
-    lookups.allow_write(round_policies.may_write_goals(viewer))
+    lookups.require_write(round_policies.may_write_goals(viewer))
     form = goal_form(request.POST)
     if form.is_valid():
         try:
@@ -58,7 +58,7 @@ def goals(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
 def goal_edit(request: AuthenticatedRequest, round_uuid: str, goal_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     goal = goal_for_viewer(viewer, round_uuid, goal_uuid)
-    lookups.allow_write(round_policies.may_write_goals(viewer))
+    lookups.require_write(round_policies.may_write_goals(viewer))
     form = goal_form(request.POST if request.method == "POST" else None, initial={"text": goal.text})
     if form.is_bound and form.is_valid():
         try:
@@ -77,7 +77,7 @@ def goal_edit(request: AuthenticatedRequest, round_uuid: str, goal_uuid: str) ->
 def goal_move(request: AuthenticatedRequest, round_uuid: str, goal_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     goal = goal_for_viewer(viewer, round_uuid, goal_uuid)
-    lookups.allow_write(round_policies.may_write_goals(viewer))
+    lookups.require_write(round_policies.may_write_goals(viewer))
     try:
         services.goal_move(viewer=viewer, goal=goal, direction=-1 if request.POST.get("direction") == "up" else 1)
     except ValidationError as error:
@@ -90,7 +90,7 @@ def goal_move(request: AuthenticatedRequest, round_uuid: str, goal_uuid: str) ->
 def goal_remove(request: AuthenticatedRequest, round_uuid: str, goal_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     goal = goal_for_viewer(viewer, round_uuid, goal_uuid)
-    lookups.allow_write(round_policies.may_write_goals(viewer))
+    lookups.require_write(round_policies.may_write_goals(viewer))
     try:
         services.goal_remove(viewer=viewer, goal=goal)
     except ValidationError as error:

@@ -1,6 +1,6 @@
 """Fetching a round and what belongs to it for a viewer, as ``samtale.access.lookups`` does for
 people and conversations: a missing object and one the viewer may not see give the same 404; a
-refused write to something the viewer may read gives 403 (``lookups.allow_write``)."""
+refused write to something the viewer may read gives 403 (``lookups.require_write``)."""
 
 from __future__ import annotations
 

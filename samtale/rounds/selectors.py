@@ -1,4 +1,7 @@
-"""Reads of rounds: who takes part and why, and what a person sees of a round."""
+"""Reads of rounds: who takes part and why, and what a person sees of a round.
+
+A round's conversations are read through the relation the conversations declare
+(``round_.conversations``): rounds sit below conversations and import nothing from them."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from django.db.models import Case, Count, FilteredRelation, Prefetch, Q, QuerySe
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.conversations.models import Conversation
 from samtale.org.models import ELIGIBLE_EMPLOYMENT_TYPES, EmploymentType, Person, Unit
 from samtale.org.selectors import kept_count
 from samtale.rounds.models import (
@@ -168,7 +170,7 @@ def round_launch_preview(*, round_: Round, kept: bool = False) -> LaunchPreview:
     under everything they are counted from (``kept_count``: here the round, its units' paths and
     how many conversations it has; they are never deleted). The launch confirmation counts afresh."""
     scope = round_scope_q(round_)
-    already = Conversation.objects.filter(round=round_).count()
+    already = round_.conversations.count()
 
     def count() -> dict[str, int]:
         # A left join to the person's conversation in this round (at most one), which both
@@ -204,7 +206,7 @@ def round_participants(*, round_: Round, show: str = "") -> Participants:
     """Who is in the round and who is out, and why (domain.md, "Who takes part"): ``show`` is
     "in", "out" or "" for everyone."""
     candidates = round_candidates(round_=round_)
-    have = set(Conversation.objects.filter(round=round_).values_list("employee_id", flat=True))
+    have = set(round_.conversations.all().values_list("employee_id", flat=True))
     taking_part = sum(1 for c in candidates if c.takes_part)
     left_out = len(candidates) - taking_part
     if show == "in":
@@ -269,7 +271,7 @@ def round_progress(*, round_: Round) -> list[UnitProgress]:
 
 
 def round_conversation_count(*, round_: Round) -> int:
-    return Conversation.objects.filter(round=round_).count()
+    return round_.conversations.count()
 
 
 def unit_in_round(*, round_: Round, unit_uuid: UUID | str) -> Unit | None:

@@ -1,4 +1,5 @@
-"""Changes to rounds: HR creates, edits and launches one; management writes its goals; each
+"""Changes to rounds: HR creates and edits one (the launch, which invites everyone, is
+``samtale.conversations.invitation``); management writes its goals; each
 unit's leader writes the unit's focus areas, opens the round in the unit and answers the topics
 its employees propose.
 
@@ -8,21 +9,19 @@ transaction, writes the audit event, and puts any e-mail in the outbox in the sa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.access import round_policies
+from samtale.access.lookups import require_write
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
-from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.lib.bulk import insert_rows
 from samtale.org.models import Person, RoleKind, Unit
 from samtale.org.selectors import active_people
 from samtale.outbox.services import Draft, outbox_enqueue, outbox_enqueue_many, outbox_message_build
@@ -36,13 +35,6 @@ from samtale.rounds.models import (
     TopicProposal,
     UnitRound,
 )
-from samtale.rounds.selectors import round_candidates
-from samtale.rounds.signals import round_launched
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _check_dates(opens_on: date, held_by: date) -> None:
@@ -87,7 +79,7 @@ def round_create(
 ) -> Round:
     """HR creates a round: its name, concept, dates and the units taking part (each with every
     unit below it). Dates in the past are the form's concern: scripts may build past rounds."""
-    _require(round_policies.may_manage_rounds(viewer))
+    require_write(round_policies.may_manage_rounds(viewer))
     _check_dates(opens_on, held_by)
     name = name.strip()
     units = _topmost(units)
@@ -111,7 +103,7 @@ def round_create(
     return round_
 
 
-def _round_message(kind: str, round_: Round, pk: int, email: str, language: str | None) -> Draft:
+def round_message_build(kind: str, round_: Round, pk: int, email: str, language: str | None) -> Draft:
     """An e-mail to one person about the round, once per round and person."""
     return outbox_message_build(
         kind=kind,
@@ -126,7 +118,7 @@ def _goals_wanted_messages(round_: Round) -> list[Draft]:
     """A new round needs the management's goals before it is launched: everyone in management is
     told, once per round."""
     return [
-        _round_message("rounds.goals_wanted", round_, pk, email, language)
+        round_message_build("rounds.goals_wanted", round_, pk, email, language)
         for pk, email, language in active_people()
         .filter(roles__kind=RoleKind.MANAGEMENT)
         .exclude(email="")
@@ -140,7 +132,7 @@ def round_update(
 ) -> Round:
     """HR changes a round while it is being prepared; once launched, its people have been told its
     dates, so it stays as it is."""
-    _require(round_policies.may_manage_rounds(viewer))
+    require_write(round_policies.may_manage_rounds(viewer))
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.DRAFT:
         raise ValidationError(_("The round has been launched and can no longer be changed."))
@@ -173,75 +165,6 @@ def round_update(
     if changed:
         audit_record(actor=viewer.user, action="rounds.round_changed", target=round_, data=changed)
     return round_
-
-
-@dataclass
-class LaunchResult:
-    created: int
-    already: int
-    left_out: int
-
-
-@transaction.atomic
-def round_launch(*, viewer: Viewer, round_: Round) -> LaunchResult:
-    """Create a conversation for every participant who has none yet, with their current personnel
-    leader, and tell them and their leaders, in bulk. Launching again later adds only the people
-    who have joined since: nobody gets two."""
-    _require(round_policies.may_manage_rounds(viewer))
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.status == RoundStatus.CLOSED:
-        raise ValidationError(_("The round is closed."))
-    candidates = round_candidates(round_=round_)
-    taking_part = [c.person_id for c in candidates if c.takes_part]
-    have = set(Conversation.objects.filter(round=round_).values_list("employee_id", flat=True))
-    new = [person_id for person_id in taking_part if person_id not in have]
-    now = timezone.now()
-    insert_rows(
-        Conversation,
-        [
-            {"round_id": round_.pk, "employee_id": person_id, "status": ConversationStatus.INVITED, "created_at": now}
-            for person_id in new
-        ],
-    )
-    outbox_enqueue_many(messages=_opening_messages(round_, new))
-    round_launched.send(sender=Round, round_=round_)
-    first = round_.status == RoundStatus.DRAFT
-    round_.status = RoundStatus.LAUNCHED
-    round_.launched_at = round_.launched_at or now
-    round_.save(update_fields=["status", "launched_at"])
-    audit_record(
-        actor=viewer.user,
-        action="rounds.round_launched" if first else "rounds.round_relaunched",
-        target=round_,
-        data={"created": len(new), "already": len(have)},
-    )
-    return LaunchResult(created=len(new), already=len(have), left_out=len(candidates) - len(taking_part))
-
-
-def _opening_messages(round_: Round, person_ids: list[int]) -> list[Draft]:
-    """The round opens: each new participant is told, and each of their leaders once."""
-    drafts: list[Draft] = []
-    leaders: set[int] = set()
-    for pk, email, language, leader in _people_rows(person_ids):
-        drafts.append(_round_message("rounds.opened", round_, pk, email, language))
-        if leader:
-            leaders.add(leader)
-    for pk, email, language in Person.objects.filter(pk__in=leaders).values_list("pk", "email", "user__language"):
-        drafts.append(_round_message("rounds.opened_for_team", round_, pk, email, language))
-    return drafts
-
-
-def _people_rows(person_ids: list[int]) -> list[tuple[int, str, str | None, int | None]]:
-    """E-mail, language and leader of the people, read in one pass (an IN list of 50,000 ids is
-    beyond what SQLite takes in one statement)."""
-    wanted = set(person_ids)
-    return [
-        row
-        for row in Person.objects.values_list("pk", "email", "user__language", "personnel_leader_id").iterator(
-            chunk_size=5000
-        )
-        if row[0] in wanted
-    ]
 
 
 # The goals, the round in each unit, and the proposed topics (rounds area, issue 3 §2) ------------
@@ -294,7 +217,7 @@ def _moved(rows: list[Any], row: Any, direction: int) -> list[Any] | None:
 @transaction.atomic
 def goal_add(*, viewer: Viewer, round_: Round, text: str) -> RoundGoal:
     """ "Management sets direction and goals for the round" (domain.md, strategic goals)."""
-    _require(round_policies.may_write_goals(viewer))
+    require_write(round_policies.may_write_goals(viewer))
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     _check_not_closed(round_)
     text = _clean_text(text)
@@ -312,7 +235,7 @@ def goal_add(*, viewer: Viewer, round_: Round, text: str) -> RoundGoal:
 
 @transaction.atomic
 def goal_update(*, viewer: Viewer, goal: RoundGoal, text: str) -> RoundGoal:
-    _require(round_policies.may_write_goals(viewer))
+    require_write(round_policies.may_write_goals(viewer))
     round_ = Round.objects.select_for_update().get(pk=goal.round_id)
     _check_not_closed(round_)
     text = _clean_text(text)
@@ -328,7 +251,7 @@ def goal_update(*, viewer: Viewer, goal: RoundGoal, text: str) -> RoundGoal:
 @transaction.atomic
 def goal_move(*, viewer: Viewer, goal: RoundGoal, direction: int) -> bool:
     """Move a goal one place up (-1) or down (+1); False when it is already first or last."""
-    _require(round_policies.may_write_goals(viewer))
+    require_write(round_policies.may_write_goals(viewer))
     round_ = Round.objects.select_for_update().get(pk=goal.round_id)
     _check_not_closed(round_)
     ordered = _moved(list(round_.goals.order_by("order", "id")), goal, direction)
@@ -341,7 +264,7 @@ def goal_move(*, viewer: Viewer, goal: RoundGoal, direction: int) -> bool:
 
 @transaction.atomic
 def goal_remove(*, viewer: Viewer, goal: RoundGoal) -> None:
-    _require(round_policies.may_write_goals(viewer))
+    require_write(round_policies.may_write_goals(viewer))
     round_ = Round.objects.select_for_update().get(pk=goal.round_id)
     _check_not_closed(round_)
     goal.delete()
@@ -359,7 +282,7 @@ def _unit_round_locked(unit_round: UnitRound) -> UnitRound:
 
 
 def _lead(viewer: Viewer, unit_round: UnitRound) -> UnitRound:
-    _require(round_policies.may_lead_unit_round(viewer, unit_round))
+    require_write(round_policies.may_lead_unit_round(viewer, unit_round))
     return _unit_round_locked(unit_round)
 
 
@@ -454,7 +377,7 @@ def unit_round_open(*, viewer: Viewer, unit_round: UnitRound) -> int:
     employees may propose topics" (domain.md). The unit's participants are told by e-mail, with a
     link and no text of the focus areas. Returns how many were told; opening twice tells nobody
     twice."""
-    _require(round_policies.may_open_unit_round(viewer, unit_round))
+    require_write(round_policies.may_open_unit_round(viewer, unit_round))
     unit_round = _unit_round_locked(unit_round)
     if unit_round.opened_at is not None:
         raise ValidationError(_("The round is already open in the unit."))
@@ -490,7 +413,7 @@ def unit_round_open(*, viewer: Viewer, unit_round: UnitRound) -> int:
 def topic_propose(*, viewer: Viewer, unit_round: UnitRound, text: str) -> TopicProposal:
     """ "Employees may propose topics for the unit's conversations" once the round is open in
     their unit."""
-    _require(unit_round.pk is not None and round_policies.may_propose_topic_in(viewer, unit_round))
+    require_write(unit_round.pk is not None and round_policies.may_propose_topic_in(viewer, unit_round))
     assert viewer.person is not None
     unit_round = _unit_round_locked(unit_round)
     text = _clean_text(text)
@@ -513,7 +436,7 @@ def proposal_answer(
     """The leader "accepts or declines with a word of why": the word is required when declining.
     The proposer is told by e-mail, with a link to read the answer. An answer is final, so a form
     posted twice answers once."""
-    _require(round_policies.may_answer_proposal(viewer, proposal))
+    require_write(round_policies.may_answer_proposal(viewer, proposal))
     unit_round = _unit_round_locked(proposal.unit_round)
     proposal = TopicProposal.objects.select_for_update().select_related("proposed_by").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.PROPOSED:

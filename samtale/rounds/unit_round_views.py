@@ -90,7 +90,7 @@ def unit_round(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -
 def _for_leader(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -> tuple[Viewer, UnitRound]:
     viewer = get_viewer(request)
     found = unit_round_for_viewer(viewer, round_uuid, unit_uuid)
-    lookups.allow_write(round_policies.may_lead_unit_round(viewer, found))
+    lookups.require_write(round_policies.may_lead_unit_round(viewer, found))
     return viewer, found
 
 
@@ -132,7 +132,7 @@ def focus_area_add(request: AuthenticatedRequest, round_uuid: str, unit_uuid: st
 def focus_area_edit(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str, area_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     area = focus_area_for_viewer(viewer, round_uuid, unit_uuid, area_uuid)
-    lookups.allow_write(round_policies.may_lead_unit_round(viewer, area.unit_round))
+    lookups.require_write(round_policies.may_lead_unit_round(viewer, area.unit_round))
     form: TextForm = focus_area_form(request.POST if request.method == "POST" else None, initial={"text": area.text})
     if form.is_bound and form.is_valid():
         try:
@@ -151,7 +151,7 @@ def focus_area_edit(request: AuthenticatedRequest, round_uuid: str, unit_uuid: s
 def focus_area_move(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str, area_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     area = focus_area_for_viewer(viewer, round_uuid, unit_uuid, area_uuid)
-    lookups.allow_write(round_policies.may_lead_unit_round(viewer, area.unit_round))
+    lookups.require_write(round_policies.may_lead_unit_round(viewer, area.unit_round))
     direction = -1 if request.POST.get("direction") == "up" else 1
     try:
         services.focus_area_move(viewer=viewer, focus_area=area, direction=direction)
@@ -165,7 +165,7 @@ def focus_area_move(request: AuthenticatedRequest, round_uuid: str, unit_uuid: s
 def focus_area_remove(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str, area_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     area = focus_area_for_viewer(viewer, round_uuid, unit_uuid, area_uuid)
-    lookups.allow_write(round_policies.may_lead_unit_round(viewer, area.unit_round))
+    lookups.require_write(round_policies.may_lead_unit_round(viewer, area.unit_round))
     try:
         services.focus_area_remove(viewer=viewer, focus_area=area)
     except ValidationError as error:
@@ -180,7 +180,7 @@ def focus_area_remove(request: AuthenticatedRequest, round_uuid: str, unit_uuid:
 def open_in_unit(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     found = unit_round_for_viewer(viewer, round_uuid, unit_uuid)
-    lookups.allow_write(round_policies.may_open_unit_round(viewer, found))
+    lookups.require_write(round_policies.may_open_unit_round(viewer, found))
     if found.opened_at is not None:  # a form posted twice
         messages.info(request, _("The round is already open in the unit."))
         return redirect(_url(found))
@@ -205,7 +205,7 @@ def open_in_unit(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str)
 def propose(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     found = unit_round_for_viewer(viewer, round_uuid, unit_uuid)
-    lookups.allow_write(found.pk is not None and round_policies.may_propose_topic_in(viewer, found))
+    lookups.require_write(found.pk is not None and round_policies.may_propose_topic_in(viewer, found))
     form = proposal_form(request.POST)
     if form.is_valid():
         try:
@@ -223,7 +223,7 @@ def propose(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -> H
 def answer(request: AuthenticatedRequest, proposal_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     proposal = proposal_for_viewer(viewer, proposal_uuid)
-    lookups.allow_write(round_policies.may_answer_proposal(viewer, proposal))
+    lookups.require_write(round_policies.may_answer_proposal(viewer, proposal))
     found = proposal.unit_round
     form = answer_form(proposal, request.POST)
     if form.is_valid():

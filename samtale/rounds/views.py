@@ -1,9 +1,10 @@
 """Rounds: HR creates and launches them, management writes the goals, leaders write their unit's
 focus areas and open the round, employees propose topics.
 
-This module holds HR's pages (the list, creating and changing a round, the participants, the
-launch) and the way in for everyone else; the goals are in ``goal_views``, the round in a unit
-in ``unit_round_views``."""
+This module holds HR's pages (the list, creating and changing a round, the participants) and the
+way in for everyone else; the goals are in ``goal_views``, the round in a unit in
+``unit_round_views``, and the launch, which invites everyone, in
+``samtale.conversations.invitation_views``."""
 
 from __future__ import annotations
 
@@ -17,14 +18,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
 
 from samtale.access import lookups, round_policies
 from samtale.access.viewer import get_viewer
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds import goal_views, selectors, services, unit_round_views
-from samtale.rounds.forms import LaunchForm, ParticipantsFilterForm, RoundForm, add_service_errors
+from samtale.rounds.forms import ParticipantsFilterForm, RoundForm, add_service_errors
 from samtale.rounds.lookups import round_for_hr
 from samtale.rounds.models import RoundStatus
 
@@ -135,44 +135,6 @@ def round_participants(request: AuthenticatedRequest, round_uuid: str) -> HttpRe
 
 
 @login_required
-def round_launch(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
-    """The launch, after a confirmation: a conversation for every participant who has none yet."""
-    viewer = get_viewer(request)
-    round_ = round_for_hr(viewer, round_uuid)
-    form = LaunchForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        first = round_.status == RoundStatus.DRAFT
-        try:
-            result = services.round_launch(viewer=viewer, round_=round_)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _launched_message(result.created, first=first))
-            return redirect("rounds:detail", round_uuid=round_.uuid)
-    context = {"round": round_, "form": form, "preview": selectors.round_launch_preview(round_=round_)}
-    return render(request, "rounds/round_launch.html", context, status=400 if form.errors else 200)
-
-
-def _launched_message(created: int, *, first: bool) -> str:
-    if created == 0:
-        return _("Nobody new has joined: no conversations were added.")
-    if first:
-        return ngettext(
-            "The round is launched: %(count)s conversation was created, and the participant and their leader are told.",
-            "The round is launched: %(count)s conversations were created, and the participants and their leaders "
-            "are told.",
-            created,
-        ) % {"count": created}
-    return ngettext(
-        "%(count)s conversation was added for the person who joined since the launch, and they and their leader "
-        "are told.",
-        "%(count)s conversations were added for the people who joined since the launch, and they and their "
-        "leaders are told.",
-        created,
-    ) % {"count": created}
-
-
-@login_required
 def round_current(request: AuthenticatedRequest) -> HttpResponse:
     """The way in from the navigation: management to the goals of the round being prepared,
     a leader to their unit in the running round; a list when there is more than one."""
@@ -198,7 +160,6 @@ urlpatterns: list[URLPattern] = [
     path("<uuid:round_uuid>/", round_detail, name="detail"),
     path("<uuid:round_uuid>/edit/", round_edit, name="edit"),
     path("<uuid:round_uuid>/participants/", round_participants, name="participants"),
-    path("<uuid:round_uuid>/launch/", round_launch, name="launch"),
     *goal_views.urlpatterns,
     *unit_round_views.urlpatterns,
 ]

@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.conversations import scheduling
+from samtale.conversations.invitation import round_launch
 from samtale.org.models import RoleKind
 from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import OutboxMessage
 from samtale.plans.writing import plan_share
 from samtale.rounds.defaults import default_concept_ensure
-from samtale.rounds.services import round_create, round_launch
+from samtale.rounds.services import round_create
 from samtale.testing import Org, build_round, make_role
 
 pytestmark = pytest.mark.django_db

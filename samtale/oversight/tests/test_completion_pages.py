@@ -14,12 +14,12 @@ from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
+from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation
 from samtale.dashboards.tests.test_query_counts import grow
 from samtale.oversight import views
 from samtale.oversight.tests.oversight_testing import SECRET, deadline_passed, plant_states
 from samtale.plans.tests.signing_testing import english
-from samtale.rounds.services import round_launch
 from samtale.testing import Mus, Org
 
 

@@ -9,6 +9,7 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
 from samtale.access.viewer import viewer_for
+from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation, EmployeePreparation, ImprovementNotice, Minutes, OpenItem
 from samtale.dashboards.tests.test_query_counts import grow
 from samtale.oversight.selectors import (
@@ -21,7 +22,6 @@ from samtale.oversight.selectors import (
 )
 from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
 from samtale.plans.models import Departure, FollowUp, Plan, PlanComment, PlanVersion, Progress
-from samtale.rounds.services import round_launch
 from samtale.testing import Mus, Org, make_person, make_unit
 
 WHOLE = Scope(whole_organisation=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.completion.counters import completion_rebuild
+from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation, ConversationStatus, NotHeldReason
 from samtale.dashboards.tests.test_query_counts import grow
 from samtale.org.models import Person
@@ -29,7 +30,6 @@ from samtale.oversight.tests.oversight_testing import deadline_passed, plant_sta
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
 from samtale.plans.tests.signing_testing import english
 from samtale.rounds.models import Round
-from samtale.rounds.services import round_launch
 from samtale.testing import Mus, Org, make_person, make_unit
 
 WHOLE = Scope(whole_organisation=True)

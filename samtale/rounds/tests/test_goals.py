@@ -180,7 +180,7 @@ def test_the_goals_of_a_round_being_prepared_are_not_shown_to_employees(org: Org
 
 
 def test_people_outside_the_rounds_units_do_not_see_its_goals(org: Org, management) -> None:  # type: ignore[no-untyped-def]
-    from samtale.rounds.services import round_launch
+    from samtale.conversations.invitation import round_launch
 
     round_ = draft_round(org, units=[org.economy])
     round_launch(viewer=as_(org, "hr"), round_=round_)

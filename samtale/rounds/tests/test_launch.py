@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
+from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.org.models import EmploymentType
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.selectors import round_candidates
-from samtale.rounds.services import round_create, round_launch
+from samtale.rounds.services import round_create
 from samtale.testing import Org, make_person
 
 

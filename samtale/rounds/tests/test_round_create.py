@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.audit.models import AuditEvent
+from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation
 from samtale.org.models import EmploymentType
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Concept, Round, RoundStatus
-from samtale.rounds.services import round_create, round_launch, round_update
+from samtale.rounds.services import round_create, round_update
 from samtale.rounds.tests.rounds_testing import as_, draft_round, english
 from samtale.testing import Org, make_person, make_unit
 
@@ -302,14 +303,14 @@ def test_the_participants_page_is_paginated_and_its_filter_answers_htmx_with_the
 def test_launching_asks_for_a_confirmation_first(org: Org) -> None:
     round_ = draft_round(org)
     client = org.client("hr")
-    page = client.get(reverse("rounds:launch", args=[round_.uuid]))
+    page = client.get(reverse("conversations:round_launch", args=[round_.uuid]))
     assert page.status_code == 200 and page.context["preview"].would_add == 11
-    refused = client.post(reverse("rounds:launch", args=[round_.uuid]), {})
+    refused = client.post(reverse("conversations:round_launch", args=[round_.uuid]), {})
     assert refused.status_code == 400
     assert "confirm" in refused.context["form"].errors
     assert not Conversation.objects.exists()
 
-    launched = client.post(reverse("rounds:launch", args=[round_.uuid]), {"confirm": "on"})
+    launched = client.post(reverse("conversations:round_launch", args=[round_.uuid]), {"confirm": "on"})
     assert launched.status_code == 302
     assert Conversation.objects.filter(round=round_).count() == 11
     round_.refresh_from_db()
@@ -322,20 +323,20 @@ def test_after_the_launch_the_round_page_shows_how_many_joined_since_and_a_secon
     english(org, "hr")
     round_ = draft_round(org)
     client = org.client("hr")
-    client.post(reverse("rounds:launch", args=[round_.uuid]), {"confirm": "on"})
+    client.post(reverse("conversations:round_launch", args=[round_.uuid]), {"confirm": "on"})
     assert client.get(reverse("rounds:detail", args=[round_.uuid])).context["preview"].would_add == 0
     make_person("Ny Nielsen", unit=org.payroll, leader=org.leader)
     make_person("Nina Ny", unit=org.payroll, leader=org.leader)
     page = client.get(reverse("rounds:detail", args=[round_.uuid]))
     assert page.context["preview"].would_add == 2
-    assert reverse("rounds:launch", args=[round_.uuid]) in page.content.decode()
+    assert reverse("conversations:round_launch", args=[round_.uuid]) in page.content.decode()
 
-    added = client.post(reverse("rounds:launch", args=[round_.uuid]), {"confirm": "on"}, follow=True)
+    added = client.post(reverse("conversations:round_launch", args=[round_.uuid]), {"confirm": "on"}, follow=True)
     assert [str(m) for m in added.context["messages"]] == [
         "2 conversations were added for the people who joined since the launch, and they and their leaders are told."
     ]
     assert Conversation.objects.filter(round=round_).count() == 13
-    again = client.post(reverse("rounds:launch", args=[round_.uuid]), {"confirm": "on"}, follow=True)
+    again = client.post(reverse("conversations:round_launch", args=[round_.uuid]), {"confirm": "on"}, follow=True)
     assert Conversation.objects.filter(round=round_).count() == 13
     assert [str(m) for m in again.context["messages"]] == ["Nobody new has joined: no conversations were added."]
 
@@ -344,7 +345,7 @@ def test_launching_a_closed_round_is_refused_with_a_message(org: Org) -> None:
     english(org, "hr")
     round_ = draft_round(org)
     Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED)
-    response = org.client("hr").post(reverse("rounds:launch", args=[round_.uuid]), {"confirm": "on"})
+    response = org.client("hr").post(reverse("conversations:round_launch", args=[round_.uuid]), {"confirm": "on"})
     assert response.status_code == 400
     assert "The round is closed." in response.content.decode()
     assert not Conversation.objects.exists()

@@ -62,7 +62,7 @@ def test_nothing_about_rounds_on_the_start_page_before_a_round_is_launched(org: 
 
 
 def test_people_outside_the_rounds_units_see_nothing_of_it_on_the_start_page(org: Org) -> None:
-    from samtale.rounds.services import round_launch
+    from samtale.conversations.invitation import round_launch
 
     round_ = draft_round(org, units=[org.economy])
     round_launch(viewer=as_(org, "hr"), round_=round_)

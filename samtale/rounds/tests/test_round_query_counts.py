@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
+from samtale.conversations.invitation import round_launch
 from samtale.dashboards.tests.test_query_counts import grow
 from samtale.org.models import Person, Unit
 from samtale.rounds.selectors import unit_round_for
-from samtale.rounds.services import focus_area_add, goal_add, proposal_answer, round_launch, topic_propose
+from samtale.rounds.services import focus_area_add, goal_add, proposal_answer, topic_propose
 from samtale.rounds.tests.rounds_testing import as_, make_management, open_in_payroll
 from samtale.testing import Mus, Org
 
@@ -28,7 +29,7 @@ PAGES: list[tuple[str, str, Callable[[Org, Mus], str]]] = [
     ("hr", "the round's page", lambda o, m: reverse("rounds:detail", args=[m.round.uuid])),
     ("hr", "the participants", lambda o, m: reverse("rounds:participants", args=[m.round.uuid])),
     ("hr", "the participants left out", lambda o, m: reverse("rounds:participants", args=[m.round.uuid]) + "?show=out"),
-    ("hr", "the launch's confirmation", lambda o, m: reverse("rounds:launch", args=[m.round.uuid])),
+    ("hr", "the launch's confirmation", lambda o, m: reverse("conversations:round_launch", args=[m.round.uuid])),
     ("hr", "the new round form", lambda o, m: reverse("rounds:create")),
     ("director", "the goals, as management", lambda o, m: reverse("rounds:goals", args=[m.round.uuid])),
     ("employee", "the goals, as an employee", lambda o, m: reverse("rounds:goals", args=[m.round.uuid])),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from samtale.audit.models import AuditEvent
+from samtale.conversations.invitation import round_launch
 from samtale.org.models import EmploymentType
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import FocusArea, Round, RoundStatus, UnitRound
@@ -23,7 +24,6 @@ from samtale.rounds.services import (
     focus_area_move,
     focus_area_remove,
     focus_area_update,
-    round_launch,
     unit_round_open,
     unit_round_set_introduction,
 )
