@@ -1,7 +1,8 @@
-"""The one daily sweep of reminders. Those of a round (issue 3 §6): the employee is reminded to
-prepare a few days before the conversation, and the leader when conversations are not yet
-scheduled as the round's deadline nears. Those of the plan (issue 4 §2 and §6: due, overdue,
-signatures, open items, follow-up) are found by ``samtale.plans.reminders``.
+"""The one daily sweep of reminders (docs/domain.md § Invitation and reminders). Those of a round:
+the employee is reminded to prepare a few days before the conversation, and the leader when
+conversations are not yet scheduled as the round's deadline nears. Those of the plan (due, overdue,
+signatures, open items, follow-up; docs/domain.md § The plan) are found by
+``samtale.plans.reminders``.
 
 The sweep only puts e-mail in the outbox. Each reminder has a dedupe key, so running the sweep
 twice on a day (the daily task and an operator's ``send_reminders``) sends each reminder once;
