@@ -1,5 +1,6 @@
-"""Benchmark of HR's completion overview of a round under way (issue 5 §1): server time of the
-page and its number of queries, at two organisation sizes.
+"""Benchmark of HR's completion overview of a round under way: server time of the page and its
+number of queries, at two organisation sizes (the overview "answers in the same number of queries at
+1,000 and at 50,000 people", docs/domain.md § Completion overview).
 
     .venv/bin/python bench/overview.py [--people 1000 50000] [--requests 40] [--database sqlite|postgres]
 

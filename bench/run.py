@@ -1,5 +1,6 @@
 """``make bench``: every benchmark of ``bench/`` on SQLite and on PostgreSQL, gathered into one
-table against the targets of ``quality.md``, with PostgreSQL against SQLite as ratios.
+table against each benchmark's own target (the README's "Measured" table lists them), with
+PostgreSQL against SQLite as ratios.
 
     .venv/bin/python bench/run.py [--quick] [--databases sqlite postgres] [--out bench/results]
 

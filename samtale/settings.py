@@ -59,7 +59,7 @@ BASE_URL = env("SAMTALE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = envlist("SAMTALE_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    # Django and third-party apps first (see stack-notes: app order).
+    # Django and third-party apps first, ours last, so that our models may import theirs at start-up.
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,5 +1,5 @@
-"""Fetching an object for a viewer. A missing object and an object the viewer may not see
-give the same 404, so a stranger never learns that something exists (trust.md)."""
+"""Fetching an object for a viewer. A missing object and an object the viewer may not see give the
+same 404, so a stranger never learns that something exists (docs/trust.md § Access matrix)."""
 
 from __future__ import annotations
 
@@ -97,7 +97,8 @@ def plan_for_viewer(viewer: Viewer, plan_uuid: UUID | str) -> Plan:
 
 
 def require_write(allowed: bool) -> None:
-    """A write to an object the viewer may read: 403 when refused (trust.md)."""
+    """A write to an object the viewer may read: 403 when refused, since the viewer already knows it
+    exists (docs/trust.md § Access matrix)."""
     if not allowed:
         raise PermissionDenied
 

@@ -1,5 +1,5 @@
-"""Who may do what with a development plan and its follow-up (trust.md, the access matrix;
-domain.md, "After the conversation" and "Confidentiality"). Plain predicates, deny by default;
+"""Who may do what with a development plan and its follow-up (docs/trust.md § Access matrix;
+docs/domain.md § After the conversation and § Confidentiality). Plain predicates, deny by default;
 each quotes the rule it holds.
 
 "Leader" is the employee's *current* personnel leader: when the employee changes leader, the
@@ -68,13 +68,14 @@ def may_view_progress(viewer: Viewer, plan: Plan) -> bool:
 
 
 def may_record_progress(viewer: Viewer, plan: Plan) -> bool:
-    """ "Between conversations both record progress per goal and activity" (issue 4 §4), and
-    either can say the plan must be departed from."""
+    """ "Between conversations the employee and the leader record progress per goal and activity",
+    and either can say the plan must be departed from (docs/domain.md § Follow-up)."""
     return _has(viewer, plan, R.SELF, R.PERSONNEL_LEADER)
 
 
 def may_call_follow_up(viewer: Viewer, plan: Plan) -> bool:
-    """ "The leader calls the follow-up conversation … and holds it" (domain.md)."""
+    """ "The leader … calls and holds the follow-up conversation"
+    (docs/domain.md § After the conversation)."""
     return _has(viewer, plan, R.PERSONNEL_LEADER)
 
 

@@ -1,5 +1,5 @@
-"""Who may do what, as plain predicates. Each quotes the rule it holds (docs: ../shared/docs/
-trust.md and domain.md). Deny by default: a predicate that does not say yes says no."""
+"""Who may do what, as plain predicates. Each quotes the rule it holds (docs/trust.md and
+docs/domain.md). Deny by default: a predicate that does not say yes says no."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ _SEES_EMPLOYMENT = {Relation.SELF, Relation.PERSONNEL_LEADER, Relation.CHAIN, Re
 
 
 def may_view_person(viewer: Viewer, person: Person) -> bool:
-    """A person's page is seen by the person, their personnel leader, daily leader and leader
-    chain, and by HR for the units they cover. Everyone else gets 404 (trust.md: deny by default)."""
+    """A person's page is seen by the person, their personnel leader, daily leader and leader chain,
+    and by HR for the units they cover. Everyone else gets 404, exactly as for a person who does not
+    exist (docs/trust.md § Beyond the matrix)."""
     return bool(relations_to(viewer, person) & _SEES_PERSON)
 
 
@@ -37,8 +38,8 @@ def may_view_placement_history(viewer: Viewer, person: Person) -> bool:
 
 
 def may_change_placement(viewer: Viewer, person: Person) -> bool:
-    """HR moves people and changes their leaders by hand, for the units they cover
-    ("When an employee changes leader (by import or by hand)", trust.md)."""
+    """HR moves people and changes their leaders by hand, for the units they cover ("When an
+    employee changes leader (by import or by hand)", docs/trust.md § Leader change)."""
     return Relation.HR in relations_to(viewer, person)
 
 
@@ -55,12 +56,14 @@ def may_name_as_leader(viewer: Viewer, person: Person) -> bool:
 
 def may_set_unit_leader(viewer: Viewer, unit: Unit) -> bool:
     """A unit's leader is chosen by HR for the units they cover. Everyone may read the unit, so
-    anyone else is refused with 403, not 404 (trust.md)."""
+    anyone else is refused with 403, not 404: "a denied write to an object the user may read answers
+    403" (docs/trust.md § Access matrix)."""
     return viewer.hr is not None and viewer.hr.covers(unit)
 
 
 def may_override_eligibility(viewer: Viewer, person: Person) -> bool:
-    """ "Eligibility follows the employment type, and HR can override it per person" (domain.md)."""
+    """ "Eligibility follows the employment type, and HR can override it per person"
+    (docs/domain.md § Who takes part), for the units HR covers."""
     return Relation.HR in relations_to(viewer, person)
 
 
@@ -101,5 +104,6 @@ def may_view_team(viewer: Viewer) -> bool:
 
 
 def may_administer(viewer: Viewer) -> bool:
-    """The superuser administers configuration and accounts (trust.md), not content."""
+    """The superuser administers configuration and accounts, not content: "content models are not
+    readable through the admin" (docs/trust.md § The administrator)."""
     return viewer.user.is_active and viewer.user.is_staff

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 class Relation(StrEnum):
     SELF = "self"
     PERSONNEL_LEADER = "personnel_leader"
-    # Leaders above the personnel leader: department heads, directors (domain.md, "leader chain").
+    # Leaders above the personnel leader: department heads, directors, who "can always read the
+    # plan" (docs/domain.md § Confidentiality).
     CHAIN = "chain"
     DAILY_LEADER = "daily_leader"
     UNION_REP = "union_rep"
@@ -61,10 +62,10 @@ def relations_to(viewer: Viewer, person: Person) -> frozenset[Relation]:
 
 
 def _in_leader_chain(viewer: Viewer, person: Person) -> bool:
-    """The chain derives from the tree and from the personnel-leader relation: the leaders of
-    the person's unit and of every unit above it, and the leaders above the personnel leader.
-    "Every leader above them" (trust.md): never someone below them, so nobody is in the chain
-    of their own leaders, whatever a unit's leadership says."""
+    """The chain derives from the tree and from the personnel-leader relation: the leaders of the
+    person's unit and of every unit above it, and the leaders above the personnel leader. "Every
+    leader above them" (docs/trust.md § Access matrix): never someone below them, so nobody is in
+    the chain of their own leaders, whatever a unit's leadership says."""
     lineage = set(person.unit.lineage_ids)
     if any(unit.pk in lineage for unit in viewer.led_units):
         return person.pk not in _own_leader_line(viewer)

@@ -1,6 +1,6 @@
-"""Who may do what in a round and in a conversation (trust.md, the access matrix; domain.md,
-"Who takes part" and "Confidentiality"). Plain predicates, deny by default; each quotes the
-rule it holds. The organisation's own policies are in ``policies``."""
+"""Who may do what in a round and in a conversation (docs/trust.md § Access matrix and
+§ Beyond the matrix; docs/domain.md § Who takes part and § Confidentiality). Plain predicates, deny
+by default; each quotes the rule it holds. The organisation's own policies are in ``policies``."""
 
 from __future__ import annotations
 
@@ -31,12 +31,14 @@ def may_manage_rounds(viewer: Viewer) -> bool:
 
 
 def may_manage_concepts(viewer: Viewer) -> bool:
-    """ "HR can copy and edit a concept for their organisation" (issue 3)."""
+    """HR copies and edits the concepts, and like the rounds that use them they are for HR covering
+    the whole organisation (docs/domain.md § Concepts)."""
     return may_manage_rounds(viewer)
 
 
 def may_write_goals(viewer: Viewer) -> bool:
-    """ "Management sets direction and goals for the round" (domain.md, strategic goals)."""
+    """ "Management sets direction and goals for the round"
+    (docs/domain.md § Before the conversation, step 1)."""
     return viewer.management is not None
 
 
@@ -81,12 +83,14 @@ def may_view_proposal(viewer: Viewer, proposal: TopicProposal) -> bool:
 
 def may_view_conversation(viewer: Viewer, conversation: Conversation) -> bool:
     """ "Invitation, time and place, agenda": the employee, the leader, the leader chain, and the
-    daily leader and union representative if invited (trust.md). HR sees the status elsewhere."""
+    daily leader and union representative if invited (docs/trust.md § Access matrix). HR sees the
+    status elsewhere."""
     return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER, R.CHAIN, R.INVITED_DAILY_LEADER, R.INVITED_UNION_REP)
 
 
 def may_schedule(viewer: Viewer, conversation: Conversation) -> bool:
-    """The leader sets time, place and duration and sends the invitation (trust.md: leader R W)."""
+    """The leader sets time, place and duration and sends the invitation
+    (docs/trust.md § Access matrix: the leader R W, everyone else at most R)."""
     return _has(viewer, conversation, R.PERSONNEL_LEADER)
 
 
@@ -108,7 +112,7 @@ def special_topic_side(viewer: Viewer, conversation: Conversation) -> str | None
 
 def may_view_improvement_notice(viewer: Viewer, conversation: Conversation) -> bool:
     """The "must improve" notice: the employee reads it, the leader writes it, the leader chain
-    reads it (trust.md)."""
+    reads it (docs/trust.md § Access matrix)."""
     return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER, R.CHAIN)
 
 
@@ -139,7 +143,8 @@ def may_summon_union_rep(viewer: Viewer, conversation: Conversation) -> bool:
 
 
 def may_edit_employee_preparation(viewer: Viewer, conversation: Conversation) -> bool:
-    """The employee's preparation form is theirs alone to write (trust.md: employee R W)."""
+    """The employee's preparation form is theirs alone to write (docs/trust.md § Access matrix: only
+    the employee has W)."""
     return _has(viewer, conversation, R.SELF)
 
 
@@ -160,7 +165,8 @@ def may_view_employee_preparation(
 
 
 def may_use_leader_preparation(viewer: Viewer, conversation: Conversation) -> bool:
-    """The leader's preparation form is private to the leader (trust.md: leader R W, no one else)."""
+    """The leader's preparation form is private to the leader (docs/trust.md § Access matrix: the
+    leader R W, no one else anything)."""
     return _has(viewer, conversation, R.PERSONNEL_LEADER)
 
 
@@ -169,8 +175,9 @@ def may_use_leader_preparation(viewer: Viewer, conversation: Conversation) -> bo
 
 def _leader_may_have_minutes(viewer: Viewer, conversation: Conversation) -> bool:
     """ "Minutes of earlier conversations pass to the new leader only if the employee agrees"
-    (trust.md): the current personnel leader has the minutes of a conversation not yet held, of
-    one they held themselves, and of one the employee has agreed to pass on to them."""
+    (docs/trust.md § Leader change): the current personnel leader has the minutes of a conversation
+    not yet held, of one they held themselves, and of one the employee has agreed to pass on to
+    them."""
     from samtale.conversations.models import ConversationStatus, MinutesConsent
 
     if not _has(viewer, conversation, R.PERSONNEL_LEADER):
@@ -186,8 +193,8 @@ def _leader_may_have_minutes(viewer: Viewer, conversation: Conversation) -> bool
 
 
 def may_edit_minutes(viewer: Viewer, conversation: Conversation) -> bool:
-    """Minutes: the employee and the leader read and write them (trust.md); a leader who did not
-    hold a conversation that is over only with the employee's consent."""
+    """Minutes: the employee and the leader read and write them (docs/trust.md § Access matrix); a
+    leader who did not hold a conversation that is over only with the employee's consent."""
     return _has(viewer, conversation, R.SELF) or _leader_may_have_minutes(viewer, conversation)
 
 
@@ -208,7 +215,7 @@ def may_use_open_items(viewer: Viewer, conversation: Conversation) -> bool:
     return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER)
 
 
-# The round, from the goals to the proposed topics (rounds area, issue 3 §2) --------------------
+# The round, from the goals to the proposed topics (docs/domain.md § The round) -----------------
 
 
 def _round_unit_paths(round_: Round) -> list[str]:
@@ -222,10 +229,10 @@ def in_round(round_: Round, unit: Unit) -> bool:
 
 
 def may_view_round(viewer: Viewer, round_: Round) -> bool:
-    """ "Management sets direction and goals for the round" and "HR creates a round": both see it
-    while it is being prepared. Once launched, "everyone taking part can read the goals" (issue
-    3): the people in the round's units, the leaders of those units and of the units above them,
-    and HR covering a part of it."""
+    """ "Management sets direction and goals for the round" and HR creates it: both see it while it
+    is being prepared. Once launched, everyone taking part reads the goals
+    (docs/domain.md § The round): the people in the round's units, the leaders of those units and of
+    the units above them, and HR covering a part of it."""
     if may_manage_rounds(viewer) or may_write_goals(viewer):
         return True
     if viewer.person is None or round_.status == "draft":
@@ -258,11 +265,12 @@ def may_answer_proposal(viewer: Viewer, proposal: TopicProposal) -> bool:
     return may_lead_unit_round(viewer, proposal.unit_round)
 
 
-# Invitation and scheduling (issue 3 §3) ----------------------------------------------------------
+# Invitation and scheduling (docs/domain.md § Invitation and reminders) --------------------------
 
 
 def may_lay_out_slots(viewer: Viewer) -> bool:
-    """ "The leader sets time, place … by laying out slots in a calendar for their team" (issue 3):
-    anyone who is personnel leader for someone; the page offers only their own team's
-    conversations, each of which ``may_schedule`` still checks."""
+    """The personnel leader books the conversations "one at a time or by laying out slots for the
+    team" (docs/domain.md § Invitation and reminders): anyone who is personnel leader for someone;
+    the page offers only their own team's conversations, each of which ``may_schedule`` still
+    checks."""
     return viewer.person is not None and viewer.has_reports

@@ -1,6 +1,7 @@
 """Who may do what with the evaluation of a round and the 360-degree evaluation of leaders
-(trust.md: "evaluation and 360 answers: submit own"; "results: only aggregates of at least 5
-answers, for the scope the role covers"). Plain predicates, deny by default."""
+(docs/trust.md § Access matrix: "evaluation and 360 answers: submit own"; results "only aggregates
+of at least the survey's threshold of answers, for the scope the role covers"). Plain predicates,
+deny by default."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
 
 
 def may_manage_surveys(viewer: Viewer) -> bool:
-    """ "HR opens an evaluation for a round … HR runs an evaluation of leaders" (issue 5): HR
-    covering the whole organisation, who runs the rounds."""
+    """HR opens the evaluation of a round and runs the 360-degree evaluation of leaders: HR covering
+    the whole organisation, who runs the rounds (docs/trust.md § Beyond the matrix)."""
     return round_policies.may_manage_rounds(viewer)
 
 
@@ -39,8 +40,8 @@ def results_unit_paths(viewer: Viewer) -> tuple[str, ...] | None:
 
 
 def may_view_leader_report(viewer: Viewer, leader: Person) -> bool:
-    """ "The leader sees their own report …; their leader sees it too" (issue 5 §3): the leader,
-    their personnel leader and the leaders above them. HR sees aggregates across leaders only."""
+    """A 360 report is read by the leader it is about, their personnel leader and the leaders above
+    them; HR reads only aggregates across leaders (docs/trust.md § Beyond the matrix)."""
     return bool(relations_to(viewer, leader) & {Relation.SELF, Relation.PERSONNEL_LEADER, Relation.CHAIN})
 
 

@@ -1,6 +1,8 @@
-"""The completion counters of a round: per unit, how many of its members' conversations have
-reached each step (issue 5 §1, "Speed"). They let the overview of a 50,000-person organisation
-add up a few thousand unit rows instead of joining every conversation to its plan and follow-up.
+"""The completion counters of a round: per unit, how many of its members' conversations have reached
+each step. They keep the overview at the same number of queries whatever the size of the
+organisation (docs/domain.md § Completion overview): they let the overview of a 50,000-person
+organisation add up a few thousand unit rows instead of joining every conversation to its plan and
+follow-up.
 
 A row counts the conversations of the people whose unit it is *now* (as the live drill-down
 does). It is written only by ``samtale.completion.counters``: recomputed from the conversations
@@ -8,7 +10,8 @@ of its unit by the services that move a conversation, a plan or a follow-up (ins
 transaction, the row locked first), rebuilt for a whole round by the bulk writers (launch,
 import) and every morning by the daily sweep, so a missed path heals by the next day.
 
-No content here: counts and dates only (trust.md).
+No content here: counts and dates only ("HR sees dates and states, never text",
+docs/trust.md § HR sees dates and states).
 """
 
 from __future__ import annotations

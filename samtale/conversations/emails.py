@@ -1,9 +1,9 @@
 """The invitation's e-mails: the invitation with its calendar file (and its updates and
 cancellations), and the notices about special topics, the "must improve" notice and attendees.
 
-They carry no confidential text: not a topic, not the notice, nothing of a preparation. Time,
-place and agenda are the invitation itself (trust.md: the employee, the leader and invited
-attendees read it); everything else is behind the link.
+They carry no confidential text: not a topic, not the notice, nothing of a preparation. Time, place
+and agenda are the invitation itself (docs/trust.md § Access matrix: the employee, the leader and
+invited attendees read it); everything else is behind the link.
 """
 
 from __future__ import annotations

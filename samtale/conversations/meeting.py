@@ -1,6 +1,6 @@
 """Changes around the conversation itself: both preparation forms, sharing the employee's, the
-minutes, the open items and the outcome (domain.md, "Before the conversation" steps 4–5, "The
-conversation — six phases", "Confidentiality").
+minutes, the open items and the outcome (docs/domain.md § Before the conversation, steps 4–5;
+§ The conversation — six phases; § The meeting and its outcome; § Confidentiality).
 
 Each service checks the policy, changes inside one transaction with ``update_fields`` and writes
 the audit event. Views look the conversation up first (``samtale.access.lookups``), so that a
@@ -61,8 +61,9 @@ def _merge(stored: dict[str, str], keys: list[str], given: dict[str, str]) -> di
 
 
 def preparation_is_open(conversation: Conversation) -> bool:
-    """ "Editable until the conversation is held, read-only after" (issue 3, §4): also when the
-    leader has recorded that it will not be held."""
+    """Both preparation forms can be changed until the conversation is held and are read-only after
+    (docs/domain.md § The meeting and its outcome): also when the leader has recorded that it will
+    not be held."""
     return conversation.status not in OVER
 
 
@@ -96,9 +97,10 @@ Recipient = Literal["leader", "union_rep"]
 def employee_preparation_share(
     *, viewer: Viewer, conversation: Conversation, recipient: Recipient, share: bool
 ) -> EmployeePreparation | None:
-    """Share the preparation with the leader or with the summoned union representative, or take
-    the share back ("The employee need not hand their preparation form to the leader",
-    domain.md). Sharing again keeps the first time; taking back hides it at once."""
+    """Share the preparation with the leader or with the summoned union representative, or take the
+    share back ("The employee need not hand their preparation form to the leader",
+    docs/domain.md § Confidentiality). Sharing again keeps the first time; taking back hides it at
+    once."""
     require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
     locked = _locked(conversation)
     if recipient == "union_rep" and share and not _union_rep_summoned(locked):
@@ -132,7 +134,8 @@ def _union_rep_summoned(conversation: Conversation) -> bool:
 
 def employee_preparation_read_record(*, viewer: Viewer, conversation: Conversation) -> None:
     """ "Every read of confidential content by someone other than its author … writes an audit
-    event" (trust.md): the leader or union representative reading a shared preparation."""
+    event" (docs/trust.md § Audit trail): the leader or union representative reading a shared
+    preparation."""
     if Relation.SELF in conversation_relations(viewer, conversation):
         return
     audit_record(
@@ -150,9 +153,10 @@ def employee_preparation_read_record(*, viewer: Viewer, conversation: Conversati
 def leader_preparation_save(
     *, viewer: Viewer, conversation: Conversation, answers: dict[str, str], must_improve: str
 ) -> LeaderPreparation:
-    """The leader's preparation, private to the leader. ``must_improve`` is what the leader
-    expects to say must improve; the employee must be told before the conversation (domain.md,
-    step 5), which the invitation's warning reads from here."""
+    """The leader's preparation, private to the leader. ``must_improve`` is what the leader expects
+    to say must improve; the employee must be told before the conversation
+    (docs/domain.md § Before the conversation, step 5), which the invitation's warning reads from
+    here."""
     require_write(round_policies.may_use_leader_preparation(viewer, conversation))
     _check_open(_locked(conversation))
     preparation, _created = LeaderPreparation.objects.select_for_update().get_or_create(conversation=conversation)
@@ -179,9 +183,9 @@ class MinutesConflict(Exception):
 def minutes_save(*, viewer: Viewer, conversation: Conversation, notes: dict[str, str], version: int) -> Minutes:
     """Save the joint notes of every phase, if nobody has saved since ``version``.
 
-    One conditional UPDATE … WHERE version = ``version``: of two saves from the same version
-    exactly one matches a row, whatever the database; the other raises ``MinutesConflict``
-    ("saving twice at once loses nothing silently", issue 3)."""
+    One conditional UPDATE … WHERE version = ``version``: of two saves from the same version exactly
+    one matches a row, whatever the database; the other raises ``MinutesConflict`` ("one wins, the
+    other is told and loses nothing silently", docs/trust.md § No lost update)."""
     require_write(round_policies.may_edit_minutes(viewer, conversation))
     keys = list(conversation.round.concept.phases.values_list("key", flat=True))
     minutes, _created = Minutes.objects.get_or_create(conversation=conversation)
@@ -226,8 +230,9 @@ def minutes_read_record(*, viewer: Viewer, conversation: Conversation) -> None:
 def open_item_add(
     *, viewer: Viewer, conversation: Conversation, text: str, responsible: str, deadline: date
 ) -> OpenItem:
-    """ "A goal that needs clarification … gets a deadline for the answer" (domain.md, phase 4);
-    phase 6 agrees the deadlines for open items."""
+    """ "A goal that needs clarification … gets a deadline for the answer"
+    (docs/domain.md § The conversation — six phases, phase 4); phase 6 agrees the deadlines for open
+    items."""
     require_write(round_policies.may_use_open_items(viewer, conversation))
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The date has passed. Choose today or a later date.")})
@@ -249,8 +254,8 @@ def open_item_add(
 
 @transaction.atomic
 def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem:
-    """The answer to an open item; "the employee is told when it is answered" (issue 4 §1), by an
-    e-mail with a link (never the answer), unless they answered it themself."""
+    """The answer to an open item; "the employee is told when one is answered (a link, never the
+    answer)" (docs/domain.md § The meeting and its outcome), unless they answered it themself."""
     require_write(round_policies.may_use_open_items(viewer, item.conversation))
     before = item.answer
     now = timezone.now()
@@ -324,10 +329,11 @@ def _check_correctable(conversation: Conversation) -> None:
 
 @transaction.atomic
 def conversation_mark_held(*, viewer: Viewer, conversation: Conversation, held_on: date) -> Conversation:
-    """ "The leader marks the conversation held …, which starts the plan's 14-day clock"
-    (issue 3, §5): ``plan_due_on`` counts from ``held_on``. Not in the future, not before the
-    round opened; ``held_with`` is the leader who held it. Held on another day than booked, the
-    booked time moves to that day and everyone invited gets the calendar update."""
+    """ "The leader marks the conversation held …, which starts the plan's clock"
+    (docs/domain.md § The meeting and its outcome): ``plan_due_on`` counts from ``held_on``. Not in
+    the future, not before the round opened; ``held_with`` is the leader who held it. Held on
+    another day than booked, the booked time moves to that day and everyone invited gets the
+    calendar update."""
     require_write(round_policies.may_record_outcome(viewer, conversation))
     locked = _locked(conversation)
     _check_correctable(locked)

@@ -70,8 +70,8 @@ def _saved(form: forms.Form, save: Callable[[], object]) -> bool:
 
 
 def _employee_preparation(viewer: Viewer, conversation_uuid: str) -> tuple[Conversation, EmployeePreparation | None]:
-    """The conversation and its employee preparation, if the viewer may read it: the leader gets
-    the same 404 for an unshared preparation as for a missing one (trust.md)."""
+    """The conversation and its employee preparation, if the viewer may read it: the leader gets the
+    same 404 for an unshared preparation as for a missing one (docs/trust.md § Access matrix)."""
     conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
     preparation = selectors.employee_preparation_of(conversation=conversation)
     lookups.require(round_policies.may_view_employee_preparation(viewer, conversation, preparation))

@@ -1,9 +1,9 @@
 """The conversation itself and what surrounds it: time and place, special topics, the
 "must improve" notice, who attends, both preparation forms, the minutes and the open items.
 
-Who may read what is decided in ``samtale.access`` from the current organisation: the
-conversation's leader is always the employee's *current* personnel leader (the plan follows
-the new leader, trust.md); ``held_with`` records who actually held it.
+Who may read what is decided in ``samtale.access`` from the current organisation: the conversation's
+leader is always the employee's *current* personnel leader (the plan follows the new leader,
+docs/trust.md § Leader change); ``held_with`` records who actually held it.
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ class Conversation(models.Model):
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     invitation_sent_at = models.DateTimeField(null=True, blank=True)
 
-    # Who else attends (domain.md, "Who takes part").
+    # Who else attends: the daily leader the employee invites, if the personnel leader agrees, and
+    # the union representative the employee brings and the leader summons
+    # (docs/domain.md § Who takes part).
     daily_leader = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     daily_leader_status = models.CharField(
         max_length=10, choices=DailyLeaderStatus.choices, default=DailyLeaderStatus.NONE, blank=True
@@ -122,7 +124,8 @@ class Conversation(models.Model):
         return self.starts_at is not None and self.status in (ConversationStatus.SCHEDULED, ConversationStatus.HELD)
 
     def plan_due_on(self) -> date | None:
-        """The plan is due the concept's number of days after the conversation (domain.md: 14)."""
+        """The plan is due the concept's number of days after the conversation, 14 by default
+        (docs/domain.md § After the conversation)."""
         if self.held_on is None:
             return None
         return self.held_on + timedelta(days=self.round.concept.plan_due_days)
@@ -153,8 +156,9 @@ class SpecialTopic(models.Model):
 
 
 class ImprovementNotice(models.Model):
-    """ "If the leader judges that performance or behaviour is not acceptable and must improve,
-    the employee must be told before the conversation" (domain.md)."""
+    """ "If the leader judges that performance or behaviour is not acceptable and must improve, the
+    employee must be told before the conversation" (docs/domain.md § Before the conversation,
+    step 5)."""
 
     conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="improvement_notice")
     text = models.TextField(_("what must improve"), max_length=5000)
@@ -170,7 +174,8 @@ class ImprovementNotice(models.Model):
 
 
 class EmployeePreparation(models.Model):
-    """The employee's preparation: private until they share it (trust.md)."""
+    """The employee's preparation: private until they share it with the leader or an invited union
+    representative (docs/trust.md § Access matrix)."""
 
     conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="employee_preparation")
     answers = models.JSONField(default=dict)  # question key -> text
@@ -187,8 +192,9 @@ class EmployeePreparation(models.Model):
 
 
 class LeaderPreparation(models.Model):
-    """The leader's preparation: private to the leader (trust.md). ``must_improve`` is what the
-    leader expects to say must improve; it calls for a notice before the conversation."""
+    """The leader's preparation: private to the leader (docs/trust.md § Access matrix).
+    ``must_improve`` is what the leader expects to say must improve; it calls for a notice before
+    the conversation."""
 
     conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="leader_preparation")
     answers = models.JSONField(default=dict)
@@ -223,7 +229,8 @@ class Minutes(models.Model):
 
 class OpenItem(models.Model):
     """Something that must be clarified before the plan can be finished (a course budget, a
-    rotation), with a deadline for the answer (domain.md, phases 4 and 6)."""
+    rotation), with a deadline for the answer (docs/domain.md § The conversation — six phases,
+    phases 4 and 6)."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="open_items")
@@ -246,8 +253,8 @@ class OpenItem(models.Model):
 
 class MinutesConsent(models.Model):
     """The employee agrees that a leader who did not hold the conversation may read its minutes
-    (trust.md: "Minutes of earlier conversations pass to the new leader only if the employee
-    agrees"). Withdrawing the consent deletes the row; the audit trail keeps both."""
+    (docs/trust.md § Leader change: "Minutes of earlier conversations pass to the new leader only if
+    the employee agrees"). Withdrawing the consent deletes the row; the audit trail keeps both."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="minutes_consents")

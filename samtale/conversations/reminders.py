@@ -1,7 +1,8 @@
-"""The reminders of a round, found for the daily sweep (``samtale.jobs.reminders``): the employee
-is reminded to prepare a few days before the conversation, and the leader when conversations are
-not yet scheduled as the round's deadline nears. Those of the plan (due, overdue, signatures, open
-items, follow-up) are found by ``samtale.plans.reminders``.
+"""The reminders of a round (docs/domain.md § Invitation and reminders), found for the daily sweep
+(``samtale.jobs.reminders``): the employee is reminded to prepare a few days before the
+conversation, and the leader when conversations are not yet scheduled as the round's deadline
+nears. Those of the plan (due, overdue, signatures, open items, follow-up; docs/domain.md § The
+plan) are found by ``samtale.plans.reminders``.
 
 The sweep only puts e-mail in the outbox. Each reminder has a dedupe key, so running the sweep
 twice on a day (the daily task and an operator's ``send_reminders``) sends each reminder once;

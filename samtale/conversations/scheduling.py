@@ -1,7 +1,7 @@
-"""The invitation and everything around it (domain.md, "Before the conversation", steps 3 and 5;
-"Who takes part"): the leader sets time and place, one conversation at a time or by laying out
-slots for the team; special topics either side announces; the "must improve" notice; and who
-attends beside the two.
+"""The invitation and everything around it (docs/domain.md § Before the conversation, steps 3 and 5;
+§ Who takes part; § Invitation and reminders): the leader sets time and place, one conversation at a
+time or by laying out slots for the team; special topics either side announces; the "must improve"
+notice; and who attends beside the two.
 
 Every service checks the policy (``samtale.access.round_policies``), locks the conversation,
 checks the transition, changes with ``update_fields``, writes the audit event and puts the
@@ -50,7 +50,8 @@ MAX_DURATION = 240
 TOPIC_MAX_LENGTH = 2000
 NOTICE_MAX_LENGTH = 5000
 # The leader is warned when a conversation this close has a "must improve" point drafted and no
-# notice given (issue 3: "within a few days").
+# notice given, so that the employee is told before the conversation
+# (docs/domain.md § Invitation and reminders).
 NOTICE_WARNING_DAYS = 5
 
 # The fields a scheduling change reads and writes; reloaded under the row lock.
@@ -448,9 +449,9 @@ def conversation_cancel(*, viewer: Viewer, conversation: Conversation) -> bool:
 
 @transaction.atomic
 def special_topic_raise(*, viewer: Viewer, conversation: Conversation, text: str) -> SpecialTopic:
-    """ "Special topics that either side wants to raise must be announced to the other in good
-    time" (domain.md): before the conversation; the other side is told by e-mail, with a link
-    and without the topic."""
+    """ "Special topics that either side wants to raise must be announced to the other in good time"
+    (docs/domain.md § Before the conversation, step 3): before the conversation; the other side is
+    told by e-mail, with a link and without the topic."""
     side = round_policies.special_topic_side(viewer, conversation)
     if side is None:
         raise PermissionDenied
@@ -518,10 +519,10 @@ def special_topic_withdraw(*, viewer: Viewer, topic: SpecialTopic) -> None:
 
 @transaction.atomic
 def improvement_notice_give(*, viewer: Viewer, conversation: Conversation, text: str) -> ImprovementNotice:
-    """ "If the leader judges that performance or behaviour is not acceptable and must improve,
-    the employee must be told before the conversation" (domain.md). The employee is told by
-    e-mail that there is a notice, with a link; the text is only in Samtale. The leader may
-    correct it before the conversation, and the employee is told again."""
+    """ "If the leader judges that performance or behaviour is not acceptable and must improve, the
+    employee must be told before the conversation" (docs/domain.md § Before the conversation,
+    step 5). The employee is told by e-mail that there is a notice, with a link; the text is only in
+    Samtale. The leader may correct it before the conversation, and the employee is told again."""
     require_write(round_policies.may_give_improvement_notice(viewer, conversation))
     now = timezone.now()
     _lock(conversation)
@@ -772,8 +773,8 @@ def union_rep_withdraw(*, viewer: Viewer, conversation: Conversation) -> bool:
 
 @transaction.atomic
 def union_rep_summon(*, viewer: Viewer, conversation: Conversation) -> bool:
-    """ "… and the leader summons the representative", who then gets the invitation and may open
-    the conversation's page (the invitation only: trust.md)."""
+    """ "… and the leader summons the representative", who then gets the invitation and may open the
+    conversation's page (the invitation only: docs/trust.md § Access matrix)."""
     require_write(round_policies.may_summon_union_rep(viewer, conversation))
     now = timezone.now()
     _lock(conversation)

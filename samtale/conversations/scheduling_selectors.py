@@ -49,9 +49,9 @@ def rounds_with_team(*, leader: Person) -> QuerySet[Round]:
 
 def conversations_missing_improvement_notice(*, leader: Person, now: datetime | None = None) -> QuerySet[Conversation]:
     """The leader's conversations that start within ``NOTICE_WARNING_DAYS`` days while the leader's
-    preparation says something must improve and no notice has been given: "the employee must be
-    told before the conversation" (domain.md, step 5). For the leader's own eyes only (it reads
-    the leader's private preparation)."""
+    preparation says something must improve and no notice has been given: "the employee must be told
+    before the conversation" (docs/domain.md § Before the conversation, step 5). For the leader's
+    own eyes only (it reads the leader's private preparation)."""
     now = now or timezone.now()
     # Something other than white space (a regular expression both SQLite and PostgreSQL run).
     drafted = LeaderPreparation.objects.filter(must_improve__regex=r"\S").values("conversation_id")

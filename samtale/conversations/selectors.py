@@ -88,15 +88,17 @@ def open_item_of(*, conversation: Conversation, item_uuid: UUID | str) -> OpenIt
 
 # The leader's overview of their team ------------------------------------------------------------
 
-# "Not scheduled with less than 14 days to the round's held_by" (issue 3, the team overview).
+# The team overview flags a conversation without a time when fewer than 14 days are left to the
+# round's held_by (docs/domain.md § Invitation and reminders).
 SCHEDULE_WARNING_DAYS = 14
 
 
 @dataclass(frozen=True)
 class TeamConversation:
     conversation: Conversation
-    # True only when the employee has shared it with the leader: an unshared preparation, filled
-    # in or not, looks exactly like no preparation (trust.md).
+    # True only when the employee has shared it with the leader: an unshared preparation, filled in
+    # or not, looks exactly like no preparation (docs/trust.md § Access matrix: the leader reads it
+    # "only if shared").
     preparation_shared: bool
     needs_scheduling: bool
     overdue: bool

@@ -45,9 +45,9 @@ class EmploymentType(models.TextChoices):
     JOB_TRAINING = "job_training", _("Job training")
 
 
-# domain.md, "Who takes part": every permanent employee gets a MUS, including those employed
-# on special terms (flex jobs and the like); trainees, temps and people in job training do not.
-# The source is silent on fixed-term employment; Samtale includes it (HR can override per person).
+# docs/domain.md § Who takes part: every permanent employee gets a MUS, including those employed on
+# special terms (flex jobs and the like); trainees, temps and people in job training do not. The
+# source is silent on fixed-term employment; Samtale includes it (HR can override per person).
 ELIGIBLE_EMPLOYMENT_TYPES = frozenset(
     {EmploymentType.PERMANENT, EmploymentType.FIXED_TERM, EmploymentType.SPECIAL_TERMS}
 )
@@ -190,7 +190,8 @@ class Person(models.Model):
         return self.employment_type in ELIGIBLE_EMPLOYMENT_TYPES
 
     def is_eligible(self, on: date | None = None) -> bool:
-        """Whether the person takes part in MUS (domain.md, "Who takes part")."""
+        """Whether the person takes part in MUS: employed on the day, and HR's override if any, else
+        the employment type (docs/domain.md § Who takes part)."""
         if not self.is_employed(on):
             return False
         if self.eligibility_override is not None:

@@ -1,10 +1,10 @@
-"""Reads for the completion overview of a round (issue 5 §1): how far each unit has come, rolled
-up the tree, and the people of a unit, for HR, a leader and the leader chain.
+"""Reads for the completion overview of a round (docs/domain.md § Completion overview): how far each
+unit has come, rolled up the tree, and the people of a unit, for HR, a leader and the leader chain.
 
-"HR sees dates and states, never text" (trust.md): every query here names the columns it reads
-(``values``/``values_list``) and none of them is a content field. The overview makes the same
-number of queries whatever the size of the organisation: one ``GROUP BY`` over the unit, one for
-the units shown, and the roll-up over the materialised paths in Python.
+"HR sees dates and states, never text" (docs/trust.md § HR sees dates and states): every query here
+names the columns it reads (``values``/``values_list``) and none of them is a content field. The
+overview makes the same number of queries whatever the size of the organisation: one ``GROUP BY``
+over the unit, one for the units shown, and the roll-up over the materialised paths in Python.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ OPEN = (ConversationStatus.INVITED, ConversationStatus.SCHEDULED)
 
 @dataclass(frozen=True)
 class Scope:
-    """The people whose completion a viewer may see (trust.md, "completion status"): HR its
-    coverage (``whole_organisation``, or the subtrees under ``unit_paths``); a leader their team
-    (``leader_id``) and, as the chain, the subtrees of the units they lead (``unit_paths``)."""
+    """The people whose completion a viewer may see (docs/trust.md § Access matrix, "completion
+    status"): HR its coverage (``whole_organisation``, or the subtrees under ``unit_paths``); a
+    leader their team (``leader_id``) and, as the chain, the subtrees of the units they lead
+    (``unit_paths``)."""
 
     whole_organisation: bool = False
     unit_paths: tuple[str, ...] = ()

@@ -27,8 +27,9 @@ class NudgeResult:
 
 
 def may_nudge(viewer: Viewer) -> bool:
-    """Completion status is for HR "per person and per unit" (trust.md); reminding the leaders
-    of late conversations from the overview is HR's (issue 5 §1, "Nudges")."""
+    """Completion status is for HR "per person and per unit" (docs/trust.md § Access matrix), and
+    "HR reminds the leaders of late conversations from the overview"
+    (docs/domain.md § Completion overview)."""
     return viewer.hr is not None and viewer.person is not None
 
 

@@ -1,5 +1,6 @@
-"""The completion overview (issue 5 §1): HR for the units it covers, a leader for their team, the
-chain for its subtree; everyone else gets 404. Dates and states only, never text (trust.md)."""
+"""The completion overview (docs/domain.md § Completion overview): HR for the units it covers, a
+leader for their team, the chain for its subtree; everyone else gets 404. Dates and states only,
+never text (docs/trust.md § HR sees dates and states)."""
 
 from __future__ import annotations
 
@@ -108,9 +109,9 @@ def unit_people(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) 
 
 @login_required
 def unit_people_export(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str, kind: str) -> FileResponse:
-    """Every row (not a page) as a CSV or XLSX file, written to a temporary file before anything
-    is sent (a chunk of rows in memory at a time; no half file if a read fails); every export is
-    audited with its number of rows (trust.md)."""
+    """Every row (not a page) as a CSV or XLSX file, written to a temporary file before anything is
+    sent (a chunk of rows in memory at a time; no half file if a read fails); every export is
+    audited with its number of rows (docs/trust.md § Audit trail)."""
     round_, unit, _form, rows = _people(request, round_uuid, unit_uuid)
     file, written = exports.as_file(rows, kind)
     audit_record(

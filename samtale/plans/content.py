@@ -366,9 +366,9 @@ def normalise_content(
 
 
 def plan_completeness_errors(content: dict[str, Any]) -> list[str]:
-    """What the plan still lacks before it can be handed in (domain.md: focus areas and the
-    goals table are required; issue 4: each goal has one or more activities). Empty when
-    complete. The signing area calls this on submit."""
+    """What the plan still lacks before it can be handed in: at least one focus area, at least one
+    goal, and one or more activities for each goal (docs/domain.md § After the conversation and
+    § The plan). Empty when complete. The signing area calls this on submit."""
     errors: list[str] = []
     focus_areas = content.get("focus_areas", [])
     if not focus_areas:
@@ -399,9 +399,9 @@ def plan_completeness_errors(content: dict[str, Any]) -> list[str]:
 
 
 def plan_quality_hints(content: dict[str, Any], *, course_types: set[str]) -> list[str]:
-    """Hints, not a gate (issue 4 §1): goals without a measurable outcome, activities without
-    who starts them or when, and a plan whose activities are only courses ("not a loose wish
-    list of courses", domain.md)."""
+    """Hints, not a gate (docs/domain.md § The plan): goals without a measurable outcome, activities
+    without who starts them or when, and a plan whose activities are only courses (a MUS is "not a
+    loose wish list of courses", docs/domain.md § The conversation — six phases)."""
     hints: list[str] = []
     activities: list[dict[str, Any]] = []
     for number, goal in enumerate(content.get("goals", []), 1):

@@ -1,5 +1,6 @@
-"""What changed between two versions of a plan, part by part (issue 4 §3: "an amendment … shown
-with what changed").
+"""What changed between two versions of a plan, part by part ("A change after signing is an
+amendment: a new version with a reason, shown with what changed in words",
+docs/domain.md § The plan).
 
 Items are matched by their ``id`` (content.py keeps ids across saves and amendments), so an item
 whose text changed is one change, not a removal and an addition. Every change says in words what

@@ -1,5 +1,5 @@
-"""Following the plan up (issue 4 §4; domain.md, "After the conversation"): progress per goal and
-activity, departures from the plan, and the follow-up conversation that closes the loop.
+"""Following the plan up (docs/domain.md § After the conversation and § Follow-up): progress per
+goal and activity, departures from the plan, and the follow-up conversation that closes the loop.
 
 - Between conversations both the employee and the leader record progress per goal and activity
   of the signed plan (not started, under way, done, dropped, with a note and a date). Progress is
@@ -144,8 +144,9 @@ def _side(viewer: Viewer, plan: Plan) -> str:
 
 @transaction.atomic
 def progress_record(*, viewer: Viewer, plan: Plan, item: str, status: str, note: str, on: date) -> Progress:
-    """ "Between conversations both record progress per goal and activity (not started, under
-    way, done, dropped, with a note and date)" (issue 4 §4)."""
+    """ "Between conversations the employee and the leader record progress per goal and activity of
+    the signed plan: not started, under way, done or dropped, with a note and a date"
+    (docs/domain.md § Follow-up)."""
     require_write(plan_policies.may_record_progress(viewer, plan))
     _lock(plan)
     _require_signed(plan)
@@ -188,8 +189,9 @@ def progress_record(*, viewer: Viewer, plan: Plan, item: str, status: str, note:
 
 @transaction.atomic
 def departure_register(*, viewer: Viewer, plan: Plan, why: str) -> Departure:
-    """ "Either side tells the other when the plan must be departed from" (domain.md), with why.
-    The other side is told by e-mail, with a link and without the reason."""
+    """ "Either side tells the other when the plan must be departed from"
+    (docs/domain.md § After the conversation), with why. The other side is told by e-mail, with a
+    link and without the reason."""
     require_write(plan_policies.may_record_progress(viewer, plan))
     _lock(plan)
     _require_signed(plan)
@@ -226,8 +228,8 @@ def departure_register(*, viewer: Viewer, plan: Plan, why: str) -> Departure:
 
 def follow_up_deadline(plan: Plan) -> date | None:
     """The last day the follow-up may be held: the date agreed in the signed plan
-    (``Plan.follow_up_by``), else the concept's months after the conversation (domain.md: "at the
-    latest 6 months after the MUS")."""
+    (``Plan.follow_up_by``), else the concept's months after the conversation
+    (docs/domain.md § After the conversation: "at the latest 6 months after the MUS")."""
     if plan.follow_up_by is not None:
         return plan.follow_up_by
     if plan.conversation.held_on is None:
@@ -382,8 +384,8 @@ def follow_up_cancel(*, viewer: Viewer, plan: Plan) -> bool:
 
 @transaction.atomic
 def follow_up_mark_held(*, viewer: Viewer, plan: Plan, held_on: date, reached: str, carries_over: str) -> FollowUp:
-    """ "The follow-up conversation closes the loop: what was reached, what carries over to the
-    next round" (issue 4 §4). The leader records it (and may correct it); the employee reads it
+    """The leader records the follow-up conversation held "with what was reached and what carries
+    over to the next round" (docs/domain.md § Follow-up), and may correct it; the employee reads it
     and is told by e-mail that it is there."""
     require_write(plan_policies.may_call_follow_up(viewer, plan))
     _lock(plan)

@@ -1,7 +1,7 @@
-"""When a leader changes (issue 4 §5; trust.md): "the new personnel leader gets the plan, its
-versions and its follow-up at once; the former leader loses access on their next request;
-minutes of earlier conversations pass only if the employee agrees; both are told; an audit event
-is written."
+"""When a leader changes (docs/trust.md § Leader change): the new personnel leader gets the plan,
+its versions and its follow-up at once; the former leader loses access on their next request;
+minutes of earlier conversations pass only if the employee agrees; the employee and the new leader
+are told; an audit event is written.
 
 Access needs nothing here: the relations are derived from the organisation on every request.
 ``leaders_changed`` is the one hook the organisation calls after saving placement changes (by

@@ -1,5 +1,5 @@
-"""The development plan (udviklingsplan) and its follow-up (domain.md, "After the conversation";
-issue 4).
+"""The development plan (udviklingsplan) and its follow-up (docs/domain.md § After the conversation,
+§ The plan and § Follow-up).
 
 A conversation that was held has one ``Plan``. What the plan says lives in ``PlanVersion``:
 version 1 is written by the employee, handed to the leader and signed by both; a change after
@@ -36,8 +36,9 @@ if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
 
 
-# The catalogue of development activities (issue 4 §1, part 3). The built-in types are
-# translated by their key; HR adds types of its own with a name.
+# The catalogue of development activities: the thirteen types of the conversation's phase 5 are
+# built in, and HR extends it (docs/domain.md § The plan). The built-in types are translated by
+# their key; HR adds types of its own with a name.
 BUILT_IN_ACTIVITY_TYPES = {
     "new_tasks": _("New tasks"),
     "project_work": _("Project work"),
@@ -110,7 +111,8 @@ class Plan(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True, help_text="When the first version was signed by both.")
     follow_up_by = models.DateField(null=True, blank=True, help_text="The last day of the agreed follow-up.")
 
-    # The employee may let the daily leader and the union representative read the plan (trust.md).
+    # The employee may let the daily leader and the union representative read the plan
+    # (docs/trust.md § Access matrix: "R if the employee shares").
     shared_with_daily_leader_at = models.DateTimeField(null=True, blank=True)
     shared_with_union_rep_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,7 +1,7 @@
 """The signed plan as a PDF (WeasyPrint), in the reader's language: what the version says, both
 signatures (names; dates in Europe/Copenhagen and in UTC), the hash and the version number; the
-leader's is the original, everyone else's a copy (domain.md: "The leader keeps the original, the
-employee a copy")."""
+leader's is the original, everyone else's a copy (docs/domain.md § After the conversation: "The
+leader keeps the original, the employee a copy")."""
 
 from __future__ import annotations
 

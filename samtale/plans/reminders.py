@@ -1,4 +1,4 @@
-"""The plan's daily reminders (issue 4 §2 and §6), part of the one daily sweep
+"""The plan's daily reminders (docs/domain.md § The plan), part of the one daily sweep
 (``samtale.jobs.reminders.reminders_send``).
 
 Who is reminded of what, and when (calendar days in Europe/Copenhagen, ``TIME_ZONE``):

@@ -1,5 +1,6 @@
-"""Handing in, asking for changes, signing and amending a development plan (domain.md, "After
-the conversation": "Both sign. The leader keeps the original, the employee a copy"; issue 4 §3).
+"""Handing in, asking for changes, signing and amending a development plan
+(docs/domain.md § After the conversation: "Both sign. The leader keeps the original, the employee a
+copy"; § The plan).
 
 The flow of one version::
 
@@ -112,7 +113,8 @@ def blocking_open_items(plan: Plan) -> list[Any]:
 @transaction.atomic
 def plan_submit(*, viewer: Viewer, plan: Plan) -> PlanVersion:
     """The employee hands the current version to the leader ("The employee writes the plan … and
-    hands it to the leader", domain.md). Only a complete plan can be handed in."""
+    hands it to the leader", docs/domain.md § After the conversation). Only a complete plan can be
+    handed in."""
     require_write(plan_policies.may_write_plan(viewer, plan))
     plan, version = _locked(plan)
     if version.status == PlanStatus.SUBMITTED:
@@ -403,7 +405,7 @@ def pdf_label(viewer: Viewer, plan: Plan) -> str:
 
 
 def plan_pdf_record(*, viewer: Viewer, plan: Plan, version: PlanVersion, label: str) -> None:
-    """Every export writes an audit event (trust.md)."""
+    """ "Every … export … writes an audit event" (docs/trust.md § Audit trail)."""
     audit_record(
         actor=viewer.user,
         action="plans.pdf_downloaded",
@@ -414,7 +416,8 @@ def plan_pdf_record(*, viewer: Viewer, plan: Plan, version: PlanVersion, label: 
 
 
 def plan_version_read_record(*, viewer: Viewer, plan: Plan, version: PlanVersion) -> None:
-    """A read of the plan by someone other than its author (trust.md)."""
+    """ "Every read of confidential content by someone other than its author … writes an audit
+    event" (docs/trust.md § Audit trail): everyone but the employee reading a version."""
     if Relation.SELF in relations_to(viewer, plan.employee):
         return
     audit_record(

@@ -29,8 +29,8 @@ def render_detail(
 
 @login_required
 def detail(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
-    """The development plan: 404 for anyone who may not read it; every reader but the employee
-    is recorded in the audit trail (trust.md)."""
+    """The development plan: 404 for anyone who may not read it; every reader but the employee is
+    recorded in the audit trail (docs/trust.md § Audit trail)."""
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
     writing.plan_read_record(viewer=viewer, plan=plan)

@@ -1,5 +1,5 @@
-"""Writing the development plan (domain.md, "After the conversation"; issue 4 §1): the plan is
-started when the conversation is marked held, the employee writes it in their own words, the
+"""Writing the development plan (docs/domain.md § After the conversation and § The plan): the plan
+is started when the conversation is marked held, the employee writes it in their own words, the
 leader comments and suggests, the employee shares it further if they wish.
 
 Each service checks the policy, changes inside one transaction, writes the audit event and puts
@@ -224,10 +224,10 @@ def plan_save(
 ) -> PlanVersion:
     """Save the employee's text, if nobody has saved since ``revision``.
 
-    Only the employee writes the plan, and only while the version is a draft or changes were
-    asked for. One conditional UPDATE … WHERE revision = ``revision``: of two saves from the
-    same revision exactly one matches a row, whatever the database; the other raises
-    ``PlanConflict`` and loses nothing silently (trust.md, "No lost update")."""
+    Only the employee writes the plan, and only while the version is a draft or changes were asked
+    for. One conditional UPDATE … WHERE revision = ``revision``: of two saves from the same revision
+    exactly one matches a row, whatever the database; the other raises ``PlanConflict`` and loses
+    nothing silently (docs/trust.md § No lost update)."""
     plan = version.plan
     require_write(plan_policies.may_write_plan(viewer, plan))
     _check_editable(version)
@@ -275,8 +275,8 @@ def plan_save(
 
 
 def version_completeness_errors(version: PlanVersion) -> list[str]:
-    """``plan_completeness_errors`` and the follow-up conversation's date or week, which the
-    plan must also give (domain.md: "three parts and a date")."""
+    """``plan_completeness_errors`` and the follow-up conversation's date or week, which the plan
+    must also give (docs/domain.md § After the conversation: "three parts and a date")."""
     errors = plan_completeness_errors(version.content)
     if not (version.follow_up_on or version.follow_up_week):
         errors.append(_("Give the date or week of the follow-up conversation."))
@@ -296,7 +296,8 @@ def open_items_of(plan: Plan) -> QuerySet[OpenItem]:
 
 
 def open_items_blocking(plan: Plan) -> list[OpenItem]:
-    """The open items not yet answered: "the plan cannot be signed while one is open" (issue 4)."""
+    """The open items not yet answered: the plan "cannot be signed while an open item is unanswered"
+    (docs/domain.md § The plan)."""
     return list(open_items_of(plan).filter(answered_at__isnull=True))
 
 
@@ -372,7 +373,7 @@ def plan_share(*, viewer: Viewer, plan: Plan, recipient: Recipient, share: bool)
 
 def plan_read_record(*, viewer: Viewer, plan: Plan) -> None:
     """ "Every read of confidential content by someone other than its author … writes an audit
-    event" (trust.md): everyone but the employee reading the plan."""
+    event" (docs/trust.md § Audit trail): everyone but the employee reading the plan."""
     if Relation.SELF in relations_to(viewer, plan.employee):
         return
     audit_record(actor=viewer.user, action="plans.plan_read", target=plan, subject_person_id=plan.employee_id)
@@ -387,7 +388,7 @@ def _require_hr(viewer: Viewer) -> None:
 
 @transaction.atomic
 def activity_type_add(*, viewer: Viewer, name: str, is_course: bool) -> ActivityType:
-    """HR extends the catalogue of development activities (issue 4 §1)."""
+    """HR extends the catalogue of development activities (docs/domain.md § The plan)."""
     _require_hr(viewer)
     name = _type_name(name)
     last = ActivityType.objects.order_by("-order").values_list("order", flat=True).first() or 0

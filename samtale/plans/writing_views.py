@@ -198,7 +198,8 @@ def _edit_context(
 @login_required
 @vary_on_headers("HX-Request")
 def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
-    """The employee writes the plan "in their own words, from the minutes" (domain.md)."""
+    """The employee writes the plan "in their own words" (docs/domain.md § After the conversation),
+    with the minutes beside the form."""
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
     lookups.require_write(plan_policies.may_write_plan(viewer, plan))

@@ -1,7 +1,7 @@
 """Changes to conversation concepts: HR copies a concept into a new family of its own, and edits
 one. A concept that a round uses is never changed underneath the round: the edit becomes a new
-version of the same family, and the round keeps the version it was created with (issue 3:
-"a concept in use by a round is not changed underneath it").
+version of the same family, and the round keeps the version it was created with
+(docs/domain.md § Concepts: "A concept in use by a round is never changed underneath it").
 
 The keys of phases and questions stay the same across versions, because the minutes of a phase
 and the answers to a question are stored under them.

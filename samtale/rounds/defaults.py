@@ -1,6 +1,7 @@
-"""The concept Samtale ships: "MUS med mening", written from the Danish source (seeds/004, pages
-7–22; domain.md). Its texts are in Danish, the language of the source and of the organisations
-that use it; HR copies and edits it for their own organisation."""
+"""The concept Samtale ships: "MUS med mening", written from the Danish source of that name (its
+pages 7–22; docs/domain.md § Sources and § A round, phase by phase). Its texts are in Danish, the
+language of the source and of the organisations that use it; HR copies and edits it for their own
+organisation."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ DEFAULT_NAME = "MUS med mening"
 # The shipped concept's family, the same in every installation, so that it can be found again
 # after HR renames it or edits it into a new version.
 DEFAULT_FAMILY = UUID("5f0c2a8e-6d1b-4f43-9a52-3c8e1b7d0a61")
-PLAN_DUE_DAYS = 14  # domain.md: the plan is handed in within 14 days of the conversation
-FOLLOW_UP_WITHIN_MONTHS = 6  # domain.md: the follow-up at most 6 months after the conversation
+# The plan is handed in within 14 days of the conversation, and the follow-up is held at most 6
+# months after it (docs/domain.md § Default timeline).
+PLAN_DUE_DAYS = 14
+FOLLOW_UP_WITHIN_MONTHS = 6
 
 DESCRIPTION = (
     "Medarbejderudviklingssamtalen er en dialog mellem dig og din personaleansvarlige leder om din udvikling "

@@ -20,7 +20,7 @@ TEXT_LIMIT = 2000
 
 
 def default_dates(today: date | None = None) -> tuple[date, date]:
-    """The source organisation's timeline (domain.md, "Default timeline"): the round opens on
+    """The source organisation's timeline (docs/domain.md § Default timeline): the round opens on
     15 October and the conversations are held by the end of the first quarter after it."""
     today = today or timezone.localdate()
     opens_on = date(today.year, 10, 15)

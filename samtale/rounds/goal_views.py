@@ -1,5 +1,5 @@
-"""The round's strategic goals: management writes, edits, orders and removes them; everyone
-taking part reads them (domain.md, "Strategic goals")."""
+"""The round's strategic goals: management writes, edits, orders and removes them; everyone taking
+part reads them (docs/domain.md § Before the conversation, step 1, and § The round)."""
 
 from __future__ import annotations
 

@@ -85,7 +85,7 @@ class Concept(models.Model):
 
 
 class ConceptPhase(models.Model):
-    """A phase of the conversation (domain.md, "The conversation — six phases"), with its
+    """A phase of the conversation (docs/domain.md § The conversation — six phases), with its
     guidance and its inspiration questions, one per line."""
 
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="phases")
@@ -145,7 +145,8 @@ class RoundStatus(models.TextChoices):
 
 
 class Round(models.Model):
-    """One organisation-wide cycle of conversations, e.g. "MUS-2027" (domain.md)."""
+    """One organisation-wide cycle of conversations with its own goals and deadlines, e.g.
+    "MUS-2027" (docs/domain.md § Glossary)."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
@@ -226,7 +227,7 @@ class UnitRound(models.Model):
 
 class FocusArea(models.Model):
     """A topic set for a unit's conversations (task development, working conditions, competence
-    development, knowledge sharing … domain.md)."""
+    development, knowledge sharing …; docs/domain.md § Glossary)."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     unit_round = models.ForeignKey(UnitRound, on_delete=models.CASCADE, related_name="focus_areas")

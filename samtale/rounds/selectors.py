@@ -52,7 +52,7 @@ def round_scope_q(round_: Round, prefix: str = "") -> Q:
 
 def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate]:
     """Everyone in the round's units who is employed, each with whether they take part and why
-    (domain.md, "Who takes part"): HR checks this list before the launch."""
+    (docs/domain.md § Who takes part): HR checks this list before the launch."""
     on = on or timezone.localdate()
     # Each reason is translated once, not once per person: with 50,000 people that is seconds.
     by_kind = {kind: _("Employment type: %(kind)s") % {"kind": label} for kind, label in EmploymentType.choices}
@@ -109,7 +109,7 @@ def focus_areas_for(*, round_: Round, unit: Unit) -> list[FocusArea]:
     )
 
 
-# The round's pages (rounds area, issue 3 §2) ---------------------------------------------------
+# The round's pages (docs/domain.md § The round) ------------------------------------------------
 
 
 def round_units_q(round_: Round) -> Q:
@@ -203,7 +203,7 @@ class Participants:
 
 
 def round_participants(*, round_: Round, show: str = "") -> Participants:
-    """Who is in the round and who is out, and why (domain.md, "Who takes part"): ``show`` is
+    """Who is in the round and who is out, and why (docs/domain.md § Who takes part): ``show`` is
     "in", "out" or "" for everyone."""
     candidates = round_candidates(round_=round_)
     have = set(round_.conversations.all().values_list("employee_id", flat=True))

@@ -167,7 +167,7 @@ def round_update(
     return round_
 
 
-# The goals, the round in each unit, and the proposed topics (rounds area, issue 3 §2) ------------
+# The goals, the round in each unit, and the proposed topics (docs/domain.md § The round) ---------
 
 MAX_GOALS = 20
 MAX_FOCUS_AREAS = 20
@@ -216,7 +216,8 @@ def _moved(rows: list[Any], row: Any, direction: int) -> list[Any] | None:
 
 @transaction.atomic
 def goal_add(*, viewer: Viewer, round_: Round, text: str) -> RoundGoal:
-    """ "Management sets direction and goals for the round" (domain.md, strategic goals)."""
+    """ "Management sets direction and goals for the round"
+    (docs/domain.md § Before the conversation, step 1)."""
     require_write(round_policies.may_write_goals(viewer))
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     _check_not_closed(round_)
@@ -307,7 +308,8 @@ def unit_round_set_introduction(*, viewer: Viewer, unit_round: UnitRound, introd
 
 @transaction.atomic
 def focus_area_add(*, viewer: Viewer, unit_round: UnitRound, text: str) -> FocusArea:
-    """ "Each leader turns them into focus areas for their unit" (domain.md)."""
+    """ "Each leader turns them into focus areas for their unit"
+    (docs/domain.md § Before the conversation, step 1)."""
     unit_round = _lead(viewer, unit_round)
     text = _clean_text(text)
     areas = list(unit_round.focus_areas.order_by("order", "id"))
@@ -374,9 +376,9 @@ def focus_area_remove(*, viewer: Viewer, focus_area: FocusArea) -> None:
 @transaction.atomic
 def unit_round_open(*, viewer: Viewer, unit_round: UnitRound) -> int:
     """ "The leader opens the round in the unit by presenting the goals and what they mean;
-    employees may propose topics" (domain.md). The unit's participants are told by e-mail, with a
-    link and no text of the focus areas. Returns how many were told; opening twice tells nobody
-    twice."""
+    employees may propose topics" (docs/domain.md § Before the conversation, step 2). The unit's
+    participants are told by e-mail, with a link and no text of the focus areas. Returns how many
+    were told; opening twice tells nobody twice."""
     require_write(round_policies.may_open_unit_round(viewer, unit_round))
     unit_round = _unit_round_locked(unit_round)
     if unit_round.opened_at is not None:

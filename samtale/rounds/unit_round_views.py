@@ -1,5 +1,5 @@
-"""The round in a unit (domain.md, "Before the conversation", steps 1–2): its leader says what the
-goals mean for the unit, writes its focus areas, opens the round in the unit and answers the
+"""The round in a unit (docs/domain.md § Before the conversation, steps 1–2): its leader says what
+the goals mean for the unit, writes its focus areas, opens the round in the unit and answers the
 topics its employees propose; the employees read the goals and focus areas and propose topics."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The questions a new survey starts with (issue 5): HR edits them before opening it. They are
-written in the language of the HR person who creates the survey (Danish first) and kept as data.
+"""The questions a new survey starts with (docs/domain.md § Evaluations): HR edits them before
+opening it. They are written in the language of the HR person who creates the survey (Danish first)
+and kept as data.
 
 In the evaluation of a round, the questions about the conversation itself are put only to those
 whose conversation has been held; the closing free text is for everyone."""

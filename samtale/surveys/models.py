@@ -1,12 +1,12 @@
-"""The evaluation of a round (domain.md, "Evaluation of a round") and the 360-degree evaluation
+"""The evaluation of a round (docs/domain.md § Evaluation of a round) and the 360-degree evaluation
 of leaders: a survey, its questions, who is asked, and the answers.
 
-Anonymous by construction (trust.md, "Anonymity"): who is asked and whether they have answered
-(``Invitation``) is kept apart from what was answered (``Response`` and its ``Answer`` rows).
-A response has no link to a person or an invitation, a random primary key (so the order of the
-rows says nothing about who answered first) and no time at all. It only keeps the group it counts
-in: the unit the respondent belonged to when asked, and, in a 360, the leader it is about and the
-side it comes from. Writes go through ``samtale.surveys.services``.
+Anonymous by construction (docs/trust.md § Anonymity): who is asked and whether they have answered
+(``Invitation``) is kept apart from what was answered (``Response`` and its ``Answer`` rows). A
+response has no link to a person or an invitation, a random primary key (so the order of the rows
+says nothing about who answered first) and no time at all. It only keeps the group it counts in: the
+unit the respondent belonged to when asked, and, in a 360, the leader it is about and the side it
+comes from. Writes go through ``samtale.surveys.services``.
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ from samtale.rounds.models import Round
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
 
-# Results of a group are shown only from this many answers; HR may raise it, never lower it
-# below the minimum (trust.md: "fewer than 5 answers in a group are never shown"; issue 5:
-# "configurable, never below 3").
+# Results of a group are shown only from this many answers: 5 unless HR sets another threshold,
+# never one below 3 (docs/trust.md § Anonymity).
 DEFAULT_THRESHOLD = 5
 MIN_THRESHOLD = 3
 
@@ -185,7 +184,8 @@ class Response(models.Model):
     subject = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     side = models.CharField(max_length=12, choices=Side.choices)
     # The evaluation of a round asks first whether the person's conversation has been held
-    # (domain.md: it "also checks that every employee had a conversation"); a 360 does not (None).
+    # (docs/domain.md § Evaluation of a round: it "also checks that every employee had a
+    # conversation"); a 360 does not (None).
     conversation_held = models.BooleanField(null=True, editable=False)
 
     if TYPE_CHECKING:

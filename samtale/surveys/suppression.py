@@ -1,4 +1,4 @@
-"""Which groups of answers may be shown (trust.md, "Anonymity"; issue 5 §2).
+"""Which groups of answers may be shown (docs/trust.md § Anonymity).
 
 The groups of the round's evaluation are the units, each with every unit below it, and the
 whole round on top. A group is shown only with at least ``threshold`` answers, and a group that

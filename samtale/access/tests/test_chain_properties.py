@@ -73,9 +73,9 @@ def line_above(spec: dict, person: int) -> list[int]:
 
 
 def naive_chain(spec: dict, person: int) -> set[int]:
-    """domain.md and trust.md: the leaders above the personnel leader, and the leaders of the
-    person's unit and of every unit above it, but never someone below the person (a unit may be
-    led by anyone HR names) and never the person themselves."""
+    """The leader chain (docs/trust.md § Access matrix): the leaders above the personnel leader, and
+    the leaders of the person's unit and of every unit above it, but never someone below the person
+    (a unit may be led by anyone HR names) and never the person themselves."""
     chain = set(line_above(spec, person)[1:])
     unit: int | None = spec["people"][person]["unit"]
     while unit is not None:

@@ -1,5 +1,5 @@
-"""When an employee changes leader, the new leader has access at once and the former leader
-loses it on their next request (trust.md)."""
+"""When an employee changes leader, the new leader has access at once and the former leader loses it
+on their next request (docs/trust.md § Leader change)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The access matrix (../shared/docs/trust.md) as a table: every persona against every
+"""The access matrix (docs/trust.md § Access matrix) as a table: every persona against every
 confidential object and action of the organisation, through the real URLs.
 
 200 read, 302 done (a write that redirects), 403 seen but not changeable, 404 not there for

@@ -1,6 +1,6 @@
-"""The access matrix for conversation concepts (issue 3, section 1): only HR covering the whole
-organisation copies and edits them; to everyone else, HR for one region included, the pages do
-not exist (404). Persona × page × action, through the real URLs."""
+"""The access matrix for conversation concepts: only HR covering the whole organisation copies and
+edits them; to everyone else, HR for one region included, the pages do not exist (404)
+(docs/trust.md § Beyond the matrix). Persona × page × action, through the real URLs."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The access matrix for a conversation and what belongs to it (trust.md). Each feature adds its
-rows here: persona × object × action, through the real URLs."""
+"""The access matrix for a conversation and what belongs to it (docs/trust.md § Access matrix). Each
+feature adds its rows here: persona × object × action, through the real URLs."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The access matrix for preparation, the meeting and its outcome (trust.md): every persona ×
-the employee's preparation (unshared, shared with the leader, shared with a summoned union
-representative), the leader's preparation, the guide and its minutes, the open items, the
+"""The access matrix for preparation, the meeting and its outcome (docs/trust.md § Access matrix):
+every persona × the employee's preparation (unshared, shared with the leader, shared with a summoned
+union representative), the leader's preparation, the guide and its minutes, the open items, the
 outcome and the team overview, through the real URLs.
 
 200 read, 302 done, 403 a refused write to something the persona may read, 404 not theirs

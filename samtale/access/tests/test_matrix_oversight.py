@@ -1,8 +1,8 @@
-"""The access matrix for the completion overview (issue 5 §1): every persona × the list of
-rounds, a round's overview, the reminder to leaders, a unit's people and their exports, through the real URLs.
+"""The access matrix for the completion overview: every persona × the list of rounds, a round's
+overview, the reminder to leaders, a unit's people and their exports, through the real URLs.
 
-HR sees the units it covers, a leader their team, the chain its subtree; everyone else, and
-everyone for a round still being prepared, gets 404 (trust.md, "completion status")."""
+HR sees the units it covers, a leader their team, the chain its subtree; everyone else, and everyone
+for a round still being prepared, gets 404 (docs/trust.md § Access matrix, "completion status")."""
 
 from __future__ import annotations
 

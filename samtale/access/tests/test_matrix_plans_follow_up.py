@@ -1,11 +1,12 @@
-"""The access matrix for the plan's follow-up (issue 4 §4, §5, §7): every persona × the follow-up
-page, recording progress, registering a departure, calling, cancelling and holding the follow-up
-conversation, its calendar file, and the employee's page to pass earlier minutes on to a new
-leader, through the real URLs; and the same after the employee has changed leader.
+"""The access matrix for the plan's follow-up: every persona × the follow-up page, recording
+progress, registering a departure, calling, cancelling and holding the follow-up conversation, its
+calendar file, and the employee's page to pass earlier minutes on to a new leader, through the real
+URLs; and the same after the employee has changed leader.
 
-trust.md, "follow-up progress": employee R W, leader R W, chain R, former leader —, daily leader
-and union representative — (even when the plan is shared with them), HR status only (no page).
-200 read, 302 done, 403 a refused write to something the persona may read, 404 not there."""
+docs/trust.md § Access matrix, "follow-up progress": employee R W, leader R W, chain R, former
+leader —, daily leader and union representative — (even when the plan is shared with them), HR
+status only (no page). 200 read, 302 done, 403 a refused write to something the persona may read,
+404 not there."""
 
 from __future__ import annotations
 

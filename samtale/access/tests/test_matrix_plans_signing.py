@@ -1,10 +1,9 @@
-"""The access matrix for signing the development plan (issue 4 §3, §7): every persona × handing
-in, asking for changes, signing, amending, the versions, a version's page and the PDF, through
-the real URLs.
+"""The access matrix for signing the development plan: every persona × handing in, asking for
+changes, signing, amending, the versions, a version's page and the PDF, through the real URLs.
 
-trust.md, "development plan, all versions": the employee and the leader read, write and sign;
-the chain (head, director) reads; the daily leader and the union representative read only if
-the employee shares; HR, the former leader, colleagues, outsiders and the administrator see
+docs/trust.md § Access matrix, "development plan, all versions": the employee and the leader read,
+write and sign; the chain (head, director) reads; the daily leader and the union representative read
+only if the employee shares; HR, the former leader, colleagues, outsiders and the administrator see
 nothing (404). 200 read, 302 done, 403 a refused write to a plan the persona may read."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The access matrix for writing the plan (issue 4 §1, §7; trust.md): every persona × the plan
-page, the form, saving, commenting, sharing and HR's activity catalogue, through the real URLs,
-with the plan not shared and shared with the daily leader and the union representative.
+"""The access matrix for writing the plan (docs/trust.md § Access matrix): every persona × the plan
+page, the form, saving, commenting, sharing and HR's activity catalogue, through the real URLs, with
+the plan not shared and shared with the daily leader and the union representative.
 
 200 read, 302 done, 403 a refused write to a plan the persona may read, 404 not there for them.
 "Leader" is the current personnel leader; the former leader has lost every access."""

@@ -1,6 +1,6 @@
-"""The access matrix for the round (issue 3 §2): every persona × creating, changing, checking and
-launching a round, its goals, the round in a unit, its focus areas, opening it, proposing a topic
-and answering it, through the real URLs.
+"""The access matrix for the round (docs/trust.md § Beyond the matrix): every persona × creating,
+changing, checking and launching a round, its goals, the round in a unit, its focus areas, opening
+it, proposing a topic and answering it, through the real URLs.
 
 200 read, 302 done, 403 a refused write to something the persona may read, 404 not there for
 them. The round covers the whole organisation; the director is also management."""

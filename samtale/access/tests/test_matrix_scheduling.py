@@ -1,6 +1,7 @@
-"""The access matrix for the invitation (trust.md; issue 3 §3): every persona against viewing the
-conversation as an attendee, setting and cancelling its time, the slots page, the calendar file,
-special topics, the "must improve" notice, and the attendee actions, through the real URLs.
+"""The access matrix for the invitation (docs/trust.md § Access matrix): every persona against
+viewing the conversation as an attendee, setting and cancelling its time, the slots page, the
+calendar file, special topics, the "must improve" notice, and the attendee actions, through the real
+URLs.
 
 200 read, 302 done, 400 refused input that writes nothing (a leader posting someone else's
 conversation on their own slots page), 403 seen but not theirs to change, 404 not there for them.

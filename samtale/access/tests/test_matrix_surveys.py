@@ -1,10 +1,11 @@
-"""The access matrix for the evaluations (issue 5 §2–4): every persona × HR's pages, a person's
-link, the results of the round's evaluation, and the 360 reports, through the real URLs.
+"""The access matrix for the evaluations: every persona × HR's pages, a person's link, the results
+of the round's evaluation, and the 360 reports, through the real URLs.
 
-trust.md: "evaluation and 360 answers: submit own"; "results: only aggregates of at least 5
-answers, for the scope the role covers". HR prepares and follows; a link answers only for the
-person it was sent to (for anyone else, 404, exactly as a link that does not exist); the results per unit are for HR and
-the leaders of the unit and above it; a 360 report is for the leader and the leaders above them."""
+docs/trust.md § Access matrix: "evaluation and 360 answers: submit own"; results "only aggregates of
+at least the survey's threshold of answers, for the scope the role covers". HR prepares and follows;
+a link answers only for the person it was sent to (for anyone else, 404, exactly as a link that does
+not exist); the results per unit are for HR and the leaders of the unit and above it; a 360 report
+is for the leader and the leaders above them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """No leak: a crawl of every page each persona can reach finds no text they may not see
-(trust.md, "Properties tests must show")."""
+(docs/trust.md § No leak)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Who takes part beside the two (domain.md, "Who takes part"): "The employee may invite their
-daily leader (by agreement with the personnel leader)" and "may bring their union
-representative: it is the employee's decision; they must tell the leader in good time, and the
-leader summons the representative." Attendees get the invitation and see the invitation, no
-more (trust.md)."""
+"""Who takes part beside the two (docs/domain.md § Who takes part): "The employee may invite their
+daily leader (by agreement with the personnel leader)" and "may bring their union representative: it
+is the employee's decision; they must tell the leader in good time, and the leader summons the
+representative." Attendees get the invitation and see the invitation, no more
+(docs/trust.md § Access matrix)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The meeting guide (domain.md, "The conversation — six phases"): the phases in order with their
-guidance and inspiration questions, room for notes, and in phase 6 the check against phase 1's
+"""The meeting guide (docs/domain.md § The conversation — six phases): the phases in order with
+their guidance and inspiration questions, room for notes, and in phase 6 the check against phase 1's
 goals and the open items."""
 
 from __future__ import annotations

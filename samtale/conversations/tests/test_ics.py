@@ -1,8 +1,8 @@
-"""The calendar file (issue 3 §3): METHOD:REQUEST with one UID per conversation, a SEQUENCE that
-grows with every change, METHOD:CANCEL for a cancellation, the leader as organizer, everyone
-invited as attendees, Europe/Copenhagen with its VTIMEZONE; downloadable by everyone who may see
-the conversation while it has a booked time to come or held (the page links it exactly then), and
-parsed back here with the icalendar library."""
+"""The calendar file (docs/domain.md § Invitation and reminders): METHOD:REQUEST with one UID per
+conversation, a SEQUENCE that grows with every change, METHOD:CANCEL for a cancellation, the leader
+as organizer, everyone invited as attendees, Europe/Copenhagen with its VTIMEZONE; downloadable by
+everyone who may see the conversation while it has a booked time to come or held (the page links it
+exactly then), and parsed back here with the icalendar library."""
 
 from __future__ import annotations
 

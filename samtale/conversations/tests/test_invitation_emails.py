@@ -1,7 +1,7 @@
-"""The invitation e-mail (issue 3 §3 and §6): through the outbox, in the recipient's language,
-plain text and HTML, with time, place, the agenda of the phases, the unit's focus areas, the
-inspiration questions of the employee's preparation, a link to the conversation, and the calendar
-file. No e-mail of the invitation carries confidential text."""
+"""The invitation e-mail (docs/domain.md § Invitation and reminders): through the outbox, in the
+recipient's language, plain text and HTML, with time, place, the agenda of the phases, the unit's
+focus areas, the inspiration questions of the employee's preparation, a link to the conversation,
+and the calendar file. No e-mail of the invitation carries confidential text."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The minutes (referat): both edit, invited attendees read, and two saves at once lose nothing
-silently (trust.md, "No lost update"). Runs on SQLite and, with DATABASE_URL, on PostgreSQL."""
+silently (docs/trust.md § No lost update). Runs on SQLite and, with DATABASE_URL, on PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""The "must improve" notice (domain.md, step 5): "If the leader judges that performance or
-behaviour is not acceptable and must improve, the employee must be told before the
-conversation." The leader records it, the employee (and the leader chain) read it, the employee
-is told by e-mail with a link only; the leader is warned when it is missing a few days before."""
+"""The "must improve" notice (docs/domain.md § Before the conversation, step 5): "If the leader
+judges that performance or behaviour is not acceptable and must improve, the employee must be told
+before the conversation." The leader records it, the employee (and the leader chain) read it, the
+employee is told by e-mail with a link only; the leader is warned when it is missing a few days
+before."""
 
 from __future__ import annotations
 

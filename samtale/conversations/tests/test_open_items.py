@@ -1,4 +1,5 @@
-"""Open items: what must be clarified, who answers, by when (domain.md, phases 4 and 6)."""
+"""Open items: what must be clarified, who answers, by when
+(docs/domain.md § The meeting and its outcome)."""
 
 from __future__ import annotations
 
@@ -158,8 +159,9 @@ def test_a_second_round_keeps_its_own_open_items(org: Org, mus: Mus) -> None:
 
 
 def test_after_the_conversation_only_the_leader_removes_an_item(org: Org, mus: Mus) -> None:
-    """The item is the leader's to clarify and holds up the plan's signatures: the employee
-    cannot make it go away (issue 4 §1)."""
+    """The item is the leader's to clarify and holds up the plan's signatures: the employee cannot
+    make it go away. "After the conversation only the leader removes an item"
+    (docs/domain.md § The meeting and its outcome)."""
     from samtale.conversations.models import Conversation, ConversationStatus
 
     item = _item(org, mus)

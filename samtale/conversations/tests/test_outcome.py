@@ -1,7 +1,8 @@
 """The outcome: the leader marks the conversation held, which starts the plan's clock, or not held
-with a reason; audited, and correctable until a plan exists (issue 3, §5). Held on another day
-than booked, the booked time moves to that day and everyone invited gets the calendar update; every
-page then shows the day it was held. The form offers each answer with its own fields."""
+with a reason; audited, and correctable until a plan exists
+(docs/domain.md § The meeting and its outcome). Held on another day than booked, the booked time
+moves to that day and everyone invited gets the calendar update; every page then shows the day it
+was held. The form offers each answer with its own fields."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The two preparation forms (domain.md, "Before the conversation" steps 4–5; trust.md): the
-employee's is private until shared, the leader's is private to the leader."""
+"""The two preparation forms (docs/domain.md § Before the conversation, steps 4–5;
+docs/trust.md § Access matrix): the employee's is private until shared, the leader's is private to
+the leader."""
 
 from __future__ import annotations
 

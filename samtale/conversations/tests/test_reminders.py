@@ -1,7 +1,7 @@
-"""The reminders (issue 3 §6): the employee is reminded to prepare a few days before the
-conversation, the leader when conversations have no time as the deadline nears. Each reminder
-goes once, in the recipient's language, with both parts and a link, never confidential text; a
-reminder that no longer applies when it leaves is dropped."""
+"""The reminders (docs/domain.md § Invitation and reminders): the employee is reminded to prepare a
+few days before the conversation, the leader when conversations have no time as the deadline nears.
+Each reminder goes once, in the recipient's language, with both parts and a link, never confidential
+text; a reminder that no longer applies when it leaves is dropped."""
 
 from __future__ import annotations
 

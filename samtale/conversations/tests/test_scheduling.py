@@ -1,7 +1,7 @@
-"""Setting the time and place of one conversation (domain.md, "Before the conversation", step 3;
-issue 3 §3): only the employee's current personnel leader, never in the past or after the
-round's deadline, 15–240 minutes, a place or an http(s) link; rescheduling and cancelling tell
-everyone invited, and the same form posted twice sends once."""
+"""Setting the time and place of one conversation (docs/domain.md § Before the conversation, step 3,
+and § Invitation and reminders): only the employee's current personnel leader, never in the past or
+after the round's deadline, 15–240 minutes, a place or an http(s) link; rescheduling and cancelling
+tell everyone invited, and the same form posted twice sends once."""
 
 from __future__ import annotations
 

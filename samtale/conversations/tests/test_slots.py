@@ -1,7 +1,8 @@
-"""Laying out slots for the team (issue 3 §3: "by laying out slots in a calendar for their
-team"): a day, the first start, how many, how long, the break and the place; then a select per
-person assigns the team's unscheduled conversations in one go, all validated as one conversation
-is, every assignment with its invitation. Plain forms: it works without JavaScript."""
+"""Laying out slots for the team (docs/domain.md § Invitation and reminders: "one at a time or by
+laying out slots for the team"): a day, the first start, how many, how long, the break and the
+place; then a select per person assigns the team's unscheduled conversations in one go, all
+validated as one conversation is, every assignment with its invitation. Plain forms: it works
+without JavaScript."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The leader's overview of their team (issue 3, §5): who is scheduled, prepared (only as far
-as shared), held, overdue; nothing about an unshared preparation; a constant number of queries."""
+"""The leader's overview of their team (docs/domain.md § The meeting and its outcome): who is
+scheduled, prepared (only as far as shared), held, overdue; nothing about an unshared preparation; a
+constant number of queries."""
 
 from __future__ import annotations
 

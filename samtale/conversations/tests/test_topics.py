@@ -1,6 +1,7 @@
-"""Special topics (domain.md, step 3): "Special topics that either side wants to raise must be
-announced to the other in good time." Either side announces, the other sees it and is told by
-e-mail (a link, never the topic); at most 2,000 characters; before the conversation."""
+"""Special topics (docs/domain.md § Before the conversation, step 3): "Special topics that either
+side wants to raise must be announced to the other in good time." Either side announces, the other
+sees it and is told by e-mail (a link, never the topic); at most 2,000 characters; before the
+conversation."""
 
 from __future__ import annotations
 

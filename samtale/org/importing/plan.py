@@ -742,8 +742,9 @@ def _plan_unit_leaders(
     4. else the lowest person above everyone in the unit and every unit below it in the
        personnel-leader lines (often a member: the head of a department), who leads at least one
        of them — for a unit of one person, that person's own leader. Being the leader of a unit puts a person in
-       the leader chain of everyone below it (domain.md), so nobody who is not above them all can
-       become its leader: not a team leader who happens to lead the most members, not a peer.
+       the leader chain of everyone below it (docs/trust.md § Access matrix), so nobody who is not
+       above them all can become its leader: not a team leader who happens to lead the most members,
+       not a peer.
     When nobody is above them all (people without a personnel leader), the unit has no leader."""
     leader_of = {row.employee_number: row.values.get("personnel_leader_number") or None for row in rows}
     in_file = set(leader_of)

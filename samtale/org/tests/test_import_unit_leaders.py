@@ -1,6 +1,6 @@
-"""Who leads a unit after an import. Leading a unit puts a person in the leader chain of everyone
-in it and below it (domain.md), so the import never makes a peer or someone below them a unit's
-leader; HR's own choice, and a leader the file names, are kept."""
+"""Who leads a unit after an import. Leading a unit puts a person in the leader chain of everyone in
+it and below it (docs/trust.md § Access matrix), so the import never makes a peer or someone below
+them a unit's leader; HR's own choice, and a leader the file names, are kept."""
 
 from __future__ import annotations
 

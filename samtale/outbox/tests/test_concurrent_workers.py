@@ -1,6 +1,6 @@
-"""Two workers at once never send a message twice (issue 4 §6), shown on PostgreSQL with real
-concurrency: two threads, each with its own database connection, deliver the same outbox to a
-real SMTP server at the same moment, and the server counts what it received.
+"""Two workers at once never send a message twice (docs/trust.md § No lost mail), shown on
+PostgreSQL with real concurrency: two threads, each with its own database connection, deliver the
+same outbox to a real SMTP server at the same moment, and the server counts what it received.
 
 (test_outbox.py shows the claim's logic one step at a time on any database; this shows it
 holding when the steps of two workers really interleave.)"""

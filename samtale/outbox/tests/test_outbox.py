@@ -1,5 +1,5 @@
-"""No lost mail: notifications go through the outbox; when the mail server is down they wait and
-are sent once it returns, never twice (trust.md)."""
+"""No lost mail: notifications go through the outbox; when the mail server is down they wait and are
+sent once it returns, never twice (docs/trust.md § No lost mail)."""
 
 from __future__ import annotations
 

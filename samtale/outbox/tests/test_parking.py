@@ -1,5 +1,6 @@
 """A message that keeps failing is parked and visible to the administrator, who can try it again
-(issue 4 §6); an outage never parks anything, and one bad message never holds up the others."""
+(docs/trust.md § No lost mail); an outage never parks anything, and one bad message never holds up
+the others."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Signed means frozen (trust.md): once a plan version has a signature, the database refuses any
-change to what it says and any deletion of it, and signatures are never changed or deleted —
-whatever code tries (a bug in a service, the shell, the admin, an import)."""
+"""Signed means frozen (docs/trust.md § Signed means frozen): once a plan version has a signature,
+the database refuses any change to what it says and any deletion of it, and signatures are never
+changed or deleted — whatever code tries (a bug in a service, the shell, the admin, an import)."""
 
 from django.db import migrations
 

@@ -1,5 +1,6 @@
-"""The catalogue of development activities every installation starts with (issue 4 §1, part 3);
-HR extends it. The names are translated by key, so they follow the reader's language."""
+"""The catalogue of development activities every installation starts with: the thirteen types of the
+conversation's phase 5 (docs/domain.md § The plan); HR extends it. The names are translated by key,
+so they follow the reader's language."""
 
 from django.db import migrations
 

@@ -1,10 +1,10 @@
-"""The follow-up walked in the browser by the demo's people (issue 4 §8), with an axe-core audit
-(WCAG 2.1 A and AA) on every page: with a signed plan, a month later both record progress (and
-the employee meets the form's error summary first), the employee registers a departure, the
-leader calls the follow-up conversation and marks it held, and the employee reads what was
-reached; then HR moves the employee to another leader with the placement form, the new leader
-sees the plan's follow-up while the former leader gets 404, and the employee passes the minutes
-of the held conversation on to the new leader."""
+"""The follow-up walked in the browser by the demo's people (docs/domain.md § Follow-up), with an
+axe-core audit (WCAG 2.1 A and AA) on every page: with a signed plan, a month later both record
+progress (and the employee meets the form's error summary first), the employee registers a
+departure, the leader calls the follow-up conversation and marks it held, and the employee reads
+what was reached; then HR moves the employee to another leader with the placement form, the new
+leader sees the plan's follow-up while the former leader gets 404, and the employee passes the
+minutes of the held conversation on to the new leader."""
 
 from __future__ import annotations
 

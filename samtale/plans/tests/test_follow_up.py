@@ -1,7 +1,7 @@
-"""Following the plan up (issue 4 §4): progress per goal and activity with its history, departures
-with why (the other side told by a link-only e-mail), and the follow-up conversation called with
-a calendar invitation at the latest at the agreed date, changed, cancelled and held, closing the
-loop with what was reached and what carries over."""
+"""Following the plan up (docs/domain.md § Follow-up): progress per goal and activity with its
+history, departures with why (the other side told by a link-only e-mail), and the follow-up
+conversation called with a calendar invitation at the latest at the agreed date, changed, cancelled
+and held, closing the loop with what was reached and what carries over."""
 
 from __future__ import annotations
 

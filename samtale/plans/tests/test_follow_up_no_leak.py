@@ -1,7 +1,7 @@
-"""No leak of the follow-up (trust.md, "Properties tests must show"): a crawl as each persona,
-from the start page, the plan's page and its follow-up page, finds the text of a progress note, a
-departure and the follow-up's record only where the persona may read the follow-up (the
-employee, the leader, the chain); and no e-mail of the follow-up carries any of it."""
+"""No leak of the follow-up (docs/trust.md § No leak): a crawl as each persona, from the start page,
+the plan's page and its follow-up page, finds the text of a progress note, a departure and the
+follow-up's record only where the persona may read the follow-up (the employee, the leader, the
+chain); and no e-mail of the follow-up carries any of it."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""When a leader changes (issue 4 §5; trust.md): the new personnel leader gets the plan and its
-follow-up at once, the former leader gets 404 on their next request, by hand and by import; both
-the employee and the new leader are told by a link-only e-mail and an audit event is written;
-the minutes of earlier conversations pass only if the employee agrees, and the employee can take
-that back."""
+"""When a leader changes (docs/trust.md § Leader change): the new personnel leader gets the plan and
+its follow-up at once, the former leader gets 404 on their next request, by hand and by import; both
+the employee and the new leader are told by a link-only e-mail and an audit event is written; the
+minutes of earlier conversations pass only if the employee agrees, and the employee can take that
+back."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""The plan's reminders (issue 4 §2 and §6): the plan due and overdue, a missing signature, an
-open item past its deadline, the follow-up to call and overdue. Each goes once, to someone who
-is still here, is dropped when it is no longer true by the time it leaves, and the sweep costs
-the same few queries however large the organisation."""
+"""The plan's reminders (docs/domain.md § The plan): the plan due and overdue, a missing signature,
+an open item past its deadline, the follow-up to call and overdue. Each goes once, to someone who is
+still here, is dropped when it is no longer true by the time it leaves, and the sweep costs the same
+few queries however large the organisation."""
 
 from __future__ import annotations
 

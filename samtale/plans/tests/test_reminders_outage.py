@@ -1,7 +1,7 @@
-"""No lost mail, end to end (trust.md; issue 4 "done when … reminders arrive through a mail server
-stopped and started again"): the daily sweep puts the reminders in the outbox while the mail
-server is down; the task worker tries, fails and books its own retry; the server comes back;
-after the back-off the worker delivers every reminder, exactly once, to a real SMTP server."""
+"""No lost mail, end to end (docs/trust.md § No lost mail: "when the mail server is down they wait
+and are sent once it returns, never twice"): the daily sweep puts the reminders in the outbox while
+the mail server is down; the task worker tries, fails and books its own retry; the server comes
+back; after the back-off the worker delivers every reminder, exactly once, to a real SMTP server."""
 
 from __future__ import annotations
 

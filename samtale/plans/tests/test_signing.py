@@ -1,5 +1,5 @@
-"""Handing in, asking for changes, signing and amending (issue 4 §3), through the services: each
-rule of samtale/plans/signing.py fails a test here when broken."""
+"""Handing in, asking for changes, signing and amending (docs/domain.md § The plan), through the
+services: each rule of samtale/plans/signing.py fails a test here when broken."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Signed means frozen (trust.md), held by the database itself (migration 0002), on SQLite and on
-PostgreSQL (run this file with DATABASE_URL naming a PostgreSQL database, as `make
-test-postgres` does): whatever code tries — raw SQL, QuerySet.update, a model's save, a delete —
-a signed version's content never changes, and a signature is never changed or deleted. And the
+"""Signed means frozen (docs/trust.md § Signed means frozen), held by the database itself (migration
+0002), on SQLite and on PostgreSQL (run this file with DATABASE_URL naming a PostgreSQL database, as
+`make test-postgres` does): whatever code tries — raw SQL, QuerySet.update, a model's save, a delete
+— a signed version's content never changes, and a signature is never changed or deleted. And the
 hash is computed from canonical bytes, so it is the same whichever database stored the JSON."""
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""Random sequences of actions by random people drive a plan through its states (issue 4 §7):
-saving, handing in, asking for changes, signing with the right or a wrong password, amending,
-and a rogue write straight to the database. A simple model of the rules (domain.md, "After the
-conversation"; trust.md) says what each action should do; after every step the test checks that
+"""Random sequences of actions by random people drive a plan through its states: saving, handing in,
+asking for changes, signing with the right or a wrong password, amending, and a rogue write straight
+to the database. A simple model of the rules (docs/domain.md § After the conversation and
+§ The plan; docs/trust.md § Access matrix and § Signed means frozen) says what each action should
+do; after every step the test checks that
 
 - the service did exactly what the model allows, and refused everyone acting outside their role
   with PermissionDenied (someone who is not the employee or the current leader never hands in,

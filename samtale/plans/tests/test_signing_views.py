@@ -252,7 +252,7 @@ def test_a_stranger_gets_404_for_the_pdf(org: Org, mus: Mus, persona: str) -> No
 
 
 def test_no_plan_content_is_readable_in_the_admin() -> None:
-    """trust.md: "content models are not readable through the admin"."""
+    """ "Content models are not readable through the admin" (docs/trust.md § The administrator)."""
     content_models = [
         plan_models.Plan,
         plan_models.PlanVersion,

@@ -1,8 +1,8 @@
-"""Writing the plan (issue 4 §1, §7): the plan starts with the held conversation, only the
-employee writes it and only while it may change, a save that crossed another is refused and
+"""Writing the plan (docs/domain.md § The plan): the plan starts with the held conversation, only
+the employee writes it and only while it may change, a save that crossed another is refused and
 loses nothing, the content is validated and normalised, the follow-up is at most the concept's
-months after the conversation, the leader comments, the employee shares it, every write and
-every read by someone else is audited."""
+months after the conversation, the leader comments, the employee shares it, every write and every
+read by someone else is audited."""
 
 from __future__ import annotations
 
@@ -595,9 +595,9 @@ def test_only_hr_for_the_whole_organisation_changes_the_catalogue(org: Org, pers
 
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_at_the_same_moment_one_wins_and_the_other_is_told() -> None:
-    """Two tabs of the employee saving from the same revision at the same instant, each on its
-    own database connection: exactly one save is stored, the other is told (trust.md, "No lost
-    update", on SQLite and PostgreSQL)."""
+    """Two tabs of the employee saving from the same revision at the same instant, each on its own
+    database connection: exactly one save is stored, the other is told
+    (docs/trust.md § No lost update, on SQLite and PostgreSQL)."""
     import threading
 
     from django.db import connection

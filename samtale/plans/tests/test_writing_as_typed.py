@@ -1,8 +1,9 @@
-"""What the employee typed comes back as they would write it (issue 12 §2): "uge 8", "uge 10–16"
-and "4.4.2027" are stored as "2027-W08", "2027-W10"/"2027-W16" and "2027-04-04", and shown again
-in the form, on the plan page, in what changed between versions and in the PDF as people write and
-read them, in their language, with a week's year only when it is not the obvious one. Stored
-values are read back exactly: parse(format(x)) == x, week 53 and the turn of the year included."""
+"""What the employee typed comes back as they would write it
+(docs/domain.md § Dates, weeks and words): "uge 8", "uge 10–16" and "4.4.2027" are stored as
+"2027-W08", "2027-W10"/"2027-W16" and "2027-04-04", and shown again in the form, on the plan page,
+in what changed between versions and in the PDF as people write and read them, in their language,
+with a week's year only when it is not the obvious one. Stored values are read back exactly:
+parse(format(x)) == x, week 53 and the turn of the year included."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""The plan's words in Danish (issue 12 §1, §3): one word for each thing, and the right one where
-an English word means two things. The plan's part 1 is "indsatsområder" throughout (the unit's
-topics are its "fokusområder", a different thing); a topic is followed up "Senest uge 8", not
-"Uploadet af"; the employee's PDF is a "Kopi", not an order to copy ("Kopiér")."""
+"""The plan's words in Danish (docs/domain.md § Dates, weeks and words): one word for each thing,
+and the right one where an English word means two things. The plan's part 1 is "indsatsområder"
+throughout (the unit's topics are its "fokusområder", a different thing); a topic is followed up
+"Senest uge 8", not "Uploadet af"; the employee's PDF is a "Kopi", not an order to copy
+("Kopiér")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Goals and focus areas get random identifiers for their URLs (trust.md: never sequential ids).
+"""Goals and focus areas get random identifiers for their URLs ("URLs carry random identifiers
+(UUIDs), never sequential ids", docs/trust.md § Access matrix).
 
 In three steps, so that rows that exist already each get their own identifier."""
 

@@ -1,5 +1,5 @@
 """Conversation concepts: the shipped default, copying, editing, and versioning a concept that a
-round uses (issue 3, section 1). The services are tested directly here; the pages in
+round uses (docs/domain.md § Concepts). The services are tested directly here; the pages in
 test_concept_views.py."""
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def test_every_installation_has_the_default_concept_after_migrate() -> None:
     ]
     assert concept.questions.filter(form=PreparationForm.EMPLOYEE).count() == 9
     assert concept.questions.filter(form=PreparationForm.LEADER).count() == 4
-    # The appreciative questions of domain.md, step 4.
+    # The appreciative questions of docs/domain.md § Before the conversation, step 4.
     texts = " ".join(concept.questions.values_list("text", flat=True))
     for words in ("god arbejdsoplevelse", "Hvad gjorde du", "Hvem arbejdede du sammen med", "Hvad lærte du"):
         assert words in texts

@@ -1,6 +1,7 @@
 """Topics the employees propose for their unit's conversations, and the leader's answers
-(domain.md, "Choosing topics"; issue 3 §2): proposed once the round is open in the unit,
-accepted or declined with a word of why, seen only by the proposer and the unit's leader."""
+(docs/domain.md § Before the conversation, step 2, and § The round): proposed once the round is open
+in the unit, accepted or declined with a word of why, seen only by the proposer and the unit's
+leader."""
 
 from __future__ import annotations
 

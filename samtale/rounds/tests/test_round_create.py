@@ -1,5 +1,5 @@
-"""HR creates a round, changes it while it is being prepared, checks its participants and
-launches it (domain.md, "A round, phase by phase"; issue 3 §2)."""
+"""HR creates a round, changes it while it is being prepared, checks its participants and launches
+it (docs/domain.md § The round)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The round in a unit: its leader says what the goals mean for it, writes its focus areas and
-opens the round there; its people read the goals and the focus areas of their unit and the
-units above it (domain.md, "Before the conversation", steps 1–2; issue 3 §2)."""
+"""The round in a unit: its leader says what the goals mean for it, writes its focus areas and opens
+the round there; its people read the goals and the focus areas of their unit and the units above it
+(docs/domain.md § Before the conversation, steps 1–2, and § The round)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""No group under the threshold is ever shown or derivable (issue 5 §4), over random
+"""No group under the threshold is ever shown or derivable (docs/trust.md § Anonymity), over random
 organisations and answers.
 
 What can be derived from shown groups: the shown groups nest, so with their counts one knows
