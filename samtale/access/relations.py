@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from samtale.access.viewer import Viewer
 from samtale.org.models import Person
-from samtale.org.selectors import person_leader_line
 
 if TYPE_CHECKING:
     from samtale.conversations.models import Conversation
@@ -71,14 +70,14 @@ def _in_leader_chain(viewer: Viewer, person: Person) -> bool:
         return person.pk not in _own_leader_line(viewer)
     if not viewer.has_reports:
         return False
-    return viewer.person_id in person_leader_line(person_id=person.pk)[1:]
+    return viewer.person_id in Person.objects.leader_line(person.pk)[1:]
 
 
 def _own_leader_line(viewer: Viewer) -> set[int]:
     line = viewer.cache.get("own_leader_line")
     if line is None:
         assert viewer.person is not None
-        line = viewer.cache["own_leader_line"] = set(person_leader_line(person_id=viewer.person.pk))
+        line = viewer.cache["own_leader_line"] = set(Person.objects.leader_line(viewer.person.pk))
     return line
 
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
-from samtale.org.models import Person, Role, RoleKind, Unit
+from samtale.org.models import Person, Role, RoleKind, Unit, employed_q
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -73,7 +72,7 @@ def viewer_for(user: User) -> Viewer:
     anyone reports to them, their roles with the units each covers, the units they lead."""
     person: Person | None = None
     if user.is_authenticated:
-        current = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+        current = employed_q()
         person = (
             Person.objects.select_related("unit", "personnel_leader", "daily_leader")
             .filter(user=user)

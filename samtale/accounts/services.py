@@ -49,6 +49,8 @@ def users_for_password_reset(email: str) -> list[User]:
     return list(
         User.objects.select_related("person")
         .filter(email=normalize_email(email), is_active=True)
+        # Accounts sit below the organisation: its rule of who is employed (org.models.employed_q),
+        # written out through the relation.
         .filter(Q(person__isnull=True) | Q(person__end_date__isnull=True) | Q(person__end_date__gte=today))
     )
 

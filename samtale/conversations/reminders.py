@@ -18,11 +18,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.org.models import Person
+from samtale.org.models import Person, employed_q
 from samtale.outbox.services import Draft, outbox_message_build
 from samtale.rounds.models import Round, RoundStatus
 
@@ -53,7 +53,7 @@ def prepare_reminders(*, today: date, now: datetime) -> list[Draft]:
             starts_at__gte=now,
             starts_at__lt=_start_of(today + timedelta(days=PREPARE_DAYS_BEFORE + 1)),
         )
-        .filter(Q(employee__end_date__isnull=True) | Q(employee__end_date__gte=today))
+        .filter(employed_q("employee__", on=today))
         .exclude(invitation_sent_at__gt=now - FRESH_INVITATION)
         .exclude(employee_preparation__shared_with_leader_at__isnull=False)
         .values_list("pk", "starts_at", "employee__email", "employee__user__language")
@@ -85,7 +85,7 @@ def schedule_reminders(*, today: date) -> list[Draft]:
         mark = min(m for m in SCHEDULE_MARKS if m >= days_left)
         leaders = (
             Conversation.objects.filter(round=round_, status=ConversationStatus.INVITED)
-            .filter(Q(employee__end_date__isnull=True) | Q(employee__end_date__gte=today))
+            .filter(employed_q("employee__", on=today))
             .exclude(employee__personnel_leader=None)
             .values("employee__personnel_leader")
             .annotate(unscheduled=Count("pk"))
@@ -93,7 +93,7 @@ def schedule_reminders(*, today: date) -> list[Draft]:
         leader_ids = [pk for row in leaders if (pk := row["employee__personnel_leader"]) is not None]
         people = (
             Person.objects.filter(pk__in=leader_ids)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .filter(employed_q(on=today))
             .values_list("pk", "email", "user__language")
         )
         drafts.extend(
@@ -113,6 +113,6 @@ def unscheduled_for(*, round_: Round, leader: Person, today: date) -> int:
     """How many of the leader's employees in the round have no time for their conversation yet."""
     return (
         Conversation.objects.filter(round=round_, status=ConversationStatus.INVITED, employee__personnel_leader=leader)
-        .filter(Q(employee__end_date__isnull=True) | Q(employee__end_date__gte=today))
+        .filter(employed_q("employee__", on=today))
         .count()
     )

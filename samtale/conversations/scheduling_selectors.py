@@ -23,12 +23,12 @@ from samtale.conversations.models import (
     UnionRepStatus,
 )
 from samtale.conversations.scheduling import NOTICE_WARNING_DAYS, conversation_attendees, union_rep_choices
-from samtale.org.models import Person
+from samtale.org.models import Person, employed_q
 from samtale.rounds.models import Round, RoundStatus
 
 
 def _current_team(leader: Person) -> Q:
-    employed = Q(employee__end_date__isnull=True) | Q(employee__end_date__gte=timezone.localdate())
+    employed = employed_q("employee__")
     return Q(employee__personnel_leader=leader) & employed
 
 

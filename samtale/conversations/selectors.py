@@ -19,7 +19,7 @@ from samtale.conversations.models import (
     OpenItem,
     UnionRepStatus,
 )
-from samtale.org.models import Person
+from samtale.org.models import Person, employed_q
 from samtale.rounds.models import ConceptPhase, PreparationQuestion, Round, RoundStatus
 
 
@@ -118,7 +118,7 @@ def team_conversations(*, leader: Person, today: date | None = None) -> list[Tea
     shared = EmployeePreparation.objects.filter(conversation=OuterRef("pk"), shared_with_leader_at__isnull=False)
     rows = (
         Conversation.objects.filter(
-            Q(employee__end_date__isnull=True) | Q(employee__end_date__gte=today),
+            employed_q("employee__", on=today),
             employee__personnel_leader=leader,
             round__status=RoundStatus.LAUNCHED,
         )

@@ -15,7 +15,6 @@ from samtale.audit.services import audit_record
 from samtale.lib.spreadsheet import neutralise_formula
 from samtale.org.importing.reader import COLUMNS
 from samtale.org.models import Person, Unit
-from samtale.org.selectors import active_people
 
 _VALUES = (
     "employee_number",
@@ -43,7 +42,7 @@ def organisation_rows(*, danish_headings: bool) -> Iterator[list[str]]:
     """Everyone employed, and anyone who has left but is still named as someone's leader (with
     their end date), so that the file imports again as it is."""
     yield [aliases[1] if danish_headings else aliases[0] for aliases in COLUMNS.values()]
-    active = active_people()
+    active = Person.objects.employed()
     still_named = (
         Q(pk__in=active.values("personnel_leader_id"))
         | Q(pk__in=active.values("daily_leader_id"))

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +106,44 @@ class Unit(models.Model):
         return path_ids(self.path)
 
 
+def employed_q(prefix: str = "", *, on: date | None = None) -> Q:
+    """Still employed on the day (today if not given): no end date, or one on or after it.
+    ``prefix`` reaches the person through a relation (``"employee__"``)."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+
+
+# The personnel-leader line above a person, nearest first (at most MAX_DEPTH steps).
+_LEADERS_ABOVE_SQL = """
+WITH RECURSIVE line(id, depth) AS (
+    SELECT personnel_leader_id, 1 FROM org_person WHERE id = %s
+    UNION ALL
+    SELECT p.personnel_leader_id, line.depth + 1
+    FROM org_person p JOIN line ON p.id = line.id
+    WHERE line.depth < %s
+)
+SELECT id FROM line WHERE id IS NOT NULL ORDER BY depth
+"""
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def employed(self, on: date | None = None) -> PersonQuerySet:
+        """The people still employed on the day (today if not given)."""
+        return self.filter(employed_q(on=on))
+
+    def leader_line(self, person_id: int) -> list[int]:
+        """The ids up the personnel-leader relation: the personnel leader first, then theirs, and
+        so on (one recursive query; a loop in the data stops at the first repeat)."""
+        with connection.cursor() as cursor:
+            cursor.execute(_LEADERS_ABOVE_SQL, [person_id, MAX_DEPTH])
+            ids: list[int] = []
+            for (leader_id,) in cursor.fetchall():
+                if leader_id in ids:
+                    break
+                ids.append(leader_id)
+            return ids
+
+
 class Person(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     employee_number = models.CharField(_("employee number"), max_length=50, unique=True)
@@ -153,6 +191,8 @@ class Person(models.Model):
         reports: RelatedManager[Person]
         roles: RelatedManager[Role]
         led_units: RelatedManager[Unit]
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")

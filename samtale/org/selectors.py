@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -18,21 +17,11 @@ from samtale.lib.casefold import Casefold
 
 if TYPE_CHECKING:
     from samtale.access.viewer import Coverage
-from samtale.org.models import MAX_DEPTH, PATH_STEP, ImportRun, Person, PlacementChange, Role, RoleKind, Unit
+from samtale.org.models import PATH_STEP, ImportRun, Person, PlacementChange, Role, RoleKind, Unit, employed_q
 
 # The personnel-leader relation is walked with a recursive query (SQLite and PostgreSQL both
 # have WITH RECURSIVE). The depth bound keeps a loop in bad data from running for ever; the
 # import and the services refuse loops in the first place.
-_LEADERS_ABOVE_SQL = """
-WITH RECURSIVE line(id, depth) AS (
-    SELECT personnel_leader_id, 1 FROM org_person WHERE id = %s
-    UNION ALL
-    SELECT p.personnel_leader_id, line.depth + 1
-    FROM org_person p JOIN line ON p.id = line.id
-    WHERE line.depth < %s
-)
-SELECT id FROM line WHERE id IS NOT NULL ORDER BY depth
-"""
 
 
 # How long a kept count stays at most when nothing it is counted from changed.
@@ -60,23 +49,6 @@ def kept_count[T](name: str, parts: tuple[Any, ...], count: Callable[[], T]) -> 
         found = count()
         cache.set(key, found, KEPT_SECONDS)
     return found
-
-
-def active_people(on: date | None = None) -> QuerySet[Person]:
-    on = on or timezone.localdate()
-    return Person.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-
-
-def person_leader_line(*, person_id: int) -> list[int]:
-    """The ids up the personnel-leader relation: the personnel leader first, then theirs, and so on."""
-    with connection.cursor() as cursor:
-        cursor.execute(_LEADERS_ABOVE_SQL, [person_id, MAX_DEPTH])
-        ids: list[int] = []
-        for (leader_id,) in cursor.fetchall():
-            if leader_id in ids:  # a loop in the data: stop at the first repeat
-                break
-            ids.append(leader_id)
-        return ids
 
 
 def unit_ancestors(*, unit: Unit) -> list[Unit]:
@@ -112,7 +84,7 @@ def _headcounts(*, below: Unit | None) -> dict[str, int]:
     rows: Iterable[tuple[str, int | None]]
     if connection.vendor == "postgresql":
         rows = (
-            active_people()
+            Person.objects.employed()
             .order_by()
             .filter(Q() if below is None else Q(unit__path__startswith=below.path))
             .annotate(branch=Substr("unit__path", 1, length))
@@ -121,7 +93,9 @@ def _headcounts(*, below: Unit | None) -> dict[str, int]:
             .values_list("branch", "n")
         )
     else:
-        per_unit = active_people().filter(unit=OuterRef("pk")).order_by().values("unit").annotate(n=Count("pk"))
+        per_unit = (
+            Person.objects.employed().filter(unit=OuterRef("pk")).order_by().values("unit").annotate(n=Count("pk"))
+        )
         rows = (
             Unit.objects.order_by()
             .filter(Q() if below is None else Q(path__startswith=below.path))
@@ -134,7 +108,12 @@ def _headcounts(*, below: Unit | None) -> dict[str, int]:
 
 
 def unit_members(*, unit: Unit) -> QuerySet[Person]:
-    return active_people().filter(unit=unit).select_related("personnel_leader").order_by("name", "employee_number")
+    return (
+        Person.objects.employed()
+        .filter(unit=unit)
+        .select_related("personnel_leader")
+        .order_by("name", "employee_number")
+    )
 
 
 def person_placement_history(*, person: Person, limit: int = 20) -> list[PlacementChange]:
@@ -142,11 +121,16 @@ def person_placement_history(*, person: Person, limit: int = 20) -> list[Placeme
 
 
 def person_direct_reports(*, leader: Person) -> QuerySet[Person]:
-    return active_people().filter(personnel_leader=leader).select_related("unit").order_by("name")
+    return Person.objects.employed().filter(personnel_leader=leader).select_related("unit").order_by("name")
 
 
 def person_daily_reports(*, leader: Person) -> QuerySet[Person]:
-    return active_people().filter(daily_leader=leader).select_related("unit", "personnel_leader").order_by("name")
+    return (
+        Person.objects.employed()
+        .filter(daily_leader=leader)
+        .select_related("unit", "personnel_leader")
+        .order_by("name")
+    )
 
 
 def contact_roles_for(*, person: Person, kind: str = RoleKind.HR) -> list[Role]:
@@ -157,7 +141,7 @@ def contact_roles_for(*, person: Person, kind: str = RoleKind.HR) -> list[Role]:
         # The role holder still employed, as a condition on the joined person: an IN over every
         # active person made SQLite read the whole organisation for the few roles there are.
         Role.objects.filter(kind=kind)
-        .filter(Q(person__end_date__isnull=True) | Q(person__end_date__gte=today))
+        .filter(employed_q("person__", on=today))
         .filter(Q(units__isnull=True) | Q(units__id__in=person.unit.lineage_ids))
         .select_related("person", "person__unit")
         .distinct()
@@ -170,7 +154,13 @@ def person_by_number(*, number: str, coverage: Coverage | None) -> Person | None
     """A current employee by number, only inside ``coverage`` (None: nowhere)."""
     if coverage is None or not number:
         return None
-    return active_people().filter(coverage.people_q()).select_related("unit").filter(employee_number=number).first()
+    return (
+        Person.objects.employed()
+        .filter(coverage.people_q())
+        .select_related("unit")
+        .filter(employee_number=number)
+        .first()
+    )
 
 
 def unit_by_code(*, code: str, coverage: Coverage | None) -> Unit | None:

@@ -31,7 +31,6 @@ from samtale.org.models import (
     Unit,
     path_segment,
 )
-from samtale.org.selectors import person_leader_line
 from samtale.org.signals import placements_changed
 
 if TYPE_CHECKING:
@@ -119,7 +118,7 @@ def person_change_placement(
     if personnel_leader is not None:
         if personnel_leader.pk == person.pk:
             raise ValidationError({"personnel_leader": _("A person cannot be their own personnel leader.")})
-        if person.pk in person_leader_line(person_id=personnel_leader.pk):
+        if person.pk in Person.objects.leader_line(personnel_leader.pk):
             raise ValidationError(
                 {
                     "personnel_leader": _("%(leader)s is below %(person)s, so this would make a loop.")

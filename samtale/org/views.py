@@ -118,7 +118,7 @@ def people(request: AuthenticatedRequest) -> HttpResponse:
     form = PeopleSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = selectors.people_search(
-        base=selectors.active_people().filter(viewer.hr.people_q()).select_related("unit", "personnel_leader", "user"),
+        base=Person.objects.employed().filter(viewer.hr.people_q()).select_related("unit", "personnel_leader", "user"),
         query=query,
     ).order_by("name", "employee_number")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -315,7 +315,7 @@ def roles(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, _("The role is saved."))
         return redirect("org:roles")
     all_roles = (
-        Role.objects.filter(person__in=selectors.active_people())
+        Role.objects.filter(person__in=Person.objects.employed())
         .select_related("person", "person__unit")
         .prefetch_related("units")
         .order_by("kind", "person__name")

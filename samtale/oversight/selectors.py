@@ -24,7 +24,7 @@ from samtale.access.viewer import Viewer
 from samtale.completion import counters
 from samtale.completion.models import COUNTED, CompletionDay, DayKind, UnitCompletion
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.org.models import PATH_STEP, Person, Unit, path_ids
+from samtale.org.models import PATH_STEP, Person, Unit, employed_q, path_ids
 from samtale.plans.models import FollowUpStatus, PlanStatus
 from samtale.rounds.models import Round, RoundStatus
 
@@ -642,9 +642,7 @@ def leaders_of_late_conversations(*, round_: Round, scope: Scope, today: date | 
     rows = (
         _conversations(round_, scope)
         .filter(status__in=OPEN, employee__personnel_leader__isnull=False)
-        .filter(
-            Q(employee__personnel_leader__end_date__isnull=True) | Q(employee__personnel_leader__end_date__gte=today)
-        )
+        .filter(employed_q("employee__personnel_leader__", on=today))
         .order_by()
         .values_list(
             "employee__personnel_leader_id",

@@ -15,7 +15,7 @@ from django.db.models import Case, Count, FilteredRelation, Prefetch, Q, QuerySe
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.org.models import ELIGIBLE_EMPLOYMENT_TYPES, EmploymentType, Person, Unit
+from samtale.org.models import ELIGIBLE_EMPLOYMENT_TYPES, EmploymentType, Person, Unit, employed_q
 from samtale.org.selectors import kept_count
 from samtale.rounds.models import (
     FocusArea,
@@ -60,7 +60,7 @@ def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate
     no_leader = _("Has no personnel leader")
     rows = (
         Person.objects.filter(round_scope_q(round_))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .filter(employed_q(on=on))
         .order_by("unit__path", "name", "employee_number")
         .values_list(
             "id",
@@ -177,7 +177,7 @@ def round_launch_preview(*, round_: Round, kept: bool = False) -> LaunchPreview:
         # databases answer with one pass over each table; an EXISTS per person was 50,000 probes.
         tally = (
             Person.objects.filter(scope)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+            .filter(employed_q())
             .annotate(here=FilteredRelation("conversations", condition=Q(conversations__round=round_)))
             .aggregate(
                 candidates=Count("pk"),

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +21,7 @@ from samtale.access import round_policies
 from samtale.access.lookups import require_write
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
-from samtale.org.models import Person, RoleKind, Unit
-from samtale.org.selectors import active_people
+from samtale.org.models import Person, RoleKind, Unit, employed_q
 from samtale.outbox.services import Draft, outbox_enqueue, outbox_enqueue_many, outbox_message_build
 from samtale.rounds.models import (
     Concept,
@@ -119,7 +117,7 @@ def _goals_wanted_messages(round_: Round) -> list[Draft]:
     told, once per round."""
     return [
         round_message_build("rounds.goals_wanted", round_, pk, email, language)
-        for pk, email, language in active_people()
+        for pk, email, language in Person.objects.employed()
         .filter(roles__kind=RoleKind.MANAGEMENT)
         .exclude(email="")
         .values_list("pk", "email", "user__language")
@@ -392,7 +390,7 @@ def unit_round_open(*, viewer: Viewer, unit_round: UnitRound) -> int:
     # The unit's own people who take part in the round: they are the ones who may propose topics.
     recipients = (
         Person.objects.filter(unit=unit_round.unit, conversations__round=unit_round.round)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        .filter(employed_q())
         .exclude(pk=viewer.person.pk)
         .values_list("pk", "email", "user__language")
     )

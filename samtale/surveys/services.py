@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
 from samtale.conversations.models import Conversation
 from samtale.lib.bulk import insert_rows
-from samtale.org.models import Person
+from samtale.org.models import Person, employed_q
 from samtale.outbox.models import OutboxMessage
 from samtale.outbox.services import outbox_enqueue_many, outbox_message_build
 from samtale.rounds.models import Round, RoundStatus
@@ -144,7 +143,7 @@ def _evaluation_rows(survey: Survey, today: date) -> list[dict[str, Any]]:
     """Everyone who took part in the round and is still employed, in the unit they are in now."""
     rows = (
         Conversation.objects.filter(round_id=survey.round_id)
-        .filter(Q(employee__end_date__isnull=True) | Q(employee__end_date__gte=today))
+        .filter(employed_q("employee__", on=today))
         .values_list("employee_id", "employee__unit_id")
         .distinct()
     )
@@ -159,7 +158,7 @@ def _leader_360_rows(survey: Survey, today: date) -> list[dict[str, Any]]:
     employees, and the leader's own leader."""
     people = {
         pk: (leader_id, unit_id)
-        for pk, leader_id, unit_id in Person.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        for pk, leader_id, unit_id in Person.objects.filter(employed_q(on=today))
         .values_list("pk", "personnel_leader_id", "unit_id")
         .iterator(chunk_size=5000)
     }
