@@ -96,6 +96,17 @@ def plan_for_viewer(viewer: Viewer, plan_uuid: UUID | str) -> Plan:
     return plan
 
 
+def plan_of_conversation(viewer: Viewer, conversation: Conversation) -> Plan | None:
+    """For the conversation's page: its plan, if there is one and the viewer may read it."""
+    from samtale.access.plan_policies import may_view_plan
+    from samtale.plans.models import Plan
+
+    plan = Plan.objects.select_related("employee", "employee__unit").filter(conversation=conversation).first()
+    if plan is None or not may_view_plan(viewer, plan):
+        return None
+    return plan
+
+
 def require_write(allowed: bool) -> None:
     """A write to an object the viewer may read: 403 when refused, since the viewer already knows it
     exists (docs/trust.md § Access matrix)."""

@@ -305,9 +305,8 @@ def open_item_answered(message: OutboxMessage) -> EmailMultiAlternatives | None:
         return None
     conversation, person = found
     context = _common(conversation, person, message.context)
-    from samtale.plans.models import Plan
-
-    plan = Plan.objects.filter(conversation=conversation).first()
-    if plan is not None:
-        context["link"] = settings.BASE_URL + reverse("plans:detail", args=[plan.uuid])
+    # The plan, read through the relation it declares (plans sit above conversations).
+    plan_uuid = Conversation.objects.filter(pk=conversation.pk).values_list("plan__uuid", flat=True).first()
+    if plan_uuid is not None:
+        context["link"] = settings.BASE_URL + reverse("plans:detail", args=[plan_uuid])
     return render_email("emails/open_item_answered", context, to=message.to_email)

@@ -34,9 +34,15 @@ from samtale.conversations.models import (
     OpenItem,
     UnionRepStatus,
 )
-from samtale.conversations.signals import conversations_changed
+from samtale.conversations.signals import (
+    answer_withdrawal_refused,
+    conversation_held,
+    conversation_unheld,
+    conversations_changed,
+    outcome_correction_refused,
+    refused_by_any,
+)
 from samtale.outbox.services import outbox_enqueue
-from samtale.plans import writing
 from samtale.rounds.models import PreparationForm
 
 OVER = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
@@ -259,7 +265,7 @@ def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem
     require_write(round_policies.may_use_open_items(viewer, item.conversation))
     before = item.answer
     now = timezone.now()
-    if before and not answer.strip() and writing.plan_signed_by_anyone(item.conversation):
+    if before and not answer.strip() and refused_by_any(answer_withdrawal_refused, conversation=item.conversation):
         # Taking the answer back would reopen an item under a plan already signed.
         raise ValidationError({"answer": _("The plan is signed: the answer cannot be taken back. Correct it instead.")})
     item.answer = answer.strip()
@@ -319,7 +325,7 @@ def outcome_may_be_corrected(conversation: Conversation) -> bool:
     """Corrections are allowed until the employee has started the development plan (saved it
     once): the plan made when the conversation was marked held is empty until then, and goes
     with a correction to "not held" or an undo."""
-    return not writing.plan_started(conversation)
+    return not refused_by_any(outcome_correction_refused, conversation=conversation)
 
 
 def _check_correctable(conversation: Conversation) -> None:
@@ -350,7 +356,7 @@ def conversation_mark_held(*, viewer: Viewer, conversation: Conversation, held_o
     locked.not_held_note = ""
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
     # The plan starts here, in the same transaction: due the concept's days after the conversation.
-    writing.plan_for_conversation_held(locked)
+    conversation_held.send(sender=Conversation, conversation=locked)
     conversations_changed.send(sender=Conversation, conversation_ids=[locked.pk])
     audit_record(
         actor=viewer.user,
@@ -383,7 +389,7 @@ def conversation_mark_not_held(
     locked.not_held_reason = reason
     locked.not_held_note = note.strip()
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
-    writing.plan_for_conversation_undone(locked)
+    conversation_unheld.send(sender=Conversation, conversation=locked)
     conversations_changed.send(sender=Conversation, conversation_ids=[locked.pk])
     audit_record(
         actor=viewer.user,
@@ -409,7 +415,7 @@ def conversation_outcome_clear(*, viewer: Viewer, conversation: Conversation) ->
     locked.not_held_reason = ""
     locked.not_held_note = ""
     locked.save(update_fields=["status", "held_on", "held_with", "not_held_reason", "not_held_note"])
-    writing.plan_for_conversation_undone(locked)
+    conversation_unheld.send(sender=Conversation, conversation=locked)
     conversations_changed.send(sender=Conversation, conversation_ids=[locked.pk])
     audit_record(
         actor=viewer.user,

@@ -9,7 +9,6 @@ from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import get_viewer
 from samtale.conversations import meeting_views, scheduling_views
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.plans import writing_views
 from samtale.rounds.selectors import focus_areas_for
 
 
@@ -30,6 +29,6 @@ def detail(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRespons
         "focus_areas": focus_areas_for(round_=conversation.round, unit=conversation.employee.unit),
         **scheduling_views.section_context(viewer, conversation),
         **meeting_views.section_context(viewer, conversation),
-        **writing_views.conversation_plan_context(viewer, conversation),
+        "plan": lookups.plan_of_conversation(viewer, conversation),
     }
     return render(request, "conversations/detail.html", context)

@@ -125,14 +125,6 @@ def section_context(
     }
 
 
-def conversation_plan_context(viewer: Viewer, conversation: Any) -> dict[str, Any]:
-    """For the conversation's page: its plan, if there is one and the viewer may read it."""
-    plan = Plan.objects.select_related("employee", "employee__unit").filter(conversation=conversation).first()
-    if plan is None or not plan_policies.may_view_plan(viewer, plan):
-        return {"plan": None}
-    return {"plan": plan}
-
-
 # The employee's form --------------------------------------------------------------------------
 
 
