@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
@@ -37,10 +36,6 @@ SCHEDULE_MARKS = (14, 3)
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
-def _language(value: str | None) -> str:
-    return value or settings.LANGUAGE_CODE
 
 
 def prepare_reminders(*, today: date, now: datetime) -> list[Draft]:
@@ -65,7 +60,7 @@ def prepare_reminders(*, today: date, now: datetime) -> list[Draft]:
             outbox_message_build(
                 kind="conversations.prepare_reminder",
                 to_email=email,
-                language=_language(language),
+                language=language,
                 context={"conversation": pk, "starts_at": starts_at.isoformat()},
                 dedupe_key=f"conversations.prepare_reminder:{pk}:{starts_at.isoformat()}",
             )
@@ -100,7 +95,7 @@ def schedule_reminders(*, today: date) -> list[Draft]:
             outbox_message_build(
                 kind="conversations.schedule_reminder",
                 to_email=email,
-                language=_language(language),
+                language=language,
                 context={"round": round_.pk, "person": pk, "mark": mark},
                 dedupe_key=f"conversations.schedule_reminder:{round_.pk}:{pk}:{mark}",
             )

@@ -813,16 +813,9 @@ def _uninvite(viewer: Viewer, conversation: Conversation, person: Person | None)
 # E-mail drafts -------------------------------------------------------------------------------------------
 
 
-def _language(person: Person) -> str:
-    from django.conf import settings
-
-    user = person.user if person.user_id else None
-    return (user.language if user else "") or settings.LANGUAGE_CODE
-
-
 def _draft(kind: str, person: Person, context: dict[str, Any], *, dedupe_key: str) -> Draft:
     return outbox_message_build(
-        kind=kind, to_email=person.email, language=_language(person), context=context, dedupe_key=dedupe_key
+        kind=kind, to_email=person.email, language=person.account_language, context=context, dedupe_key=dedupe_key
     )
 
 

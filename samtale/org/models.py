@@ -221,6 +221,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def account_language(self) -> str:
+        """The language the person chose for their account ("" without one): what their e-mail is
+        written in (``outbox_message_build`` falls back to the site's language)."""
+        return self.user.language if self.user_id and self.user else ""
+
     def is_employed(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.end_date is None or self.end_date >= on

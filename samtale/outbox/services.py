@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,11 +35,14 @@ def outbox_message_build(
     *,
     kind: str,
     to_email: str,
-    language: str,
+    language: str | None,
     context: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
 ) -> Draft:
+    """A message to put in the outbox, in the recipient's language (the site's language when they
+    have chosen none, or have no account)."""
     builder_for(kind)  # fail at once on a typo, not when the worker gets to it
+    language = language or settings.LANGUAGE_CODE
     return Draft(kind=kind, to_email=to_email, language=language, context=context or {}, dedupe_key=dedupe_key)
 
 
@@ -62,7 +66,7 @@ def outbox_enqueue(
     *,
     kind: str,
     to_email: str,
-    language: str,
+    language: str | None,
     context: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
 ) -> None:

@@ -61,16 +61,9 @@ def _lock(plan: Plan) -> None:
     plan.refresh_from_db(fields=["signed_at", "follow_up_by", "status"])
 
 
-def _language(person: Person) -> str:
-    from django.conf import settings
-
-    user = person.user if person.user_id else None
-    return (user.language if user else "") or settings.LANGUAGE_CODE
-
-
 def _draft(kind: str, person: Person, context: dict[str, Any], *, dedupe_key: str) -> Draft:
     return outbox_message_build(
-        kind=kind, to_email=person.email, language=_language(person), context=context, dedupe_key=dedupe_key
+        kind=kind, to_email=person.email, language=person.account_language, context=context, dedupe_key=dedupe_key
     )
 
 

@@ -42,13 +42,6 @@ if TYPE_CHECKING:
 CHUNK = 900  # below SQLite's limit on variables in one statement
 
 
-def _language(person: Person) -> str:
-    from django.conf import settings
-
-    user = person.user if person.user_id else None
-    return (user.language if user else "") or settings.LANGUAGE_CODE
-
-
 def leaders_changed(changes: Iterable[PlacementChange]) -> int:
     """Tell the employee and the new personnel leader, and write the audit event, for every
     change of personnel leader of someone with a plan or a conversation in a launched round.
@@ -94,7 +87,7 @@ def leaders_changed(changes: Iterable[PlacementChange]) -> int:
                 outbox_message_build(
                     kind="plans.leader_changed",
                     to_email=employee.email,
-                    language=_language(employee),
+                    language=employee.account_language,
                     context=context | {"person": person_id},
                     dedupe_key=f"{key}:employee",
                 )
@@ -104,7 +97,7 @@ def leaders_changed(changes: Iterable[PlacementChange]) -> int:
                 outbox_message_build(
                     kind="plans.leader_changed",
                     to_email=new_leader.email,
-                    language=_language(new_leader),
+                    language=new_leader.account_language,
                     context=context | {"person": new_leader.pk},
                     dedupe_key=f"{key}:leader",
                 )

@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samtale.conversations.models import Conversation
+from samtale.conversations.models import Conversation, Side  # the two sides of a conversation sign its plan
 from samtale.org.models import Person
 
 if TYPE_CHECKING:
@@ -205,11 +205,6 @@ class PlanComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} · {self.get_kind_display()}"
-
-
-class Side(models.TextChoices):
-    EMPLOYEE = "employee", _("The employee")
-    LEADER = "leader", _("The leader")
 
 
 class SignatureMethod(models.TextChoices):

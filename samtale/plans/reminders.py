@@ -40,7 +40,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -75,10 +74,6 @@ class PlanReminders:
 
 def _employed(prefix: str, today: date) -> Q:
     return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
-
-
-def _language(value: str | None) -> str:
-    return value or settings.LANGUAGE_CODE
 
 
 def overdue_stage(*, days_late: int) -> int | None:
@@ -186,7 +181,7 @@ def follow_ups_overdue(*, today: date) -> QuerySet[Plan]:
 
 def _draft(kind: str, key: str, email: str, language: str | None, **context: object) -> Draft:
     return outbox_message_build(
-        kind=kind, to_email=email, language=_language(language), context=dict(context), dedupe_key=f"{kind}:{key}"
+        kind=kind, to_email=email, language=language, context=dict(context), dedupe_key=f"{kind}:{key}"
     )
 
 

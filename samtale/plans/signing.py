@@ -33,7 +33,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -67,9 +66,12 @@ EDITABLE = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
 
 
 def current_version(plan: Plan) -> PlanVersion | None:
-    """The latest version: the one being written, handed in or signed. Earlier versions are
-    history (read only)."""
-    return plan.versions.order_by("-number").first()
+    """The latest version: the one being written, handed in or signed (with who saved it last).
+    Earlier versions are history (read only)."""
+    version = plan.versions.select_related("updated_by").order_by("-number").first()
+    if version is not None:
+        version.plan = plan
+    return version
 
 
 def signer_side(viewer: Viewer, plan: Plan) -> str | None:
@@ -437,11 +439,6 @@ def _leader(plan: Plan) -> Person | None:
     return leader if leader is not None and leader.is_employed() else None
 
 
-def _language(person: Person) -> str:
-    user = person.user if person.user_id else None
-    return (user.language if user else "") or settings.LANGUAGE_CODE
-
-
 def _tell(plan: Plan, version: PlanVersion, person: Person, event: str, *, key: str) -> None:
     """One e-mail through the outbox, written in this transaction: what happened and the link,
     never what the plan says."""
@@ -449,7 +446,7 @@ def _tell(plan: Plan, version: PlanVersion, person: Person, event: str, *, key: 
         outbox_message_build(
             kind="plans.signing",
             to_email=person.email,
-            language=_language(person),
+            language=person.account_language,
             context={"plan": plan.pk, "version": version.pk, "person": person.pk, "event": event},
             dedupe_key=f"plans.signing:{key}:{person.pk}",
         )

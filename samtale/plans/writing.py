@@ -64,11 +64,6 @@ __all__ = [
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
 
 
-def _language(person: Any) -> str:
-    user = getattr(person, "user", None)
-    return getattr(user, "language", "") or "da"
-
-
 # Starting the plan with the outcome -------------------------------------------------------------
 
 
@@ -329,7 +324,7 @@ def plan_comment_add(*, viewer: Viewer, version: PlanVersion, text: str) -> Plan
     outbox_enqueue(
         kind="plans.comment_added",
         to_email=employee.email,
-        language=_language(employee),
+        language=employee.account_language,
         context={"plan": plan.pk, "person": employee.pk, "author": viewer.person_id},
         dedupe_key=f"plans.comment:{comment.uuid}",
     )

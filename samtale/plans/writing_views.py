@@ -30,17 +30,16 @@ from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.conversations.models import Minutes
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.plans import writing, writing_forms
+from samtale.plans import signing, writing, writing_forms
 from samtale.plans.content import activity_type_ref, point_text, reference_date, span_text
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanVersion
 from samtale.rounds.models import ConceptPhase
 
 
 def current_version(plan: Plan) -> PlanVersion:
-    """The newest version: the one being written, or the one signed last."""
-    version = plan.versions.select_related("updated_by").order_by("-number").first()
+    """The newest version (a plan always has one)."""
+    version = signing.current_version(plan)
     assert version is not None
-    version.plan = plan
     return version
 
 
