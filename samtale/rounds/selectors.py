@@ -270,10 +270,6 @@ def round_progress(*, round_: Round) -> list[UnitProgress]:
     return [*rows.values(), total]
 
 
-def round_conversation_count(*, round_: Round) -> int:
-    return round_.conversations.count()
-
-
 def unit_in_round(*, round_: Round, unit_uuid: UUID | str) -> Unit | None:
     """The unit, if it takes part in the round."""
     return Unit.objects.filter(round_units_q(round_), uuid=unit_uuid).select_related("leader").first()
