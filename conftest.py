@@ -1,4 +1,5 @@
-"""Fixtures for the whole suite. The personas live in samtale/testing.py."""
+"""Fixtures for the whole suite. The personas and every helper the tests share live in
+samtale/testing/."""
 
 from __future__ import annotations
 

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from samtale.access.tests.test_matrix import PERSONAS, Case
 from samtale.access.viewer import viewer_for
 from samtale.surveys import services
 from samtale.surveys.models import Invitation, SurveyKind
-from samtale.surveys.tests.surveys_testing import answer, close, open_survey
 from samtale.testing import Mus, Org
+from samtale.testing.access import PERSONAS, Case
+from samtale.testing.surveys import answer, close, open_survey
 
 HR = {"hr": 200}
 RESULT_READERS = dict.fromkeys(("leader", "former_leader", "head", "director", "hr", "regional_hr"), 200)

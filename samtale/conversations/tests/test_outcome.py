@@ -22,10 +22,10 @@ from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
 from samtale.conversations import meeting
 from samtale.conversations.models import Conversation, ConversationStatus, DailyLeaderStatus, NotHeldReason
-from samtale.conversations.tests.test_scheduling import calendar_of, english, mails_to, schedule
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
+from samtale.testing.scheduling import calendar_of, english, mails_to, schedule
 
 
 def _url(mus: Mus, name: str = "outcome") -> str:

@@ -18,11 +18,11 @@ from django.utils import timezone
 from samtale.conversations import reminders
 from samtale.conversations.models import Conversation, ConversationStatus, EmployeePreparation
 from samtale.conversations.tasks import daily_reminders, next_sweep, schedule_daily_reminders
-from samtale.conversations.tests.test_scheduling import english, mails_to, schedule
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.oversight.models import UnitCompletion
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
+from samtale.testing.scheduling import english, mails_to, schedule
 
 PREPARE = "conversations.prepare_reminder"
 SCHEDULE = "conversations.schedule_reminder"

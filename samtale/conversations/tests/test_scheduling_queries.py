@@ -12,10 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samtale.conversations.models import Conversation, ConversationStatus, SpecialTopic
-from samtale.conversations.tests.test_scheduling import local, schedule
-from samtale.conversations.tests.test_slots import layout
 from samtale.org.models import RoleKind
 from samtale.testing import Mus, Org, make_person, make_role
+from samtale.testing.scheduling import layout, local, schedule
 
 PAGES: list[tuple[str, str, Callable[[Mus], str], dict | None]] = [
     (

@@ -91,7 +91,7 @@ def test_only_management_is_shown_the_round_waiting_for_goals(org: Org) -> None:
 
 
 def test_the_union_representative_finds_the_conversation_and_plan_they_were_given(org: Org) -> None:
-    from samtale.plans.tests.plans_testing import as_, held_plan
+    from samtale.testing.plans import as_, held_plan
 
     mus = build_round(org)
     english(org.union_rep)
@@ -124,7 +124,7 @@ def test_the_union_representative_finds_the_conversation_and_plan_they_were_give
 
 
 def test_a_shared_plan_is_not_listed_for_a_union_representative_who_does_not_cover_the_employee(org: Org) -> None:
-    from samtale.plans.tests.plans_testing import as_, held_plan
+    from samtale.testing.plans import as_, held_plan
 
     make_role(org.outsider, RoleKind.UNION_REP, org.children)
     plan = held_plan(org, build_round(org))
@@ -134,7 +134,7 @@ def test_a_shared_plan_is_not_listed_for_a_union_representative_who_does_not_cov
 
 
 def test_the_daily_leader_finds_the_plan_shared_with_them(org: Org) -> None:
-    from samtale.plans.tests.plans_testing import as_, held_plan
+    from samtale.testing.plans import as_, held_plan
 
     plan = held_plan(org, build_round(org))
     english(org.daily_leader)
@@ -161,7 +161,7 @@ def test_the_start_page_asks_the_same_number_of_queries_whatever_is_shared(org: 
 
     from samtale.conversations.meeting import conversation_mark_held
     from samtale.plans.models import Plan
-    from samtale.plans.tests.plans_testing import as_, held_plan
+    from samtale.testing.plans import as_, held_plan
 
     mus = build_round(org)
     client = org.client("union_rep")

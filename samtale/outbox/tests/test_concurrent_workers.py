@@ -23,7 +23,7 @@ from samtale.outbox.services import (
     outbox_enqueue_many,
     outbox_message_build,
 )
-from samtale.outbox.tests.smtp_sink import SmtpSink
+from samtale.testing.smtp_sink import SmtpSink
 
 MESSAGES = 300
 WORKERS = 4

@@ -16,7 +16,7 @@ from django.utils import timezone
 from samtale.outbox.kinds import register
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.outbox.services import outbox_deliver, outbox_enqueue, retry_delay
-from samtale.outbox.tests.mailers import SwitchableBackend
+from samtale.testing.mailers import SwitchableBackend
 
 
 @register("test.hello")
@@ -30,7 +30,7 @@ def hello(message: OutboxMessage) -> EmailMultiAlternatives | None:
 def switchable_mail_server(settings):  # type: ignore[no-untyped-def]
     # The outbox is delivered by hand in these tests, not by the (immediate) task backend.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    settings.MAILERS = {"default": {"BACKEND": "samtale.outbox.tests.mailers.SwitchableBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "samtale.testing.mailers.SwitchableBackend"}}
     SwitchableBackend.up = True
     SwitchableBackend.refused = set()
     yield

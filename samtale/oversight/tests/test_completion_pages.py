@@ -15,12 +15,11 @@ from django.urls import reverse
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
 from samtale.conversations.models import Conversation
-from samtale.dashboards.tests.test_query_counts import grow
 from samtale.oversight import views
-from samtale.oversight.tests.oversight_testing import SECRET, deadline_passed, plant_states
-from samtale.plans.tests.signing_testing import english
 from samtale.rounds.services import round_launch
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, grow_org
+from samtale.testing.oversight import SECRET, deadline_passed, plant_states
+from samtale.testing.signing import english
 
 
 def _overview(mus: Mus) -> str:
@@ -126,7 +125,7 @@ def test_the_pages_make_the_same_number_of_queries_for_a_bigger_organisation(org
         ("hr", _unit(mus, org, "csv")),
     ]
     small = [_queries(org, persona, url) for persona, url in pages]
-    grow(org, 12)
+    grow_org(org, 12)
     round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
     assert [_queries(org, persona, url) for persona, url in pages] == small
 

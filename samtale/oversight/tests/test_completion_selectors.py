@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from samtale.access.viewer import viewer_for
 from samtale.conversations.models import Conversation, EmployeePreparation, ImprovementNotice, Minutes, OpenItem
-from samtale.dashboards.tests.test_query_counts import grow
 from samtale.oversight.selectors import (
     Counts,
     Scope,
@@ -19,10 +18,10 @@ from samtale.oversight.selectors import (
     round_timeline,
     unit_people,
 )
-from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
 from samtale.plans.models import Departure, FollowUp, Plan, PlanComment, PlanVersion, Progress
 from samtale.rounds.services import round_launch
-from samtale.testing import Mus, Org, make_person, make_unit
+from samtale.testing import Mus, Org, grow_org, make_person, make_unit
+from samtale.testing.oversight import deadline_passed, plant_states
 
 WHOLE = Scope(whole_organisation=True)
 
@@ -165,7 +164,7 @@ def test_the_overview_makes_the_same_number_of_queries_for_a_bigger_organisation
         return len(queries)
 
     small = count()
-    grow(org, 12)
+    grow_org(org, 12)
     round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
     assert Conversation.objects.filter(round=mus.round).count() > 60
     assert count() == small == 4  # counters, late days, units; the people

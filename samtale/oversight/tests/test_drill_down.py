@@ -20,17 +20,16 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.conversations.models import Conversation, ConversationStatus, NotHeldReason
-from samtale.dashboards.tests.test_query_counts import grow
 from samtale.org.models import Person
 from samtale.oversight import views
 from samtale.oversight.counters import completion_rebuild
 from samtale.oversight.selectors import SORTS, STEP_ORDER, Scope, oversight_scope, unit_people
-from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
-from samtale.plans.tests.signing_testing import english
 from samtale.rounds.models import Round
 from samtale.rounds.services import round_launch
-from samtale.testing import Mus, Org, make_person, make_unit
+from samtale.testing import Mus, Org, grow_org, make_person, make_unit
+from samtale.testing.oversight import deadline_passed, plant_states
+from samtale.testing.signing import english
 
 WHOLE = Scope(whole_organisation=True)
 PER_PAGE = 16
@@ -300,7 +299,7 @@ def test_the_pages_of_the_whole_organisation_make_the_same_queries_for_a_bigger_
         return len(queries)
 
     small = [count(url) for url in urls]
-    grow(org, 12)
+    grow_org(org, 12)
     round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
     assert Conversation.objects.filter(round=mus.round).count() > 60
     assert [count(url) for url in urls] == small

@@ -18,11 +18,11 @@ from icalendar import Calendar
 from samtale.access import lookups
 from samtale.audit.models import AuditEvent
 from samtale.conversations.scheduling import ics_uid
-from samtale.conversations.tests.test_scheduling import calendar_of, english, mails_to
 from samtale.plans import follow_up, writing
 from samtale.plans.models import Departure, FollowUp, FollowUpStatus, Plan, Progress
-from samtale.plans.tests.follow_up_testing import ACTIVITY, GOAL, SECOND_GOAL, as_, draft_plan, signed_plan
 from samtale.testing import Mus, Org, working_day
+from samtale.testing.follow_up import ACTIVITY, GOAL, SECOND_GOAL, as_, draft_plan, signed_plan
+from samtale.testing.scheduling import calendar_of, english, mails_to
 
 SECRET = "FORTROLIG-NOTE"
 

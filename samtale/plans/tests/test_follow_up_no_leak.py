@@ -10,11 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.access.tests.test_matrix import PERSONAS
-from samtale.access.tests.test_no_leak import crawl
 from samtale.plans import follow_up
-from samtale.plans.tests.follow_up_testing import GOAL, as_, signed_plan
 from samtale.testing import Mus, Org
+from samtale.testing.access import PERSONAS, crawl
+from samtale.testing.follow_up import GOAL, as_, signed_plan
 
 NOTE = "Fremskridt-hemmeligt-4417"
 WHY = "Afvigelse-hemmelig-8820"

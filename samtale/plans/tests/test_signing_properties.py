@@ -28,8 +28,8 @@ from hypothesis.extra.django import TestCase
 from samtale.access.viewer import Viewer, viewer_for
 from samtale.plans import content, signing, writing
 from samtale.plans.models import Plan, PlanStatus, PlanVersion, Side, Signature
-from samtale.plans.tests.signing_testing import complete_content, make_plan, reload
 from samtale.testing import PASSWORD, build_org, build_round
+from samtale.testing.signing import complete_content, make_plan, reload
 
 PERSONAS = ("employee", "leader", "head", "former_leader", "daily_leader", "hr", "outsider")
 SIDES = {"employee": Side.EMPLOYEE, "leader": Side.LEADER}

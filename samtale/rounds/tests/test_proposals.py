@@ -9,13 +9,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from samtale.access.tests.test_no_leak import crawl
 from samtale.audit.models import AuditEvent
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import FocusArea, ProposalStatus, TopicProposal
 from samtale.rounds.services import MAX_PROPOSALS_PER_PERSON, proposal_answer, topic_propose
-from samtale.rounds.tests.rounds_testing import as_, english, open_in_payroll
 from samtale.testing import Mus, Org
+from samtale.testing.access import crawl
+from samtale.testing.rounds import as_, english, open_in_payroll
 
 pytestmark = pytest.mark.usefixtures("in_english")
 

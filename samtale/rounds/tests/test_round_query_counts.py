@@ -11,12 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
-from samtale.dashboards.tests.test_query_counts import grow
 from samtale.org.models import Person, Unit
 from samtale.rounds.selectors import unit_round_for
 from samtale.rounds.services import focus_area_add, goal_add, proposal_answer, round_launch, topic_propose
-from samtale.rounds.tests.rounds_testing import as_, make_management, open_in_payroll
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, grow_org
+from samtale.testing.rounds import as_, make_management, open_in_payroll
 
 
 def unit_url(mus: Mus, unit: Unit) -> str:
@@ -56,7 +55,7 @@ PAGES: list[tuple[str, str, Callable[[Org, Mus], str]]] = [
 def grow_round(org: Org, mus: Mus, size: int) -> None:
     """The organisation grows (as in the dashboards' test), joins the round, and every new unit
     gets focus areas; the employee's unit gets goals and proposed topics."""
-    grow(org, size)
+    grow_org(org, size)
     round_launch(viewer=as_(org, "hr"), round_=mus.round)
     for index in range(size):
         goal_add(viewer=as_(org, "director"), round_=mus.round, text=f"Mål {index}")
