@@ -3,6 +3,7 @@ from another test module.
 
 - ``personas``: the organisation of the personas (``build_org``), its round (``build_round``) and
   the ``make_*`` helpers; re-exported here, as ``from samtale.testing import Org, build_org``.
+- ``queries``: the same queries at two sizes of the organisation (``assert_same_queries``).
 - a module per area for the helpers its tests share: ``scheduling``, ``plans``, ``signing``,
   ``follow_up``, ``reminders``, ``rounds``, ``oversight``, ``surveys``, ``access``,
   ``import_files``, ``mailers``, ``smtp_sink``.

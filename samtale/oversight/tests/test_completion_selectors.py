@@ -22,6 +22,7 @@ from samtale.plans.models import Departure, FollowUp, Plan, PlanComment, PlanVer
 from samtale.rounds.services import round_launch
 from samtale.testing import Mus, Org, grow_org, make_person, make_unit
 from samtale.testing.oversight import deadline_passed, plant_states
+from samtale.testing.queries import assert_same_queries
 
 WHOLE = Scope(whole_organisation=True)
 
@@ -157,17 +158,17 @@ def test_no_query_reads_a_content_column(org: Org, mus: Mus) -> None:
 
 
 def test_the_overview_makes_the_same_number_of_queries_for_a_bigger_organisation(org: Org, mus: Mus) -> None:
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            completion_overview(round_=mus.round, scope=WHOLE)
-            list(unit_people(round_=mus.round, scope=WHOLE, unit=org.root))
-        return len(queries)
+    def overview() -> None:
+        completion_overview(round_=mus.round, scope=WHOLE)
+        list(unit_people(round_=mus.round, scope=WHOLE, unit=org.root))
 
-    small = count()
-    grow_org(org, 12)
-    round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
-    assert Conversation.objects.filter(round=mus.round).count() > 60
-    assert count() == small == 4  # counters, late days, units; the people
+    def grow() -> None:
+        grow_org(org, 12)
+        round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
+        assert Conversation.objects.filter(round=mus.round).count() > 60
+
+    (small,) = assert_same_queries(grow, overview, names=["the overview and its people"])
+    assert len(small) == 4  # counters, late days, units; the people
 
 
 def test_the_round_over_time_adds_up_held_and_signed_week_by_week(org: Org, mus: Mus) -> None:

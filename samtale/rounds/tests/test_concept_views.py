@@ -9,8 +9,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
@@ -18,6 +16,7 @@ from samtale.rounds import defaults
 from samtale.rounds.concepts import concept_copy, concept_input_of, concept_update
 from samtale.rounds.models import Concept, PreparationForm, Round
 from samtale.testing import Mus, Org, build_round
+from samtale.testing.queries import Page, assert_same_queries
 from samtale.testing.rounds import form_data
 
 
@@ -292,15 +291,6 @@ def _grow(org: Org, size: int) -> None:
     build_round(org, name=f"MUS-{size}")
 
 
-def _queries(org: Org, url: str) -> int:
-    client = org.client("hr")
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     "page",
     [
@@ -313,7 +303,4 @@ def test_the_concept_pages_make_the_same_number_of_queries_with_more_concepts_an
     org: Org, page: Callable[[], str]
 ) -> None:
     _grow(org, 1)
-    small = _queries(org, page())
-    _grow(org, 8)
-    large = _queries(org, page())
-    assert small == large, f"{small} queries with few concepts, {large} with more"
+    assert_same_queries(lambda: _grow(org, 8), Page(org.client("hr"), page()), sizes=("few concepts", "more"))
