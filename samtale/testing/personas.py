@@ -30,6 +30,8 @@ from samtale.org.models import ChangeSource, EmploymentType, Person, PlacementCh
 from samtale.org.services import unit_tree_rebuild
 
 PASSWORD = "Samtale-test-1234"  # noqa: S105 (the test personas' password)
+# The hasher every test runs with: Django's default takes most of a second for each password.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _numbers = itertools.count(1000)
 
 
