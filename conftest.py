@@ -54,9 +54,19 @@ def _signed_rows_go_before_the_flush(request):  # type: ignore[no-untyped-def]
     default_concept_ensure()
     activity_catalogue_ensure()
     yield
+    if "live_server" in request.fixturenames:
+        _requests_finished(request.getfixturevalue("live_server"))
     from samtale.testing import remove_signed_rows
 
     remove_signed_rows()
+
+
+def _requests_finished(server, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the live server's requests still running (the browser has closed): they share
+    the test's database connection, and must not run on into the flush or the next test."""
+    threads = getattr(getattr(server.thread, "httpd", None), "_threads", None) or []
+    for thread in list(threads):
+        thread.join(timeout)
 
 
 def _transactional(request: pytest.FixtureRequest) -> bool:
@@ -136,6 +146,13 @@ mus = layer_fixture(layer("mus", _mus, on="org"))
 # Browser tests --------------------------------------------------------------------------------
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests run first. They are the longest (up to half a minute each), and the
+    surveys' came last in the collection: started at the end of a run they kept one worker busy
+    long after the other had finished. (The same order in every xdist worker, as xdist requires.)"""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
+
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -152,6 +169,18 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, playwright, live_server):  # type: ignore[no-untyped-def]
+    """pytest-django's live server, started once the test database is there and Playwright runs,
+    so that its threads share the test's connection to SQLite's in-memory database, as Django
+    means them to. Started before either (as the first test of a worker), its threads each
+    opened a connection of their own; and once Playwright's sync API runs an event loop in the
+    main thread, Django gives the main thread another connection than before. Either way a
+    request still running as a test ended held a lock on a table the test's flush then could not
+    empty ("database table is locked")."""
+    return live_server
 
 
 @pytest.fixture(scope="session")
