@@ -1,29 +1,37 @@
-"""Fixtures for the whole suite. The personas live in samtale/testing.py."""
+"""Fixtures for the whole suite. The personas and every shared helper live in samtale/testing/; the
+personas are built once per worker (samtale/testing/built_once.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from pytest_django.django_compat import is_django_unittest
 
-from samtale.testing import Org, build_org
+from samtale.testing import Mus, Org, build_org, build_round
+from samtale.testing.built_once import (
+    LAYERS_OF_THIS_WORKER,
+    Handout,
+    Layers,
+    layer,
+    layer_fixture,
+    test_settings_overrides,
+    wanted_chain,
+)
 
 ROOT = Path(__file__).resolve().parent
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):  # type: ignore[no-untyped-def]
-    # Tasks run at once in tests (the worker is exercised in its own tests), and static files
-    # need no collectstatic manifest.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run at once, static files need no manifest, passwords are hashed fast: the settings the
+    # personas built once are built under too (built_once.test_settings_overrides).
+    for name, value in test_settings_overrides().items():
+        setattr(settings, name, value)
     # Nothing kept from another test's database (the round page keeps its counts in the cache).
     cache.clear()
 
@@ -33,19 +41,8 @@ def _signed_rows_go_before_the_flush(request):  # type: ignore[no-untyped-def]
     """Transactional tests: the shipped concept and activity catalogue are there at the start,
     and signed plans, which the flush cannot delete (the database guards them), are removed at
     the end with the guard lifted for a moment (``remove_signed_rows``)."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
-    if not transactional:
-        if marker or "db" in request.fixturenames:
-            # A transactional test that ran earlier in this process may have flushed what the
-            # data migrations ship (the order of tests over the workers is not fixed).
-            from samtale.plans.models import ActivityType, activity_catalogue_ensure
-            from samtale.rounds.defaults import default_concept_ensure
-
-            request.getfixturevalue("db")
-            if not ActivityType.objects.exists():
-                activity_catalogue_ensure()
-                default_concept_ensure()
+    if not _transactional(request):
+        # Before any other test the layers put it back, committed (samtale/testing/built_once.py).
         yield
         return
     request.getfixturevalue("transactional_db")
@@ -57,17 +54,104 @@ def _signed_rows_go_before_the_flush(request):  # type: ignore[no-untyped-def]
     default_concept_ensure()
     activity_catalogue_ensure()
     yield
+    if "live_server" in request.fixturenames:
+        _requests_finished(request.getfixturevalue("live_server"))
     from samtale.testing import remove_signed_rows
 
     remove_signed_rows()
 
 
+def _requests_finished(server, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the live server's requests still running (the browser has closed): they share
+    the test's database connection, and must not run on into the flush or the next test."""
+    threads = getattr(getattr(server.thread, "httpd", None), "_threads", None) or []
+    for thread in list(threads):
+        thread.join(timeout)
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    """Whether pytest-django runs the test as a TransactionTestCase (and flushes after it)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or marker.args[:1] == (True,)
+    ):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames))
+
+
+# The personas, built once per worker ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _built_once_layers(django_db_setup, django_db_blocker) -> Iterator[Layers]:  # type: ignore[no-untyped-def]
+    yield LAYERS_OF_THIS_WORKER
+    with django_db_blocker.unblock():
+        LAYERS_OF_THIS_WORKER.close_all()
+
+
 @pytest.fixture
-def org(db) -> Org:  # type: ignore[no-untyped-def]
-    return build_org()
+def _built_once_beneath(request, _built_once_layers: Layers, django_db_blocker) -> Iterator[Handout]:  # type: ignore[no-untyped-def]
+    """The layers this test needs, open beneath it (or none, for a transactional test)."""
+    if is_django_unittest(request):
+        yield Handout(chain=[])
+        return
+    transactional = _transactional(request)
+    with django_db_blocker.unblock():
+        if transactional:
+            _built_once_layers.before_transactional()
+            chain = []
+        else:
+            chain = wanted_chain(request)
+            _built_once_layers.prepare(chain)
+    yield Handout(chain=chain)
+    if transactional:
+        _built_once_layers.after_transactional()
+
+
+@pytest.fixture
+def _django_db_helper(_built_once_beneath, _django_db_helper):  # type: ignore[no-untyped-def]
+    """pytest-django's fixture that opens each test's transaction (or sets up a transactional
+    test), with the layers put in place first: the first argument is set up first. Every way
+    to the database goes through it (``db``, ``transactional_db``, the ``django_db`` mark), so
+    the layers are always beneath the test's transaction. (It is pytest-django's own, private
+    fixture, overridden here by name: if a later pytest-django renames it, the self-tests in
+    samtale/testing/tests/test_built_once.py fail.)"""
+    return _django_db_helper
+
+
+@pytest.fixture
+def _built_once(_built_once_beneath: Handout, db: None) -> Handout:
+    return _built_once_beneath
+
+
+@pytest.fixture(autouse=True, scope="class")
+def _built_once_not_beneath_a_django_test_case(request) -> None:  # type: ignore[no-untyped-def]
+    """A Django TestCase class opens its own transaction for its class-wide data: on an empty
+    database, as always."""
+    if is_django_unittest(request):
+        layers = request.getfixturevalue("_built_once_layers")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            layers.before_transactional()
+
+
+def _mus(org: Org) -> Mus:
+    """A launched round with a conversation for each of the personas who take part."""
+    return build_round(org)
+
+
+org = layer_fixture(layer("org", build_org))
+mus = layer_fixture(layer("mus", _mus, on="org"))
 
 
 # Browser tests --------------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests run first. They are the longest (up to half a minute each), and the
+    surveys' came last in the collection: started at the end of a run they kept one worker busy
+    long after the other had finished. (The same order in every xdist worker, as xdist requires.)"""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -85,6 +169,18 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, playwright, live_server):  # type: ignore[no-untyped-def]
+    """pytest-django's live server, started once the test database is there and Playwright runs,
+    so that its threads share the test's connection to SQLite's in-memory database, as Django
+    means them to. Started before either (as the first test of a worker), its threads each
+    opened a connection of their own; and once Playwright's sync API runs an event loop in the
+    main thread, Django gives the main thread another connection than before. Either way a
+    request still running as a test ended held a lock on a table the test's flush then could not
+    empty ("database table is locked")."""
+    return live_server
 
 
 @pytest.fixture(scope="session")
@@ -139,11 +235,3 @@ def sign_in(live_server):  # type: ignore[no-untyped-def]
         page.wait_for_load_state()
 
     return run
-
-
-@pytest.fixture
-def mus(org):  # type: ignore[no-untyped-def]
-    """A launched round with a conversation for each of the personas who take part."""
-    from samtale.testing import build_round
-
-    return build_round(org)

@@ -8,8 +8,6 @@ you (exactly as for a missing object). Every later feature adds its rows here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -19,18 +17,7 @@ from samtale.access import policies
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import viewer_for
 from samtale.testing import Org
-
-PERSONAS = Org.PERSONAS
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    method: str
-    url: Callable[[Org], str]
-    data: Callable[[Org], dict[str, Any]] | None
-    expected: dict[str, int]  # persona -> status; personas not named get `default`
-    default: int = 404
+from samtale.testing.access import PERSONAS, Case
 
 
 def _placement(org: Org) -> dict[str, Any]:

@@ -9,10 +9,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from samtale.access.tests.test_matrix import PERSONAS, Case
 from samtale.rounds.models import Concept
-from samtale.rounds.tests.test_concept_views import form_data
 from samtale.testing import Mus, Org
+from samtale.testing.access import PERSONAS, Case
+from samtale.testing.rounds import form_data
 
 HR_ONLY_READ = {"hr": 200}
 HR_ONLY_WRITE = {"hr": 302}

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from samtale.access.tests.test_matrix import PERSONAS, Case
 from samtale.testing import Mus, Org
+from samtale.testing.access import PERSONAS, Case
 
 CASES = [
     Case(

@@ -17,11 +17,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.access.tests.test_matrix import PERSONAS
 from samtale.access.viewer import viewer_for
 from samtale.conversations import meeting
 from samtale.conversations.models import DailyLeaderStatus, OpenItem, UnionRepStatus
 from samtale.testing import Mus, Org
+from samtale.testing.access import PERSONAS
 
 
 def _prepared(o: Org) -> None:

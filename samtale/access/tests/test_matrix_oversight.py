@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from samtale.access.tests.test_matrix import PERSONAS, Case
-from samtale.rounds.tests.rounds_testing import draft_round
 from samtale.testing import Mus, Org
+from samtale.testing.access import PERSONAS, Case
+from samtale.testing.rounds import draft_round
 
 LEADERS_AND_HR = dict.fromkeys(("leader", "former_leader", "head", "director", "hr", "regional_hr"), 200)
 # Løn: HR for the whole organisation, its leader and the chain above it.

@@ -17,12 +17,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.access.tests.test_matrix import PERSONAS, Case
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.plans import follow_up
 from samtale.plans.models import Plan
-from samtale.plans.tests.follow_up_testing import GOAL, as_, move_employee_to, signed_plan
 from samtale.testing import Mus, Org, working_day
+from samtale.testing.access import PERSONAS, Case
+from samtale.testing.follow_up import GOAL, as_, move_employee_to, signed_plan
 
 READERS = {"employee": 200, "leader": 200, "head": 200, "director": 200}
 # The employee and the leader write; the chain reads and gets 403 for a write.

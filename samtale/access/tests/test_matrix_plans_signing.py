@@ -14,10 +14,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.access.tests.test_matrix import PERSONAS, Case
 from samtale.plans.models import Plan
-from samtale.plans.tests.signing_testing import make_plan, signed_plan, submitted_plan
 from samtale.testing import PASSWORD, Mus, Org
+from samtale.testing.access import PERSONAS, Case
+from samtale.testing.signing import make_plan, signed_plan, submitted_plan
 
 CHAIN = ("head", "director")
 
@@ -141,7 +141,7 @@ CASES = [
 
 
 def _sign_leader(o: Org, plan: Plan) -> None:
-    from samtale.plans.tests.signing_testing import sign_as
+    from samtale.testing.signing import sign_as
 
     sign_as(o, plan, "leader")
 

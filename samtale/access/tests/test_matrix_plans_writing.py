@@ -13,13 +13,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.access.tests.test_matrix import PERSONAS, Case
 from samtale.access.viewer import viewer_for
 from samtale.conversations import meeting
 from samtale.plans import writing
 from samtale.plans.models import ActivityType, Plan
-from samtale.plans.tests.plans_testing import post_data, raw
 from samtale.testing import Mus, Org
+from samtale.testing.access import PERSONAS, Case
+from samtale.testing.plans import post_data, raw
 
 # Those who always read the plan: the employee, the leader and the leader chain.
 READERS = ("employee", "leader", "head", "director")

@@ -14,11 +14,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.access.tests.test_matrix import PERSONAS, Case
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.services import focus_area_add, goal_add, topic_propose
-from samtale.rounds.tests.rounds_testing import as_, draft_round, make_management, open_in_payroll
 from samtale.testing import Mus, Org
+from samtale.testing.access import PERSONAS, Case
+from samtale.testing.rounds import as_, draft_round, make_management, open_in_payroll
 
 HR_ONLY = {"hr": 200}
 EVERYONE = {p: 200 for p in PERSONAS if p != "admin"}

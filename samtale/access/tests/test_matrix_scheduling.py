@@ -22,9 +22,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.access.tests.test_matrix import PERSONAS
 from samtale.conversations.models import Conversation, ConversationStatus, SpecialTopic
 from samtale.testing import Mus, Org, working_day
+from samtale.testing.access import PERSONAS
 
 
 def _start() -> datetime:

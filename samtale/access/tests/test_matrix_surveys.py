@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from samtale.access.tests.test_matrix import PERSONAS, Case
 from samtale.access.viewer import viewer_for
 from samtale.surveys import services
 from samtale.surveys.models import Invitation, SurveyKind
-from samtale.surveys.tests.surveys_testing import answer, close, open_survey
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, build_round
+from samtale.testing.access import PERSONAS, Case
+from samtale.testing.built_once import built_once
+from samtale.testing.surveys import answer, close, open_survey
 
 HR = {"hr": 200}
 RESULT_READERS = dict.fromkeys(("leader", "former_leader", "head", "director", "hr", "regional_hr"), 200)
@@ -113,10 +114,10 @@ CASES = [
 ]
 
 
-@pytest.fixture
+@built_once(on="mus")
 def surveys(org: Org, mus: Mus) -> dict[str, Any]:
-    from samtale.testing import build_round
-
+    """The round's evaluation answered and closed, a 360 about the leader answered and closed, and
+    in a later round a draft evaluation and an open 360: built once, beneath all 216 tests."""
     evaluation = open_survey(org, mus, threshold=3)
     for person in (org.employee, org.colleague, org.union_rep, org.daily_leader, org.former_leader):
         answer(evaluation, person)

@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import re
-from collections import deque
-
 import pytest
-from django.test import Client
 
 from samtale.org.models import ImportRun, ImportStatus
 from samtale.testing import Org
+from samtale.testing.access import crawl
 
 REASON = "Hemmelig-grund-7391"
 IMPORT_ERROR = "Importfejl-5523"
@@ -20,30 +17,6 @@ SECRETS = {
     REASON: {"employee", "leader", "head", "director", "hr"},
     IMPORT_ERROR: {"hr"},
 }
-
-LINK = re.compile(r'href="(/[^"#]*)"')
-SKIP = ("/static/", "/logout/", "/admin/logout/", "/organisation/export.csv")
-
-
-def crawl(client: Client, start: str = "/", limit: int = 150) -> dict[str, str]:
-    """Every page reachable by following links from ``start``, by URL. Files (CSV, calendar,
-    PDF, XLSX) are read as bytes, so text in them is found too; only pages are followed."""
-    pages: dict[str, str] = {}
-    queue = deque([start])
-    while queue and len(pages) < limit:
-        url = queue.popleft().replace("&amp;", "&")
-        if url in pages or url.startswith(SKIP):
-            continue
-        response = client.get(url, follow=True)
-        ok = response.status_code == 200
-        html = ok and response.get("Content-Type", "").startswith("text/html")
-        # Exports are streamed (written a chunk at a time): read them whole.
-        body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
-        text = body.decode() if html else (body.decode("latin-1") if ok else "")
-        pages[url] = text
-        if html:
-            queue.extend(link for link in LINK.findall(text) if link not in pages)
-    return pages
 
 
 @pytest.fixture

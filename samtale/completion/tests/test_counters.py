@@ -18,14 +18,14 @@ from samtale.conversations.models import Conversation, NotHeldReason
 from samtale.conversations.scheduling import TimeAndPlace, conversation_cancel, conversation_schedule
 from samtale.org.models import Person
 from samtale.org.services import person_change_placement
-from samtale.org.tests.import_files import org_file, org_records, record
 from samtale.oversight.selectors import Scope, completion_overview, round_timeline
 from samtale.plans import signing
 from samtale.plans.follow_up import follow_up_mark_held
 from samtale.plans.models import Plan
-from samtale.plans.tests.signing_testing import as_, complete_content, reload, sign_as
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
+from samtale.testing.import_files import org_file, org_records, record
+from samtale.testing.signing import as_, complete_content, reload, sign_as
 
 WHOLE = Scope(whole_organisation=True)
 

@@ -14,10 +14,10 @@ from django.urls import reverse
 from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, DailyLeaderStatus, UnionRepStatus
 from samtale.conversations.scheduling_selectors import conversations_attending
-from samtale.conversations.tests.test_scheduling import calendar_of, english, fetch, mails_to, schedule, viewer
 from samtale.org.models import RoleKind
 from samtale.outbox.models import OutboxMessage
 from samtale.testing import Mus, Org, make_person, make_role
+from samtale.testing.scheduling import calendar_of, english, fetch, mails_to, schedule, viewer
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.conversations import meeting
-from samtale.conversations.tests.test_scheduling import english
 from samtale.testing import Mus, Org
+from samtale.testing.scheduling import english
 
 
 def test_the_employee_finds_their_conversation_on_the_start_page(org: Org, mus: Mus) -> None:

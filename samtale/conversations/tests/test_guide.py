@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from samtale.access.viewer import viewer_for
 from samtale.conversations import meeting
 from samtale.conversations.models import DailyLeaderStatus
 from samtale.testing import Mus, Org, make_person
+from samtale.testing.queries import Page, assert_same_queries
 
 
 def _url(mus: Mus) -> str:
@@ -83,30 +82,26 @@ def test_the_conversation_page_links_the_guide_for_those_who_may_use_it(org: Org
         assert _url(mus) not in org.client(persona).get(detail).content.decode()
 
 
-def _count(client, url: str) -> int:  # type: ignore[no-untyped-def]
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_guide_makes_the_same_number_of_queries_with_more_notes_items_and_people(org: Org, mus: Mus) -> None:
-    small = {persona: _count(org.client(persona), _url(mus)) for persona in ("employee", "leader")}
-    leader = viewer_for(org.user("leader"))
-    meeting.minutes_save(
-        viewer=leader,
-        conversation=mus.conversation,
-        notes={phase.key: "noter" for phase in mus.concept.phases.all()},
-        version=0,
-    )
-    for index in range(8):
-        meeting.open_item_add(
+    def grow() -> None:
+        leader = viewer_for(org.user("leader"))
+        meeting.minutes_save(
             viewer=leader,
             conversation=mus.conversation,
-            text=f"Punkt {index}",
-            responsible="",
-            deadline=timezone.localdate() + timedelta(days=index),
+            notes={phase.key: "noter" for phase in mus.concept.phases.all()},
+            version=0,
         )
-        make_person(f"Ny {index}", unit=org.payroll, leader=org.leader)
-    large = {persona: _count(org.client(persona), _url(mus)) for persona in ("employee", "leader")}
-    assert small == large
+        for index in range(8):
+            meeting.open_item_add(
+                viewer=leader,
+                conversation=mus.conversation,
+                text=f"Punkt {index}",
+                responsible="",
+                deadline=timezone.localdate() + timedelta(days=index),
+            )
+            make_person(f"Ny {index}", unit=org.payroll, leader=org.leader)
+
+    guides = [
+        Page(org.client(persona), _url(mus), name=f"the guide, as {persona}") for persona in ("employee", "leader")
+    ]
+    assert_same_queries(grow, *guides, sizes=("few notes, items and people", "more"))

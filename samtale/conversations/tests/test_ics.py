@@ -16,9 +16,9 @@ from icalendar import Calendar
 
 from samtale.conversations import meeting, scheduling
 from samtale.conversations.models import Conversation, DailyLeaderStatus, NotHeldReason, UnionRepStatus
-from samtale.conversations.tests.test_scheduling import fetch, local, schedule, viewer
 from samtale.lib.ics import Meeting, Method, Participant, meeting_ics
 from samtale.testing import Mus, Org
+from samtale.testing.scheduling import fetch, local, schedule, viewer
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, EmployeePreparation, LeaderPreparation
-from samtale.conversations.tests.test_scheduling import calendar_of, english, fetch, local, mails_to, schedule, viewer
 from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.models import FocusArea, PreparationForm
 from samtale.testing import Mus, Org
+from samtale.testing.scheduling import calendar_of, english, fetch, local, mails_to, schedule, viewer
 
 SECRETS = ["HEMMELIGT-EMNE", "FORTROLIG-BESKED", "PRIVAT-FORBEREDELSE", "LEDERENS-NOTAT"]
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, ConversationStatus, ImprovementNotice, LeaderPreparation
 from samtale.conversations.scheduling_selectors import conversations_missing_improvement_notice
-from samtale.conversations.tests.test_scheduling import english, fetch, mails_to, schedule, viewer
 from samtale.testing import Mus, Org
+from samtale.testing.scheduling import english, fetch, mails_to, schedule, viewer
 
 TEXT = "Dine mødetider skal overholdes fremover."
 

@@ -181,7 +181,7 @@ def test_after_the_conversation_only_the_leader_removes_an_item(org: Org, mus: M
 def test_an_answer_is_not_taken_back_under_a_signed_plan(org: Org, mus: Mus) -> None:
     from django.utils import translation
 
-    from samtale.plans.tests.signing_testing import signed_plan
+    from samtale.testing.signing import signed_plan
 
     item = _item(org, mus)
     meeting.open_item_answer(viewer=viewer_for(org.user("leader")), item=item, answer="Ja")

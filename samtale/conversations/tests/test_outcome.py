@@ -23,10 +23,11 @@ from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
 from samtale.conversations import meeting
 from samtale.conversations.models import Conversation, ConversationStatus, DailyLeaderStatus, NotHeldReason
-from samtale.conversations.tests.test_scheduling import calendar_of, english, mails_to, schedule
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
+from samtale.testing.plans import held_plan, save_plan
+from samtale.testing.scheduling import calendar_of, english, mails_to, schedule
 
 
 def _url(mus: Mus, name: str = "outcome") -> str:
@@ -136,10 +137,16 @@ def test_the_form_suggests_the_day_of_a_past_meeting(org: Org, mus: Mus) -> None
     assert page.context["form"].initial["held_on"] == timezone.localtime(when).date()
 
 
-def test_no_correction_once_a_plan_exists(org: Org, mus: Mus, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_correction_once_the_employee_has_started_the_plan(org: Org, mus: Mus) -> None:
+    """The rule itself (``outcome_may_be_corrected``), not a stand-in: marked held, the plan is
+    there but empty, and the outcome may still be corrected (the form is offered); once the
+    employee has saved the plan, it may not, by the services or the page."""
     leader = viewer_for(org.user("leader"))
-    meeting.conversation_mark_held(viewer=leader, conversation=mus.conversation, held_on=timezone.localdate())
-    monkeypatch.setattr(meeting, "outcome_may_be_corrected", lambda conversation: False)
+    plan = held_plan(org, mus)
+    assert meeting.outcome_may_be_corrected(mus.conversation)
+    assert 'name="outcome"' in org.client("leader").get(_url(mus)).content.decode()
+    save_plan(org, plan)
+    assert not meeting.outcome_may_be_corrected(mus.conversation)
     with pytest.raises(ValidationError):
         meeting.conversation_mark_not_held(viewer=leader, conversation=mus.conversation, reason="declined")
     with pytest.raises(ValidationError):

@@ -9,8 +9,6 @@ import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +23,7 @@ from samtale.conversations.models import (
 )
 from samtale.org.models import Person
 from samtale.testing import Mus, Org, make_person
+from samtale.testing.queries import Page, assert_same_queries
 
 SECRET = "Min-hemmelige-forberedelse-4417"
 LEADER_SECRET = "Lederens-noter-8812"
@@ -360,25 +359,20 @@ def test_the_print_style_sheet_leaves_out_the_page_around_the_form() -> None:
 # Queries ----------------------------------------------------------------------------------------
 
 
-def _count(client, url: str) -> int:  # type: ignore[no-untyped-def]
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_preparation_pages_make_the_same_number_of_queries_with_more_answers_and_people(org: Org, mus: Mus) -> None:
     _prepare(org, mus)
     _share(org, mus)
     urls = [("employee", "preparation"), ("leader", "preparation"), ("leader", "leader_preparation")]
-    small = [_count(org.client(p), _url(n, mus)) for p, n in urls]
-    for index in range(15):
-        make_person(f"Ny {index}", unit=org.payroll, leader=org.leader)
-    meeting.employee_preparation_save(
-        viewer=viewer_for(org.user("employee")),
-        conversation=mus.conversation,
-        answers={q.key: "svar" for q in mus.concept.questions.filter(form="employee")},
-    )
-    large = [_count(org.client(p), _url(n, mus)) for p, n in urls]
-    assert small == large
+
+    def grow() -> None:
+        for index in range(15):
+            make_person(f"Ny {index}", unit=org.payroll, leader=org.leader)
+        meeting.employee_preparation_save(
+            viewer=viewer_for(org.user("employee")),
+            conversation=mus.conversation,
+            answers={q.key: "svar" for q in mus.concept.questions.filter(form="employee")},
+        )
+
+    pages = [Page(org.client(p), _url(n, mus), name=f"{n}, as {p}") for p, n in urls]
+    assert_same_queries(grow, *pages, sizes=("few answers and people", "more"))
     assert Person.objects.count() > 25

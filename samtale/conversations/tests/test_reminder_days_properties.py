@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -20,7 +21,7 @@ from hypothesis.extra.django import TestCase
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.reminders import PREPARE_DAYS_BEFORE, prepare_reminders
 from samtale.jobs.tasks import SWEEP_AT, next_sweep
-from samtale.testing import build_org, build_round
+from samtale.testing import FAST_PASSWORD_HASHERS, build_org, build_round
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 MOMENTS = st.datetimes(
@@ -52,6 +53,9 @@ def test_the_next_sweep_is_the_first_0630_after_now(after: datetime) -> None:
     assert run - after <= timedelta(hours=25)  # a day, and the hour the clocks may give back
 
 
+# The class's users are made before pytest's function fixtures apply the suite's fast hasher: name
+# it here (Django's default hasher took most of a second for each of the personas).
+@override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS)
 class PrepareReminderTest(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:

@@ -18,12 +18,12 @@ from django.utils import timezone
 from samtale.completion.models import UnitCompletion
 from samtale.conversations import reminders
 from samtale.conversations.models import Conversation, ConversationStatus, EmployeePreparation
-from samtale.conversations.tests.test_scheduling import english, mails_to, schedule
 from samtale.jobs.reminders import ReminderReport, reminders_send
 from samtale.jobs.tasks import daily_sweep, daily_sweep_schedule, next_sweep
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
+from samtale.testing.scheduling import english, mails_to, schedule
 
 PREPARE = "conversations.prepare_reminder"
 SCHEDULE = "conversations.schedule_reminder"

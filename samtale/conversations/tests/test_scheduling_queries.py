@@ -7,15 +7,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samtale.conversations.models import Conversation, ConversationStatus, SpecialTopic
-from samtale.conversations.tests.test_scheduling import local, schedule
-from samtale.conversations.tests.test_slots import layout
 from samtale.org.models import RoleKind
 from samtale.testing import Mus, Org, make_person, make_role
+from samtale.testing.queries import Page, assert_same_queries
+from samtale.testing.scheduling import layout, local, schedule
 
 PAGES: list[tuple[str, str, Callable[[Mus], str], dict | None]] = [
     (
@@ -70,15 +68,6 @@ def grow(org: Org, mus: Mus, size: int) -> None:
         make_role(rep, RoleKind.UNION_REP, org.economy)
 
 
-def count_queries(org: Org, persona: str, url: str, data: dict | None) -> int:
-    client = org.client(persona)
-    client.get(url, data)  # warm the session
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, data)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize(("persona", "page", "url", "data"), PAGES, ids=[p[1] for p in PAGES])
 def test_an_invitation_page_makes_the_same_number_of_queries_for_a_bigger_team(
     org: Org, mus: Mus, persona: str, page: str, url: Callable[[Mus], str], data: dict | None
@@ -91,7 +80,8 @@ def test_an_invitation_page_makes_the_same_number_of_queries_for_a_bigger_team(
         union_rep_status="summoned",
     )
     SpecialTopic.objects.create(conversation=mus.conversation, side="employee", raised_by=org.employee, text="Emne")
-    small = count_queries(org, persona, url(mus), data)
-    grow(org, mus, 8)
-    large = count_queries(org, persona, url(mus), data)
-    assert small == large, f"{page}: {small} queries with a small team, {large} with a larger one"
+    assert_same_queries(
+        lambda: grow(org, mus, 8),
+        Page(org.client(persona), url(mus), data, name=page),
+        sizes=("a small team", "a larger one"),
+    )

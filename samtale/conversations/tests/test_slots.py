@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.conversations.tests.test_scheduling import calendar_of, english, local, mails_to, schedule
 from samtale.outbox.models import OutboxMessage
 from samtale.testing import Mus, Org
+from samtale.testing.scheduling import calendar_of, english, layout, local, mails_to, schedule
 
 
 @pytest.fixture(autouse=True)
@@ -27,19 +27,6 @@ def _quiet(mus: Mus) -> None:
 
 def url(mus: Mus) -> str:
     return reverse("conversations:slots", args=[mus.round.uuid])
-
-
-def layout(**extra: Any) -> dict[str, Any]:
-    return {
-        "date": local().date().isoformat(),
-        "first_start": "09:00",
-        "count": "3",
-        "duration_minutes": "60",
-        "break_minutes": "15",
-        "location": "Mødelokale 3",
-        "online_url": "",
-        **extra,
-    }
 
 
 def field(conversation: Conversation) -> str:

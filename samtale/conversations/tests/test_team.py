@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.selectors import team_conversations
 from samtale.rounds.models import Round, RoundStatus
 from samtale.testing import Mus, Org, build_round, make_person
+from samtale.testing.queries import Page, assert_same_queries
 
 
 def _rows(org: Org, persona: str = "leader", today=None):  # type: ignore[no-untyped-def]
@@ -111,25 +110,21 @@ def test_only_launched_rounds_and_current_reports_show(org: Org, mus: Mus) -> No
     assert org.colleague.name not in {row.conversation.employee.name for row in rounds[0].conversations}
 
 
-def _count(org: Org) -> int:
-    client = org.client("leader")
-    client.get(reverse("dashboards:team"))
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("dashboards:team")).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("rounds", [1, 2])
 def test_the_team_page_makes_the_same_number_of_queries_for_a_bigger_team(org: Org, mus: Mus, rounds: int) -> None:
     if rounds == 2:
         build_round(org, name="MUS-2028")
-    small = _count(org)
-    employee = viewer_for(org.user("employee"))
-    meeting.employee_preparation_save(viewer=employee, conversation=mus.conversation, answers={"experience": "x"})
-    meeting.employee_preparation_share(viewer=employee, conversation=mus.conversation, recipient="leader", share=True)
-    new_people = [make_person(f"Ny {index}", unit=org.payroll, leader=org.leader) for index in range(20)]
-    for round_ in Round.objects.all():
-        for person in new_people:
-            Conversation.objects.create(round=round_, employee=person)
-    large = _count(org)
-    assert small == large
+
+    def grow() -> None:
+        employee = viewer_for(org.user("employee"))
+        meeting.employee_preparation_save(viewer=employee, conversation=mus.conversation, answers={"experience": "x"})
+        meeting.employee_preparation_share(
+            viewer=employee, conversation=mus.conversation, recipient="leader", share=True
+        )
+        new_people = [make_person(f"Ny {index}", unit=org.payroll, leader=org.leader) for index in range(20)]
+        for round_ in Round.objects.all():
+            for person in new_people:
+                Conversation.objects.create(round=round_, employee=person)
+
+    team = Page(org.client("leader"), reverse("dashboards:team"), name="the team page")
+    assert_same_queries(grow, team, sizes=("a small team", "a larger one"))

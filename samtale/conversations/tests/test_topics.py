@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, ConversationStatus, SpecialTopic
-from samtale.conversations.tests.test_scheduling import english, fetch, mails_to, schedule, viewer
 from samtale.outbox.models import OutboxMessage
 from samtale.testing import Mus, Org
+from samtale.testing.scheduling import english, fetch, mails_to, schedule, viewer
 
 
 @pytest.fixture(autouse=True)

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.conversations.tests.test_scheduling import english
 from samtale.outbox.models import OutboxMessage
 from samtale.plans.models import FollowUp
-from samtale.plans.tests.follow_up_testing import signed_plan
 from samtale.testing import Mus, Org, weekend_day, working_day
+from samtale.testing.follow_up import signed_plan
+from samtale.testing.scheduling import english
 
 PLACE = {"duration_minutes": "60", "location": "Mødelokale 2", "online_url": ""}
 

@@ -92,7 +92,7 @@ def test_only_management_is_shown_the_round_waiting_for_goals(org: Org) -> None:
 
 
 def test_the_union_representative_finds_the_conversation_and_plan_they_were_given(org: Org) -> None:
-    from samtale.plans.tests.plans_testing import as_, held_plan
+    from samtale.testing.plans import as_, held_plan
 
     mus = build_round(org)
     english(org.union_rep)
@@ -125,7 +125,7 @@ def test_the_union_representative_finds_the_conversation_and_plan_they_were_give
 
 
 def test_a_shared_plan_is_not_listed_for_a_union_representative_who_does_not_cover_the_employee(org: Org) -> None:
-    from samtale.plans.tests.plans_testing import as_, held_plan
+    from samtale.testing.plans import as_, held_plan
 
     make_role(org.outsider, RoleKind.UNION_REP, org.children)
     plan = held_plan(org, build_round(org))
@@ -135,7 +135,7 @@ def test_a_shared_plan_is_not_listed_for_a_union_representative_who_does_not_cov
 
 
 def test_the_daily_leader_finds_the_plan_shared_with_them(org: Org) -> None:
-    from samtale.plans.tests.plans_testing import as_, held_plan
+    from samtale.testing.plans import as_, held_plan
 
     plan = held_plan(org, build_round(org))
     english(org.daily_leader)
@@ -157,27 +157,21 @@ def test_a_leader_is_not_spoken_to_as_an_employee_of_the_unit_they_lead(org: Org
 
 
 def test_the_start_page_asks_the_same_number_of_queries_whatever_is_shared(org: Org) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from samtale.conversations.meeting import conversation_mark_held
     from samtale.plans.models import Plan
-    from samtale.plans.tests.plans_testing import as_, held_plan
+    from samtale.testing.plans import as_, held_plan
+    from samtale.testing.queries import Page, assert_same_queries
 
     mus = build_round(org)
-    client = org.client("union_rep")
-
-    def queries() -> int:
-        client.get("/")  # the first request of a client fills what is kept per process
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get("/").status_code == 200
-        return len(captured.captured_queries)
-
+    # The first request of a client fills what is kept per process: the helper warms it first.
+    start_page = Page(org.client("union_rep"), "/", name="the union representative's start page")
     plan_share(viewer=as_(org, "employee"), plan=held_plan(org, mus), recipient="union_rep", share=True)
-    one = queries()
-    conversation_mark_held(
-        viewer=as_(org, "leader"), conversation=mus.colleague_conversation, held_on=timezone.localdate()
-    )
-    other = Plan.objects.get(conversation=mus.colleague_conversation)
-    plan_share(viewer=as_(org, "colleague"), plan=other, recipient="union_rep", share=True)
-    assert queries() == one
+
+    def another_shared_plan() -> None:
+        conversation_mark_held(
+            viewer=as_(org, "leader"), conversation=mus.colleague_conversation, held_on=timezone.localdate()
+        )
+        other = Plan.objects.get(conversation=mus.colleague_conversation)
+        plan_share(viewer=as_(org, "colleague"), plan=other, recipient="union_rep", share=True)
+
+    assert_same_queries(another_shared_plan, start_page, sizes=("one plan shared", "two"))

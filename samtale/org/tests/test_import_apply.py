@@ -13,7 +13,8 @@ from samtale.accounts.models import User
 from samtale.audit.models import AuditEvent
 from samtale.org.importing.apply import organisation_import
 from samtale.org.models import ChangeSource, EmploymentType, Person, PlacementChange, Unit
-from samtale.org.tests.import_files import (
+from samtale.outbox.models import OutboxMessage
+from samtale.testing.import_files import (
     DANISH,
     new_record,
     org_file,
@@ -22,7 +23,6 @@ from samtale.org.tests.import_files import (
     record,
     stored_counts,
 )
-from samtale.outbox.models import OutboxMessage
 
 
 @pytest.fixture(autouse=True)

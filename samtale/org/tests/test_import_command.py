@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from samtale.org.models import Person
-from samtale.org.tests.import_files import (
+from samtale.outbox.models import OutboxMessage
+from samtale.testing.import_files import (
     DANISH,
     new_record,
     org_file,
@@ -20,7 +21,6 @@ from samtale.org.tests.import_files import (
     stored_counts,
     xlsx_file,
 )
-from samtale.outbox.models import OutboxMessage
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_a_dry_run_of_a_bad_file_fails_too(org, records, tmp_path):
 
 
 def test_an_xlsx_file_is_imported(org, records, tmp_path):
-    from samtale.org.tests.import_files import COLUMN_NAMES
+    from samtale.testing.import_files import COLUMN_NAMES
 
     records.append(new_record("880001", "Nina Nyborg", leader=org.leader.employee_number))
     path = tmp_path / "organisation.xlsx"

@@ -14,8 +14,8 @@ from samtale.demo.organisation import PERSONAS, seed_demo
 from samtale.org.exporting import organisation_rows
 from samtale.org.importing.apply import organisation_import
 from samtale.org.models import Person, RoleKind, Unit
-from samtale.org.tests.import_files import people_state, stored_counts
 from samtale.testing import csv_bytes
+from samtale.testing.import_files import people_state, stored_counts
 
 EXAMPLES = Path(settings.BASE_DIR) / "examples"
 

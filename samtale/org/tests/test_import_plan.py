@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from samtale.org.importing.plan import parse_date
 from samtale.org.models import EmploymentType
-from samtale.org.tests.import_files import (
+from samtale.testing.import_files import (
     DANISH,
     error_lines,
     line_of,
@@ -451,7 +451,7 @@ def test_line_numbers_follow_multi_line_fields(org, records):
 
 
 def test_an_xlsx_with_numbers_and_date_cells_plans_like_the_csv(org, records):
-    from samtale.org.tests.import_files import COLUMN_NAMES, xlsx_file
+    from samtale.testing.import_files import COLUMN_NAMES, xlsx_file
 
     new = new_record("880001", "Nina Ny", leader=org.leader.employee_number)
     rows = [COLUMN_NAMES]

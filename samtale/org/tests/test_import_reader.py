@@ -12,8 +12,8 @@ import pytest
 from django.utils import translation
 
 from samtale.org.importing.reader import ImportFileError, read_table
-from samtale.org.tests.import_files import COLUMN_NAMES, DANISH, ENGLISH, xlsx_file
 from samtale.testing import csv_bytes
+from samtale.testing.import_files import COLUMN_NAMES, DANISH, ENGLISH, xlsx_file
 
 HEADER = [ENGLISH[column] for column in COLUMN_NAMES]
 DANISH_HEADER = [DANISH[column] for column in COLUMN_NAMES]

@@ -16,7 +16,8 @@ from samtale.audit.models import AuditEvent
 from samtale.org.importing.apply import organisation_import
 from samtale.org.models import MAX_DEPTH, Person, Unit
 from samtale.org.services import unit_set_leader
-from samtale.org.tests.import_files import (
+from samtale.testing import csv_bytes
+from samtale.testing.import_files import (
     COLUMN_NAMES,
     new_record,
     org_file,
@@ -24,7 +25,6 @@ from samtale.org.tests.import_files import (
     plan_for,
     record,
 )
-from samtale.testing import csv_bytes
 
 WITH_UNIT_LEADER = [*COLUMN_NAMES[:6], "unit_leader_number", *COLUMN_NAMES[6:]]
 

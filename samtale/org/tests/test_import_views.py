@@ -14,7 +14,8 @@ from django.utils import timezone
 from samtale.audit.models import AuditEvent
 from samtale.org.importing.apply import organisation_import
 from samtale.org.models import ImportRun, ImportStatus, Person
-from samtale.org.tests.import_files import (
+from samtale.outbox.models import OutboxMessage
+from samtale.testing.import_files import (
     line_of,
     new_record,
     org_file,
@@ -23,7 +24,6 @@ from samtale.org.tests.import_files import (
     record,
     stored_counts,
 )
-from samtale.outbox.models import OutboxMessage
 
 STRANGERS = ["employee", "leader", "regional_hr", "director", "union_rep", "admin"]
 

@@ -18,7 +18,7 @@ from samtale.outbox.delivery import DeliveryReport, message_id, outbox_deliver
 from samtale.outbox.kinds import register
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.outbox.services import outbox_enqueue_many, outbox_message_build
-from samtale.outbox.tests.smtp_sink import SmtpSink
+from samtale.testing.smtp_sink import SmtpSink
 
 MESSAGES = 300
 WORKERS = 4

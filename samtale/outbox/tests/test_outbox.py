@@ -17,7 +17,7 @@ from samtale.outbox.delivery import outbox_deliver, retry_delay
 from samtale.outbox.kinds import register
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.outbox.services import outbox_enqueue
-from samtale.outbox.tests.mailers import SwitchableBackend
+from samtale.testing.mailers import SwitchableBackend
 
 
 @register("test.hello")
@@ -31,7 +31,7 @@ def hello(message: OutboxMessage) -> EmailMultiAlternatives | None:
 def switchable_mail_server(settings):  # type: ignore[no-untyped-def]
     # The outbox is delivered by hand in these tests, not by the (immediate) task backend.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    settings.MAILERS = {"default": {"BACKEND": "samtale.outbox.tests.mailers.SwitchableBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "samtale.testing.mailers.SwitchableBackend"}}
     SwitchableBackend.up = True
     SwitchableBackend.refused = set()
     yield

@@ -18,8 +18,8 @@ from samtale.outbox.delivery import MAX_FAILURES, message_id, outbox_deliver
 from samtale.outbox.kinds import register
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.outbox.services import outbox_enqueue
-from samtale.outbox.tests.mailers import SwitchableBackend
 from samtale.testing import Org
+from samtale.testing.mailers import SwitchableBackend
 
 
 @register("test.parking")
@@ -32,7 +32,7 @@ def parking(message: OutboxMessage) -> EmailMultiAlternatives | None:
 @pytest.fixture(autouse=True)
 def switchable_mail_server(settings):  # type: ignore[no-untyped-def]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    settings.MAILERS = {"default": {"BACKEND": "samtale.outbox.tests.mailers.SwitchableBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "samtale.testing.mailers.SwitchableBackend"}}
     SwitchableBackend.up = True
     SwitchableBackend.refused = set()
     SwitchableBackend.answers = {}

@@ -8,19 +8,17 @@ import io
 
 import openpyxl
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
 from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation
-from samtale.dashboards.tests.test_query_counts import grow
 from samtale.oversight import views
-from samtale.oversight.tests.oversight_testing import SECRET, deadline_passed, plant_states
-from samtale.plans.tests.signing_testing import english
-from samtale.testing import Mus, Org
+from samtale.testing import Mus, Org, grow_org
+from samtale.testing.oversight import SECRET, deadline_passed, plant_states
+from samtale.testing.queries import Page, assert_same_queries
+from samtale.testing.signing import english
 
 
 def _overview(mus: Mus) -> str:
@@ -107,15 +105,6 @@ def test_hr_and_leaders_find_the_overview(org: Org, mus: Mus) -> None:
     assert overview not in org.client("daily_leader").get(reverse("dashboards:team")).content.decode()
 
 
-def _queries(org: Org, persona: str, url: str) -> int:
-    client = org.client(persona)
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_the_pages_make_the_same_number_of_queries_for_a_bigger_organisation(org: Org, mus: Mus) -> None:
     plant_states(org, mus)
     pages = [
@@ -125,10 +114,12 @@ def test_the_pages_make_the_same_number_of_queries_for_a_bigger_organisation(org
         ("leader", _unit(mus, org)),
         ("hr", _unit(mus, org, "csv")),
     ]
-    small = [_queries(org, persona, url) for persona, url in pages]
-    grow(org, 12)
-    round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
-    assert [_queries(org, persona, url) for persona, url in pages] == small
+
+    def grow() -> None:
+        grow_org(org, 12)
+        round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
+
+    assert_same_queries(grow, *(Page(org.client(persona), url) for persona, url in pages))
 
 
 def test_hr_covering_part_of_the_organisation_finds_the_overview_in_the_menu(org: Org, mus: Mus) -> None:

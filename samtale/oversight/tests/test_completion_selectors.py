@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from samtale.access.viewer import viewer_for
 from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation, EmployeePreparation, ImprovementNotice, Minutes, OpenItem
-from samtale.dashboards.tests.test_query_counts import grow
 from samtale.oversight.selectors import (
     Counts,
     Scope,
@@ -20,9 +19,10 @@ from samtale.oversight.selectors import (
     round_timeline,
     unit_people,
 )
-from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
 from samtale.plans.models import Departure, FollowUp, Plan, PlanComment, PlanVersion, Progress
-from samtale.testing import Mus, Org, make_person, make_unit
+from samtale.testing import Mus, Org, grow_org, make_person, make_unit
+from samtale.testing.oversight import deadline_passed, plant_states
+from samtale.testing.queries import assert_same_queries
 
 WHOLE = Scope(whole_organisation=True)
 
@@ -158,17 +158,17 @@ def test_no_query_reads_a_content_column(org: Org, mus: Mus) -> None:
 
 
 def test_the_overview_makes_the_same_number_of_queries_for_a_bigger_organisation(org: Org, mus: Mus) -> None:
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            completion_overview(round_=mus.round, scope=WHOLE)
-            list(unit_people(round_=mus.round, scope=WHOLE, unit=org.root))
-        return len(queries)
+    def overview() -> None:
+        completion_overview(round_=mus.round, scope=WHOLE)
+        list(unit_people(round_=mus.round, scope=WHOLE, unit=org.root))
 
-    small = count()
-    grow(org, 12)
-    round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
-    assert Conversation.objects.filter(round=mus.round).count() > 60
-    assert count() == small == 4  # counters, late days, units; the people
+    def grow() -> None:
+        grow_org(org, 12)
+        round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
+        assert Conversation.objects.filter(round=mus.round).count() > 60
+
+    (small,) = assert_same_queries(grow, overview, names=["the overview and its people"])
+    assert len(small) == 4  # counters, late days, units; the people
 
 
 def test_the_round_over_time_adds_up_held_and_signed_week_by_week(org: Org, mus: Mus) -> None:

@@ -22,15 +22,15 @@ from samtale.access.viewer import viewer_for
 from samtale.completion.counters import completion_rebuild
 from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation, ConversationStatus, NotHeldReason
-from samtale.dashboards.tests.test_query_counts import grow
 from samtale.org.models import Person
 from samtale.oversight import views
 from samtale.oversight.selectors import SORTS, STEP_ORDER, Scope, oversight_scope, unit_people
-from samtale.oversight.tests.oversight_testing import deadline_passed, plant_states
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
-from samtale.plans.tests.signing_testing import english
 from samtale.rounds.models import Round
-from samtale.testing import Mus, Org, make_person, make_unit
+from samtale.testing import Mus, Org, grow_org, make_person, make_unit
+from samtale.testing.oversight import deadline_passed, plant_states
+from samtale.testing.queries import Page, assert_same_queries
+from samtale.testing.signing import english
 
 WHOLE = Scope(whole_organisation=True)
 PER_PAGE = 16
@@ -292,18 +292,12 @@ def test_the_pages_of_the_whole_organisation_make_the_same_queries_for_a_bigger_
     urls = [root, root + "?page=2", root + "?overdue=on&sort=date", root + "?step=held&sort=state&page=9"]
     urls += [department, department + "?overdue=on&sort=state"]
 
-    def count(url: str) -> int:
-        client = org.client("hr")
-        client.get(url)
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
+    def grow() -> None:
+        grow_org(org, 12)
+        round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
+        assert Conversation.objects.filter(round=mus.round).count() > 60
 
-    small = [count(url) for url in urls]
-    grow(org, 12)
-    round_launch(viewer=viewer_for(org.user("hr")), round_=mus.round)
-    assert Conversation.objects.filter(round=mus.round).count() > 60
-    assert [count(url) for url in urls] == small
+    assert_same_queries(grow, *(Page(org.client("hr"), url) for url in urls))
 
 
 def test_a_page_beyond_the_last_shows_the_last(org: Org, mus: Mus, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,9 +16,9 @@ from samtale.audit.models import AuditEvent
 from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import OutboxMessage
 from samtale.oversight.services import leaders_nudge
-from samtale.oversight.tests.oversight_testing import SECRET, deadline_passed, plant_states
-from samtale.plans.tests.signing_testing import english
 from samtale.testing import Mus, Org
+from samtale.testing.oversight import SECRET, deadline_passed, plant_states
+from samtale.testing.signing import english
 
 
 def _nudged() -> set[str]:

@@ -22,8 +22,8 @@ from samtale.conversations.models import Conversation, MinutesConsent
 from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person, Unit
 from samtale.plans.models import Departure, FollowUp, Progress
-from samtale.plans.tests.follow_up_testing import ACTIVITY, GOAL, make_signed_plan
 from samtale.testing import launch_demo_round, weekend_day
+from samtale.testing.follow_up import ACTIVITY, GOAL, make_signed_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -23,8 +23,8 @@ from samtale.conversations.models import Conversation
 from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person
 from samtale.plans.models import Plan, PlanStatus, PlanVersion, Signature
-from samtale.plans.tests.signing_testing import complete_content
 from samtale.testing import launch_demo_round
+from samtale.testing.signing import complete_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -21,8 +21,8 @@ from samtale.demo.organisation import PERSONAS
 from samtale.org.models import Person
 from samtale.plans import writing
 from samtale.plans.models import ActivityType, Plan, PlanComment
-from samtale.plans.tests.plans_testing import follow_up_week
 from samtale.testing import launch_demo_round
+from samtale.testing.plans import follow_up_week
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

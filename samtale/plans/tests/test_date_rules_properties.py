@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -22,7 +23,7 @@ from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.plans.models import Plan, PlanStatus
 from samtale.plans.reminders import OVERDUE_TIMES, due_reminders, overdue_reminders, overdue_stage
 from samtale.plans.writing import add_months, follow_up_last_day
-from samtale.testing import build_org, build_round
+from samtale.testing import FAST_PASSWORD_HASHERS, build_org, build_round
 
 # Days people hold conversations on, and the awkward ones hypothesis is told to try first.
 DAYS = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
@@ -67,6 +68,9 @@ def test_no_overdue_reminder_before_the_day_after_or_after_the_last_week() -> No
     assert sent == {1 + 7 * week + d: week for week in range(OVERDUE_TIMES) for d in range(7)}
 
 
+# The class's users are made before pytest's function fixtures apply the suite's fast hasher: name
+# it here (Django's default hasher took most of a second for each of the personas).
+@override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS)
 class PlanDatesTest(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:

@@ -18,11 +18,11 @@ from icalendar import Calendar
 from samtale.access import lookups
 from samtale.audit.models import AuditEvent
 from samtale.conversations.scheduling import ics_uid
-from samtale.conversations.tests.test_scheduling import calendar_of, english, mails_to
 from samtale.plans import follow_up, writing
 from samtale.plans.models import Departure, FollowUp, FollowUpStatus, Plan, Progress
-from samtale.plans.tests.follow_up_testing import ACTIVITY, GOAL, SECOND_GOAL, as_, draft_plan, signed_plan
 from samtale.testing import Mus, Org, working_day
+from samtale.testing.follow_up import ACTIVITY, GOAL, SECOND_GOAL, as_, draft_plan, signed_plan
+from samtale.testing.scheduling import calendar_of, english, mails_to
 
 SECRET = "FORTROLIG-NOTE"
 
@@ -481,21 +481,20 @@ def test_the_plan_page_of_an_unsigned_plan_says_when_the_follow_up_begins(org: O
 
 
 def test_the_follow_up_page_reads_in_a_constant_number_of_queries(org: Org, mus: Mus) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from samtale.testing.queries import Page, assert_same_queries
 
     plan = signed_plan(org, mus, held_on=timezone.localdate() - timedelta(days=40))
-    client = org.client("head")
-    url = reverse("plans:follow_up", args=[plan.uuid])
+    page = Page(org.client("head"), reverse("plans:follow_up", args=[plan.uuid]), name="the follow-up page")
     record(org, "employee", plan)
     follow_up.departure_register(viewer=as_(org, "employee"), plan=fetch(org, "employee", plan), why="En")
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(url).status_code == 200
-    for days in range(1, 15):
-        record(org, "leader", plan, item=ACTIVITY, note=f"Note {days}", on=timezone.localdate() - timedelta(days=days))
-        follow_up.departure_register(viewer=as_(org, "leader"), plan=fetch(org, "leader", plan), why=f"Hvorfor {days}")
-    call(org, plan)
-    with CaptureQueriesContext(connection) as many:
-        assert client.get(url).status_code == 200
-    assert len(many) == len(few)
+
+    def more() -> None:
+        for days in range(1, 15):
+            on = timezone.localdate() - timedelta(days=days)
+            record(org, "leader", plan, item=ACTIVITY, note=f"Note {days}", on=on)
+            follow_up.departure_register(
+                viewer=as_(org, "leader"), plan=fetch(org, "leader", plan), why=f"Hvorfor {days}"
+            )
+        call(org, plan)
+
+    assert_same_queries(more, page, sizes=("one note and departure", "fifteen"))

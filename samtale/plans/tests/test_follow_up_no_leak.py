@@ -10,11 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.access.tests.test_matrix import PERSONAS
-from samtale.access.tests.test_no_leak import crawl
 from samtale.plans import follow_up
-from samtale.plans.tests.follow_up_testing import GOAL, as_, signed_plan
 from samtale.testing import Mus, Org
+from samtale.testing.access import PERSONAS, crawl
+from samtale.testing.follow_up import GOAL, as_, signed_plan
 
 NOTE = "Fremskridt-hemmeligt-4417"
 WHY = "Afvigelse-hemmelig-8820"
@@ -38,8 +37,9 @@ def test_the_follow_ups_text_reaches_only_its_readers(org: Org, mus: Mus, person
 
     client = org.client(persona)
     pages: dict[str, str] = {}
+    known: dict[str, tuple[str, bool]] = {}  # each page fetched once over the three crawls
     for start in ("/", reverse("plans:detail", args=[plan.uuid]), reverse("plans:follow_up", args=[plan.uuid])):
-        pages |= crawl(client, start, limit=60)
+        pages |= crawl(client, start, limit=60, known=known)
     found = {secret for secret in (NOTE, WHY, REACHED) for text in pages.values() if secret in text}
     if persona in READERS:
         assert found == {NOTE, WHY, REACHED}, persona

@@ -17,15 +17,15 @@ from django.utils import timezone, translation
 
 from samtale.audit.models import AuditEvent
 from samtale.conversations.models import Conversation, ConversationStatus, MinutesConsent
-from samtale.conversations.tests.test_scheduling import english, mails_to
 from samtale.org.importing.apply import organisation_import
 from samtale.org.models import PlacementChange
-from samtale.org.tests.import_files import new_record, org_file, org_records, record
 from samtale.outbox.models import OutboxMessage
 from samtale.plans import follow_up
 from samtale.plans.leader_change import leaders_changed, minutes_consent_grant, minutes_consent_withdraw
-from samtale.plans.tests.follow_up_testing import GOAL, as_, move_employee_to, signed_plan
 from samtale.testing import Mus, Org, working_day
+from samtale.testing.follow_up import GOAL, as_, move_employee_to, signed_plan
+from samtale.testing.import_files import new_record, org_file, org_records, record
+from samtale.testing.scheduling import english, mails_to
 
 SECRET = "FORTROLIG-FREMSKRIDT"
 
@@ -296,16 +296,16 @@ def test_a_plan_half_signed_by_the_former_leader_is_signed_again_by_the_new_one(
     from django.core.exceptions import ValidationError
 
     from samtale.plans import signing
-    from samtale.plans.tests import signing_testing
+    from samtale.testing import signing as signing_helpers
 
-    plan = signing_testing.submitted_plan(org, mus)
-    signing_testing.sign_as(org, plan, "leader")
+    plan = signing_helpers.submitted_plan(org, mus)
+    signing_helpers.sign_as(org, plan, "leader")
     move_employee_to(org, org.former_leader)
     with translation.override("en"), pytest.raises(ValidationError, match="no longer your leader"):
-        signing_testing.sign_as(org, plan, "employee")
+        signing_helpers.sign_as(org, plan, "employee")
     with translation.override("en"), pytest.raises(ValidationError, match="predecessor signed"):
-        signing_testing.sign_as(org, plan, "former_leader")
+        signing_helpers.sign_as(org, plan, "former_leader")
     new = signing.plan_ask_changes(
-        viewer=as_(org, "former_leader"), plan=signing_testing.reload(plan), comment="Ny leder"
+        viewer=as_(org, "former_leader"), plan=signing_helpers.reload(plan), comment="Ny leder"
     )
-    assert new.number == 2 and signing_testing.reload(plan).status == "changes_asked"
+    assert new.number == 2 and signing_helpers.reload(plan).status == "changes_asked"

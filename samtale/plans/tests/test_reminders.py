@@ -18,14 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, OpenItem
-from samtale.conversations.tests.test_scheduling import english, mails_to
 from samtale.jobs.reminders import ReminderReport, reminders_send
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.outbox.services import outbox_enqueue_many
 from samtale.plans import reminders
 from samtale.plans.models import FollowUpStatus, Plan, PlanStatus, Side
-from samtale.plans.tests.reminders_testing import follow_up, hand_in, left, make_plan, open_item, sign
 from samtale.testing import Mus, Org, make_person
+from samtale.testing.reminders import follow_up, hand_in, left, make_plan, open_item, sign
+from samtale.testing.scheduling import english, mails_to
 
 
 @pytest.fixture(autouse=True)
@@ -345,27 +345,27 @@ def test_the_reminders_follow_the_state_the_signing_services_leave(org: Org, mus
     """The tests above make each state through the models; this walks one plan through the real
     services, so the reminders and the services agree on what each state looks like."""
     from samtale.plans import signing
-    from samtale.plans.tests import signing_testing
+    from samtale.testing import signing as signing_helpers
 
-    plan = signing_testing.make_plan(mus)  # held two days ago: due in 12 days
+    plan = signing_helpers.make_plan(mus)  # held two days ago: due in 12 days
     with later(9):
         assert reminders_send().plan_due == 1
-    plan = signing_testing.submitted_plan(org, mus)
+    plan = signing_helpers.submitted_plan(org, mus)
     with later(3):
         assert reminders_send().signature == 1  # the leader: sign or ask for changes
         assert mails_to(org.leader)[-1].subject == "The development plan of Emil Ærø waits for you"
-        signing.plan_ask_changes(viewer=signing_testing.as_(org, "leader"), plan=plan, comment="Mere konkret")
+        signing.plan_ask_changes(viewer=signing_helpers.as_(org, "leader"), plan=plan, comment="Mere konkret")
         with later(9):  # the due date
             report = reminders_send()
             assert report.signature == 0  # changes asked for: the employee writes, nobody signs
             assert report.plan_due == 1  # and must hand it in again today
             assert mails_to(org.employee)[-1].subject == "Your development plan is due today"
-    plan = signing_testing.submitted_plan(org, mus)
-    signing_testing.sign_as(org, plan, "leader")
+    plan = signing_helpers.submitted_plan(org, mus)
+    signing_helpers.sign_as(org, plan, "leader")
     with later(3):
         assert reminders_send().signature == 1  # now the employee
         assert mails_to(org.employee)[-1].subject == "Your development plan waits for your signature"
-        signing_testing.sign_as(org, plan, "employee")
+        signing_helpers.sign_as(org, plan, "employee")
         with later(7):
             report = reminders_send()
             assert (report.signature, report.plan_overdue, report.plan_due) == (0, 0, 0)

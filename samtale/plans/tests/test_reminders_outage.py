@@ -16,14 +16,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.conversations.tests.test_scheduling import english
 from samtale.org.models import Person
 from samtale.outbox.delivery import message_id, retry_delay
 from samtale.outbox.models import MessageStatus, OutboxMessage
-from samtale.outbox.tests.smtp_sink import SmtpSink
 from samtale.plans.models import FollowUpStatus
-from samtale.plans.tests.reminders_testing import follow_up, hand_in, make_plan, open_item
 from samtale.testing import Mus, Org, make_person
+from samtale.testing.reminders import follow_up, hand_in, make_plan, open_item
+from samtale.testing.scheduling import english
+from samtale.testing.smtp_sink import SmtpSink
 
 
 @pytest.fixture

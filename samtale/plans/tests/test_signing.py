@@ -16,7 +16,8 @@ from samtale.conversations.models import OpenItem
 from samtale.outbox.models import OutboxMessage
 from samtale.plans import content, signing
 from samtale.plans.models import CommentKind, PlanComment, PlanStatus, PlanVersion, Side, Signature, SignatureMethod
-from samtale.plans.tests.signing_testing import (
+from samtale.testing import PASSWORD, Mus, Org
+from samtale.testing.signing import (
     as_,
     current,
     edit_current,
@@ -26,7 +27,6 @@ from samtale.plans.tests.signing_testing import (
     signed_plan,
     submitted_plan,
 )
-from samtale.testing import PASSWORD, Mus, Org
 
 
 @pytest.fixture(autouse=True)

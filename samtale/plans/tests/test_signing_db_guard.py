@@ -14,8 +14,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from samtale.plans import content
 from samtale.plans.models import PlanVersion, Signature
-from samtale.plans.tests.signing_testing import current, edit_current, signed_plan, submitted_plan
 from samtale.testing import Mus, Org
+from samtale.testing.signing import current, edit_current, signed_plan, submitted_plan
 
 REFUSED = (IntegrityError, DatabaseError)
 
@@ -73,7 +73,7 @@ def test_saving_a_changed_signed_version_through_the_model_is_refused(org: Org, 
 
 
 def test_a_version_with_one_signature_is_frozen_too(org: Org, mus: Mus) -> None:
-    from samtale.plans.tests.signing_testing import sign_as
+    from samtale.testing.signing import sign_as
 
     plan = submitted_plan(org, mus)
     sign_as(org, plan, "employee")
@@ -106,7 +106,7 @@ def test_signatures_are_never_deleted_or_changed(org: Org, mus: Mus) -> None:
 def test_the_status_of_a_signed_version_may_still_be_recorded(org: Org, mus: Mus) -> None:
     """The guard is about what was signed, not the bookkeeping around it (status, times)."""
     plan = submitted_plan(org, mus)
-    from samtale.plans.tests.signing_testing import sign_as
+    from samtale.testing.signing import sign_as
 
     sign_as(org, plan, "employee")
     version = current(plan)

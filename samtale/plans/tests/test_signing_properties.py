@@ -29,8 +29,8 @@ from hypothesis.extra.django import TestCase
 from samtale.access.viewer import Viewer, viewer_for
 from samtale.plans import content, signing, writing
 from samtale.plans.models import Plan, PlanStatus, PlanVersion, Side, Signature
-from samtale.plans.tests.signing_testing import complete_content, make_plan, reload
-from samtale.testing import PASSWORD, build_org, build_round
+from samtale.testing import FAST_PASSWORD_HASHERS, PASSWORD, build_org, build_round
+from samtale.testing.signing import complete_content, make_plan, reload
 
 PERSONAS = ("employee", "leader", "head", "former_leader", "daily_leader", "hr", "outsider")
 SIDES = {"employee": Side.EMPLOYEE, "leader": Side.LEADER}
@@ -65,7 +65,7 @@ class ModelVersion:
 @override_settings(
     SAMTALE_LOGIN_FAILURES_PER_ACCOUNT=10_000,
     SAMTALE_LOGIN_FAILURES_PER_ADDRESS=10_000,
-    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    PASSWORD_HASHERS=FAST_PASSWORD_HASHERS,
 )
 class PlanStateProperties(TestCase):
     @classmethod

@@ -19,7 +19,8 @@ from samtale.plans import models as plan_models
 from samtale.plans import signing
 from samtale.plans.diff import ADDED, CHANGED, REMOVED, version_diff
 from samtale.plans.models import PlanStatus, PlanVersion, Signature
-from samtale.plans.tests.signing_testing import (
+from samtale.testing import PASSWORD, Mus, Org
+from samtale.testing.signing import (
     as_,
     current,
     edit_current,
@@ -29,7 +30,6 @@ from samtale.plans.tests.signing_testing import (
     signed_plan,
     submitted_plan,
 )
-from samtale.testing import PASSWORD, Mus, Org
 
 PDFTOTEXT = shutil.which("pdftotext")
 

@@ -21,8 +21,8 @@ from samtale.conversations.models import Conversation, ConversationStatus, OpenI
 from samtale.plans import writing
 from samtale.plans.content import ContentError, plan_completeness_errors
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanStatus, PlanVersion
-from samtale.plans.tests.plans_testing import as_, follow_up_week, held_plan, raw, topic, version_of
 from samtale.testing import Mus, Org
+from samtale.testing.plans import as_, follow_up_week, held_plan, raw, topic, version_of
 
 
 def save(org: Org, plan: Plan, content: dict[str, Any] | None = None, *, follow_up: str = "", **kw: Any) -> PlanVersion:

@@ -21,8 +21,8 @@ from samtale.lib import isoweek
 from samtale.plans import content as plan_content
 from samtale.plans.content import parse_point, parse_span, point_text, span_form, span_text
 from samtale.plans.models import Plan
-from samtale.plans.tests.plans_testing import follow_up_week, held_plan, post_data, raw, topic, version_of
 from samtale.testing import Mus, Org
+from samtale.testing.plans import follow_up_week, held_plan, post_data, raw, topic, version_of
 
 LANGUAGES = st.sampled_from(["da", "en"])
 REFERENCES = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))

@@ -19,8 +19,8 @@ from samtale.conversations import meeting
 from samtale.conversations.models import Conversation, DailyLeaderStatus
 from samtale.plans import writing
 from samtale.plans.models import ActivityType, Plan, PlanComment
-from samtale.plans.tests.plans_testing import as_, follow_up_week, held_plan, post_data, raw, version_of
 from samtale.testing import Mus, Org
+from samtale.testing.plans import as_, follow_up_week, held_plan, post_data, raw, version_of
 
 
 def english(org: Org, *personas: str) -> None:

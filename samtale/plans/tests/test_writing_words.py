@@ -12,9 +12,9 @@ from django.utils import translation
 
 from samtale.plans.content import plan_completeness_errors
 from samtale.plans.pdf import plan_pdf_context
-from samtale.plans.tests.plans_testing import held_plan, post_data, raw, topic, version_of
-from samtale.plans.tests.signing_testing import current, signed_plan
 from samtale.testing import Mus, Org
+from samtale.testing.plans import held_plan, post_data, raw, topic, version_of
+from samtale.testing.signing import current, signed_plan
 
 
 def test_the_plans_part_1_is_indsatsomraader_on_every_page(org: Org, mus: Mus) -> None:

@@ -9,65 +9,15 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
 from samtale.rounds import defaults
-from samtale.rounds.concepts import concept_copy, concept_fingerprint, concept_input_of, concept_update
+from samtale.rounds.concepts import concept_copy, concept_input_of, concept_update
 from samtale.rounds.models import Concept, PreparationForm, Round
 from samtale.testing import Mus, Org, build_round
-
-# The POST of the edit page -------------------------------------------------------------------------
-
-
-def form_data(concept: Concept, **changes: Any) -> dict[str, str]:
-    """What the edit page sends when HR saves it unchanged; ``changes`` overrides fields."""
-    concept = Concept.objects.prefetch_related("phases", "questions").get(pk=concept.pk)
-    data: dict[str, str] = {
-        "name": concept.name,
-        "kind": concept.kind,
-        "description": concept.description,
-        "plan_due_days": str(concept.plan_due_days),
-        "follow_up_within_months": str(concept.follow_up_within_months),
-        "fingerprint": concept_fingerprint(concept),
-    }
-    phases = list(concept.phases.all())
-    data.update(_management("phases", len(phases)))
-    for index, phase in enumerate(phases):
-        data.update(
-            {
-                f"phases-{index}-key": phase.key,
-                f"phases-{index}-heading": phase.heading,
-                f"phases-{index}-guidance": phase.guidance,
-                f"phases-{index}-questions": phase.questions,
-                f"phases-{index}-ORDER": str(index + 1),
-            }
-        )
-    for prefix, form in (("employee", PreparationForm.EMPLOYEE), ("leader", PreparationForm.LEADER)):
-        questions = [q for q in concept.questions.all() if q.form == form]
-        data.update(_management(prefix, len(questions)))
-        for index, question in enumerate(questions):
-            data.update(
-                {
-                    f"{prefix}-{index}-key": question.key,
-                    f"{prefix}-{index}-text": question.text,
-                    f"{prefix}-{index}-help": question.help,
-                    f"{prefix}-{index}-ORDER": str(index + 1),
-                }
-            )
-    data.update(changes)
-    return data
-
-
-def _management(prefix: str, count: int) -> dict[str, str]:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(count),
-        f"{prefix}-INITIAL_FORMS": str(count),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
+from samtale.testing.queries import Page, assert_same_queries
+from samtale.testing.rounds import form_data
 
 
 def edit_url(concept: Concept) -> str:
@@ -341,15 +291,6 @@ def _grow(org: Org, size: int) -> None:
     build_round(org, name=f"MUS-{size}")
 
 
-def _queries(org: Org, url: str) -> int:
-    client = org.client("hr")
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     "page",
     [
@@ -362,7 +303,4 @@ def test_the_concept_pages_make_the_same_number_of_queries_with_more_concepts_an
     org: Org, page: Callable[[], str]
 ) -> None:
     _grow(org, 1)
-    small = _queries(org, page())
-    _grow(org, 8)
-    large = _queries(org, page())
-    assert small == large, f"{small} queries with few concepts, {large} with more"
+    assert_same_queries(lambda: _grow(org, 8), Page(org.client("hr"), page()), sizes=("few concepts", "more"))

@@ -10,8 +10,8 @@ from django.urls import reverse
 from samtale.audit.models import AuditEvent
 from samtale.rounds.models import Round, RoundGoal, RoundStatus
 from samtale.rounds.services import MAX_GOALS, goal_add, goal_move, goal_remove, goal_update
-from samtale.rounds.tests.rounds_testing import as_, draft_round, english, make_management
 from samtale.testing import Mus, Org
+from samtale.testing.rounds import as_, draft_round, english, make_management
 
 pytestmark = pytest.mark.usefixtures("in_english")
 

@@ -17,8 +17,8 @@ from samtale.org.models import EmploymentType
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Concept, Round, RoundStatus
 from samtale.rounds.services import round_create, round_update
-from samtale.rounds.tests.rounds_testing import as_, draft_round, english
 from samtale.testing import Org, make_person, make_unit
+from samtale.testing.rounds import as_, draft_round, english
 
 pytestmark = pytest.mark.usefixtures("in_english")
 
@@ -352,7 +352,7 @@ def test_launching_a_closed_round_is_refused_with_a_message(org: Org) -> None:
 
 
 def test_the_round_page_shows_the_units_progress(org: Org, mus) -> None:  # type: ignore[no-untyped-def]
-    from samtale.rounds.tests.rounds_testing import open_in_payroll
+    from samtale.testing.rounds import open_in_payroll
 
     open_in_payroll(org, mus)
     response = org.client("hr").get(reverse("rounds:detail", args=[mus.round.uuid]))

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from samtale.rounds.selectors import unit_round_for
 from samtale.rounds.services import focus_area_add, goal_add, topic_propose
-from samtale.rounds.tests.rounds_testing import as_, draft_round, english, make_management, open_in_payroll
 from samtale.testing import Mus, Org
+from samtale.testing.rounds import as_, draft_round, english, make_management, open_in_payroll
 
 
 def test_an_employee_meets_the_goals_and_the_focus_areas_of_their_unit_and_those_above_on_the_start_page(

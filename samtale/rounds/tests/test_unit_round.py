@@ -27,8 +27,8 @@ from samtale.rounds.services import (
     unit_round_open,
     unit_round_set_introduction,
 )
-from samtale.rounds.tests.rounds_testing import as_, draft_round, english, open_in_payroll
 from samtale.testing import Mus, Org, make_person
+from samtale.testing.rounds import as_, draft_round, english, open_in_payroll
 
 pytestmark = pytest.mark.usefixtures("in_english")
 

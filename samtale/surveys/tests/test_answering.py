@@ -15,8 +15,8 @@ from django.utils.formats import date_format
 from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import OutboxMessage
 from samtale.surveys.models import Answer, Invitation, Question, Response, Side, SurveyKind, SurveyStatus
-from samtale.surveys.tests.surveys_testing import answer, open_survey, values_for
 from samtale.testing import Mus, Org
+from samtale.testing.surveys import answer, open_survey, values_for
 
 pytestmark = pytest.mark.django_db
 

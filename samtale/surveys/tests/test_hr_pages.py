@@ -119,7 +119,7 @@ def test_opening_locks_the_questions_and_the_threshold(org: Org, mus: Mus) -> No
 
 
 def test_the_answered_share_shows_only_from_the_threshold(org: Org, mus: Mus) -> None:
-    from samtale.surveys.tests.surveys_testing import answer
+    from samtale.testing.surveys import answer
 
     _create(org, mus, threshold=3)
     survey = Survey.objects.get()
@@ -135,7 +135,7 @@ def test_the_answered_share_shows_only_from_the_threshold(org: Org, mus: Mus) ->
 
 
 def test_a_closed_evaluation_with_too_few_answers_says_it_is_closed_without_a_count(org: Org, mus: Mus) -> None:
-    from samtale.surveys.tests.surveys_testing import answer
+    from samtale.testing.surveys import answer
 
     _create(org, mus, threshold=3)
     survey = Survey.objects.get()

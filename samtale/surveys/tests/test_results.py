@@ -11,8 +11,8 @@ from samtale.audit.models import AuditEvent
 from samtale.surveys import selectors
 from samtale.surveys.models import SurveyKind
 from samtale.surveys.suppression import ROOT
-from samtale.surveys.tests.surveys_testing import answer, close, open_survey
 from samtale.testing import Mus, Org
+from samtale.testing.surveys import answer, close, open_survey
 
 pytestmark = pytest.mark.django_db
 

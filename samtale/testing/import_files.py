@@ -100,6 +100,7 @@ def xlsx_file(rows: list[list[Any]]) -> bytes:
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert sheet is not None
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

@@ -46,7 +46,8 @@ class _Session(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         self.reply("220 sink.test ESMTP")
-        sender, recipients = "", []
+        sender = ""
+        recipients: list[str] = []
         while line := self.rfile.readline():
             command = line.decode("utf-8", "replace").strip()
             verb = command[:4].upper()

@@ -1,4 +1,4 @@
-"""Helpers for the signing tests (the writing tests have theirs in plans_testing): a held
+"""Helpers for the signing tests (the writing tests have theirs in plans.py): a held
 conversation with a plan whose version 1 is complete, handed in, signed by one side or by both,
 built through the signing services. The plan itself is made through the models when the
 conversation's outcome has not made it, so these tests do not depend on how the writing area

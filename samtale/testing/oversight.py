@@ -15,11 +15,11 @@ from samtale.completion.counters import completion_rebuild
 from samtale.conversations.models import Conversation, ConversationStatus, Minutes, NotHeldReason
 from samtale.plans import signing
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
-from samtale.plans.tests.signing_testing import as_, complete_content, make_plan, reload, sign_as
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
+from samtale.testing.signing import as_, complete_content, make_plan, reload, sign_as
 
-SECRET = "HEMMELIG-INDHOLD-7731"
+SECRET = "HEMMELIG-INDHOLD-7731"  # noqa: S105 (text the tests look for, not a password)
 
 
 def plant_states(org: Org, mus: Mus) -> None:

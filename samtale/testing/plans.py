@@ -24,6 +24,20 @@ def held_plan(org: Org, mus: Mus) -> Plan:
     return Plan.objects.select_related("conversation__round__concept", "employee").get(conversation=mus.conversation)
 
 
+def save_plan(org: Org, plan: Plan, content: dict[str, Any] | None = None, *, persona: str = "employee") -> PlanVersion:
+    """The plan saved once through the writing service (by the employee: the plan is started)."""
+    from samtale.plans import writing
+
+    version = version_of(plan)
+    return writing.plan_save(
+        viewer=as_(org, persona),
+        version=version,
+        content=content if content is not None else raw(),
+        follow_up="",
+        revision=version.revision,
+    )
+
+
 def follow_up_week(weeks: int = 10) -> int:
     """The number of the week ``weeks`` from today: "uge N" is then a follow-up within the
     concept's 6 months of a conversation held today, whatever day the tests run ("uge 20" was

@@ -30,6 +30,8 @@ from samtale.org.models import ChangeSource, EmploymentType, Person, PlacementCh
 from samtale.org.services import unit_tree_rebuild
 
 PASSWORD = "Samtale-test-1234"  # noqa: S105 (the test personas' password)
+# The hasher every test runs with: Django's default takes most of a second for each password.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _numbers = itertools.count(1000)
 
 
@@ -188,6 +190,21 @@ def build_org() -> Org:
         hr=hr,
         admin=admin,
     )
+
+
+def grow_org(org: Org, size: int) -> None:
+    """More people, units, roles and leader history in every part the pages touch: ``size`` teams,
+    each with a leader and three people, and three more people in Løn for each (for the tests that
+    a page makes the same queries for a bigger organisation)."""
+    for index in range(size):
+        team = make_unit(f"T{index}", f"Team {index}", parent=org.economy if index % 2 else org.children)
+        lead = make_person(f"Leder {index}", unit=team, leader=org.leader, leads=team)
+        for member in range(3):
+            make_person(f"Medarbejder {index}-{member}", unit=org.payroll, leader=org.leader)
+            make_person(f"Person {index}-{member}", unit=team, leader=lead, daily_leader=org.daily_leader)
+        if index % 3 == 0:
+            make_role(lead, RoleKind.UNION_REP, team)
+            make_role(lead, RoleKind.HR, team)
 
 
 def csv_bytes(rows: list[list[Any]], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
