@@ -200,8 +200,8 @@ def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
 
     from samtale.access.viewer import viewer_for
     from samtale.completion.counters import completion_rebuild
-    from samtale.conversations.invitation import round_launch
     from samtale.conversations.models import Conversation
+    from samtale.conversations.services.invitation import round_launch
     from samtale.demo.organisation import PERSONAS, seed_demo
     from samtale.demo.round import demo_round_seed
     from samtale.org.models import Person, Unit
@@ -209,7 +209,7 @@ def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
     from samtale.plans.models import FollowUp, Plan, PlanVersion
     from samtale.rounds.defaults import default_concept_ensure
     from samtale.rounds.models import Round, RoundStatus
-    from samtale.rounds.services import round_create
+    from samtale.rounds.services.rounds import round_create
 
     seed_demo(employees=people)
     hr_user = Person.objects.get(email=PERSONAS["hr"].email).user

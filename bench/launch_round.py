@@ -28,13 +28,13 @@ def one_run() -> tuple[float, int, int]:
     from django.utils import timezone
 
     from samtale.access.viewer import viewer_for
-    from samtale.conversations.invitation import round_launch
     from samtale.conversations.models import Conversation
+    from samtale.conversations.services.invitation import round_launch
     from samtale.demo.organisation import PERSONAS
     from samtale.org.models import Person, Unit
     from samtale.outbox.models import OutboxMessage
     from samtale.rounds.defaults import default_concept_ensure
-    from samtale.rounds.services import round_create
+    from samtale.rounds.services.rounds import round_create
 
     hr_user = Person.objects.get(email=PERSONAS["hr"].email).user
     assert hr_user is not None

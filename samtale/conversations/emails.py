@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.conversations.scheduling import ics_uid
+from samtale.conversations.services.scheduling import ics_uid
 from samtale.lib.ics import Meeting, Method, Participant, attach_ics, meeting_ics
 from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import ConceptPhase, PreparationForm, Round, RoundStatus
-from samtale.rounds.selectors import focus_areas_for
+from samtale.rounds.selectors.rounds import focus_areas_for
 
 
 def conversation_link(conversation: Conversation) -> str:
@@ -276,7 +276,7 @@ def prepare_reminder(message: OutboxMessage) -> EmailMultiAlternatives | None:
 def schedule_reminder(message: OutboxMessage) -> EmailMultiAlternatives | None:
     """The round's deadline nears and some of the leader's conversations have no time yet: how
     many, counted when the e-mail leaves (none left: nothing is sent)."""
-    from samtale.conversations.reminders import unscheduled_for
+    from samtale.conversations.services.reminders import unscheduled_for
 
     round_ = Round.objects.filter(pk=message.context.get("round"), status=RoundStatus.LAUNCHED).first()
     leader = Person.objects.filter(pk=message.context.get("person")).first()

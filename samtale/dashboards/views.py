@@ -4,12 +4,12 @@ from django.shortcuts import redirect, render
 
 from samtale.access import lookups, plan_policies, policies, round_policies
 from samtale.access.viewer import get_viewer
-from samtale.conversations.selectors import conversations_attended_by, conversations_of, team_conversations
+from samtale.conversations.selectors.conversation import conversations_attended_by, conversations_of, team_conversations
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors
 from samtale.org.models import RoleKind
 from samtale.plans.selectors import plans_shared_with
-from samtale.rounds import selectors as round_selectors
+from samtale.rounds.selectors.rounds import led_units_in_rounds, round_in_my_unit, round_waiting_for_goals
 from samtale.surveys.selectors import invitations_waiting
 
 
@@ -31,13 +31,11 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
             "conversations": conversations_of(employee=me),
             # The round in the employee's unit, and the units a leader leads in it.
-            "mine": round_selectors.round_in_my_unit(person=me, led_units=viewer.led_units),
-            "led": round_selectors.led_units_in_rounds(led_units=viewer.led_units),
+            "mine": round_in_my_unit(person=me, led_units=viewer.led_units),
+            "led": led_units_in_rounds(led_units=viewer.led_units),
             "evaluations": invitations_waiting(person=me),
             # Management: the round being prepared waits for its goals.
-            "goals_wanted": round_selectors.round_waiting_for_goals()
-            if round_policies.may_write_goals(viewer)
-            else None,
+            "goals_wanted": round_waiting_for_goals() if round_policies.may_write_goals(viewer) else None,
             # The daily leader and the union representative: what employees invited or shared them to.
             "attended": [
                 c for c in conversations_attended_by(person=me) if round_policies.may_view_conversation(viewer, c)

@@ -25,15 +25,21 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
-from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation
-from samtale.conversations.scheduling import TimeAndPlace, conversation_schedule
+from samtale.conversations.services.invitation import round_launch
+from samtale.conversations.services.scheduling import TimeAndPlace, conversation_schedule
 from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person, Unit
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Round, RoundStatus, UnitRound
-from samtale.rounds.services import focus_area_add, goal_add, round_create, unit_round_open, unit_round_set_introduction
+from samtale.rounds.services.rounds import (
+    focus_area_add,
+    goal_add,
+    round_create,
+    unit_round_open,
+    unit_round_set_introduction,
+)
 
 # The demo round opened two weeks ago and its conversations are to be held within 75 days.
 OPENED_DAYS_AGO = 14
@@ -139,10 +145,10 @@ def _plan_content(today: date) -> dict[str, Any]:
 
 def _signed_plan(round_: Round, leader: Any) -> None:
     """The union representative persona's conversation, held ten days ago, with a plan both signed."""
-    from samtale.conversations.meeting import conversation_mark_held
+    from samtale.conversations.services.meeting import conversation_mark_held
     from samtale.plans.models import Plan
-    from samtale.plans.signing import plan_sign, plan_submit
-    from samtale.plans.writing import plan_save
+    from samtale.plans.services.signing import plan_sign, plan_submit
+    from samtale.plans.services.writing import plan_save
 
     employee = _viewer("union_rep")
     conversation = Conversation.objects.filter(round=round_, employee__email=PERSONAS["union_rep"].email).first()

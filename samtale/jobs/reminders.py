@@ -1,6 +1,6 @@
 """The day's reminders, gathered from every app for the daily sweep: those of a round (to prepare,
-to schedule: ``samtale.conversations.reminders``) and those of the plan (due, overdue, signatures,
-open items, follow-up: ``samtale.plans.reminders``).
+to schedule: ``samtale.conversations.services.reminders``) and those of the plan (due, overdue, signatures,
+open items, follow-up: ``samtale.plans.services.reminders``).
 
 The sweep only puts e-mail in the outbox. Each reminder has a dedupe key, so running the sweep
 twice on a day (the daily task and an operator's ``send_reminders``) sends each reminder once.
@@ -13,9 +13,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from samtale.conversations.reminders import prepare_reminders, schedule_reminders
+from samtale.conversations.services.reminders import prepare_reminders, schedule_reminders
 from samtale.outbox.services import drafts_not_yet_sent, outbox_enqueue_many
-from samtale.plans.reminders import plan_reminders
+from samtale.plans.services.reminders import plan_reminders
 
 
 @dataclass(frozen=True)

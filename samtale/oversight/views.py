@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -145,13 +144,3 @@ def nudge(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     else:
         messages.info(request, _("No conversation is late: nobody to remind."))
     return redirect("oversight:overview", round_uuid=round_.uuid)
-
-
-urlpatterns: list[URLPattern] = [
-    path("", round_list, name="rounds"),
-    path("<uuid:round_uuid>/", overview, name="overview"),
-    path("<uuid:round_uuid>/nudge/", nudge, name="nudge"),
-    path("<uuid:round_uuid>/units/<uuid:unit_uuid>/", unit_people, name="unit"),
-    path("<uuid:round_uuid>/units/<uuid:unit_uuid>/export.csv", unit_people_export, {"kind": "csv"}, name="csv"),
-    path("<uuid:round_uuid>/units/<uuid:unit_uuid>/export.xlsx", unit_people_export, {"kind": "xlsx"}, name="xlsx"),
-]

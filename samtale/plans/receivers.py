@@ -13,8 +13,8 @@ from samtale.conversations.signals import (
     outcome_correction_refused,
 )
 from samtale.org.signals import placements_changed
-from samtale.plans import writing
-from samtale.plans.leader_change import leaders_changed
+from samtale.plans.services import writing
+from samtale.plans.services.leader_change import leaders_changed
 
 
 @receiver(placements_changed, dispatch_uid="plans.placements_changed")

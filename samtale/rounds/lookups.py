@@ -10,13 +10,20 @@ from django.http import Http404
 
 from samtale.access import round_policies
 from samtale.access.viewer import Viewer
-from samtale.rounds import selectors
 from samtale.rounds.models import FocusArea, Round, RoundGoal, TopicProposal, UnitRound
+from samtale.rounds.selectors.rounds import (
+    focus_area_in,
+    goal_in_round,
+    proposal_for_page,
+    round_for_page,
+    unit_in_round,
+    unit_round_for,
+)
 
 
 def round_for_viewer(viewer: Viewer, round_uuid: UUID | str) -> Round:
     """A round whose goals the viewer may read."""
-    round_ = selectors.round_for_page(round_uuid=round_uuid)
+    round_ = round_for_page(round_uuid=round_uuid)
     if round_ is None or not round_policies.may_view_round(viewer, round_):
         raise Http404
     return round_
@@ -26,7 +33,7 @@ def round_for_hr(viewer: Viewer, round_uuid: UUID | str) -> Round:
     """A round as HR runs it: its participants, its launch. Nobody else sees these pages."""
     if not round_policies.may_manage_rounds(viewer):
         raise Http404
-    round_ = selectors.round_for_page(round_uuid=round_uuid)
+    round_ = round_for_page(round_uuid=round_uuid)
     if round_ is None:
         raise Http404
     return round_
@@ -34,7 +41,7 @@ def round_for_hr(viewer: Viewer, round_uuid: UUID | str) -> Round:
 
 def goal_for_viewer(viewer: Viewer, round_uuid: UUID | str, goal_uuid: UUID | str) -> RoundGoal:
     round_ = round_for_viewer(viewer, round_uuid)
-    goal = selectors.goal_in_round(round_=round_, goal_uuid=goal_uuid)
+    goal = goal_in_round(round_=round_, goal_uuid=goal_uuid)
     if goal is None:
         raise Http404
     goal.round = round_
@@ -45,10 +52,10 @@ def unit_round_for_viewer(viewer: Viewer, round_uuid: UUID | str, unit_uuid: UUI
     """The round in a unit that takes part, for those who may see it (the unit's people, its
     leaders and those above, HR covering it). Unsaved until its leader first writes to it."""
     round_ = round_for_viewer(viewer, round_uuid)
-    unit = selectors.unit_in_round(round_=round_, unit_uuid=unit_uuid)
+    unit = unit_in_round(round_=round_, unit_uuid=unit_uuid)
     if unit is None:
         raise Http404
-    unit_round = selectors.unit_round_for(round_=round_, unit=unit)
+    unit_round = unit_round_for(round_=round_, unit=unit)
     if not round_policies.may_view_unit_round(viewer, unit_round):
         raise Http404
     return unit_round
@@ -58,7 +65,7 @@ def focus_area_for_viewer(
     viewer: Viewer, round_uuid: UUID | str, unit_uuid: UUID | str, focus_area_uuid: UUID | str
 ) -> FocusArea:
     unit_round = unit_round_for_viewer(viewer, round_uuid, unit_uuid)
-    focus_area = selectors.focus_area_in(unit_round=unit_round, focus_area_uuid=focus_area_uuid)
+    focus_area = focus_area_in(unit_round=unit_round, focus_area_uuid=focus_area_uuid)
     if focus_area is None:
         raise Http404
     focus_area.unit_round = unit_round
@@ -67,7 +74,7 @@ def focus_area_for_viewer(
 
 def proposal_for_viewer(viewer: Viewer, proposal_uuid: UUID | str) -> TopicProposal:
     """A proposed topic: only the one who proposed it and the unit's leader see it."""
-    proposal = selectors.proposal_for_page(proposal_uuid=proposal_uuid)
+    proposal = proposal_for_page(proposal_uuid=proposal_uuid)
     if proposal is None or not round_policies.may_view_proposal(viewer, proposal):
         raise Http404
     return proposal

@@ -2,7 +2,7 @@
 unit's focus areas and the employees' proposed topics, to the launch that creates a
 conversation for every participant.
 
-Writes go through ``samtale.rounds.services``.
+Writes go through ``samtale.rounds.services.rounds``.
 """
 
 from __future__ import annotations

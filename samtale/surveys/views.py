@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -347,22 +346,3 @@ def leader_report_pdf(request: AuthenticatedRequest, survey_uuid: str, person_uu
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="360-{survey.round.name}-{leader.employee_number}.pdf"'
     return response
-
-
-urlpatterns: list[URLPattern] = [
-    path("", survey_list, name="list"),
-    path("new/", survey_create, name="create"),
-    path("answer/<uuid:invitation_uuid>/", answer, name="answer"),
-    path("<uuid:survey_uuid>/", survey_detail, name="detail"),
-    path("<uuid:survey_uuid>/settings/", survey_settings, name="settings"),
-    path("<uuid:survey_uuid>/questions/", survey_questions, name="questions"),
-    path("<uuid:survey_uuid>/open/", survey_open, name="open"),
-    path("<uuid:survey_uuid>/remind/", survey_remind, name="remind"),
-    path("<uuid:survey_uuid>/close/", survey_close, name="close"),
-    path("<uuid:survey_uuid>/results/", results, name="results"),
-    path("<uuid:survey_uuid>/results/round/", result_group, name="round_result"),
-    path("<uuid:survey_uuid>/results/<uuid:unit_uuid>/", result_group, name="unit_result"),
-    path("<uuid:survey_uuid>/leaders/", leaders, name="leaders"),
-    path("<uuid:survey_uuid>/leaders/<uuid:person_uuid>/", leader_report, name="leader_report"),
-    path("<uuid:survey_uuid>/leaders/<uuid:person_uuid>/report.pdf", leader_report_pdf, name="leader_report_pdf"),
-]

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from samtale.completion.counters import completion_rebuild
 from samtale.conversations.models import Conversation, ConversationStatus, Minutes, NotHeldReason
-from samtale.plans import signing
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
+from samtale.plans.services import signing
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
 from samtale.testing.signing import as_, complete_content, make_plan, reload, sign_as

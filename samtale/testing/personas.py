@@ -262,11 +262,11 @@ def build_round(org: Org, *, name: str = "MUS-2027") -> Mus:
     from django.utils import timezone
 
     from samtale.access.viewer import viewer_for
-    from samtale.conversations.invitation import round_launch
     from samtale.conversations.models import Conversation
+    from samtale.conversations.services.invitation import round_launch
     from samtale.rounds.defaults import default_concept_ensure
     from samtale.rounds.models import UnitRound
-    from samtale.rounds.services import round_create
+    from samtale.rounds.services.rounds import round_create
 
     hr = viewer_for(org.user("hr"))
     concept = default_concept_ensure()
@@ -292,10 +292,10 @@ def launch_demo_round(*, name: str = "MUS-2027") -> Any:
     from django.utils import timezone
 
     from samtale.access.viewer import viewer_for
-    from samtale.conversations.invitation import round_launch
+    from samtale.conversations.services.invitation import round_launch
     from samtale.demo.organisation import PERSONAS
     from samtale.rounds.defaults import default_concept_ensure
-    from samtale.rounds.services import round_create
+    from samtale.rounds.services.rounds import round_create
 
     hr_user = User.objects.get(email=PERSONAS["hr"].email)
     hr = viewer_for(hr_user)

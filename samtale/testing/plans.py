@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from samtale.access.viewer import Viewer, viewer_for
-from samtale.conversations import meeting
+from samtale.conversations.services import meeting
 from samtale.plans.models import Plan, PlanVersion
 from samtale.testing import Mus, Org
 
@@ -26,7 +26,7 @@ def held_plan(org: Org, mus: Mus) -> Plan:
 
 def save_plan(org: Org, plan: Plan, content: dict[str, Any] | None = None, *, persona: str = "employee") -> PlanVersion:
     """The plan saved once through the writing service (by the employee: the plan is started)."""
-    from samtale.plans import writing
+    from samtale.plans.services import writing
 
     version = version_of(plan)
     return writing.plan_save(

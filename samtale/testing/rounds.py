@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from samtale.access.viewer import Viewer, viewer_for
 from samtale.org.models import Person, RoleKind
-from samtale.rounds.concepts import concept_fingerprint
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Concept, PreparationForm, Round, UnitRound
-from samtale.rounds.services import focus_area_add, round_create, unit_round_open
+from samtale.rounds.services.concepts import concept_fingerprint
+from samtale.rounds.services.rounds import focus_area_add, round_create, unit_round_open
 from samtale.testing import Mus, Org, make_role
 
 

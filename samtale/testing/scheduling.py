@@ -14,8 +14,8 @@ from icalendar import Calendar
 
 from samtale.access import lookups
 from samtale.access.viewer import Viewer, viewer_for
-from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation
+from samtale.conversations.services import scheduling
 from samtale.testing.personas import Org, working_day
 
 

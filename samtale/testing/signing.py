@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from samtale.access.viewer import Viewer, viewer_for
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.plans import signing
 from samtale.plans.content import empty_content
 from samtale.plans.models import Plan, PlanStatus, PlanVersion
+from samtale.plans.services import signing
 from samtale.testing import PASSWORD, Mus, Org
 
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
-from samtale.conversations import meeting
 from samtale.conversations.models import DailyLeaderStatus, OpenItem, UnionRepStatus
+from samtale.conversations.services import meeting
 from samtale.testing import Mus, Org
 from samtale.testing.access import PERSONAS
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.plans import follow_up
 from samtale.plans.models import Plan
+from samtale.plans.services import follow_up
 from samtale.testing import Mus, Org, working_day
 from samtale.testing.access import PERSONAS, Case
 from samtale.testing.follow_up import GOAL, as_, move_employee_to, signed_plan

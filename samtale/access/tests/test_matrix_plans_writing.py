@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
-from samtale.conversations import meeting
-from samtale.plans import writing
+from samtale.conversations.services import meeting
 from samtale.plans.models import ActivityType, Plan
+from samtale.plans.services import writing
 from samtale.testing import Mus, Org
 from samtale.testing.access import PERSONAS, Case
 from samtale.testing.plans import post_data, raw

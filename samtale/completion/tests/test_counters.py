@@ -13,15 +13,15 @@ from django.utils import timezone
 from samtale.access.viewer import viewer_for
 from samtale.completion.counters import completion_rebuild
 from samtale.completion.models import COUNTED, CompletionDay, DayKind, UnitCompletion
-from samtale.conversations import meeting
 from samtale.conversations.models import Conversation, NotHeldReason
-from samtale.conversations.scheduling import TimeAndPlace, conversation_cancel, conversation_schedule
+from samtale.conversations.services import meeting
+from samtale.conversations.services.scheduling import TimeAndPlace, conversation_cancel, conversation_schedule
 from samtale.org.models import Person
 from samtale.org.services import person_change_placement
 from samtale.oversight.selectors import Scope, completion_overview, round_timeline
-from samtale.plans import signing
-from samtale.plans.follow_up import follow_up_mark_held
 from samtale.plans.models import Plan
+from samtale.plans.services import signing
+from samtale.plans.services.follow_up import follow_up_mark_held
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
 from samtale.testing.import_files import org_file, org_records, record

@@ -11,9 +11,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, DailyLeaderStatus, UnionRepStatus
-from samtale.conversations.scheduling_selectors import conversations_attending
+from samtale.conversations.selectors.scheduling import conversations_attending
+from samtale.conversations.services import scheduling
 from samtale.org.models import RoleKind
 from samtale.outbox.models import OutboxMessage
 from samtale.testing import Mus, Org, make_person, make_role

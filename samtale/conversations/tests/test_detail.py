@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
-from samtale.conversations import meeting
+from samtale.conversations.services import meeting
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import english
 

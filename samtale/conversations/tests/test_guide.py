@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
-from samtale.conversations import meeting
 from samtale.conversations.models import DailyLeaderStatus
+from samtale.conversations.services import meeting
 from samtale.testing import Mus, Org, make_person
 from samtale.testing.queries import Page, assert_same_queries
 

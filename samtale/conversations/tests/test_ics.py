@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from samtale.conversations import meeting, scheduling
 from samtale.conversations.models import Conversation, DailyLeaderStatus, NotHeldReason, UnionRepStatus
+from samtale.conversations.services import meeting, scheduling
 from samtale.lib.ics import Meeting, Method, Participant, meeting_ics
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import fetch, local, schedule, viewer

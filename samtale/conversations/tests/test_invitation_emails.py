@@ -13,8 +13,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, EmployeePreparation, LeaderPreparation
+from samtale.conversations.services import scheduling
 from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.models import FocusArea, PreparationForm

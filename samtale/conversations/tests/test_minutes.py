@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
-from samtale.conversations import meeting
 from samtale.conversations.models import DailyLeaderStatus, Minutes, UnionRepStatus
+from samtale.conversations.services import meeting
 from samtale.testing import Mus, Org, build_org, build_round
 
 

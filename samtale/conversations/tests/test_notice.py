@@ -14,9 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, ConversationStatus, ImprovementNotice, LeaderPreparation
-from samtale.conversations.scheduling_selectors import conversations_missing_improvement_notice
+from samtale.conversations.selectors.scheduling import conversations_missing_improvement_notice
+from samtale.conversations.services import scheduling
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import english, fetch, mails_to, schedule, viewer
 

@@ -21,8 +21,8 @@ from django.utils.formats import date_format
 from samtale.access import lookups
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
-from samtale.conversations import meeting
 from samtale.conversations.models import Conversation, ConversationStatus, DailyLeaderStatus, NotHeldReason
+from samtale.conversations.services import meeting
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org

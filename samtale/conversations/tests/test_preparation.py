@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
-from samtale.conversations import meeting
 from samtale.conversations.models import (
     ConversationStatus,
     EmployeePreparation,
     LeaderPreparation,
     UnionRepStatus,
 )
+from samtale.conversations.services import meeting
 from samtale.org.models import Person
 from samtale.testing import Mus, Org, make_person
 from samtale.testing.queries import Page, assert_same_queries

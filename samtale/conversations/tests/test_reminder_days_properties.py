@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.conversations.reminders import PREPARE_DAYS_BEFORE, prepare_reminders
+from samtale.conversations.services.reminders import PREPARE_DAYS_BEFORE, prepare_reminders
 from samtale.jobs.tasks import SWEEP_AT, next_sweep
 from samtale.testing import FAST_PASSWORD_HASHERS, build_org, build_round
 

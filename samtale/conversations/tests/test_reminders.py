@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.completion.models import UnitCompletion
-from samtale.conversations import reminders
 from samtale.conversations.models import Conversation, ConversationStatus, EmployeePreparation
+from samtale.conversations.services import reminders
 from samtale.jobs.reminders import ReminderReport, reminders_send
 from samtale.jobs.tasks import daily_sweep, daily_sweep_schedule, next_sweep
 from samtale.outbox.models import MessageStatus, OutboxMessage

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.audit.models import AuditEvent
-from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.conversations.services import scheduling
 from samtale.outbox.models import OutboxMessage
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import (

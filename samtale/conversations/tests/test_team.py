@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
-from samtale.conversations import meeting
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.conversations.selectors import team_conversations
+from samtale.conversations.selectors.conversation import team_conversations
+from samtale.conversations.services import meeting
 from samtale.rounds.models import Round, RoundStatus
 from samtale.testing import Mus, Org, build_round, make_person
 from samtale.testing.queries import Page, assert_same_queries

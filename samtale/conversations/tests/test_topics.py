@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.conversations import scheduling
 from samtale.conversations.models import Conversation, ConversationStatus, SpecialTopic
+from samtale.conversations.services import scheduling
 from samtale.outbox.models import OutboxMessage
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import english, fetch, mails_to, schedule, viewer

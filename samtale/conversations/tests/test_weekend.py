@@ -1,7 +1,7 @@
 """One rule for every form that books a conversation (the MUS's time and place, the team's slots,
 the follow-up conversation): a Saturday or a Sunday is booked only once the leader confirms it,
 and nothing is sent before; a weekday needs nothing more. The rule is written once
-(``scheduling_forms.WeekendConfirmation``)."""
+(``forms.scheduling.WeekendConfirmation``)."""
 
 from __future__ import annotations
 

@@ -125,12 +125,12 @@ def test_what_waits_on_the_start_page_is_accessible_and_leads_on(page: Page, liv
 
     from samtale.access.viewer import viewer_for
     from samtale.accounts.models import User
-    from samtale.conversations import scheduling
     from samtale.conversations.models import Conversation
+    from samtale.conversations.services import scheduling
     from samtale.demo.round import demo_round_seed
     from samtale.org.models import Person, Unit
     from samtale.rounds.defaults import default_concept_ensure
-    from samtale.rounds.services import round_create
+    from samtale.rounds.services.rounds import round_create
 
     def as_(persona: str):  # type: ignore[no-untyped-def]
         return viewer_for(User.objects.get(email=PERSONAS[persona].email))

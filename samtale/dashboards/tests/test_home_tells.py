@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
-from samtale.conversations import scheduling
-from samtale.conversations.invitation import round_launch
+from samtale.conversations.services import scheduling
+from samtale.conversations.services.invitation import round_launch
 from samtale.org.models import RoleKind
 from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import OutboxMessage
-from samtale.plans.writing import plan_share
+from samtale.plans.services.writing import plan_share
 from samtale.rounds.defaults import default_concept_ensure
-from samtale.rounds.services import round_create
+from samtale.rounds.services.rounds import round_create
 from samtale.testing import Org, build_round, make_role
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_a_leader_is_not_spoken_to_as_an_employee_of_the_unit_they_lead(org: Org
 
 
 def test_the_start_page_asks_the_same_number_of_queries_whatever_is_shared(org: Org) -> None:
-    from samtale.conversations.meeting import conversation_mark_held
+    from samtale.conversations.services.meeting import conversation_mark_held
     from samtale.plans.models import Plan
     from samtale.testing.plans import as_, held_plan
     from samtale.testing.queries import Page, assert_same_queries

@@ -15,7 +15,7 @@ from samtale.demo.organisation import PERSONAS, seed_demo
 from samtale.demo.round import FOCUS_AREAS, GOALS, demo_round_name, demo_round_seed
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.models import Round, RoundStatus, UnitRound
-from samtale.rounds.selectors import round_candidates
+from samtale.rounds.selectors.rounds import round_candidates
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
-from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation
+from samtale.conversations.services.invitation import round_launch
 from samtale.oversight import views
 from samtale.testing import Mus, Org, grow_org
 from samtale.testing.oversight import SECRET, deadline_passed, plant_states

@@ -9,8 +9,8 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
 from samtale.access.viewer import viewer_for
-from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation, EmployeePreparation, ImprovementNotice, Minutes, OpenItem
+from samtale.conversations.services.invitation import round_launch
 from samtale.oversight.selectors import (
     Counts,
     Scope,

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
 from samtale.completion.counters import completion_rebuild
-from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation, ConversationStatus, NotHeldReason
+from samtale.conversations.services.invitation import round_launch
 from samtale.org.models import Person
 from samtale.oversight import views
 from samtale.oversight.selectors import SORTS, STEP_ORDER, Scope, oversight_scope, unit_people

@@ -18,8 +18,8 @@ from playwright.sync_api import Page, expect
 
 from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
-from samtale.conversations import meeting
 from samtale.conversations.models import Conversation
+from samtale.conversations.services import meeting
 from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person
 from samtale.plans.models import Plan, PlanStatus, PlanVersion, Signature
@@ -169,7 +169,7 @@ def test_handing_in_asking_for_a_change_signing_and_downloading(  # type: ignore
 def test_amending_a_signed_plan_shows_what_changed(  # type: ignore[no-untyped-def]
     page: Page, live_server, demo, sign_in, audit
 ) -> None:
-    from samtale.plans import signing
+    from samtale.plans.services import signing
 
     errors = watch_console(page)
     round_ = launch_demo_round()

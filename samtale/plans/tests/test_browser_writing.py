@@ -15,12 +15,12 @@ from playwright.sync_api import Page, expect
 
 from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
-from samtale.conversations import meeting
 from samtale.conversations.models import Conversation
+from samtale.conversations.services import meeting
 from samtale.demo.organisation import PERSONAS
 from samtale.org.models import Person
-from samtale.plans import writing
 from samtale.plans.models import ActivityType, Plan, PlanComment
+from samtale.plans.services import writing
 from samtale.testing import launch_demo_round
 from samtale.testing.plans import follow_up_week
 

@@ -21,8 +21,8 @@ from hypothesis.extra.django import TestCase
 
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.plans.models import Plan, PlanStatus
-from samtale.plans.reminders import OVERDUE_TIMES, due_reminders, overdue_reminders, overdue_stage
-from samtale.plans.writing import add_months, follow_up_last_day
+from samtale.plans.services.reminders import OVERDUE_TIMES, due_reminders, overdue_reminders, overdue_stage
+from samtale.plans.services.writing import add_months, follow_up_last_day
 from samtale.testing import FAST_PASSWORD_HASHERS, build_org, build_round
 
 # Days people hold conversations on, and the awkward ones hypothesis is told to try first.

@@ -17,9 +17,9 @@ from icalendar import Calendar
 
 from samtale.access import lookups
 from samtale.audit.models import AuditEvent
-from samtale.conversations.scheduling import ics_uid
-from samtale.plans import follow_up, writing
+from samtale.conversations.services.scheduling import ics_uid
 from samtale.plans.models import Departure, FollowUp, FollowUpStatus, Plan, Progress
+from samtale.plans.services import follow_up, writing
 from samtale.testing import Mus, Org, working_day
 from samtale.testing.follow_up import ACTIVITY, GOAL, SECOND_GOAL, as_, draft_plan, signed_plan
 from samtale.testing.scheduling import calendar_of, english, mails_to
@@ -455,7 +455,7 @@ def test_a_held_follow_up_can_no_longer_be_moved_or_cancelled(org: Org, mus: Mus
 
 
 def test_the_plan_page_section_sums_up_the_follow_up(org: Org, mus: Mus) -> None:
-    from samtale.plans.follow_up_views import section_context
+    from samtale.plans.views.follow_up import section_context
 
     plan = signed_plan(org, mus)
     record(org, "employee", plan, status="done")

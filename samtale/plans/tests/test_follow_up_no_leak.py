@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.plans import follow_up
+from samtale.plans.services import follow_up
 from samtale.testing import Mus, Org
 from samtale.testing.access import PERSONAS, crawl
 from samtale.testing.follow_up import GOAL, as_, signed_plan

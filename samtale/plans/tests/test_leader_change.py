@@ -20,8 +20,8 @@ from samtale.conversations.models import Conversation, ConversationStatus, Minut
 from samtale.org.importing.apply import organisation_import
 from samtale.org.models import PlacementChange
 from samtale.outbox.models import OutboxMessage
-from samtale.plans import follow_up
-from samtale.plans.leader_change import leaders_changed, minutes_consent_grant, minutes_consent_withdraw
+from samtale.plans.services import follow_up
+from samtale.plans.services.leader_change import leaders_changed, minutes_consent_grant, minutes_consent_withdraw
 from samtale.testing import Mus, Org, working_day
 from samtale.testing.follow_up import GOAL, as_, move_employee_to, signed_plan
 from samtale.testing.import_files import new_record, org_file, org_records, record
@@ -295,7 +295,7 @@ def test_a_plan_half_signed_by_the_former_leader_is_signed_again_by_the_new_one(
     changes instead, which makes a new version that both sign."""
     from django.core.exceptions import ValidationError
 
-    from samtale.plans import signing
+    from samtale.plans.services import signing
     from samtale.testing import signing as signing_helpers
 
     plan = signing_helpers.submitted_plan(org, mus)

@@ -21,8 +21,8 @@ from samtale.conversations.models import Conversation, OpenItem
 from samtale.jobs.reminders import ReminderReport, reminders_send
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.outbox.services import outbox_enqueue_many
-from samtale.plans import reminders
 from samtale.plans.models import FollowUpStatus, Plan, PlanStatus, Side
+from samtale.plans.services import reminders
 from samtale.testing import Mus, Org, make_person
 from samtale.testing.reminders import follow_up, hand_in, left, make_plan, open_item, sign
 from samtale.testing.scheduling import english, mails_to
@@ -344,7 +344,7 @@ def test_the_sweep_costs_the_same_queries_however_large_the_organisation(org: Or
 def test_the_reminders_follow_the_state_the_signing_services_leave(org: Org, mus: Mus) -> None:
     """The tests above make each state through the models; this walks one plan through the real
     services, so the reminders and the services agree on what each state looks like."""
-    from samtale.plans import signing
+    from samtale.plans.services import signing
     from samtale.testing import signing as signing_helpers
 
     plan = signing_helpers.make_plan(mus)  # held two days ago: due in 12 days

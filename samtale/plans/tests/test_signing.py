@@ -14,8 +14,9 @@ from samtale.accounts.models import LoginFailure
 from samtale.audit.models import AuditEvent, Outcome
 from samtale.conversations.models import OpenItem
 from samtale.outbox.models import OutboxMessage
-from samtale.plans import content, signing
+from samtale.plans import content
 from samtale.plans.models import CommentKind, PlanComment, PlanStatus, PlanVersion, Side, Signature, SignatureMethod
+from samtale.plans.services import signing
 from samtale.testing import PASSWORD, Mus, Org
 from samtale.testing.signing import (
     as_,

@@ -27,8 +27,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from samtale.access.viewer import Viewer, viewer_for
-from samtale.plans import content, signing, writing
+from samtale.plans import content
 from samtale.plans.models import Plan, PlanStatus, PlanVersion, Side, Signature
+from samtale.plans.services import signing, writing
 from samtale.testing import FAST_PASSWORD_HASHERS, PASSWORD, build_org, build_round
 from samtale.testing.signing import complete_content, make_plan, reload
 

@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from samtale.audit.models import AuditEvent
 from samtale.plans import models as plan_models
-from samtale.plans import signing
 from samtale.plans.diff import ADDED, CHANGED, REMOVED, version_diff
 from samtale.plans.models import PlanStatus, PlanVersion, Signature
+from samtale.plans.services import signing
 from samtale.testing import PASSWORD, Mus, Org
 from samtale.testing.signing import (
     as_,
@@ -99,7 +99,7 @@ def test_signing_a_draft_on_the_page_says_why_not(org: Org, mus: Mus) -> None:
 
 
 def test_the_plan_page_section_offers_each_side_its_actions(org: Org, mus: Mus, rf) -> None:  # type: ignore[no-untyped-def]
-    from samtale.plans.signing_views import section_context
+    from samtale.plans.views.signing import section_context
 
     plan = submitted_plan(org, mus)
     employee = section_context(rf.get("/"), as_(org, "employee"), plan)["signing"]
@@ -114,7 +114,7 @@ def test_the_signing_section_renders(org: Org, mus: Mus, rf) -> None:  # type: i
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from samtale.plans.signing_views import section_context
+    from samtale.plans.views.signing import section_context
 
     plan = submitted_plan(org, mus)
     signing.plan_ask_changes(viewer=as_(org, "leader"), plan=plan, comment="Tilføj en milepæl")

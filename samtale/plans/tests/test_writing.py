@@ -16,11 +16,11 @@ from django.utils import timezone, translation
 
 from samtale.access.plan_policies import may_view_plan
 from samtale.audit.models import AuditEvent
-from samtale.conversations import meeting
 from samtale.conversations.models import Conversation, ConversationStatus, OpenItem
-from samtale.plans import writing
+from samtale.conversations.services import meeting
 from samtale.plans.content import ContentError, plan_completeness_errors
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanStatus, PlanVersion
+from samtale.plans.services import writing
 from samtale.testing import Mus, Org
 from samtale.testing.plans import as_, follow_up_week, held_plan, raw, topic, version_of
 

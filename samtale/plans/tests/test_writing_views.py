@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.audit.models import AuditEvent
-from samtale.conversations import meeting
 from samtale.conversations.models import Conversation, DailyLeaderStatus
-from samtale.plans import writing
+from samtale.conversations.services import meeting
 from samtale.plans.models import ActivityType, Plan, PlanComment
+from samtale.plans.services import writing
 from samtale.testing import Mus, Org
 from samtale.testing.plans import as_, follow_up_week, held_plan, post_data, raw, version_of
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from samtale.access.viewer import viewer_for
 from samtale.rounds import defaults
-from samtale.rounds.concepts import concept_copy, concept_input_of, concept_update
 from samtale.rounds.models import Concept, PreparationForm, Round
+from samtale.rounds.services.concepts import concept_copy, concept_input_of, concept_update
 from samtale.testing import Mus, Org, build_round
 from samtale.testing.queries import Page, assert_same_queries
 from samtale.testing.rounds import form_data

@@ -15,8 +15,9 @@ from django.db import connection
 from samtale.access.viewer import Viewer, viewer_for
 from samtale.audit.models import AuditEvent
 from samtale.rounds import defaults
-from samtale.rounds.concept_selectors import concept_families, concept_family
-from samtale.rounds.concepts import (
+from samtale.rounds.models import Concept, ConceptPhase, ConversationKind, PreparationForm, PreparationQuestion, Round
+from samtale.rounds.selectors.concepts import concept_families, concept_family
+from samtale.rounds.services.concepts import (
     ConceptInput,
     PhaseInput,
     QuestionInput,
@@ -25,7 +26,6 @@ from samtale.rounds.concepts import (
     concept_input_of,
     concept_update,
 )
-from samtale.rounds.models import Concept, ConceptPhase, ConversationKind, PreparationForm, PreparationQuestion, Round
 from samtale.testing import Mus, Org, build_org
 
 pytestmark = pytest.mark.usefixtures("in_english")

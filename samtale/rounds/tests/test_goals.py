@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from samtale.audit.models import AuditEvent
 from samtale.rounds.models import Round, RoundGoal, RoundStatus
-from samtale.rounds.services import MAX_GOALS, goal_add, goal_move, goal_remove, goal_update
+from samtale.rounds.services.rounds import MAX_GOALS, goal_add, goal_move, goal_remove, goal_update
 from samtale.testing import Mus, Org
 from samtale.testing.rounds import as_, draft_round, english, make_management
 
@@ -180,7 +180,7 @@ def test_the_goals_of_a_round_being_prepared_are_not_shown_to_employees(org: Org
 
 
 def test_people_outside_the_rounds_units_do_not_see_its_goals(org: Org, management) -> None:  # type: ignore[no-untyped-def]
-    from samtale.conversations.invitation import round_launch
+    from samtale.conversations.services.invitation import round_launch
 
     round_ = draft_round(org, units=[org.economy])
     round_launch(viewer=as_(org, "hr"), round_=round_)

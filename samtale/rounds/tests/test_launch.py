@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
-from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.conversations.services.invitation import round_launch
 from samtale.org.models import EmploymentType
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.defaults import default_concept_ensure
-from samtale.rounds.selectors import round_candidates
-from samtale.rounds.services import round_create
+from samtale.rounds.selectors.rounds import round_candidates
+from samtale.rounds.services.rounds import round_create
 from samtale.testing import Org, make_person
 
 
@@ -91,7 +91,7 @@ def test_the_round_pages_counts_follow_the_same_rules_as_the_list_of_who_takes_p
     """The round page counts in SQL (``takes_part_q``) what the participants page works out person
     by person (``round_candidates``): every combination of HR's word, employment type and leader."""
     from samtale.org.models import Person
-    from samtale.rounds.selectors import round_launch_preview
+    from samtale.rounds.selectors.rounds import round_launch_preview
 
     for kind in EmploymentType.values:
         for override in (None, True, False):
@@ -123,7 +123,7 @@ def test_the_round_pages_kept_counts_follow_every_change_they_are_counted_from(o
 
     from samtale.org.models import ImportRun, ImportStatus, Unit
     from samtale.org.services import person_change_placement, person_set_eligibility, unit_tree_rebuild
-    from samtale.rounds.selectors import round_launch_preview
+    from samtale.rounds.selectors.rounds import round_launch_preview
 
     round_ = a_round(org, units=[org.economy])
     hr = viewer_for(org.hr.user)

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.audit.models import AuditEvent
-from samtale.conversations.invitation import round_launch
 from samtale.conversations.models import Conversation
+from samtale.conversations.services.invitation import round_launch
 from samtale.org.models import EmploymentType
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Concept, Round, RoundStatus
-from samtale.rounds.services import round_create, round_update
+from samtale.rounds.services.rounds import round_create, round_update
 from samtale.testing import Org, make_person, make_unit
 from samtale.testing.rounds import as_, draft_round, english
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from samtale.rounds.selectors import unit_round_for
-from samtale.rounds.services import focus_area_add, goal_add, topic_propose
+from samtale.rounds.selectors.rounds import unit_round_for
+from samtale.rounds.services.rounds import focus_area_add, goal_add, topic_propose
 from samtale.testing import Mus, Org
 from samtale.testing.rounds import as_, draft_round, english, make_management, open_in_payroll
 
@@ -62,7 +62,7 @@ def test_nothing_about_rounds_on_the_start_page_before_a_round_is_launched(org: 
 
 
 def test_people_outside_the_rounds_units_see_nothing_of_it_on_the_start_page(org: Org) -> None:
-    from samtale.conversations.invitation import round_launch
+    from samtale.conversations.services.invitation import round_launch
 
     round_ = draft_round(org, units=[org.economy])
     round_launch(viewer=as_(org, "hr"), round_=round_)

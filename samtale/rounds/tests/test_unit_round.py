@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from samtale.audit.models import AuditEvent
-from samtale.conversations.invitation import round_launch
+from samtale.conversations.services.invitation import round_launch
 from samtale.org.models import EmploymentType
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import FocusArea, Round, RoundStatus, UnitRound
-from samtale.rounds.selectors import focus_areas_for, unit_round_for
-from samtale.rounds.services import (
+from samtale.rounds.selectors.rounds import focus_areas_for, unit_round_for
+from samtale.rounds.services.rounds import (
     MAX_FOCUS_AREAS,
     focus_area_add,
     focus_area_move,

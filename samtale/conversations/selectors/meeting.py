@@ -1,0 +1,44 @@
+"""Reads around the conversation itself: the two preparations and their questions, the phases of
+the guide, the minutes and the open items. The views ask the policy first (``samtale.access``);
+these only fetch."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from samtale.conversations.models import Conversation, EmployeePreparation, LeaderPreparation, Minutes, OpenItem
+from samtale.rounds.models import ConceptPhase, PreparationQuestion
+
+
+def employee_preparation_of(*, conversation: Conversation) -> EmployeePreparation | None:
+    return EmployeePreparation.objects.filter(conversation=conversation).first()
+
+
+def leader_preparation_of(*, conversation: Conversation) -> LeaderPreparation | None:
+    return LeaderPreparation.objects.filter(conversation=conversation).first()
+
+
+def preparation_questions(*, conversation: Conversation, form: str) -> list[PreparationQuestion]:
+    """The questions of the employee's or the leader's preparation form, in the concept's order."""
+    return list(
+        PreparationQuestion.objects.filter(concept_id=conversation.round.concept_id, form=form).order_by("order")
+    )
+
+
+def phases_of(*, conversation: Conversation) -> list[ConceptPhase]:
+    return list(ConceptPhase.objects.filter(concept_id=conversation.round.concept_id).order_by("order"))
+
+
+def minutes_of(*, conversation: Conversation) -> Minutes | None:
+    return Minutes.objects.select_related("updated_by").filter(conversation=conversation).first()
+
+
+def open_items_of(*, conversation: Conversation) -> list[OpenItem]:
+    return list(OpenItem.objects.filter(conversation=conversation).order_by("deadline", "id"))
+
+
+def open_item_of(*, conversation: Conversation, item_uuid: UUID | str) -> OpenItem | None:
+    item = OpenItem.objects.filter(conversation=conversation, uuid=item_uuid).first()
+    if item is not None:
+        item.conversation = conversation  # already looked up with what the policies need
+    return item

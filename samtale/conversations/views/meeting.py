@@ -1,0 +1,548 @@
+"""Preparation, the meeting guide with the minutes, open items, and the outcome.
+
+Every page looks the conversation up through ``samtale.access.lookups`` (404 for a stranger),
+then asks the policy for the part it shows: a preparation or minutes the viewer may not read is
+a 404 exactly like a missing one; a refused write to something they may read is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from samtale.access import lookups, round_policies
+from samtale.access.relations import Relation, conversation_relations
+from samtale.access.viewer import Viewer, get_viewer
+from samtale.conversations.forms.meeting import (
+    LeaderPreparationForm,
+    MinutesForm,
+    OpenItemAnswerForm,
+    OpenItemForm,
+    OutcomeForm,
+    PreparationForm,
+    ShareForm,
+)
+from samtale.conversations.models import (
+    Conversation,
+    ConversationStatus,
+    EmployeePreparation,
+    Minutes,
+    UnionRepStatus,
+)
+from samtale.conversations.selectors.meeting import (
+    employee_preparation_of,
+    leader_preparation_of,
+    minutes_of,
+    open_item_of,
+    open_items_of,
+    phases_of,
+    preparation_questions,
+)
+from samtale.conversations.services import meeting
+from samtale.lib.requests import AuthenticatedRequest
+from samtale.rounds.models import ConceptPhase
+from samtale.rounds.models import PreparationForm as FormKind
+
+
+def _fragment(request: AuthenticatedRequest) -> bool:
+    """An htmx request for part of a page; a history restore (the Back button) wants it whole."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _saved(form: forms.Form, save: Callable[[], object]) -> bool:
+    """Run the service if the form is valid; a rule it refuses becomes the form's error."""
+    if not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+# The employee's preparation --------------------------------------------------------------------
+
+
+def _employee_preparation(viewer: Viewer, conversation_uuid: str) -> tuple[Conversation, EmployeePreparation | None]:
+    """The conversation and its employee preparation, if the viewer may read it: the leader gets the
+    same 404 for an unshared preparation as for a missing one (docs/trust.md § Access matrix)."""
+    conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
+    preparation = employee_preparation_of(conversation=conversation)
+    lookups.require(round_policies.may_view_employee_preparation(viewer, conversation, preparation))
+    return conversation, preparation
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def preparation(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    """The employee's preparation: theirs to write, autosaved, private until shared."""
+    viewer = get_viewer(request)
+    conversation, prepared = _employee_preparation(viewer, conversation_uuid)
+    questions = preparation_questions(conversation=conversation, form=FormKind.EMPLOYEE)
+    if request.method == "POST":
+        lookups.require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
+        form = PreparationForm(request.POST, questions=questions)
+        saved = _saved(
+            form,
+            lambda: meeting.employee_preparation_save(viewer=viewer, conversation=conversation, answers=form.answers()),
+        )
+        return _after_save(request, saved, _employee_context(viewer, conversation, prepared, questions, form))
+    meeting.employee_preparation_read_record(viewer=viewer, conversation=conversation)
+    return render(
+        request, "conversations/preparation.html", _employee_context(viewer, conversation, prepared, questions)
+    )
+
+
+def _employee_context(
+    viewer: Viewer,
+    conversation: Conversation,
+    prepared: EmployeePreparation | None,
+    questions: list[Any],
+    form: PreparationForm | None = None,
+) -> dict[str, Any]:
+    is_author = round_policies.may_edit_employee_preparation(viewer, conversation)
+    answers = prepared.answers if prepared else {}
+    editable = is_author and meeting.preparation_is_open(conversation)
+    if editable and form is None:
+        form = PreparationForm(initial=PreparationForm.initial_from(answers), questions=questions)
+    relations = conversation_relations(viewer, conversation)
+    return {
+        "conversation": conversation,
+        "kind": "employee",
+        "is_author": is_author,
+        "editable": editable,
+        "form": form,
+        "answers": [(question, answers.get(question.key, "")) for question in questions],
+        # What the employee sees of their own sharing; nobody else sees it here.
+        "preparation": prepared if is_author else None,
+        "union_rep_summoned": is_author and conversation.union_rep_status == UnionRepStatus.SUMMONED,
+        "shared_with_me_at": (prepared.shared_with_leader_at if prepared else None)
+        if Relation.PERSONNEL_LEADER in relations
+        else None,
+        "print_url": reverse("conversations:preparation_print", args=[conversation.uuid]),
+    }
+
+
+def _after_save(request: AuthenticatedRequest, saved: bool, context: dict[str, Any]) -> HttpResponse:
+    """The autosave gets a short status; the Save button (without JavaScript) the whole page."""
+    if _fragment(request):
+        status = {"saved_at": timezone.localtime() if saved else None, "form": context["form"]}
+        return render(request, "conversations/preparation.html#save-status", status)
+    if saved:
+        messages.success(request, _("Your preparation is saved."))
+        return redirect(request.path)
+    return render(request, "conversations/preparation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def preparation_share(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    """Share the preparation with the leader or the summoned union representative, or take the
+    share back."""
+    viewer = get_viewer(request)
+    conversation, _prepared = _employee_preparation(viewer, conversation_uuid)
+    lookups.require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whom to share with."))
+    else:
+        data = form.cleaned_data
+        try:
+            meeting.employee_preparation_share(
+                viewer=viewer, conversation=conversation, recipient=data["recipient"], share=data["share"]
+            )
+            messages.success(request, _SHARE_MESSAGES[(data["recipient"], data["share"])])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("conversations:preparation", conversation_uuid=conversation.uuid)
+
+
+_SHARE_MESSAGES = {
+    (ShareForm.LEADER, True): gettext_lazy("Your leader can now read your preparation."),
+    (ShareForm.LEADER, False): gettext_lazy("Your leader can no longer read your preparation."),
+    (ShareForm.UNION_REP, True): gettext_lazy("Your union representative can now read your preparation."),
+    (ShareForm.UNION_REP, False): gettext_lazy("Your union representative can no longer read your preparation."),
+}
+
+
+@login_required
+def preparation_print(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    conversation, prepared = _employee_preparation(viewer, conversation_uuid)
+    questions = preparation_questions(conversation=conversation, form=FormKind.EMPLOYEE)
+    meeting.employee_preparation_read_record(viewer=viewer, conversation=conversation)
+    answers = prepared.answers if prepared else {}
+    return render(
+        request,
+        "conversations/print.html",
+        {
+            "conversation": conversation,
+            "kind": "employee",
+            "answers": [(question, answers.get(question.key, "")) for question in questions],
+            "back_url": reverse("conversations:preparation", args=[conversation.uuid]),
+        },
+    )
+
+
+# The leader's preparation ----------------------------------------------------------------------
+
+
+def _leader_conversation(viewer: Viewer, conversation_uuid: str) -> Conversation:
+    """Private to the leader: 404 for everyone else, the employee included."""
+    conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
+    lookups.require(round_policies.may_use_leader_preparation(viewer, conversation))
+    return conversation
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def leader_preparation(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    conversation = _leader_conversation(viewer, conversation_uuid)
+    questions = preparation_questions(conversation=conversation, form=FormKind.LEADER)
+    if request.method == "POST":
+        form = LeaderPreparationForm(request.POST, questions=questions)
+        saved = _saved(
+            form,
+            lambda: meeting.leader_preparation_save(
+                viewer=viewer,
+                conversation=conversation,
+                answers=form.answers(),
+                must_improve=form.cleaned_data["must_improve"],
+            ),
+        )
+        return _after_save(request, saved, _leader_context(conversation, questions, form))
+    return render(request, "conversations/preparation.html", _leader_context(conversation, questions))
+
+
+def _leader_context(
+    conversation: Conversation, questions: list[Any], form: LeaderPreparationForm | None = None
+) -> dict[str, Any]:
+    prepared = leader_preparation_of(conversation=conversation)
+    answers = prepared.answers if prepared else {}
+    editable = meeting.preparation_is_open(conversation)
+    if editable and form is None:
+        initial = {**PreparationForm.initial_from(answers), "must_improve": prepared.must_improve if prepared else ""}
+        form = LeaderPreparationForm(initial=initial, questions=questions)
+    return {
+        "conversation": conversation,
+        "kind": "leader",
+        "is_author": True,
+        "editable": editable,
+        "form": form,
+        "answers": [(question, answers.get(question.key, "")) for question in questions],
+        "must_improve": prepared.must_improve if prepared else "",
+        "print_url": reverse("conversations:leader_preparation_print", args=[conversation.uuid]),
+    }
+
+
+@login_required
+def leader_preparation_print(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    conversation = _leader_conversation(viewer, conversation_uuid)
+    context = _leader_context(conversation, preparation_questions(conversation=conversation, form="leader"))
+    context["back_url"] = reverse("conversations:leader_preparation", args=[conversation.uuid])
+    return render(request, "conversations/print.html", context)
+
+
+# The meeting guide and the minutes -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuidePhase:
+    phase: ConceptPhase
+    notes: str  # as stored
+    field: forms.BoundField | None  # the notes to edit, for those who may
+    base: forms.BoundField | None
+    conflict: str | None  # the stored text, when it differs from what the writer sent
+
+
+def _guide_conversation(viewer: Viewer, conversation_uuid: str) -> Conversation:
+    """The minutes: the employee and the leader, and attendees invited to this meeting."""
+    conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
+    lookups.require(round_policies.may_view_minutes(viewer, conversation))
+    return conversation
+
+
+@login_required
+def guide(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    """The six phases in order, with guidance, inspiration questions and the joint notes; usable
+    on a shared screen."""
+    viewer = get_viewer(request)
+    conversation = _guide_conversation(viewer, conversation_uuid)
+    if request.method == "POST":
+        return _minutes_post(request, viewer, conversation)
+    meeting.minutes_read_record(viewer=viewer, conversation=conversation)
+    return render(request, "conversations/guide.html", _guide_context(viewer, conversation))
+
+
+def _minutes_post(request: AuthenticatedRequest, viewer: Viewer, conversation: Conversation) -> HttpResponse:
+    lookups.require_write(round_policies.may_edit_minutes(viewer, conversation))
+    phases = phases_of(conversation=conversation)
+    form = MinutesForm(request.POST, phases=phases)
+    if not form.is_valid():
+        return render(request, "conversations/guide.html", _guide_context(viewer, conversation, form=form), status=400)
+    try:
+        meeting.minutes_save(
+            viewer=viewer, conversation=conversation, notes=form.notes(), version=form.cleaned_data["version"]
+        )
+    except meeting.MinutesConflict as conflict:
+        merge_form, conflicts = _merge_form(form, conflict.stored, phases)
+        context = _guide_context(viewer, conversation, form=merge_form, conflicts=conflicts, stored=conflict.stored)
+        return render(request, "conversations/guide.html", context, status=409)
+    messages.success(request, _("The notes are saved."))
+    phase = request.POST.get("phase", "")
+    anchor = f"#phase-{phase}" if phase in form.phase_keys else ""
+    return redirect(reverse("conversations:guide", args=[conversation.uuid]) + anchor)
+
+
+def _merge_form(form: MinutesForm, stored: Minutes, phases: list[ConceptPhase]) -> tuple[MinutesForm, dict[str, str]]:
+    """After a conflict: the writer's text stays in every phase they changed, next to the stored
+    text where the two differ; a phase they did not touch takes the stored text. The form now
+    starts from the stored version, so the merged text can be saved."""
+    mine, bases = form.notes(), form.bases()
+    initial: dict[str, Any] = {"version": stored.version}
+    conflicts: dict[str, str] = {}
+    for key in form.phase_keys:
+        theirs = stored.notes.get(key, "")
+        initial[f"base_{key}"] = theirs
+        if mine[key].strip() == bases[key].strip():
+            initial[f"notes_{key}"] = theirs
+        else:
+            initial[f"notes_{key}"] = mine[key]
+            if mine[key].strip() != theirs:
+                conflicts[key] = theirs
+    return MinutesForm(initial=initial, phases=phases), conflicts
+
+
+def _guide_context(
+    viewer: Viewer,
+    conversation: Conversation,
+    *,
+    form: MinutesForm | None = None,
+    conflicts: dict[str, str] | None = None,
+    stored: Minutes | None = None,
+    item_form: OpenItemForm | None = None,
+) -> dict[str, Any]:
+    phases = phases_of(conversation=conversation)
+    minutes = stored or minutes_of(conversation=conversation)
+    notes = minutes.notes if minutes else {}
+    editable = round_policies.may_edit_minutes(viewer, conversation)
+    if editable and form is None:
+        form = MinutesForm(initial=MinutesForm.initial_from(notes, minutes.version if minutes else 0), phases=phases)
+    conflicts = conflicts or {}
+    uses_items = round_policies.may_use_open_items(viewer, conversation)
+    return {
+        "conversation": conversation,
+        "minutes": minutes,
+        "form": form if editable else None,
+        "conflicts": conflicts,
+        "phases": [
+            GuidePhase(
+                phase=phase,
+                notes=notes.get(phase.key, ""),
+                field=form[f"notes_{phase.key}"] if editable and form else None,
+                base=form[f"base_{phase.key}"] if editable and form else None,
+                conflict=conflicts.get(phase.key),
+            )
+            for phase in phases
+        ],
+        "first_phase_notes": notes.get(phases[0].key, "") if phases else "",
+        "open_items": open_items_of(conversation=conversation) if uses_items else None,
+        "item_form": (item_form or OpenItemForm()) if uses_items else None,
+        "may_record_outcome": round_policies.may_record_outcome(viewer, conversation),
+        # After the conversation an open item is the leader's to clarify: only they remove it.
+        "may_remove_items": uses_items
+        and (conversation.status != ConversationStatus.HELD or round_policies.may_record_outcome(viewer, conversation)),
+        "today": timezone.localdate(),
+    }
+
+
+# Open items ------------------------------------------------------------------------------------
+
+
+def _items_conversation(viewer: Viewer, conversation_uuid: str) -> Conversation:
+    conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
+    lookups.require(round_policies.may_use_open_items(viewer, conversation))
+    return conversation
+
+
+def _open_items_url(conversation: Conversation) -> str:
+    return reverse("conversations:guide", args=[conversation.uuid]) + "#open-items"
+
+
+@login_required
+@require_POST
+def open_item_add(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    conversation = _items_conversation(viewer, conversation_uuid)
+    form = OpenItemForm(request.POST)
+    if _saved(form, lambda: meeting.open_item_add(viewer=viewer, conversation=conversation, **form.cleaned_data)):
+        messages.success(request, _("The open item is added."))
+        return redirect(_open_items_url(conversation))
+    context = _guide_context(viewer, conversation, item_form=form)
+    return render(request, "conversations/guide.html", context, status=400)
+
+
+@login_required
+@require_POST
+def open_item_answer(request: AuthenticatedRequest, conversation_uuid: str, item_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    conversation = _items_conversation(viewer, conversation_uuid)
+    item = open_item_of(conversation=conversation, item_uuid=item_uuid)
+    if item is None:
+        raise Http404
+    form = OpenItemAnswerForm(request.POST)
+    if _saved(form, lambda: meeting.open_item_answer(viewer=viewer, item=item, answer=form.cleaned_data["answer"])):
+        messages.success(request, _("The answer is saved."))
+    else:
+        messages.error(request, _("The answer is too long: at most 2,000 characters."))
+    return redirect(_open_items_url(conversation))
+
+
+@login_required
+@require_POST
+def open_item_remove(request: AuthenticatedRequest, conversation_uuid: str, item_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    conversation = _items_conversation(viewer, conversation_uuid)
+    item = open_item_of(conversation=conversation, item_uuid=item_uuid)
+    if item is not None:  # removed twice (the form posted again): already done
+        meeting.open_item_remove(viewer=viewer, item=item)
+        messages.success(request, _("The open item is removed."))
+    return redirect(_open_items_url(conversation))
+
+
+# The outcome -----------------------------------------------------------------------------------
+
+
+def _outcome_conversation(viewer: Viewer, conversation_uuid: str) -> Conversation:
+    """Only the leader records the outcome; others who may see the conversation get 403."""
+    conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
+    lookups.require_write(round_policies.may_record_outcome(viewer, conversation))
+    return conversation
+
+
+@login_required
+def outcome(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    """The leader marks the conversation held (starting the plan's clock) or not held, with a
+    reason; and corrects it while corrections are allowed."""
+    viewer = get_viewer(request)
+    conversation = _outcome_conversation(viewer, conversation_uuid)
+    data = request.POST if request.method == "POST" else None
+    booked_on = timezone.localtime(conversation.starts_at).date() if conversation.starts_at else None
+    form = OutcomeForm(
+        data, opens_on=conversation.round.opens_on, booked_on=booked_on, initial=_outcome_initial(conversation)
+    )
+    if data is not None and _saved(form, lambda: _record_outcome(viewer, conversation, form.cleaned_data)):
+        messages.success(request, _("The outcome is saved."))
+        return redirect("conversations:detail", conversation_uuid=conversation.uuid)
+    context = {
+        "conversation": conversation,
+        "form": form,
+        "recorded": conversation.status in meeting.OVER,
+        "correctable": meeting.outcome_may_be_corrected(conversation),
+        # "Not held" is the rarer answer: its fields stay folded away unless it is the one recorded or posted.
+        "not_held_open": (data.get("outcome") if data is not None else conversation.status) == OutcomeForm.NOT_HELD,
+    }
+    return render(request, "conversations/outcome.html", context, status=400 if form.errors else 200)
+
+
+def _outcome_initial(conversation: Conversation) -> dict[str, Any]:
+    initial: dict[str, Any] = {"held_on": meeting.held_on_suggestion(conversation)}
+    if conversation.status == ConversationStatus.NOT_HELD:
+        initial |= {"reason": conversation.not_held_reason, "note": conversation.not_held_note}
+    return initial
+
+
+def _record_outcome(viewer: Viewer, conversation: Conversation, data: dict[str, Any]) -> Conversation:
+    if data["outcome"] == OutcomeForm.HELD:
+        return meeting.conversation_mark_held(viewer=viewer, conversation=conversation, held_on=data["held_on"])
+    return meeting.conversation_mark_not_held(
+        viewer=viewer, conversation=conversation, reason=data["reason"], note=data["note"]
+    )
+
+
+@login_required
+@require_POST
+def outcome_clear(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
+    viewer = get_viewer(request)
+    conversation = _outcome_conversation(viewer, conversation_uuid)
+    try:
+        meeting.conversation_outcome_clear(viewer=viewer, conversation=conversation)
+        messages.success(request, _("The outcome is undone: the conversation is not yet held."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("conversations:detail", conversation_uuid=conversation.uuid)
+
+
+# The section on the conversation's page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingLink:
+    label: str
+    url: str
+    note: str = ""
+
+
+def section_context(viewer: Viewer, conversation: Conversation) -> dict[str, Any]:
+    """What templates/conversations/_meeting.html needs on the conversation's page: a link to each
+    part of the meeting the viewer may use, and nothing about the parts they may not (the
+    leader learns nothing of an unshared preparation, not even that it exists)."""
+    relations = conversation_relations(viewer, conversation)
+    links: list[MeetingLink] = []
+    uuid = conversation.uuid
+    prepared = None
+    if relations & {Relation.SELF, Relation.PERSONNEL_LEADER, Relation.INVITED_UNION_REP}:
+        prepared = employee_preparation_of(conversation=conversation)
+    if Relation.SELF in relations:
+        links.append(
+            MeetingLink(_("My preparation"), reverse("conversations:preparation", args=[uuid]), _share_note(prepared))
+        )
+    elif round_policies.may_view_employee_preparation(viewer, conversation, prepared):
+        links.append(
+            MeetingLink(
+                _("%(name)s's preparation") % {"name": conversation.employee.name},
+                reverse("conversations:preparation", args=[uuid]),
+                _("Shared with you"),
+            )
+        )
+    if round_policies.may_use_leader_preparation(viewer, conversation):
+        links.append(
+            MeetingLink(
+                _("My preparation as leader"),
+                reverse("conversations:leader_preparation", args=[uuid]),
+                _("Only you can see it"),
+            )
+        )
+    if round_policies.may_view_minutes(viewer, conversation):
+        note = "" if round_policies.may_edit_minutes(viewer, conversation) else _("You can read the notes")
+        links.append(MeetingLink(_("The meeting guide and notes"), reverse("conversations:guide", args=[uuid]), note))
+    if round_policies.may_record_outcome(viewer, conversation):
+        label = _("Correct the outcome") if conversation.status in meeting.OVER else _("Mark the conversation held")
+        links.append(MeetingLink(label, reverse("conversations:outcome", args=[uuid])))
+    return {
+        "meeting_links": links,
+        "meeting_outcome_visible": bool(relations & {Relation.SELF, Relation.PERSONNEL_LEADER}),
+    }
+
+
+def _share_note(prepared: EmployeePreparation | None) -> str:
+    if prepared is None or prepared.shared_with_leader_at is None:
+        return _("Private: only you can see it")
+    return _("Shared with your leader")
