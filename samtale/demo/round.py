@@ -31,6 +31,7 @@ from samtale.conversations.services.scheduling import TimeAndPlace, conversation
 from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
 from samtale.org.models import Person, Unit
 from samtale.outbox.models import MessageStatus, OutboxMessage
+from samtale.plans.content import PlanContent
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Round, RoundStatus, UnitRound
 from samtale.rounds.services.rounds import (
@@ -74,7 +75,7 @@ def _week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _plan_content(today: date) -> dict[str, Any]:
+def _plan_content(today: date) -> PlanContent:
     def new_id() -> str:
         return uuid4().hex
 

@@ -35,9 +35,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
@@ -54,16 +55,95 @@ if TYPE_CHECKING:
 CONTENT_FORMAT = 1
 
 
-def empty_content() -> dict[str, Any]:
+# The shape, as types ------------------------------------------------------------------------------
+#
+# Every key is always written: ``normalise_content`` gives each item all its fields ("" for a text
+# or a point not given), so none is optional. A "point" is a date or a week in its stored form
+# ("2027-03-01", "2027-W10") or "" (``parse_point``). The milestones are one text of the goal,
+# not items.
+
+
+class FocusArea(TypedDict):
+    id: str
+    text: str
+    must_improve: bool  # "anything both agree must improve is stated plainly" (docs/domain.md § After the conversation)
+
+
+class FollowUpTopic(TypedDict):
+    id: str
+    text: str
+    responsible: str  # one of RESPONSIBLE, or "" while nobody is chosen (a draft may be saved so)
+    responsible_name: str  # the name when "other", else ""
+    by: str  # a point
+
+
+# "from" is a keyword in Python, so this one is spelt the functional way.
+Activity = TypedDict(
+    "Activity",
+    {
+        "id": str,
+        "type": str,  # an ActivityType: a built-in by its key, one of HR's by its uuid (activity_type_ref)
+        "text": str,
+        "from": str,  # when it runs: two points, or "" for either
+        "to": str,
+        "starts": str,  # who starts it
+        "follow_up_how": str,
+        "follow_up_when": str,  # a point
+    },
+)
+
+
+class Goal(TypedDict):
+    id: str
+    text: str
+    measure: str
+    milestones: str
+    activities: list[Activity]
+
+
+class PlanContent(TypedDict):
+    focus_areas: list[FocusArea]
+    follow_up_topics: list[FollowUpTopic]
+    goals: list[Goal]
+
+
+def empty_content() -> PlanContent:
     return {"focus_areas": [], "follow_up_topics": [], "goals": []}
 
 
-def canonical_document(version: PlanVersion) -> dict[str, Any]:
+def version_content(version: PlanVersion) -> PlanContent:
+    """What the version says. The database does not check the JSON's shape (the field's default
+    is ``{}``), so readers of a part or an item's field use ``.get`` with a default: a document
+    written by hand, as some tests do, reads as what it has."""
+    return cast("PlanContent", version.content)
+
+
+def follow_up_point(version: PlanVersion) -> str:
+    """The follow-up conversation's date or week in its stored form ("2027-05-03", "2027-W18"),
+    or "" when none is agreed yet."""
+    if version.follow_up_on:
+        return version.follow_up_on.isoformat()
+    return version.follow_up_week
+
+
+class CanonicalDocument(TypedDict):
+    """What a signature covers: the content and the follow-up, with the plan and version they
+    belong to."""
+
+    format: int
+    plan: str
+    version: int
+    content: PlanContent
+    follow_up_on: str
+    follow_up_week: str
+
+
+def canonical_document(version: PlanVersion) -> CanonicalDocument:
     return {
         "format": CONTENT_FORMAT,
         "plan": str(version.plan.uuid),
         "version": version.number,
-        "content": version.content,
+        "content": version_content(version),
         "follow_up_on": version.follow_up_on.isoformat() if version.follow_up_on else "",
         "follow_up_week": version.follow_up_week,
     }
@@ -265,8 +345,12 @@ def activity_type_ref(activity_type: ActivityType) -> str:
 
 
 def normalise_content(
-    raw: dict[str, Any], *, reference: date, active_types: AbstractSet[str], kept_types: AbstractSet[str] = frozenset()
-) -> dict[str, Any]:
+    raw: Mapping[str, Any],
+    *,
+    reference: date,
+    active_types: AbstractSet[str],
+    kept_types: AbstractSet[str] = frozenset(),
+) -> PlanContent:
     """The content to store, from what the form posted (``raw`` has the shape of the content,
     with strings as typed and each row's ``prefix``, its field names' start). Empty rows are
     left out. ``reference`` is the conversation's date: a week without a year is the first
@@ -277,22 +361,22 @@ def normalise_content(
     def error(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
 
-    def text(row: dict[str, Any], field: str, limit: str) -> str:
+    def text(row: Mapping[str, Any], field: str, limit: str) -> str:
         value = _text(row.get(field))
         if len(value) > TEXT_LIMITS[limit]:
             error(f"{row['prefix']}-{field}", _("Write at most %(max)d characters.") % {"max": TEXT_LIMITS[limit]})
         return value
 
-    def point(row: dict[str, Any], field: str) -> str:
+    def point(row: Mapping[str, Any], field: str) -> str:
         try:
             return parse_point(_text(row.get(field)), reference=reference)
         except (ValueError, isoweek.WeekError):
             error(f"{row['prefix']}-{field}", _("Write a date (such as 1 March 2027) or a week (such as week 10)."))
             return ""
 
-    focus_areas = []
+    focus_areas: list[FocusArea] = []
     for row in raw.get("focus_areas", [])[:MAX_ROWS]:
-        item = {
+        item: FocusArea = {
             "id": _id(row.get("id")),
             "text": text(row, "text", "focus_area"),
             "must_improve": bool(row.get("must_improve")),
@@ -300,27 +384,27 @@ def normalise_content(
         if item["text"] or item["must_improve"]:
             focus_areas.append(item)
 
-    topics = []
+    topics: list[FollowUpTopic] = []
     for row in raw.get("follow_up_topics", [])[:MAX_ROWS]:
         responsible = _text(row.get("responsible"))
-        item = {
+        topic: FollowUpTopic = {
             "id": _id(row.get("id")),
             "text": text(row, "text", "topic"),
             "responsible": responsible,
             "responsible_name": text(row, "responsible_name", "responsible_name") if responsible == "other" else "",
             "by": point(row, "by"),
         }
-        if not (item["text"] or item["responsible_name"] or item["by"]):
+        if not (topic["text"] or topic["responsible_name"] or topic["by"]):
             continue
         if responsible and responsible not in RESPONSIBLE:
             error(f"{row['prefix']}-responsible", _("Choose who is responsible."))
-        if responsible == "other" and not item["responsible_name"]:
+        if responsible == "other" and not topic["responsible_name"]:
             error(f"{row['prefix']}-responsible_name", _("Write the name of the person responsible."))
-        topics.append(item)
+        topics.append(topic)
 
-    goals = []
+    goals: list[Goal] = []
     for row in raw.get("goals", [])[:MAX_ROWS]:
-        activities = []
+        activities: list[Activity] = []
         for act in row.get("activities", [])[:MAX_ROWS]:
             type_ = _text(act.get("type"))
             try:
@@ -331,7 +415,7 @@ def normalise_content(
                     _("Write a date (such as 1 March 2027), a week (such as week 10) or weeks (such as weeks 10–16)."),
                 )
                 start = end = ""
-            activity = {
+            activity: Activity = {
                 "id": _id(act.get("id")),
                 "type": type_,
                 "text": text(act, "text", "activity"),
@@ -341,16 +425,14 @@ def normalise_content(
                 "follow_up_how": text(act, "follow_up_how", "follow_up_how"),
                 "follow_up_when": point(act, "follow_up_when"),
             }
-            if not any(
-                activity[k] for k in ("type", "text", "from", "to", "starts", "follow_up_how", "follow_up_when")
-            ):
+            if not any(value for key, value in activity.items() if key != "id"):
                 continue
             if type_ and type_ not in active_types and type_ not in kept_types:
                 error(f"{act['prefix']}-type", _("Choose a type from the list."))
             if start and end and point_end(end) < point_start(start):
                 error(f"{act['prefix']}-to", _("The end is before the start."))
             activities.append(activity)
-        goal = {
+        goal: Goal = {
             "id": _id(row.get("id")),
             "text": text(row, "text", "goal"),
             "measure": text(row, "measure", "measure"),
@@ -365,7 +447,7 @@ def normalise_content(
     return {"focus_areas": focus_areas, "follow_up_topics": topics, "goals": goals}
 
 
-def plan_completeness_errors(content: dict[str, Any]) -> list[str]:
+def plan_completeness_errors(content: PlanContent) -> list[str]:
     """What the plan still lacks before it can be handed in: at least one focus area, at least one
     goal, and one or more activities for each goal (docs/domain.md § After the conversation and
     § The plan). Empty when complete. The signing area calls this on submit."""
@@ -398,12 +480,12 @@ def plan_completeness_errors(content: dict[str, Any]) -> list[str]:
     return errors
 
 
-def plan_quality_hints(content: dict[str, Any], *, course_types: set[str]) -> list[str]:
+def plan_quality_hints(content: PlanContent, *, course_types: AbstractSet[str]) -> list[str]:
     """Hints, not a gate (docs/domain.md § The plan): goals without a measurable outcome, activities
     without who starts them or when, and a plan whose activities are only courses (a MUS is "not a
     loose wish list of courses", docs/domain.md § The conversation — six phases)."""
     hints: list[str] = []
-    activities: list[dict[str, Any]] = []
+    activities: list[Activity] = []
     for number, goal in enumerate(content.get("goals", []), 1):
         if not goal.get("measure"):
             hints.append(

@@ -143,7 +143,8 @@ class PlanVersion(models.Model):
     amends = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     amendment_reason = models.TextField(_("why the plan is amended"), blank=True, max_length=2000)
 
-    # What the plan says (samtale.plans.content) and the agreed follow-up: a date or an ISO week.
+    # What the plan says (samtale.plans.content.PlanContent, read through content.version_content)
+    # and the agreed follow-up: a date or an ISO week.
     content = models.JSONField(default=dict)
     follow_up_on = models.DateField(_("follow-up conversation on"), null=True, blank=True)
     follow_up_week = models.CharField(_("follow-up conversation in week"), max_length=8, blank=True)

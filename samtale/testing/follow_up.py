@@ -26,7 +26,7 @@ def as_(org: Org, persona: str) -> Viewer:
     return viewer_for(org.user(persona))
 
 
-def complete_content() -> dict[str, Any]:
+def complete_content() -> content.PlanContent:
     """A plan as the employee would hand it in: a focus area, two goals with an activity each."""
     return {
         "focus_areas": [{"id": "f" * 32, "text": "Mere ansvar for lønkørslen", "must_improve": False}],

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from samtale.access.viewer import Viewer, viewer_for
 from samtale.conversations.services import meeting
+from samtale.plans.forms.writing import RawContent
 from samtale.plans.models import Plan, PlanVersion
 from samtale.testing import Mus, Org
 
@@ -24,7 +25,7 @@ def held_plan(org: Org, mus: Mus) -> Plan:
     return Plan.objects.select_related("conversation__round__concept", "employee").get(conversation=mus.conversation)
 
 
-def save_plan(org: Org, plan: Plan, content: dict[str, Any] | None = None, *, persona: str = "employee") -> PlanVersion:
+def save_plan(org: Org, plan: Plan, content: RawContent | None = None, *, persona: str = "employee") -> PlanVersion:
     """The plan saved once through the writing service (by the employee: the plan is started)."""
     from samtale.plans.services import writing
 
@@ -63,7 +64,7 @@ def raw(
     end: str = "",
     starts: str = "Min leder",
     **extra: Any,
-) -> dict[str, Any]:
+) -> RawContent:
     """Content as the form posts it: one focus area, one goal with one activity."""
     return {
         "focus_areas": [{"prefix": "fa-0", "id": "", "text": focus, "must_improve": extra.get("must_improve", False)}],
@@ -100,7 +101,7 @@ def topic(**fields: str) -> dict[str, str]:
     return row | fields
 
 
-def post_data(content: dict[str, Any], *, follow_up: str = "", revision: int = 0) -> dict[str, str]:
+def post_data(content: RawContent, *, follow_up: str = "", revision: int = 0) -> dict[str, str]:
     """The form's fields for ``raw`` content."""
     data: dict[str, str] = {"revision": str(revision), "follow_up": follow_up}
     data["fa-count"] = str(len(content["focus_areas"]))

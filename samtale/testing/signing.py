@@ -7,6 +7,7 @@ starts it."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from uuid import uuid4
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from samtale.access.viewer import Viewer, viewer_for
 from samtale.conversations.models import Conversation, ConversationStatus
-from samtale.plans.content import empty_content
+from samtale.plans.content import PlanContent, empty_content, version_content
 from samtale.plans.models import Plan, PlanStatus, PlanVersion
 from samtale.plans.services import signing
 from samtale.testing import PASSWORD, Mus, Org
@@ -36,7 +37,7 @@ def _id() -> str:
     return uuid4().hex
 
 
-def complete_content() -> dict[str, Any]:
+def complete_content() -> PlanContent:
     """A plan with every required part: a focus area (one that must improve), a topic, a goal
     with two activities."""
     return {
@@ -90,7 +91,7 @@ def held(mus: Mus) -> Conversation:
     return conversation
 
 
-def make_plan(mus: Mus, *, content: dict[str, Any] | None = None, complete: bool = True) -> Plan:
+def make_plan(mus: Mus, *, content: PlanContent | None = None, complete: bool = True) -> Plan:
     """The employee's plan with version 1 (complete unless told otherwise), a draft."""
     conversation = held(mus)
     assert conversation.held_on is not None
@@ -142,10 +143,10 @@ def signed_plan(org: Org, mus: Mus) -> Plan:
     return reload(plan)
 
 
-def edit_current(plan: Plan, change: Any) -> PlanVersion:
+def edit_current(plan: Plan, change: Callable[[PlanContent], object]) -> PlanVersion:
     """Change the current (unsigned) version's content as the employee's form would."""
     version = current(plan)
-    content = copy.deepcopy(version.content)
+    content = copy.deepcopy(version_content(version))
     change(content)
     PlanVersion.objects.filter(pk=version.pk).update(content=content)
     version.refresh_from_db()

@@ -2,9 +2,10 @@
 to plain field names (``fa-0-text``, ``goal-1-act-0-from``) that are also the fields' ids, so an
 error is tied to its field and the error summary links to it.
 
-The rows live in a ``raw`` document with the content's shape (``samtale.plans.content``), with
-the text as typed and each row's ``prefix``. Adding or removing a row changes only that
-document and shows the form again: nothing is saved until the employee saves.
+The rows live in a ``raw`` document (``RawContent``) with the content's shape
+(``samtale.plans.content.PlanContent``), with the text as typed and each row's ``prefix``. Adding
+or removing a row changes only that document and shows the form again: nothing is saved until the
+employee saves.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from samtale.plans.content import MAX_ROWS, point_text, span_form
+from samtale.plans.content import MAX_ROWS, Activity, PlanContent, point_text, span_form
+
+# The as-typed form data: the content's shape with every value a string as typed ("uge 10–16",
+# "4.4.2027"), each row's ``prefix`` (its fields' names start with it) and, once checked, its
+# ``errors``. Deliberately looser than ``PlanContent``: it is what the employee posted, not yet
+# content; ``content.normalise_content`` reads it into content, or into messages.
+type RawContent = dict[str, Any]
 
 FOCUS_FIELDS = ("id", "text")
 TOPIC_FIELDS = ("id", "text", "responsible", "responsible_name", "by")
@@ -36,7 +43,7 @@ def _row(data: Mapping[str, Any], prefix: str, fields: tuple[str, ...]) -> dict[
     return {"prefix": prefix, **{field: str(data.get(f"{prefix}-{field}", "")) for field in fields}}
 
 
-def raw_from_post(data: Mapping[str, Any]) -> dict[str, Any]:
+def raw_from_post(data: Mapping[str, Any]) -> RawContent:
     focus_areas = []
     for i in range(_count(data, "fa-count")):
         row = _row(data, f"fa-{i}", FOCUS_FIELDS)
@@ -53,7 +60,7 @@ def raw_from_post(data: Mapping[str, Any]) -> dict[str, Any]:
     return {"focus_areas": focus_areas, "follow_up_topics": topics, "goals": goals}
 
 
-def raw_from_content(content: dict[str, Any], *, reference: date) -> dict[str, Any]:
+def raw_from_content(content: PlanContent, *, reference: date) -> RawContent:
     """The stored content as the form shows it, dates and weeks as the employee writes them
     ("uge 8", "uge 10–16", "4.4.2027", read from ``reference`` as when saving); an empty plan
     gets one empty row in each required part, so the form can be filled in without adding rows
@@ -62,11 +69,11 @@ def raw_from_content(content: dict[str, Any], *, reference: date) -> dict[str, A
     def typed(value: Any) -> str:
         return point_text(str(value or ""), reference=reference, typed=True)
 
-    def activity(item: dict[str, Any]) -> dict[str, Any]:
+    def activity(item: Activity) -> dict[str, Any]:
         start, end = span_form(str(item.get("from") or ""), str(item.get("to") or ""), reference=reference)
         return {**item, "from": start, "to": end, "follow_up_when": typed(item.get("follow_up_when"))}
 
-    raw = {
+    raw: RawContent = {
         "focus_areas": [dict(item) for item in content.get("focus_areas", [])],
         "follow_up_topics": [{**item, "by": typed(item.get("by"))} for item in content.get("follow_up_topics", [])],
         "goals": [
@@ -94,7 +101,7 @@ def _empty(kind: str) -> dict[str, Any]:
     return dict.fromkeys(ACTIVITY_FIELDS, "")
 
 
-def renumber(raw: dict[str, Any]) -> dict[str, Any]:
+def renumber(raw: RawContent) -> RawContent:
     """Give every row the prefix of its place."""
     for i, row in enumerate(raw["focus_areas"]):
         row["prefix"] = f"fa-{i}"
@@ -107,7 +114,7 @@ def renumber(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def apply_row_action(raw: dict[str, Any], *, add: str = "", remove: str = "") -> tuple[dict[str, Any], str]:
+def apply_row_action(raw: RawContent, *, add: str = "", remove: str = "") -> tuple[RawContent, str]:
     """Add or remove one row; returns the document and the id of the field to put the focus on
     (the new row's first field, or the part's heading after a removal)."""
     parts = {"fa": "focus_areas", "topic": "follow_up_topics", "goal": "goals"}
@@ -141,7 +148,7 @@ def _index(text: str, length: int) -> int | None:
     return int(text) if text.isdigit() and int(text) < length else None
 
 
-def _goal(raw: dict[str, Any], text: str) -> dict[str, Any] | None:
+def _goal(raw: RawContent, text: str) -> dict[str, Any] | None:
     index = _index(text, len(raw["goals"]))
     return raw["goals"][index] if index is not None else None
 
@@ -179,7 +186,7 @@ def error_label(key: str) -> str:
     return f"{where}: {field}"
 
 
-def attach_errors(raw: dict[str, Any], errors: dict[str, list[str]]) -> None:
+def attach_errors(raw: RawContent, errors: dict[str, list[str]]) -> None:
     """Put each message on its row, by field, for the template."""
     rows = [*raw["focus_areas"], *raw["follow_up_topics"]]
     for goal in raw["goals"]:

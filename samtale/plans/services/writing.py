@@ -11,6 +11,7 @@ asked.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
@@ -29,7 +30,7 @@ from samtale.conversations.models import Conversation, OpenItem
 from samtale.lib import isoweek
 from samtale.outbox.services import outbox_enqueue
 from samtale.plans import content as plan_content
-from samtale.plans.content import plan_completeness_errors
+from samtale.plans.content import PlanContent, follow_up_point, plan_completeness_errors, version_content
 from samtale.plans.models import (
     ActivityType,
     Plan,
@@ -44,7 +45,6 @@ __all__ = [
     "activity_type_change",
     "add_months",
     "follow_up_last_day",
-    "follow_up_point",
     "follow_up_text",
     "is_editable",
     "open_items_blocking",
@@ -163,13 +163,6 @@ def _follow_up(text: str, conversation: Conversation) -> tuple[date | None, str]
     return date.fromisoformat(point), ""
 
 
-def follow_up_point(version: PlanVersion) -> str:
-    """The follow-up conversation's date or week in its stored form ("2027-05-03", "2027-W18")."""
-    if version.follow_up_on:
-        return version.follow_up_on.isoformat()
-    return version.follow_up_week
-
-
 def follow_up_text(version: PlanVersion, *, typed: bool = False) -> str:
     """The follow-up as people read it ("uge 18", "3. maj 2027"), or with ``typed`` as the form
     shows it ("uge 18", "3.5.2027")."""
@@ -209,15 +202,16 @@ def _active_type_refs() -> set[str]:
     return {plan_content.activity_type_ref(t) for t in ActivityType.objects.filter(active=True)}
 
 
-def _types_in(content: dict[str, Any]) -> set[str]:
+def _types_in(content: PlanContent) -> set[str]:
     return {a.get("type", "") for g in content.get("goals", []) for a in g.get("activities", [])} - {""}
 
 
 @transaction.atomic
 def plan_save(
-    *, viewer: Viewer, version: PlanVersion, content: dict[str, Any], follow_up: str, revision: int
+    *, viewer: Viewer, version: PlanVersion, content: Mapping[str, Any], follow_up: str, revision: int
 ) -> PlanVersion:
-    """Save the employee's text, if nobody has saved since ``revision``.
+    """Save the employee's text, if nobody has saved since ``revision``: ``content`` as the form
+    posted it (``forms.writing.RawContent``), read by ``content.normalise_content``.
 
     Only the employee writes the plan, and only while the version is a draft or changes were asked
     for. One conditional UPDATE … WHERE revision = ``revision``: of two saves from the same revision
@@ -235,7 +229,7 @@ def plan_save(
             content,
             reference=conversation.held_on,
             active_types=_active_type_refs(),
-            kept_types=_types_in(version.content),
+            kept_types=_types_in(version_content(version)),
         )
     except ValidationError as error:
         errors.update(error.message_dict)
@@ -272,13 +266,13 @@ def plan_save(
 def version_completeness_errors(version: PlanVersion) -> list[str]:
     """``plan_completeness_errors`` and the follow-up conversation's date or week, which the plan
     must also give (docs/domain.md § After the conversation: "three parts and a date")."""
-    errors = plan_completeness_errors(version.content)
+    errors = plan_completeness_errors(version_content(version))
     if not (version.follow_up_on or version.follow_up_week):
         errors.append(_("Give the date or week of the follow-up conversation."))
     return errors
 
 
-def plan_quality_hints(content: dict[str, Any]) -> list[str]:
+def plan_quality_hints(content: PlanContent) -> list[str]:
     course_types = {plan_content.activity_type_ref(t) for t in ActivityType.objects.filter(is_course=True)}
     return plan_content.plan_quality_hints(content, course_types=course_types)
 

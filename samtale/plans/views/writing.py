@@ -27,10 +27,19 @@ from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.conversations.models import Minutes
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.plans.content import activity_type_ref, point_text, reference_date, span_text
+from samtale.plans.content import (
+    PlanContent,
+    activity_type_ref,
+    follow_up_point,
+    point_text,
+    reference_date,
+    span_text,
+    version_content,
+)
 from samtale.plans.forms.writing import (
     ActivityTypeForm,
     CommentForm,
+    RawContent,
     apply_row_action,
     attach_errors,
     error_label,
@@ -54,7 +63,7 @@ def _type_labels() -> dict[str, str]:
     return {activity_type_ref(t): t.label for t in ActivityType.objects.all()}
 
 
-def _readable(content: dict[str, Any], labels: dict[str, str], *, reference: date) -> dict[str, Any]:
+def _readable(content: PlanContent, labels: dict[str, str], *, reference: date) -> dict[str, Any]:
     """The content with the names of types, and dates and weeks as people read them ("uge 8",
     "uge 10–16", "4. april 2027"), for the page."""
     responsible = {"employee": _("The employee"), "leader": _("The leader")}
@@ -99,7 +108,7 @@ def section_context(
     may_comment = plan_policies.may_comment_on_plan(viewer, plan) and not version.is_frozen
     if may_comment and comment_form is None:
         comment_form = CommentForm()
-    content = _readable(version.content, _type_labels(), reference=reference_date(plan))
+    content = _readable(version_content(version), _type_labels(), reference=reference_date(plan))
     return {
         "plan": plan,
         "version": version,
@@ -116,7 +125,7 @@ def section_context(
         if between_the_two
         else None,
         "comment_form": comment_form if may_comment else None,
-        "hints": writing.plan_quality_hints(version.content) if between_the_two else [],
+        "hints": writing.plan_quality_hints(version_content(version)) if between_the_two else [],
         "today": timezone.localdate(),
         "missing": writing.version_completeness_errors(version) if is_employee and writing.is_editable(version) else [],
     }
@@ -128,7 +137,7 @@ def section_context(
 def _edit_context(
     plan: Plan,
     version: PlanVersion,
-    raw: dict[str, Any],
+    raw: RawContent,
     follow_up: str,
     revision: int,
     *,
@@ -162,12 +171,12 @@ def _edit_context(
         "follow_up_errors": errors.get("follow_up", []),
         "general_errors": errors.get("__all__", []),
         "conflict": conflict,
-        "conflict_content": _readable(conflict.content, labels, reference=reference) if conflict else None,
-        "conflict_follow_up": point_text(writing.follow_up_point(conflict), reference=reference) if conflict else "",
+        "conflict_content": _readable(version_content(conflict), labels, reference=reference) if conflict else None,
+        "conflict_follow_up": point_text(follow_up_point(conflict), reference=reference) if conflict else "",
         "focus": focus,
         "activity_types": [(activity_type_ref(t), t.label) for t in types if t.active or activity_type_ref(t) in used],
         "phases": phases,
-        "hints": writing.plan_quality_hints(version.content),
+        "hints": writing.plan_quality_hints(version_content(version)),
         "comments": list(PlanComment.objects.filter(version__plan=plan).select_related("author", "version")),
         "open_items": list(writing.open_items_of(plan)),
         "responsible_options": [
@@ -194,7 +203,7 @@ def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
         if not writing.is_editable(version):
             messages.info(request, _("This version of the plan can no longer be changed."))
             return redirect("plans:detail", plan.uuid)
-        raw = raw_from_content(version.content, reference=reference_date(plan))
+        raw = raw_from_content(version_content(version), reference=reference_date(plan))
         follow_up = writing.follow_up_text(version, typed=True)
         return render(request, "plans/edit.html", _edit_context(plan, version, raw, follow_up, version.revision))
     raw = raw_from_post(request.POST)
