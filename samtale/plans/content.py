@@ -344,6 +344,135 @@ def activity_type_ref(activity_type: ActivityType) -> str:
     return activity_type.key or activity_type.uuid.hex
 
 
+class _Reading:
+    """What the form posted, read field by field: strings as typed, points read from
+    ``reference``; every message kept under its field's name (``goal-0-act-1-from``), which is
+    the row's ``prefix`` and the field."""
+
+    def __init__(self, reference: date) -> None:
+        self.reference = reference
+        self.errors: dict[str, list[str]] = {}
+
+    def error(self, row: Mapping[str, Any], field: str, message: str) -> None:
+        self.errors.setdefault(f"{row['prefix']}-{field}", []).append(message)
+
+    def text(self, row: Mapping[str, Any], field: str, limit: str) -> str:
+        value = _text(row.get(field))
+        if len(value) > TEXT_LIMITS[limit]:
+            self.error(row, field, _("Write at most %(max)d characters.") % {"max": TEXT_LIMITS[limit]})
+        return value
+
+    def point(self, row: Mapping[str, Any], field: str) -> str:
+        try:
+            return parse_point(_text(row.get(field)), reference=self.reference)
+        except (ValueError, isoweek.WeekError):
+            self.error(row, field, _("Write a date (such as 1 March 2027) or a week (such as week 10)."))
+            return ""
+
+    def span(self, row: Mapping[str, Any]) -> tuple[str, str]:
+        try:
+            return parse_span(_text(row.get("from")), _text(row.get("to")), reference=self.reference)
+        except ValueError as wrong:
+            self.error(
+                row,
+                str(wrong),
+                _("Write a date (such as 1 March 2027), a week (such as week 10) or weeks (such as weeks 10–16)."),
+            )
+            return "", ""
+
+
+def _rows(raw: Mapping[str, Any], part: str) -> list[Mapping[str, Any]]:
+    rows: list[Mapping[str, Any]] = raw.get(part, [])[:MAX_ROWS]
+    return rows
+
+
+def _focus_areas(raw: Mapping[str, Any], read: _Reading) -> list[FocusArea]:
+    areas: list[FocusArea] = []
+    for row in _rows(raw, "focus_areas"):
+        area: FocusArea = {
+            "id": _id(row.get("id")),
+            "text": read.text(row, "text", "focus_area"),
+            "must_improve": bool(row.get("must_improve")),
+        }
+        if area["text"] or area["must_improve"]:
+            areas.append(area)
+    return areas
+
+
+def _topics(raw: Mapping[str, Any], read: _Reading) -> list[FollowUpTopic]:
+    """Each topic "with who is responsible" (docs/domain.md § After the conversation): the
+    employee, the leader, or someone else by name."""
+    topics: list[FollowUpTopic] = []
+    for row in _rows(raw, "follow_up_topics"):
+        responsible = _text(row.get("responsible"))
+        topic: FollowUpTopic = {
+            "id": _id(row.get("id")),
+            "text": read.text(row, "text", "topic"),
+            "responsible": responsible,
+            "responsible_name": read.text(row, "responsible_name", "responsible_name")
+            if responsible == "other"
+            else "",
+            "by": read.point(row, "by"),
+        }
+        if not (topic["text"] or topic["responsible_name"] or topic["by"]):
+            continue
+        if responsible and responsible not in RESPONSIBLE:
+            read.error(row, "responsible", _("Choose who is responsible."))
+        if responsible == "other" and not topic["responsible_name"]:
+            read.error(row, "responsible_name", _("Write the name of the person responsible."))
+        topics.append(topic)
+    return topics
+
+
+def _activities(
+    row: Mapping[str, Any], read: _Reading, *, types: AbstractSet[str], kept_types: AbstractSet[str]
+) -> list[Activity]:
+    """A goal's activities: "when (e.g. weeks 10–16), who starts it (e.g. my leader), how it is
+    followed up (e.g. evaluated at a team meeting), when (e.g. week 17)" (docs/domain.md § After
+    the conversation), of a type from the catalogue (§ The plan)."""
+    activities: list[Activity] = []
+    for act in _rows(row, "activities"):
+        start, end = read.span(act)
+        activity: Activity = {
+            "id": _id(act.get("id")),
+            "type": _text(act.get("type")),
+            "text": read.text(act, "text", "activity"),
+            "from": start,
+            "to": end,
+            "starts": read.text(act, "starts", "starts"),
+            "follow_up_how": read.text(act, "follow_up_how", "follow_up_how"),
+            "follow_up_when": read.point(act, "follow_up_when"),
+        }
+        if not any(value for key, value in activity.items() if key != "id"):
+            continue
+        type_ = activity["type"]
+        if type_ and type_ not in types and type_ not in kept_types:
+            read.error(act, "type", _("Choose a type from the list."))
+        if start and end and point_end(end) < point_start(start):
+            read.error(act, "to", _("The end is before the start."))
+        activities.append(activity)
+    return activities
+
+
+def _goals(
+    raw: Mapping[str, Any], read: _Reading, *, types: AbstractSet[str], kept_types: AbstractSet[str]
+) -> list[Goal]:
+    goals: list[Goal] = []
+    for row in _rows(raw, "goals"):
+        # The activities first: the messages keep the order they have always had on the page.
+        activities = _activities(row, read, types=types, kept_types=kept_types)
+        goal: Goal = {
+            "id": _id(row.get("id")),
+            "text": read.text(row, "text", "goal"),
+            "measure": read.text(row, "measure", "measure"),
+            "milestones": read.text(row, "milestones", "milestones"),
+            "activities": activities,
+        }
+        if goal["text"] or goal["measure"] or goal["milestones"] or activities:
+            goals.append(goal)
+    return goals
+
+
 def normalise_content(
     raw: Mapping[str, Any],
     *,
@@ -352,99 +481,20 @@ def normalise_content(
     kept_types: AbstractSet[str] = frozenset(),
 ) -> PlanContent:
     """The content to store, from what the form posted (``raw`` has the shape of the content,
-    with strings as typed and each row's ``prefix``, its field names' start). Empty rows are
-    left out. ``reference`` is the conversation's date: a week without a year is the first
-    such week after it. A type must be offered (``active_types``); one this version already
-    had (``kept_types``) stays even if HR has since withdrawn it. Raises ``ContentError``."""
-    errors: dict[str, list[str]] = {}
-
-    def error(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
-
-    def text(row: Mapping[str, Any], field: str, limit: str) -> str:
-        value = _text(row.get(field))
-        if len(value) > TEXT_LIMITS[limit]:
-            error(f"{row['prefix']}-{field}", _("Write at most %(max)d characters.") % {"max": TEXT_LIMITS[limit]})
-        return value
-
-    def point(row: Mapping[str, Any], field: str) -> str:
-        try:
-            return parse_point(_text(row.get(field)), reference=reference)
-        except (ValueError, isoweek.WeekError):
-            error(f"{row['prefix']}-{field}", _("Write a date (such as 1 March 2027) or a week (such as week 10)."))
-            return ""
-
-    focus_areas: list[FocusArea] = []
-    for row in raw.get("focus_areas", [])[:MAX_ROWS]:
-        item: FocusArea = {
-            "id": _id(row.get("id")),
-            "text": text(row, "text", "focus_area"),
-            "must_improve": bool(row.get("must_improve")),
-        }
-        if item["text"] or item["must_improve"]:
-            focus_areas.append(item)
-
-    topics: list[FollowUpTopic] = []
-    for row in raw.get("follow_up_topics", [])[:MAX_ROWS]:
-        responsible = _text(row.get("responsible"))
-        topic: FollowUpTopic = {
-            "id": _id(row.get("id")),
-            "text": text(row, "text", "topic"),
-            "responsible": responsible,
-            "responsible_name": text(row, "responsible_name", "responsible_name") if responsible == "other" else "",
-            "by": point(row, "by"),
-        }
-        if not (topic["text"] or topic["responsible_name"] or topic["by"]):
-            continue
-        if responsible and responsible not in RESPONSIBLE:
-            error(f"{row['prefix']}-responsible", _("Choose who is responsible."))
-        if responsible == "other" and not topic["responsible_name"]:
-            error(f"{row['prefix']}-responsible_name", _("Write the name of the person responsible."))
-        topics.append(topic)
-
-    goals: list[Goal] = []
-    for row in raw.get("goals", [])[:MAX_ROWS]:
-        activities: list[Activity] = []
-        for act in row.get("activities", [])[:MAX_ROWS]:
-            type_ = _text(act.get("type"))
-            try:
-                start, end = parse_span(_text(act.get("from")), _text(act.get("to")), reference=reference)
-            except ValueError as wrong:
-                error(
-                    f"{act['prefix']}-{wrong}",
-                    _("Write a date (such as 1 March 2027), a week (such as week 10) or weeks (such as weeks 10–16)."),
-                )
-                start = end = ""
-            activity: Activity = {
-                "id": _id(act.get("id")),
-                "type": type_,
-                "text": text(act, "text", "activity"),
-                "from": start,
-                "to": end,
-                "starts": text(act, "starts", "starts"),
-                "follow_up_how": text(act, "follow_up_how", "follow_up_how"),
-                "follow_up_when": point(act, "follow_up_when"),
-            }
-            if not any(value for key, value in activity.items() if key != "id"):
-                continue
-            if type_ and type_ not in active_types and type_ not in kept_types:
-                error(f"{act['prefix']}-type", _("Choose a type from the list."))
-            if start and end and point_end(end) < point_start(start):
-                error(f"{act['prefix']}-to", _("The end is before the start."))
-            activities.append(activity)
-        goal: Goal = {
-            "id": _id(row.get("id")),
-            "text": text(row, "text", "goal"),
-            "measure": text(row, "measure", "measure"),
-            "milestones": text(row, "milestones", "milestones"),
-            "activities": activities,
-        }
-        if goal["text"] or goal["measure"] or goal["milestones"] or activities:
-            goals.append(goal)
-
-    if errors:
-        raise ContentError(errors)
-    return {"focus_areas": focus_areas, "follow_up_topics": topics, "goals": goals}
+    with strings as typed and each row's ``prefix``, its field names' start: the form's
+    ``RawContent``; content already stored reads back as itself). Empty rows are left out.
+    ``reference`` is the conversation's date: a week without a year is the first such week after
+    it. A type must be offered (``active_types``); one this version already had (``kept_types``)
+    stays even if HR has since withdrawn it. Raises ``ContentError`` with every message at once."""
+    read = _Reading(reference)
+    content: PlanContent = {
+        "focus_areas": _focus_areas(raw, read),
+        "follow_up_topics": _topics(raw, read),
+        "goals": _goals(raw, read, types=active_types, kept_types=kept_types),
+    }
+    if read.errors:
+        raise ContentError(read.errors)
+    return content
 
 
 def plan_completeness_errors(content: PlanContent) -> list[str]:
