@@ -15,8 +15,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from samtale.plans.content import point_text, reference_date
+from samtale.plans.content import point_text, reference_date, version_content
 from samtale.plans.models import BUILT_IN_ACTIVITY_TYPES, PlanVersion
+from samtale.plans.readable import activity_type_labels
 
 ADDED = "added"
 REMOVED = "removed"
@@ -191,8 +192,6 @@ def version_diff(previous: PlanVersion, version: PlanVersion) -> VersionDiff:
         if before != after
         else None
     )
-    from samtale.plans.pdf import activity_type_labels
-
     old, new = previous.content or {}, version.content or {}
-    types = activity_type_labels(old) | activity_type_labels(new)
+    types = activity_type_labels(version_content(previous), version_content(version))
     return VersionDiff(parts=content_diff(old, new, reference=reference, types=types), follow_up=follow_up)

@@ -11,13 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from samtale.plans.content import point_text, reference_date, span_text
-from samtale.plans.models import ActivityType, Plan, PlanVersion, Signature
+from samtale.plans.models import Plan, PlanVersion, Signature
+from samtale.plans.readable import readable_version
 
 
 @dataclass
@@ -40,23 +38,6 @@ class SignatureLine:
         return self.utc.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def activity_type_labels(content: dict[str, Any]) -> dict[str, str]:
-    """The catalogue's names for the activity types the content uses (by key or uuid), in the
-    current language."""
-    wanted = {
-        str(activity.get("type", "")) for goal in content.get("goals", []) for activity in goal.get("activities", [])
-    }
-    wanted.discard("")
-    if not wanted:
-        return {}
-    labels: dict[str, str] = {}
-    # A built-in type by its key, one of HR's by its uuid's hex (content.activity_type_ref).
-    uuids = [value for value in wanted if len(value) == 32 and all(c in "0123456789abcdef" for c in value)]
-    for activity_type in ActivityType.objects.filter(Q(key__in=wanted) | Q(uuid__in=uuids)):
-        labels[str(activity_type.key) if activity_type.key else activity_type.uuid.hex] = activity_type.label
-    return labels
-
-
 def signature_lines(version: PlanVersion) -> list[SignatureLine]:
     zone = ZoneInfo(settings.TIME_ZONE)
     signatures: list[Signature] = list(version.signatures.select_related("person").order_by("signed_at", "id"))
@@ -73,53 +54,11 @@ def signature_lines(version: PlanVersion) -> list[SignatureLine]:
     ]
 
 
-def readable_content(version: PlanVersion) -> dict[str, Any]:
-    """The version's content for a page or the PDF: the same lists, with the activity types'
-    names, who is responsible in words, and dates and weeks as people read them ("uge 8",
-    "uge 10–16", "4. april 2027"; a week's year only when it is not the obvious one)."""
-    content = version.content or {}
-    labels = activity_type_labels(content)
-    reference = reference_date(version.plan)
-    responsible = {"employee": _("The employee"), "leader": _("The leader")}
-    topics = [
-        {
-            **topic,
-            "responsible_label": topic.get("responsible_name") or ""
-            if topic.get("responsible") == "other"
-            else str(responsible.get(topic.get("responsible", ""), "")),
-            "by": point_text(topic.get("by", ""), reference=reference),
-        }
-        for topic in content.get("follow_up_topics", [])
-    ]
-    goals = [
-        {
-            **goal,
-            "activities": [
-                {
-                    **activity,
-                    "type_label": labels.get(str(activity.get("type", "")), str(activity.get("type", ""))),
-                    "when": span_text(activity.get("from", ""), activity.get("to", ""), reference=reference),
-                    "follow_up_when": point_text(activity.get("follow_up_when", ""), reference=reference),
-                }
-                for activity in goal.get("activities", [])
-            ],
-        }
-        for goal in content.get("goals", [])
-    ]
-    follow_up = version.follow_up_on.isoformat() if version.follow_up_on else version.follow_up_week
-    return {
-        "focus_areas": content.get("focus_areas", []),
-        "follow_up_topics": topics,
-        "goals": goals,
-        "follow_up": point_text(follow_up, reference=reference),
-    }
-
-
 def plan_pdf_context(*, plan: Plan, version: PlanVersion, label: str) -> dict[str, Any]:
     return {
         "plan": plan,
         "version": version,
-        "content": readable_content(version),
+        "content": readable_version(version),
         "signatures": signature_lines(version),
         "label": label,
         "time_zone": settings.TIME_ZONE,

@@ -30,7 +30,8 @@ from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.diff import version_diff
 from samtale.plans.forms.signing import AmendForm, AskChangesForm, SignForm
 from samtale.plans.models import CommentKind, Plan, PlanComment, PlanStatus, PlanVersion, Side
-from samtale.plans.pdf import plan_pdf, readable_content, signature_lines
+from samtale.plans.pdf import plan_pdf, signature_lines
+from samtale.plans.readable import readable_version
 from samtale.plans.services import signing
 
 
@@ -213,7 +214,7 @@ def _page(
     context = {
         "plan": plan,
         "version": version,
-        "content": readable_content(version),
+        "content": readable_version(version),
         "signatures": signature_lines(version),
         "form": form,
         "problems": problems or [],
@@ -246,7 +247,7 @@ def version_detail(request: AuthenticatedRequest, plan_uuid: str, number: int) -
         "version": version,
         "previous": previous,
         "diff": version_diff(previous, version) if previous else None,
-        "content": readable_content(version),
+        "content": readable_version(version),
         "signatures": signature_lines(version),
         "may_download": bool(version.signed_at),
         "plan_url": plan_page_url(plan),

@@ -8,7 +8,7 @@ write to a plan the viewer may read is a 403.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -27,15 +27,7 @@ from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.conversations.models import Minutes
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.plans.content import (
-    PlanContent,
-    activity_type_ref,
-    follow_up_point,
-    point_text,
-    reference_date,
-    span_text,
-    version_content,
-)
+from samtale.plans.content import activity_type_ref, follow_up_point, reference_date, version_content
 from samtale.plans.forms.writing import (
     ActivityTypeForm,
     CommentForm,
@@ -48,6 +40,7 @@ from samtale.plans.forms.writing import (
     renumber,
 )
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanVersion
+from samtale.plans.readable import readable_content, readable_version
 from samtale.plans.services import signing, writing
 from samtale.rounds.models import ConceptPhase
 
@@ -59,40 +52,9 @@ def current_version(plan: Plan) -> PlanVersion:
     return version
 
 
-def _type_labels() -> dict[str, str]:
-    return {activity_type_ref(t): t.label for t in ActivityType.objects.all()}
-
-
-def _readable(content: PlanContent, labels: dict[str, str], *, reference: date) -> dict[str, Any]:
-    """The content with the names of types, and dates and weeks as people read them ("uge 8",
-    "uge 10–16", "4. april 2027"), for the page."""
-    responsible = {"employee": _("The employee"), "leader": _("The leader")}
-    topics = [
-        {
-            **topic,
-            "who": topic.get("responsible_name")
-            if topic.get("responsible") == "other"
-            else responsible.get(topic.get("responsible", ""), ""),
-            "by_text": point_text(topic.get("by", ""), reference=reference),
-        }
-        for topic in content.get("follow_up_topics", [])
-    ]
-    goals = [
-        {
-            **goal,
-            "activities": [
-                {
-                    **activity,
-                    "type_label": labels.get(activity.get("type", ""), ""),
-                    "when_text": span_text(activity.get("from", ""), activity.get("to", ""), reference=reference),
-                    "follow_up_when_text": point_text(activity.get("follow_up_when", ""), reference=reference),
-                }
-                for activity in goal.get("activities", [])
-            ],
-        }
-        for goal in content.get("goals", [])
-    ]
-    return {"focus_areas": content.get("focus_areas", []), "follow_up_topics": topics, "goals": goals}
+def _type_labels(types: Iterable[ActivityType]) -> dict[str, str]:
+    """The names of the whole catalogue: one query, whatever the plan uses."""
+    return {activity_type_ref(t): t.label for t in types}
 
 
 def section_context(
@@ -108,12 +70,11 @@ def section_context(
     may_comment = plan_policies.may_comment_on_plan(viewer, plan) and not version.is_frozen
     if may_comment and comment_form is None:
         comment_form = CommentForm()
-    content = _readable(version_content(version), _type_labels(), reference=reference_date(plan))
+    content = readable_version(version, labels=_type_labels(ActivityType.objects.all()))
     return {
         "plan": plan,
         "version": version,
         "content": content,
-        "follow_up_text": writing.follow_up_text(version),
         "is_employee": is_employee,
         "is_leader": is_leader,
         "may_edit": plan_policies.may_write_plan(viewer, plan) and writing.is_editable(version),
@@ -157,7 +118,6 @@ def _edit_context(
     types = list(ActivityType.objects.all())
     reference = reference_date(plan)
     used = {a.get("type") for g in raw["goals"] for a in g["activities"]}
-    labels = {activity_type_ref(t): t.label for t in types}
     return {
         "plan": plan,
         "version": version,
@@ -171,8 +131,14 @@ def _edit_context(
         "follow_up_errors": errors.get("follow_up", []),
         "general_errors": errors.get("__all__", []),
         "conflict": conflict,
-        "conflict_content": _readable(version_content(conflict), labels, reference=reference) if conflict else None,
-        "conflict_follow_up": point_text(follow_up_point(conflict), reference=reference) if conflict else "",
+        "conflict_content": readable_content(
+            version_content(conflict),
+            labels=_type_labels(types),
+            reference=reference,
+            follow_up=follow_up_point(conflict),
+        )
+        if conflict
+        else None,
         "focus": focus,
         "activity_types": [(activity_type_ref(t), t.label) for t in types if t.active or activity_type_ref(t) in used],
         "phases": phases,
