@@ -28,6 +28,10 @@ stays the same across saves and amendments, so progress and comparisons can foll
 
 The follow-up conversation's date or week is on the version itself (``follow_up_on`` /
 ``follow_up_week``) and is part of what is hashed and signed.
+
+The same shape as types: ``PlanContent`` and its items below, read from a version through
+``version_content``. How people read it (the page, the PDF, the comparison of versions):
+``samtale.plans.readable.readable_content``.
 """
 
 from __future__ import annotations
