@@ -1,7 +1,9 @@
 """The invitation and everything around it (docs/domain.md § Before the conversation, steps 3 and 5;
 § Who takes part; § Invitation and reminders): the leader sets time and place, one conversation at a
 time or by laying out slots for the team; special topics either side announces; the "must improve"
-notice; and who attends beside the two.
+notice; and who attends beside the two. The rules every booking keeps, the MUS's and the
+follow-up's alike, are in ``samtale.lib.meetings``; the round's held-by date and a clash with the
+leader's other conversations are added here.
 
 Every service checks the policy (``samtale.access.round_policies``), locks the conversation,
 checks the transition, changes with ``update_fields``, writes the audit event and puts the
@@ -40,13 +42,18 @@ from samtale.conversations.models import (
     UnionRepStatus,
 )
 from samtale.conversations.signals import conversations_changed
+from samtale.lib.meetings.time_and_place import (
+    MAX_DURATION,
+    LastDay,
+    TimeAndPlace,
+    booking_snapshot,
+    time_and_place_errors,
+)
 from samtale.org.models import Person, RoleKind
 from samtale.org.selectors import contact_roles_for
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
 from samtale.rounds.models import Round, RoundStatus
 
-MIN_DURATION = 15
-MAX_DURATION = 240
 TOPIC_MAX_LENGTH = 2000
 NOTICE_MAX_LENGTH = 5000
 # The leader is warned when a conversation this close has a "must improve" point drafted and no
@@ -109,97 +116,27 @@ def conversation_attendees(conversation: Conversation) -> list[Person]:
 # Time and place -----------------------------------------------------------------------------------
 
 
-# What TimeAndPlace.write_to writes, on a conversation or a follow-up conversation.
-_TIME_AND_PLACE_FIELDS = [
-    "status",
-    "starts_at",
-    "duration_minutes",
-    "location",
-    "online_url",
-    "calendar_sequence",
-    "invitation_sent_at",
-]
-
-
-@dataclass(frozen=True)
-class TimeAndPlace:
-    starts_at: datetime
-    duration_minutes: int
-    location: str = ""
-    online_url: str = ""
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
-
-    def normalised(self) -> TimeAndPlace:
-        return TimeAndPlace(self.starts_at, self.duration_minutes, self.location.strip(), self.online_url.strip())
-
-    def write_to(self, meeting: Any, *, now: datetime) -> bool:
-        """Put this time and place on a conversation or a follow-up conversation, scheduled, with
-        the calendar's SEQUENCE raised when an invitation already went out. Returns whether it
-        was scheduled before (an update rather than a first invitation)."""
-        rescheduled = meeting.invitation_sent_at is not None
-        if rescheduled:
-            meeting.calendar_sequence += 1
-        meeting.starts_at = self.starts_at
-        meeting.duration_minutes = self.duration_minutes
-        meeting.location = self.location
-        meeting.online_url = self.online_url
-        meeting.status = ConversationStatus.SCHEDULED  # FollowUpStatus.SCHEDULED is "scheduled" too
-        meeting.invitation_sent_at = now
-        meeting.save(update_fields=_TIME_AND_PLACE_FIELDS)
-        return rescheduled
-
-    def same_as(self, conversation: Any) -> bool:
-        """Whether a scheduled conversation (or follow-up conversation) is already at this time and place."""
-        return (
-            conversation.status == ConversationStatus.SCHEDULED
-            and conversation.starts_at == self.starts_at
-            and conversation.duration_minutes == self.duration_minutes
-            and conversation.location == self.location
-            and conversation.online_url == self.online_url
-        )
+def round_last_day(round_: Round) -> LastDay:
+    """ "Not after the round's held-by date" (docs/domain.md § Invitation and reminders)."""
+    return LastDay(
+        round_.held_by,
+        _("The round's conversations must be held by %(date)s.")
+        % {"date": formats.date_format(round_.held_by, "DATE_FORMAT")},
+    )
 
 
 def _time_errors(
     round_: Round, conversation_id: int | None, when: TimeAndPlace, *, now: datetime, others: Iterable[Conversation]
 ) -> dict[str, list[str]]:
-    """What is wrong with holding the conversation ``when``, by form field. ``others`` are the
-    leader's other scheduled conversations that could clash."""
-    errors: dict[str, list[str]] = {}
-
-    def add(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
-
-    local = timezone.localtime(when.starts_at)
-    if when.starts_at <= now:
-        add(
-            "date" if local.date() < timezone.localtime(now).date() else "time",
-            _("The time has passed: choose a time in the future."),
-        )
-    held_by = round_.held_by
-    if local.date() > held_by:
-        add(
-            "date",
-            _("The round's conversations must be held by %(date)s.")
-            % {"date": formats.date_format(held_by, "DATE_FORMAT")},
-        )
-    if not MIN_DURATION <= when.duration_minutes <= MAX_DURATION:
-        add(
-            "duration_minutes",
-            _("A conversation lasts from %(min)s to %(max)s minutes.") % {"min": MIN_DURATION, "max": MAX_DURATION},
-        )
-    if when.online_url and not when.online_url.lower().startswith(("https://", "http://")):
-        add("online_url", _("The online meeting link must begin with https:// or http://."))
-    if not when.location and not when.online_url:
-        add("location", _("Give a place, an online meeting link, or both."))
+    """What is wrong with holding the conversation ``when``, by form field: the rules of every
+    booking, the round's held-by date, and a clash with ``others``, the leader's other scheduled
+    conversations."""
+    errors = time_and_place_errors(when, now=now, last_day=round_last_day(round_))
     for other in others:
         if other.pk == conversation_id or other.starts_at is None or other.ends_at is None:
             continue
         if other.starts_at < when.ends_at and when.starts_at < other.ends_at:
-            add(
-                "time",
+            errors.setdefault("time", []).append(
                 _("You already have a conversation with %(name)s from %(start)s to %(end)s.")
                 % {
                     "name": other.employee.name,
@@ -257,7 +194,7 @@ def _apply(
 ) -> list[Draft]:
     """Write the new time and place and return the invitations (or updates) to send; ``held_on``
     when the time moves to the day the conversation was held (the e-mail says so)."""
-    rescheduled = when.write_to(conversation, now=now)
+    rescheduled = when.write_to(conversation, now=now, scheduled=ConversationStatus.SCHEDULED)
     audit_record(
         actor=viewer.user,
         action="conversations.rescheduled" if rescheduled else "conversations.scheduled",
@@ -280,7 +217,7 @@ def conversation_schedule(*, viewer: Viewer, conversation: Conversation, when: T
     _lock(conversation)
     _before_the_conversation(conversation)
     when = when.normalised()
-    if when.same_as(conversation):
+    if when.same_as(conversation, scheduled=ConversationStatus.SCHEDULED):
         return False
     errors = schedule_errors(conversation, when, now=now)
     if errors:
@@ -325,7 +262,7 @@ def conversations_schedule_slots(
     result = SlotsResult(scheduled=[], already=[])
     todo = []
     for conversation, when in plans:
-        if when.same_as(conversation):
+        if when.same_as(conversation, scheduled=ConversationStatus.SCHEDULED):
             result.already.append(conversation)
             continue
         problems: list[str] = []
@@ -338,7 +275,7 @@ def conversations_schedule_slots(
                 _before_the_conversation(conversation)
             except ValidationError as error:
                 problems.extend(error.messages)
-            batch = [c for c, w in plans if c.pk != conversation.pk and _overlaps(w, when)]
+            batch = [c for c, w in plans if c.pk != conversation.pk and w.overlaps(when)]
             for other in batch:
                 problems.append(_("The same time is chosen for %(name)s.") % {"name": other.employee.name})
             for messages in _time_errors(conversation.round, conversation.pk, when, now=now, others=others).values():
@@ -361,15 +298,10 @@ def conversations_schedule_slots(
 def held_day_time(conversation: Conversation, held_on: date) -> TimeAndPlace | None:
     """The booked time moved to the day the conversation was held: the same hour of the day, the
     same length and place. None when no time was booked or it was held on the booked day."""
-    if conversation.starts_at is None:
+    booked = TimeAndPlace.of(conversation)
+    if booked is None or timezone.localtime(booked.starts_at).date() == held_on:
         return None
-    booked = timezone.localtime(conversation.starts_at)
-    if booked.date() == held_on:
-        return None
-    # On the night the clocks change an hour of the day may be missing or happen twice; the
-    # time zone settles it on one real moment (the same the scheduling form would make).
-    starts_at = timezone.make_aware(datetime.combine(held_on, booked.time()), timezone.get_current_timezone())
-    return TimeAndPlace(starts_at, conversation.duration_minutes, conversation.location, conversation.online_url)
+    return booked.on_day(held_on)
 
 
 @transaction.atomic
@@ -384,7 +316,7 @@ def conversation_withdraw_from_calendars(*, viewer: Viewer, conversation: Conver
         or conversation.starts_at < timezone.now()
     ):
         return False
-    snapshot = _snapshot(conversation)
+    snapshot = booking_snapshot(conversation)
     conversation.calendar_sequence += 1
     conversation.save(update_fields=["calendar_sequence"])
     outbox_enqueue_many(
@@ -409,10 +341,6 @@ def conversation_move_to_held_day(*, viewer: Viewer, conversation: Conversation,
     return True
 
 
-def _overlaps(a: TimeAndPlace, b: TimeAndPlace) -> bool:
-    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
-
-
 @transaction.atomic
 def conversation_cancel(*, viewer: Viewer, conversation: Conversation) -> bool:
     """Take the time off the calendar: everyone invited gets a cancellation (METHOD:CANCEL) and
@@ -422,7 +350,7 @@ def conversation_cancel(*, viewer: Viewer, conversation: Conversation) -> bool:
     _before_the_conversation(conversation)
     if conversation.status != ConversationStatus.SCHEDULED or conversation.starts_at is None:
         return False
-    snapshot = _snapshot(conversation)
+    snapshot = booking_snapshot(conversation)
     conversation.calendar_sequence += 1
     conversation.starts_at = None
     conversation.status = ConversationStatus.INVITED
@@ -807,7 +735,11 @@ def _uninvite(viewer: Viewer, conversation: Conversation, person: Person | None)
     conversation.calendar_sequence += 1
     if person is None or conversation.starts_at is None:
         return []
-    return [_cancel_draft(conversation, person, snapshot=_snapshot(conversation), organizer=viewer.person, whole=False)]
+    return [
+        _cancel_draft(
+            conversation, person, snapshot=booking_snapshot(conversation), organizer=viewer.person, whole=False
+        )
+    ]
 
 
 # E-mail drafts -------------------------------------------------------------------------------------------
@@ -819,21 +751,10 @@ def _draft(kind: str, person: Person, context: dict[str, Any], *, dedupe_key: st
     )
 
 
-def _snapshot(conversation: Conversation) -> dict[str, Any]:
-    """Time and place as they are now: an e-mail says what was true when it was sent."""
-    return {
-        "sequence": conversation.calendar_sequence,
-        "starts_at": conversation.starts_at.isoformat() if conversation.starts_at else None,
-        "duration": conversation.duration_minutes,
-        "location": conversation.location,
-        "online_url": conversation.online_url,
-    }
-
-
 def _invitation_draft(
     conversation: Conversation, person: Person, *, organizer: Person | None, update: bool, held_on: date | None = None
 ) -> Draft:
-    snapshot = _snapshot(conversation)
+    snapshot = booking_snapshot(conversation)
     timed = "timed" if snapshot["starts_at"] else "untimed"
     return _draft(
         "conversations.invitation",

@@ -29,7 +29,8 @@ from samtale.conversations.forms.scheduling import (
 from samtale.conversations.models import Conversation, ConversationStatus, ImprovementNotice, SpecialTopic
 from samtale.conversations.selectors.scheduling import rounds_with_team, scheduling_section, team_conversations_in_round
 from samtale.conversations.services import scheduling
-from samtale.lib.ics import Method
+from samtale.lib.meetings.calendar import Method
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.models import Round, RoundStatus
 
@@ -107,21 +108,19 @@ def ics(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
     conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
     if not conversation.calendar_file_offered:
         raise Http404
-    assert conversation.starts_at is not None
+    when = TimeAndPlace.of(conversation)
+    assert when is not None
     content = invitation_ics(
         conversation,
+        when,
         method=Method.REQUEST,
         sequence=conversation.calendar_sequence,
-        starts_at=conversation.starts_at,
-        duration_minutes=conversation.duration_minutes,
-        location=conversation.location,
-        online_url=conversation.online_url,
         organizer=conversation.employee.personnel_leader,
         attendees=scheduling.conversation_attendees(conversation),
         phases=list(conversation.round.concept.phases.all()),
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8; method=REQUEST")
-    day = timezone.localtime(conversation.starts_at).date().isoformat()
+    day = timezone.localtime(when.starts_at).date().isoformat()
     response["Content-Disposition"] = f'attachment; filename="mus-{day}.ics"'
     return response
 
