@@ -1,7 +1,8 @@
 """Forms of the invitation: time and place, slots for the team, a special topic, the "must
-improve" notice, the union representative. They validate what a person typed; the services in
-``scheduling`` hold the rules again for every other caller. The form part every booking shares
-(the place fields, the weekend question) is ``samtale.lib.meetings.forms``."""
+improve" notice, the union representative. They validate what a person typed; the services
+(``scheduling``, ``topics``, ``notice``, ``attendees``) hold the rules again for every other
+caller. The form part every booking shares (the place fields, the weekend question) is
+``samtale.lib.meetings.forms``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import scheduling
-from samtale.conversations.services.scheduling import NOTICE_MAX_LENGTH, TOPIC_MAX_LENGTH
+from samtale.conversations.services.notice import NOTICE_MAX_LENGTH
+from samtale.conversations.services.topics import TOPIC_MAX_LENGTH
 from samtale.lib.meetings.forms import PlaceFields, TimeAndPlaceForm, WeekendConfirmation
 from samtale.lib.meetings.time_and_place import TimeAndPlace, at_local
 from samtale.org.models import Person

@@ -14,7 +14,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from samtale.conversations.models import Conversation, DailyLeaderStatus, NotHeldReason, UnionRepStatus
-from samtale.conversations.services import meeting, scheduling
+from samtale.conversations.services import meeting, scheduling, topics
+from samtale.conversations.services.notice import improvement_notice_give
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import fetch, local, schedule, viewer
 
@@ -79,10 +80,10 @@ def test_there_is_no_file_before_a_time_is_set_or_after_a_cancellation(org: Org,
 
 def test_the_file_carries_the_agenda_and_no_confidential_text(org: Org, mus: Mus) -> None:
     conversation = schedule(org, mus.conversation)
-    scheduling.special_topic_raise(
+    topics.special_topic_raise(
         viewer=viewer(org, "employee"), conversation=fetch(org, "employee", conversation), text="Hemmeligt emne om løn"
     )
-    scheduling.improvement_notice_give(
+    improvement_notice_give(
         viewer=viewer(org, "leader"), conversation=fetch(org, "leader", conversation), text="Fortrolig besked"
     )
     text = Calendar.from_ical(download(org, "employee", mus.conversation).content).events[0]["DESCRIPTION"]
