@@ -8,7 +8,7 @@ invited attendees read it); everything else is behind the link.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.services.scheduling import ics_uid
-from samtale.lib.ics import Meeting, Method, Participant, attach_ics, meeting_ics
+from samtale.lib.meetings.calendar import Method, Participant, attach_ics, calendar_file
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
@@ -33,45 +34,35 @@ def conversation_link(conversation: Conversation) -> str:
 
 def invitation_ics(
     conversation: Conversation,
+    when: TimeAndPlace,
     *,
     method: Method,
     sequence: int,
-    starts_at: datetime,
-    duration_minutes: int,
-    location: str,
-    online_url: str,
     organizer: Person | None,
     attendees: list[Person],
     phases: list[ConceptPhase],
 ) -> bytes:
-    """The conversation as a calendar entry, in the current language. The description holds the
-    agenda and the link, nothing else."""
+    """The conversation at ``when`` as a calendar entry, in the current language. The description
+    holds the agenda and the link, nothing else."""
     leader = organizer or conversation.employee.personnel_leader
     link = conversation_link(conversation)
-    lines = [_("Agenda:"), *(f"{phase.order}. {phase.heading}" for phase in phases)]
-    if online_url:
-        lines += ["", _("Online meeting: %(link)s") % {"link": online_url}]
-    lines += ["", _("Open the conversation in Samtale: %(link)s") % {"link": link}]
-    meeting = Meeting(
+    return calendar_file(
+        when,
+        method=method,
         uid=ics_uid(conversation),
         sequence=sequence,
-        starts_at=starts_at,
-        duration=timedelta(minutes=duration_minutes),
         summary=_("%(round)s: conversation between %(employee)s and %(leader)s")
         % {
             "round": conversation.round.name,
             "employee": conversation.employee.name,
             "leader": leader.name if leader else "–",
         },
-        organizer=Participant(leader.email, leader.name)
-        if leader
-        else Participant(settings.DEFAULT_FROM_EMAIL, "Samtale"),
+        organizer=Participant(leader.email, leader.name) if leader else None,
         attendees=[Participant(person.email, person.name) for person in attendees],
-        location=location or online_url,
-        description="\n".join(lines),
-        url=link,
+        agenda=[_("Agenda:"), *(f"{phase.order}. {phase.heading}" for phase in phases)],
+        link=link,
+        link_line=_("Open the conversation in Samtale: %(link)s") % {"link": link},
     )
-    return meeting_ics(meeting, method=method, time_zone=settings.TIME_ZONE)
 
 
 def _attach_ics(email: EmailMultiAlternatives, content: bytes, method: Method) -> None:
@@ -98,15 +89,8 @@ def _people(ids: list[int]) -> list[Person]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _when(context: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
-    if not context.get("starts_at"):
-        return None, None
-    starts_at = datetime.fromisoformat(context["starts_at"])
-    return starts_at, starts_at + timedelta(minutes=context["duration"])
-
-
 def _common(conversation: Conversation, person: Person, context: dict[str, Any]) -> dict[str, Any]:
-    starts_at, ends_at = _when(context)
+    when = TimeAndPlace.from_snapshot(context)
     organizer = _people([context["organizer"]]) if context.get("organizer") else []
     return {
         "conversation": conversation,
@@ -114,8 +98,8 @@ def _common(conversation: Conversation, person: Person, context: dict[str, Any])
         "employee": conversation.employee,
         "leader": organizer[0] if organizer else conversation.employee.personnel_leader,
         "is_employee": person.pk == conversation.employee_id,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
+        "starts_at": when.starts_at if when else None,
+        "ends_at": when.ends_at if when else None,
         "duration": context.get("duration"),
         "location": context.get("location", ""),
         "online_url": context.get("online_url", ""),
@@ -147,15 +131,13 @@ def invitation(message: OutboxMessage) -> EmailMultiAlternatives | None:
         else [],
     }
     email = render_email("emails/invitation_request", context, to=message.to_email)
-    if context["starts_at"] is not None:
+    when = TimeAndPlace.from_snapshot(message.context)
+    if when is not None:
         content = invitation_ics(
             conversation,
+            when,
             method=Method.REQUEST,
             sequence=message.context["sequence"],
-            starts_at=context["starts_at"],
-            duration_minutes=context["duration"],
-            location=context["location"],
-            online_url=context["online_url"],
             organizer=context["leader"],
             attendees=_people(message.context.get("attendees", [])),
             phases=phases,
@@ -176,17 +158,15 @@ def invitation_cancel(message: OutboxMessage) -> EmailMultiAlternatives | None:
         "whole": message.context.get("whole", True),
         "not_held": message.context.get("not_held", False),
     }
-    if context["starts_at"] is None:
+    when = TimeAndPlace.from_snapshot(message.context)
+    if when is None:
         return None
     email = render_email("emails/invitation_cancel", context, to=message.to_email)
     content = invitation_ics(
         conversation,
+        when,
         method=Method.CANCEL,
         sequence=message.context["sequence"],
-        starts_at=context["starts_at"],
-        duration_minutes=context["duration"],
-        location=context["location"],
-        online_url=context["online_url"],
         organizer=context["leader"],
         attendees=[person],
         phases=list(conversation.round.concept.phases.all()),

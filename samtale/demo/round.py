@@ -27,8 +27,9 @@ from samtale.access.viewer import viewer_for
 from samtale.accounts.models import User
 from samtale.conversations.models import Conversation
 from samtale.conversations.services.invitation import round_launch
-from samtale.conversations.services.scheduling import TimeAndPlace, conversation_schedule
+from samtale.conversations.services.scheduling import conversation_schedule
 from samtale.demo.organisation import DEMO_PASSWORD, PERSONAS
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.org.models import Person, Unit
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.plans.content import PlanContent

@@ -16,6 +16,7 @@ from samtale.access import lookups
 from samtale.access.viewer import Viewer, viewer_for
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import scheduling
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.testing.personas import Org, working_day
 
 
@@ -30,9 +31,9 @@ def local(days: int | None = None, hour: int = 10, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def when(days: int | None = None, hour: int = 10, minute: int = 0, **extra: Any) -> scheduling.TimeAndPlace:
+def when(days: int | None = None, hour: int = 10, minute: int = 0, **extra: Any) -> TimeAndPlace:
     values = {"duration_minutes": 60, "location": "Mødelokale 2", "online_url": "", **extra}
-    return scheduling.TimeAndPlace(starts_at=local(days, hour, minute), **values)
+    return TimeAndPlace(starts_at=local(days, hour, minute), **values)
 
 
 def fetch(org: Org, persona: str, conversation: Conversation) -> Conversation:

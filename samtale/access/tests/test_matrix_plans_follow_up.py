@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.plans.models import Plan
 from samtale.plans.services import follow_up
 from samtale.testing import Mus, Org, working_day
@@ -55,7 +56,7 @@ def shared(o: Org) -> str:
 def called(name: str) -> Any:
     def make(o: Org) -> str:
         p = plan(o)
-        follow_up.follow_up_call(viewer=as_(o, "leader"), plan=p, when=_meeting())
+        follow_up.follow_up_call(viewer=as_(o, "leader"), plan=p, when=_time_and_place())
         return reverse(name, args=[p.uuid])
 
     return make
@@ -70,9 +71,9 @@ def after_change(name: str, *extra: Any) -> Any:
     return make
 
 
-def _meeting() -> follow_up.Meeting:
+def _time_and_place() -> TimeAndPlace:
     start = timezone.now().replace(microsecond=0) + timedelta(days=10)
-    return follow_up.Meeting(starts_at=start, duration_minutes=60, location="Mødelokale 1")
+    return TimeAndPlace(starts_at=start, duration_minutes=60, location="Mødelokale 1")
 
 
 def progress_data(o: Org) -> dict[str, Any]:

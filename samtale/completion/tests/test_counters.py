@@ -15,7 +15,8 @@ from samtale.completion.counters import completion_rebuild
 from samtale.completion.models import COUNTED, CompletionDay, DayKind, UnitCompletion
 from samtale.conversations.models import Conversation, NotHeldReason
 from samtale.conversations.services import meeting
-from samtale.conversations.services.scheduling import TimeAndPlace, conversation_cancel, conversation_schedule
+from samtale.conversations.services.scheduling import conversation_cancel, conversation_schedule
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.org.models import Person
 from samtale.org.services import person_change_placement
 from samtale.oversight.selectors import Scope, completion_overview, round_timeline

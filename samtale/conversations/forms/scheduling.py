@@ -1,21 +1,25 @@
 """Forms of the invitation: time and place, slots for the team, a special topic, the "must
-improve" notice, the union representative. They validate what a person typed; the services in
-``scheduling`` hold the rules again for every other caller."""
+improve" notice, the union representative. They validate what a person typed; the services
+(``scheduling``, ``topics``, ``notice``, ``attendees``) hold the rules again for every other
+caller. The form part every booking shares (the place fields, the weekend question) is
+``samtale.lib.meetings.forms``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.core.validators import URLValidator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import scheduling
-from samtale.conversations.services.scheduling import MAX_DURATION, MIN_DURATION, NOTICE_MAX_LENGTH, TOPIC_MAX_LENGTH
+from samtale.conversations.services.notice import NOTICE_MAX_LENGTH
+from samtale.conversations.services.topics import TOPIC_MAX_LENGTH
+from samtale.lib.meetings.forms import PlaceFields, TimeAndPlaceForm, WeekendConfirmation
+from samtale.lib.meetings.time_and_place import TimeAndPlace, at_local
 from samtale.org.models import Person
 from samtale.rounds.models import Round
 
@@ -23,132 +27,17 @@ MAX_SLOTS = 30
 MAX_BREAK = 120
 
 
-def _aware(day: date, at: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
-
-
-def is_weekend(day: date) -> bool:
-    return day.weekday() >= 5  # Saturday, Sunday
-
-
-class WeekendConfirmation(forms.Form):
-    """One rule for every form that books a conversation (the MUS, the team's slots, the
-    follow-up): a Saturday or a Sunday is accepted only when the leader confirms it. People on
-    shifts do meet at weekends, so it is never refused; but a weekend day is far more often a
-    slip in the date picker, and the invitation goes out by e-mail the moment the form is saved,
-    so the form asks before it sends rather than warning after. The box shows only beside a
-    weekend date."""
-
-    WEEKEND_FIELD = "weekend_confirmed"
-    weekend_confirmed = forms.BooleanField(
-        label=_("Yes, the conversation is to be on a weekend day"),
-        required=False,
-    )
-    weekend_date_field = "date"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        day = self._chosen_day()
-        if day is None or not is_weekend(day):
-            del self.fields[self.WEEKEND_FIELD]
-
-    def _chosen_day(self) -> date | None:
-        """The day the form is about: the one sent, else the one it starts from."""
-        field = self.fields[self.weekend_date_field]
-        if self.is_bound:
-            try:
-                value = field.clean(
-                    field.widget.value_from_datadict(self.data, self.files, self.add_prefix(self.weekend_date_field))
-                )
-            except forms.ValidationError:
-                return None
-        else:
-            value = self.get_initial_for_field(field, self.weekend_date_field)
-        return value if isinstance(value, date) else None
-
-    def full_clean(self) -> None:
-        """After every other rule, so that a date that is wrong anyway (passed, too late) says
-        only that, and a weekend date that is fine otherwise is asked about once."""
-        super().full_clean()
-        if not self.is_bound or self.has_error(self.weekend_date_field):
-            return
-        day = self.cleaned_data.get(self.weekend_date_field)
-        if isinstance(day, date) and is_weekend(day) and not self.cleaned_data.get(self.WEEKEND_FIELD):
-            self.add_error(
-                self.weekend_date_field,
-                _(
-                    "The date is a weekend day (%(day)s). Choose a weekday, or tick the box below to confirm the"
-                    " weekend day."
-                )
-                % {"day": formats.date_format(day, "l j. F Y")},
-            )
-
-
-class _PlaceFields(forms.Form):
-    duration_minutes = forms.IntegerField(
-        label=_("Length in minutes"),
-        min_value=MIN_DURATION,
-        max_value=MAX_DURATION,
-        initial=60,
-        help_text=_("From 15 to 240 minutes."),
-    )
-    location = forms.CharField(
-        label=_("Place"), max_length=200, required=False, help_text=_("For example the meeting room.")
-    )
-    online_url = forms.URLField(
-        label=_("Online meeting link"),
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-        help_text=_("If you meet online: the link, beginning with https://."),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        given = data.get("location", "").strip() or data.get("online_url")
-        if not given and not self.has_error("location") and not self.has_error("online_url"):
-            self.add_error("location", _("Give a place, an online meeting link, or both."))
-        return data
-
-
-class ScheduleForm(WeekendConfirmation, _PlaceFields):
-    """Time and place of one conversation."""
-
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    field_order = ["date", "weekend_confirmed", "time", "duration_minutes", "location", "online_url"]
+class ScheduleForm(TimeAndPlaceForm):
+    """Time and place of one conversation, by the rules of every booking and the round's
+    (``scheduling.schedule_errors``: its held-by date, no clash with the leader's other
+    conversations)."""
 
     def __init__(self, *args: Any, conversation: Conversation, **kwargs: Any) -> None:
-        if conversation.starts_at is not None:
-            local = timezone.localtime(conversation.starts_at)
-            kwargs.setdefault("initial", {"date": local.date(), "time": local.time()})
-        kwargs["initial"] = {
-            "duration_minutes": conversation.duration_minutes,
-            "location": conversation.location,
-            "online_url": conversation.online_url,
-            **kwargs.get("initial", {}),
-        }
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, booked=conversation, **kwargs)
         self.conversation = conversation
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.errors:
-            return data
-        for field, messages in scheduling.schedule_errors(self.conversation, self.time_and_place()).items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
-        return data
-
-    def time_and_place(self) -> scheduling.TimeAndPlace:
-        data = self.cleaned_data
-        return scheduling.TimeAndPlace(
-            starts_at=_aware(data["date"], data["time"]),
-            duration_minutes=data["duration_minutes"],
-            location=data.get("location", ""),
-            online_url=data.get("online_url", ""),
-        )
+    def errors_for(self, when: TimeAndPlace) -> dict[str, list[str]]:
+        return scheduling.schedule_errors(self.conversation, when)
 
 
 @dataclass(frozen=True)
@@ -168,7 +57,7 @@ class Slot:
         return not self.problems
 
 
-class SlotsForm(WeekendConfirmation, _PlaceFields):
+class SlotsForm(WeekendConfirmation, PlaceFields):
     """How to lay out the slots of one day: the first start, how many, how long, the break."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -199,14 +88,11 @@ class SlotsForm(WeekendConfirmation, _PlaceFields):
         if self.errors:
             return data
         day: date = data["date"]
+        last_day = scheduling.round_last_day(self.round)
         if day < timezone.localdate():
             self.add_error("date", _("The day has passed: choose a day in the future."))
-        elif day > self.round.held_by:
-            self.add_error(
-                "date",
-                _("The round's conversations must be held by %(date)s.")
-                % {"date": formats.date_format(self.round.held_by, "DATE_FORMAT")},
-            )
+        elif day > last_day.day:
+            self.add_error("date", last_day.message)
         step = data["duration_minutes"] + data["break_minutes"]
         last_end = datetime.combine(day, data["first_start"]) + timedelta(
             minutes=step * (data["count"] - 1) + data["duration_minutes"]
@@ -219,15 +105,14 @@ class SlotsForm(WeekendConfirmation, _PlaceFields):
         data = self.cleaned_data
         length = data["duration_minutes"]
         starts = [
-            _aware(data["date"], data["first_start"]) + timedelta(minutes=i * (length + data["break_minutes"]))
+            at_local(data["date"], data["first_start"]) + timedelta(minutes=i * (length + data["break_minutes"]))
             for i in range(data["count"])
         ]
         problems = scheduling.slot_errors(
             round_=self.round,
             leader_id=leader_id,
             slots=[
-                scheduling.TimeAndPlace(start, length, data.get("location", ""), data.get("online_url", ""))
-                for start in starts
+                TimeAndPlace(start, length, data.get("location", ""), data.get("online_url", "")) for start in starts
             ],
         )
         return [

@@ -22,7 +22,9 @@ from samtale.conversations.models import (
     SpecialTopic,
     UnionRepStatus,
 )
-from samtale.conversations.services.scheduling import NOTICE_WARNING_DAYS, conversation_attendees, union_rep_choices
+from samtale.conversations.services.attendees import union_rep_choices
+from samtale.conversations.services.notice import NOTICE_WARNING_DAYS
+from samtale.conversations.services.scheduling import conversation_attendees
 from samtale.org.models import Person, employed_q
 from samtale.rounds.models import Round, RoundStatus
 

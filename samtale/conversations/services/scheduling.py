@@ -1,12 +1,11 @@
-"""The invitation and everything around it (docs/domain.md § Before the conversation, steps 3 and 5;
-§ Who takes part; § Invitation and reminders): the leader sets time and place, one conversation at a
-time or by laying out slots for the team; special topics either side announces; the "must improve"
-notice; and who attends beside the two.
-
-Every service checks the policy (``samtale.access.round_policies``), locks the conversation,
-checks the transition, changes with ``update_fields``, writes the audit event and puts the
-e-mail in the outbox, all in one transaction. Doing the same thing twice (a form posted twice)
-changes nothing and sends nothing the second time; the outbox's dedupe keys make sure of it.
+"""The conversation's time and place, and the invitation that carries it (docs/domain.md § Before
+the conversation, step 3; § Invitation and reminders): the leader sets time and place, one
+conversation at a time or by laying out slots for the team; the invitation, its updates and its
+cancellation go to everyone invited. Special topics (``topics``), the "must improve" notice
+(``notice``) and who attends beside the two (``attendees``) have modules of their own; what they
+all share is in ``_shared``. The rules every booking keeps, the MUS's and the follow-up's alike,
+are in ``samtale.lib.meetings``; the round's held-by date and a clash with the leader's other
+conversations are added here.
 
 Calendar: the invitation keeps one UID for the conversation's life. ``calendar_sequence`` grows
 with every change that calendars must learn of (a new time or place, a cancellation, an
@@ -15,13 +14,12 @@ attendee taken off), so each update replaces the entry the recipient already has
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -29,65 +27,20 @@ from django.utils.translation import gettext as _
 from samtale.access import round_policies
 from samtale.access.lookups import require_write
 from samtale.access.viewer import Viewer
-from samtale.audit.models import AuditEvent
 from samtale.audit.services import audit_record
-from samtale.conversations.models import (
-    Conversation,
-    ConversationStatus,
-    DailyLeaderStatus,
-    ImprovementNotice,
-    SpecialTopic,
-    UnionRepStatus,
-)
+from samtale.conversations.models import Conversation, ConversationStatus, DailyLeaderStatus, UnionRepStatus
+from samtale.conversations.services._shared import before_the_conversation, draft, lock
 from samtale.conversations.signals import conversations_changed
-from samtale.org.models import Person, RoleKind
-from samtale.org.selectors import contact_roles_for
-from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
-from samtale.rounds.models import Round, RoundStatus
-
-MIN_DURATION = 15
-MAX_DURATION = 240
-TOPIC_MAX_LENGTH = 2000
-NOTICE_MAX_LENGTH = 5000
-# The leader is warned when a conversation this close has a "must improve" point drafted and no
-# notice given, so that the employee is told before the conversation
-# (docs/domain.md § Invitation and reminders).
-NOTICE_WARNING_DAYS = 5
-
-# The fields a scheduling change reads and writes; reloaded under the row lock.
-_SCHEDULE_FIELDS = [
-    "status",
-    "starts_at",
-    "duration_minutes",
-    "location",
-    "online_url",
-    "calendar_sequence",
-    "invitation_sent_at",
-    "daily_leader",
-    "daily_leader_status",
-    "union_rep",
-    "union_rep_status",
-]
-
-
-def _lock(conversation: Conversation) -> None:
-    """Lock the conversation's row and reload what a change here depends on, so that two
-    requests at once (a double click) see each other's result instead of both acting."""
-    Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk").first()
-    conversation.refresh_from_db(fields=_SCHEDULE_FIELDS)
-
-
-def _before_the_conversation(conversation: Conversation) -> None:
-    """Time, topics, the notice and attendees are settled before the conversation, not after."""
-    if conversation.status in (ConversationStatus.HELD, ConversationStatus.NOT_HELD):
-        raise ValidationError(_("The conversation is over: this can no longer be changed."))
-    if conversation.round.status != RoundStatus.LAUNCHED:
-        raise ValidationError(_("The round is closed: this can no longer be changed."))
-
-
-def _not_started(conversation: Conversation, *, now: datetime) -> None:
-    if conversation.starts_at is not None and conversation.starts_at <= now:
-        raise ValidationError(_("The conversation has begun: this must be done before it."))
+from samtale.lib.meetings.time_and_place import (
+    MAX_DURATION,
+    LastDay,
+    TimeAndPlace,
+    booking_snapshot,
+    time_and_place_errors,
+)
+from samtale.org.models import Person
+from samtale.outbox.services import Draft, outbox_enqueue_many
+from samtale.rounds.models import Round
 
 
 def ics_uid(conversation: Conversation) -> str:
@@ -109,97 +62,27 @@ def conversation_attendees(conversation: Conversation) -> list[Person]:
 # Time and place -----------------------------------------------------------------------------------
 
 
-# What TimeAndPlace.write_to writes, on a conversation or a follow-up conversation.
-_TIME_AND_PLACE_FIELDS = [
-    "status",
-    "starts_at",
-    "duration_minutes",
-    "location",
-    "online_url",
-    "calendar_sequence",
-    "invitation_sent_at",
-]
-
-
-@dataclass(frozen=True)
-class TimeAndPlace:
-    starts_at: datetime
-    duration_minutes: int
-    location: str = ""
-    online_url: str = ""
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
-
-    def normalised(self) -> TimeAndPlace:
-        return TimeAndPlace(self.starts_at, self.duration_minutes, self.location.strip(), self.online_url.strip())
-
-    def write_to(self, meeting: Any, *, now: datetime) -> bool:
-        """Put this time and place on a conversation or a follow-up conversation, scheduled, with
-        the calendar's SEQUENCE raised when an invitation already went out. Returns whether it
-        was scheduled before (an update rather than a first invitation)."""
-        rescheduled = meeting.invitation_sent_at is not None
-        if rescheduled:
-            meeting.calendar_sequence += 1
-        meeting.starts_at = self.starts_at
-        meeting.duration_minutes = self.duration_minutes
-        meeting.location = self.location
-        meeting.online_url = self.online_url
-        meeting.status = ConversationStatus.SCHEDULED  # FollowUpStatus.SCHEDULED is "scheduled" too
-        meeting.invitation_sent_at = now
-        meeting.save(update_fields=_TIME_AND_PLACE_FIELDS)
-        return rescheduled
-
-    def same_as(self, conversation: Any) -> bool:
-        """Whether a scheduled conversation (or follow-up conversation) is already at this time and place."""
-        return (
-            conversation.status == ConversationStatus.SCHEDULED
-            and conversation.starts_at == self.starts_at
-            and conversation.duration_minutes == self.duration_minutes
-            and conversation.location == self.location
-            and conversation.online_url == self.online_url
-        )
+def round_last_day(round_: Round) -> LastDay:
+    """ "Not after the round's held-by date" (docs/domain.md § Invitation and reminders)."""
+    return LastDay(
+        round_.held_by,
+        _("The round's conversations must be held by %(date)s.")
+        % {"date": formats.date_format(round_.held_by, "DATE_FORMAT")},
+    )
 
 
 def _time_errors(
     round_: Round, conversation_id: int | None, when: TimeAndPlace, *, now: datetime, others: Iterable[Conversation]
 ) -> dict[str, list[str]]:
-    """What is wrong with holding the conversation ``when``, by form field. ``others`` are the
-    leader's other scheduled conversations that could clash."""
-    errors: dict[str, list[str]] = {}
-
-    def add(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
-
-    local = timezone.localtime(when.starts_at)
-    if when.starts_at <= now:
-        add(
-            "date" if local.date() < timezone.localtime(now).date() else "time",
-            _("The time has passed: choose a time in the future."),
-        )
-    held_by = round_.held_by
-    if local.date() > held_by:
-        add(
-            "date",
-            _("The round's conversations must be held by %(date)s.")
-            % {"date": formats.date_format(held_by, "DATE_FORMAT")},
-        )
-    if not MIN_DURATION <= when.duration_minutes <= MAX_DURATION:
-        add(
-            "duration_minutes",
-            _("A conversation lasts from %(min)s to %(max)s minutes.") % {"min": MIN_DURATION, "max": MAX_DURATION},
-        )
-    if when.online_url and not when.online_url.lower().startswith(("https://", "http://")):
-        add("online_url", _("The online meeting link must begin with https:// or http://."))
-    if not when.location and not when.online_url:
-        add("location", _("Give a place, an online meeting link, or both."))
+    """What is wrong with holding the conversation ``when``, by form field: the rules of every
+    booking, the round's held-by date, and a clash with ``others``, the leader's other scheduled
+    conversations."""
+    errors = time_and_place_errors(when, now=now, last_day=round_last_day(round_))
     for other in others:
         if other.pk == conversation_id or other.starts_at is None or other.ends_at is None:
             continue
         if other.starts_at < when.ends_at and when.starts_at < other.ends_at:
-            add(
-                "time",
+            errors.setdefault("time", []).append(
                 _("You already have a conversation with %(name)s from %(start)s to %(end)s.")
                 % {
                     "name": other.employee.name,
@@ -257,7 +140,7 @@ def _apply(
 ) -> list[Draft]:
     """Write the new time and place and return the invitations (or updates) to send; ``held_on``
     when the time moves to the day the conversation was held (the e-mail says so)."""
-    rescheduled = when.write_to(conversation, now=now)
+    rescheduled = when.write_to(conversation, now=now, scheduled=ConversationStatus.SCHEDULED)
     audit_record(
         actor=viewer.user,
         action="conversations.rescheduled" if rescheduled else "conversations.scheduled",
@@ -266,7 +149,7 @@ def _apply(
         data={"starts_at": when.starts_at.isoformat(), "sequence": conversation.calendar_sequence},
     )
     return [
-        _invitation_draft(conversation, person, organizer=viewer.person, update=rescheduled, held_on=held_on)
+        invitation_draft(conversation, person, organizer=viewer.person, update=rescheduled, held_on=held_on)
         for person in conversation_attendees(conversation)
     ]
 
@@ -277,10 +160,10 @@ def conversation_schedule(*, viewer: Viewer, conversation: Conversation, when: T
     to everyone invited. Returns False when nothing changed (nothing is sent then)."""
     require_write(round_policies.may_schedule(viewer, conversation))
     now = timezone.now()
-    _lock(conversation)
-    _before_the_conversation(conversation)
+    lock(conversation)
+    before_the_conversation(conversation)
     when = when.normalised()
-    if when.same_as(conversation):
+    if when.same_as(conversation, scheduled=ConversationStatus.SCHEDULED):
         return False
     errors = schedule_errors(conversation, when, now=now)
     if errors:
@@ -317,7 +200,7 @@ def conversations_schedule_slots(
     now = timezone.now()
     plans = []
     for conversation, start in sorted(assignments, key=lambda a: a[0].pk):
-        _lock(conversation)
+        lock(conversation)
         plans.append((conversation, TimeAndPlace(start, duration_minutes, location, online_url).normalised()))
     starts = [when.starts_at for _c, when in plans]
     others = _leaders_other_conversations(viewer.person_id, min(starts), max(when.ends_at for _c, when in plans))
@@ -325,7 +208,7 @@ def conversations_schedule_slots(
     result = SlotsResult(scheduled=[], already=[])
     todo = []
     for conversation, when in plans:
-        if when.same_as(conversation):
+        if when.same_as(conversation, scheduled=ConversationStatus.SCHEDULED):
             result.already.append(conversation)
             continue
         problems: list[str] = []
@@ -335,10 +218,10 @@ def conversations_schedule_slots(
             )
         else:
             try:
-                _before_the_conversation(conversation)
+                before_the_conversation(conversation)
             except ValidationError as error:
                 problems.extend(error.messages)
-            batch = [c for c, w in plans if c.pk != conversation.pk and _overlaps(w, when)]
+            batch = [c for c, w in plans if c.pk != conversation.pk and w.overlaps(when)]
             for other in batch:
                 problems.append(_("The same time is chosen for %(name)s.") % {"name": other.employee.name})
             for messages in _time_errors(conversation.round, conversation.pk, when, now=now, others=others).values():
@@ -361,15 +244,10 @@ def conversations_schedule_slots(
 def held_day_time(conversation: Conversation, held_on: date) -> TimeAndPlace | None:
     """The booked time moved to the day the conversation was held: the same hour of the day, the
     same length and place. None when no time was booked or it was held on the booked day."""
-    if conversation.starts_at is None:
+    booked = TimeAndPlace.of(conversation)
+    if booked is None or timezone.localtime(booked.starts_at).date() == held_on:
         return None
-    booked = timezone.localtime(conversation.starts_at)
-    if booked.date() == held_on:
-        return None
-    # On the night the clocks change an hour of the day may be missing or happen twice; the
-    # time zone settles it on one real moment (the same the scheduling form would make).
-    starts_at = timezone.make_aware(datetime.combine(held_on, booked.time()), timezone.get_current_timezone())
-    return TimeAndPlace(starts_at, conversation.duration_minutes, conversation.location, conversation.online_url)
+    return booked.on_day(held_on)
 
 
 @transaction.atomic
@@ -384,12 +262,12 @@ def conversation_withdraw_from_calendars(*, viewer: Viewer, conversation: Conver
         or conversation.starts_at < timezone.now()
     ):
         return False
-    snapshot = _snapshot(conversation)
+    snapshot = booking_snapshot(conversation)
     conversation.calendar_sequence += 1
     conversation.save(update_fields=["calendar_sequence"])
     outbox_enqueue_many(
         messages=[
-            _cancel_draft(conversation, person, snapshot=snapshot, organizer=viewer.person, not_held=True)
+            cancel_draft(conversation, person, snapshot=snapshot, organizer=viewer.person, not_held=True)
             for person in conversation_attendees(conversation)
         ]
     )
@@ -409,20 +287,16 @@ def conversation_move_to_held_day(*, viewer: Viewer, conversation: Conversation,
     return True
 
 
-def _overlaps(a: TimeAndPlace, b: TimeAndPlace) -> bool:
-    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
-
-
 @transaction.atomic
 def conversation_cancel(*, viewer: Viewer, conversation: Conversation) -> bool:
     """Take the time off the calendar: everyone invited gets a cancellation (METHOD:CANCEL) and
     the conversation is to be scheduled again. Place and length stay as the next proposal."""
     require_write(round_policies.may_schedule(viewer, conversation))
-    _lock(conversation)
-    _before_the_conversation(conversation)
+    lock(conversation)
+    before_the_conversation(conversation)
     if conversation.status != ConversationStatus.SCHEDULED or conversation.starts_at is None:
         return False
-    snapshot = _snapshot(conversation)
+    snapshot = booking_snapshot(conversation)
     conversation.calendar_sequence += 1
     conversation.starts_at = None
     conversation.status = ConversationStatus.INVITED
@@ -437,405 +311,22 @@ def conversation_cancel(*, viewer: Viewer, conversation: Conversation) -> bool:
     )
     outbox_enqueue_many(
         messages=[
-            _cancel_draft(conversation, person, snapshot=snapshot, organizer=viewer.person)
+            cancel_draft(conversation, person, snapshot=snapshot, organizer=viewer.person)
             for person in conversation_attendees(conversation)
         ]
     )
     return True
 
 
-# Special topics -----------------------------------------------------------------------------------
+# The invitation's e-mails -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def special_topic_raise(*, viewer: Viewer, conversation: Conversation, text: str) -> SpecialTopic:
-    """ "Special topics that either side wants to raise must be announced to the other in good time"
-    (docs/domain.md § Before the conversation, step 3): before the conversation; the other side is
-    told by e-mail, with a link and without the topic."""
-    side = round_policies.special_topic_side(viewer, conversation)
-    if side is None:
-        raise PermissionDenied
-    now = timezone.now()
-    _lock(conversation)
-    _before_the_conversation(conversation)
-    _not_started(conversation, now=now)
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": _("Write the topic you want to raise.")})
-    if len(text) > TOPIC_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "text": _("A topic is at most %(max)s characters (this is %(length)s).")
-                % {"max": TOPIC_MAX_LENGTH, "length": len(text)}
-            }
-        )
-    existing = SpecialTopic.objects.filter(conversation=conversation, side=side, text=text).first()
-    if existing is not None:
-        return existing
-    topic = SpecialTopic.objects.create(conversation=conversation, side=side, raised_by=viewer.person, text=text)
-    audit_record(
-        actor=viewer.user,
-        action="conversations.topic_raised",
-        target=topic,
-        subject_person_id=conversation.employee_id,
-        data={"conversation": str(conversation.uuid), "side": side},
-    )
-    other = conversation.employee.personnel_leader if side == "employee" else conversation.employee
-    if other is not None:
-        outbox_enqueue_many(
-            messages=[
-                _draft(
-                    "conversations.topic_raised",
-                    other,
-                    {"conversation": conversation.pk, "person": other.pk, "side": side},
-                    dedupe_key=f"conversations.topic:{topic.uuid}",
-                )
-            ]
-        )
-    return topic
-
-
-@transaction.atomic
-def special_topic_withdraw(*, viewer: Viewer, topic: SpecialTopic) -> None:
-    """The side that announced a topic may take it back before the conversation."""
-    conversation = topic.conversation
-    require_write(round_policies.special_topic_side(viewer, conversation) == topic.side)
-    now = timezone.now()
-    _lock(conversation)
-    _before_the_conversation(conversation)
-    _not_started(conversation, now=now)
-    audit_record(
-        actor=viewer.user,
-        action="conversations.topic_withdrawn",
-        target=topic,
-        subject_person_id=conversation.employee_id,
-        data={"conversation": str(conversation.uuid), "side": topic.side},
-    )
-    topic.delete()
-
-
-# The "must improve" notice -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def improvement_notice_give(*, viewer: Viewer, conversation: Conversation, text: str) -> ImprovementNotice:
-    """ "If the leader judges that performance or behaviour is not acceptable and must improve, the
-    employee must be told before the conversation" (docs/domain.md § Before the conversation,
-    step 5). The employee is told by e-mail that there is a notice, with a link; the text is only in
-    Samtale. The leader may correct it before the conversation, and the employee is told again."""
-    require_write(round_policies.may_give_improvement_notice(viewer, conversation))
-    now = timezone.now()
-    _lock(conversation)
-    _before_the_conversation(conversation)
-    _not_started(conversation, now=now)
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": _("Write what must improve.")})
-    if len(text) > NOTICE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "text": _("The notice is at most %(max)s characters (this is %(length)s).")
-                % {"max": NOTICE_MAX_LENGTH, "length": len(text)}
-            }
-        )
-    notice = ImprovementNotice.objects.filter(conversation=conversation).first()
-    if notice is not None and notice.text == text:
-        return notice
-    changed = notice is not None
-    if notice is None:
-        notice = ImprovementNotice.objects.create(
-            conversation=conversation, text=text, given_by=viewer.person, given_at=now
-        )
-    else:
-        notice.text, notice.given_by, notice.given_at = text, viewer.person, now
-        notice.save(update_fields=["text", "given_by", "given_at"])
-    audit_record(
-        actor=viewer.user,
-        action="conversations.improvement_notice_changed" if changed else "conversations.improvement_notice_given",
-        target=conversation,
-        subject_person_id=conversation.employee_id,
-    )
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    employee = conversation.employee
-    outbox_enqueue_many(
-        messages=[
-            _draft(
-                "conversations.improvement_notice",
-                employee,
-                {"conversation": conversation.pk, "person": employee.pk, "changed": changed},
-                dedupe_key=f"conversations.improvement_notice:{conversation.uuid}:{digest}",
-            )
-        ]
-    )
-    return notice
-
-
-# Attendees -------------------------------------------------------------------------------------------
-
-
-def _times_asked(conversation: Conversation, action: str) -> int:
-    """How often the employee has asked before: part of the e-mail's dedupe key, so that asking
-    again after taking it back tells the leader again, and a form posted twice does not."""
-    return AuditEvent.objects.filter(action=action, target_id=str(conversation.uuid)).count()
-
-
-def _tell_leader(conversation: Conversation, what: str, action: str, attendee: Person) -> list[Draft]:
-    leader = conversation.employee.personnel_leader
-    if leader is None:
-        return []
-    count = _times_asked(conversation, action)
-    return [
-        _draft(
-            "conversations.attendee_asked",
-            leader,
-            {"conversation": conversation.pk, "person": leader.pk, "what": what, "attendee": attendee.pk},
-            dedupe_key=f"conversations.attendee_asked:{conversation.uuid}:{what}:{count}",
-        )
-    ]
-
-
-@transaction.atomic
-def daily_leader_ask(*, viewer: Viewer, conversation: Conversation) -> bool:
-    """ "The employee may invite their daily leader (by agreement with the personnel leader)"."""
-    require_write(round_policies.may_ask_for_daily_leader(viewer, conversation))
-    now = timezone.now()
-    _lock(conversation)
-    _before_the_conversation(conversation)
-    _not_started(conversation, now=now)
-    daily = conversation.employee.daily_leader
-    if daily is None or not daily.is_employed():
-        raise ValidationError(_("You have no daily leader registered. Ask HR if that is wrong."))
-    if daily.pk == conversation.employee.personnel_leader_id:
-        raise ValidationError(_("Your daily leader is your personnel leader, who holds the conversation anyway."))
-    if conversation.daily_leader_id == daily.pk and conversation.daily_leader_status in (
-        DailyLeaderStatus.REQUESTED,
-        DailyLeaderStatus.AGREED,
-    ):
-        return False
-    conversation.daily_leader = daily
-    conversation.daily_leader_status = DailyLeaderStatus.REQUESTED
-    conversation.save(update_fields=["daily_leader", "daily_leader_status"])
-    drafts = _tell_leader(conversation, "daily_leader", "conversations.daily_leader_asked", daily)
-    audit_record(
-        actor=viewer.user,
-        action="conversations.daily_leader_asked",
-        target=conversation,
-        subject_person_id=conversation.employee_id,
-        data={"daily_leader": daily.pk},
-    )
-    outbox_enqueue_many(messages=drafts)
-    return True
-
-
-@transaction.atomic
-def daily_leader_decide(*, viewer: Viewer, conversation: Conversation, agree: bool) -> bool:
-    """The personnel leader agrees (the daily leader is invited and may open the conversation's
-    page) or declines; the employee is told either way."""
-    require_write(round_policies.may_decide_on_daily_leader(viewer, conversation))
-    now = timezone.now()
-    _lock(conversation)
-    _before_the_conversation(conversation)
-    wanted = DailyLeaderStatus.AGREED if agree else DailyLeaderStatus.DECLINED
-    if conversation.daily_leader_status == wanted:
-        return False
-    if conversation.daily_leader_status != DailyLeaderStatus.REQUESTED or conversation.daily_leader is None:
-        raise ValidationError(_("There is no request about the daily leader to answer."))
-    if agree:
-        _not_started(conversation, now=now)
-        if not conversation.daily_leader.is_employed():
-            raise ValidationError(_("The daily leader has left the organisation."))
-    conversation.daily_leader_status = wanted
-    conversation.save(update_fields=["daily_leader_status"])
-    audit_record(
-        actor=viewer.user,
-        action="conversations.daily_leader_agreed" if agree else "conversations.daily_leader_declined",
-        target=conversation,
-        subject_person_id=conversation.employee_id,
-        data={"daily_leader": conversation.daily_leader_id},
-    )
-    employee = conversation.employee
-    drafts = [
-        _draft(
-            "conversations.attendee_answered",
-            employee,
-            {
-                "conversation": conversation.pk,
-                "person": employee.pk,
-                "agreed": agree,
-                "attendee": conversation.daily_leader_id,
-            },
-            dedupe_key=f"conversations.attendee_answered:{conversation.uuid}:{conversation.daily_leader_id}:"
-            f"{wanted}:{_times_asked(conversation, 'conversations.daily_leader_asked')}",
-        )
-    ]
-    if agree:
-        drafts.append(_invitation_draft(conversation, conversation.daily_leader, organizer=viewer.person, update=False))
-    outbox_enqueue_many(messages=drafts)
-    return True
-
-
-@transaction.atomic
-def daily_leader_withdraw(*, viewer: Viewer, conversation: Conversation) -> bool:
-    """The employee takes the wish back; a daily leader already invited gets a cancellation."""
-    require_write(round_policies.may_ask_for_daily_leader(viewer, conversation))
-    _lock(conversation)
-    _before_the_conversation(conversation)
-    if conversation.daily_leader_status not in (DailyLeaderStatus.REQUESTED, DailyLeaderStatus.AGREED):
-        return False
-    drafts = (
-        _uninvite(viewer, conversation, conversation.daily_leader)
-        if conversation.daily_leader_status == DailyLeaderStatus.AGREED
-        else []
-    )
-    previous = conversation.daily_leader_id
-    conversation.daily_leader = None
-    conversation.daily_leader_status = DailyLeaderStatus.NONE
-    conversation.save(update_fields=["daily_leader", "daily_leader_status", "calendar_sequence"])
-    audit_record(
-        actor=viewer.user,
-        action="conversations.daily_leader_withdrawn",
-        target=conversation,
-        subject_person_id=conversation.employee_id,
-        data={"daily_leader": previous},
-    )
-    outbox_enqueue_many(messages=drafts)
-    return True
-
-
-def union_rep_choices(*, employee: Person) -> list[Person]:
-    """The union representatives whose coverage includes the employee (never the employee)."""
-    return [
-        role.person
-        for role in contact_roles_for(person=employee, kind=RoleKind.UNION_REP)
-        if role.person.pk != employee.pk
-    ]
-
-
-@transaction.atomic
-def union_rep_bring(*, viewer: Viewer, conversation: Conversation, representative: Person) -> bool:
-    """ "The employee may bring their union representative: it is the employee's decision; they
-    must tell the leader in good time" — the leader is told by e-mail."""
-    require_write(round_policies.may_bring_union_rep(viewer, conversation))
-    now = timezone.now()
-    _lock(conversation)
-    _before_the_conversation(conversation)
-    _not_started(conversation, now=now)
-    if representative.pk not in {p.pk for p in union_rep_choices(employee=conversation.employee)}:
-        raise ValidationError({"representative": _("Choose one of the union representatives who cover you.")})
-    if conversation.union_rep_id == representative.pk and conversation.union_rep_status != UnionRepStatus.NONE:
-        return False
-    drafts: list[Draft] = []
-    if conversation.union_rep_status == UnionRepStatus.SUMMONED:
-        drafts += _uninvite(viewer, conversation, conversation.union_rep)
-    conversation.union_rep = representative
-    conversation.union_rep_status = UnionRepStatus.CHOSEN
-    conversation.save(update_fields=["union_rep", "union_rep_status", "calendar_sequence"])
-    drafts += _tell_leader(conversation, "union_rep", "conversations.union_rep_chosen", representative)
-    audit_record(
-        actor=viewer.user,
-        action="conversations.union_rep_chosen",
-        target=conversation,
-        subject_person_id=conversation.employee_id,
-        data={"union_rep": representative.pk},
-    )
-    outbox_enqueue_many(messages=drafts)
-    return True
-
-
-@transaction.atomic
-def union_rep_withdraw(*, viewer: Viewer, conversation: Conversation) -> bool:
-    """The employee decides not to bring the representative after all; one already summoned gets
-    a cancellation, and the leader sees the change on the page."""
-    require_write(round_policies.may_bring_union_rep(viewer, conversation))
-    _lock(conversation)
-    _before_the_conversation(conversation)
-    if conversation.union_rep_status == UnionRepStatus.NONE:
-        return False
-    drafts = (
-        _uninvite(viewer, conversation, conversation.union_rep)
-        if conversation.union_rep_status == UnionRepStatus.SUMMONED
-        else []
-    )
-    previous = conversation.union_rep_id
-    conversation.union_rep = None
-    conversation.union_rep_status = UnionRepStatus.NONE
-    conversation.save(update_fields=["union_rep", "union_rep_status", "calendar_sequence"])
-    audit_record(
-        actor=viewer.user,
-        action="conversations.union_rep_withdrawn",
-        target=conversation,
-        subject_person_id=conversation.employee_id,
-        data={"union_rep": previous},
-    )
-    outbox_enqueue_many(messages=drafts)
-    return True
-
-
-@transaction.atomic
-def union_rep_summon(*, viewer: Viewer, conversation: Conversation) -> bool:
-    """ "… and the leader summons the representative", who then gets the invitation and may open the
-    conversation's page (the invitation only: docs/trust.md § Access matrix)."""
-    require_write(round_policies.may_summon_union_rep(viewer, conversation))
-    now = timezone.now()
-    _lock(conversation)
-    _before_the_conversation(conversation)
-    if conversation.union_rep_status == UnionRepStatus.SUMMONED:
-        return False
-    if conversation.union_rep_status != UnionRepStatus.CHOSEN or conversation.union_rep is None:
-        raise ValidationError(_("The employee has not chosen to bring a union representative."))
-    _not_started(conversation, now=now)
-    if not conversation.union_rep.is_employed():
-        raise ValidationError(_("The union representative has left the organisation."))
-    conversation.union_rep_status = UnionRepStatus.SUMMONED
-    conversation.save(update_fields=["union_rep_status"])
-    audit_record(
-        actor=viewer.user,
-        action="conversations.union_rep_summoned",
-        target=conversation,
-        subject_person_id=conversation.employee_id,
-        data={"union_rep": conversation.union_rep_id},
-    )
-    outbox_enqueue_many(
-        messages=[_invitation_draft(conversation, conversation.union_rep, organizer=viewer.person, update=False)]
-    )
-    return True
-
-
-def _uninvite(viewer: Viewer, conversation: Conversation, person: Person | None) -> list[Draft]:
-    """An attendee taken off: the calendar sequence grows (the change is a new version of the
-    meeting) and, if they had the time in their calendar, they get a cancellation."""
-    conversation.calendar_sequence += 1
-    if person is None or conversation.starts_at is None:
-        return []
-    return [_cancel_draft(conversation, person, snapshot=_snapshot(conversation), organizer=viewer.person, whole=False)]
-
-
-# E-mail drafts -------------------------------------------------------------------------------------------
-
-
-def _draft(kind: str, person: Person, context: dict[str, Any], *, dedupe_key: str) -> Draft:
-    return outbox_message_build(
-        kind=kind, to_email=person.email, language=person.account_language, context=context, dedupe_key=dedupe_key
-    )
-
-
-def _snapshot(conversation: Conversation) -> dict[str, Any]:
-    """Time and place as they are now: an e-mail says what was true when it was sent."""
-    return {
-        "sequence": conversation.calendar_sequence,
-        "starts_at": conversation.starts_at.isoformat() if conversation.starts_at else None,
-        "duration": conversation.duration_minutes,
-        "location": conversation.location,
-        "online_url": conversation.online_url,
-    }
-
-
-def _invitation_draft(
+def invitation_draft(
     conversation: Conversation, person: Person, *, organizer: Person | None, update: bool, held_on: date | None = None
 ) -> Draft:
-    snapshot = _snapshot(conversation)
+    snapshot = booking_snapshot(conversation)
     timed = "timed" if snapshot["starts_at"] else "untimed"
-    return _draft(
+    return draft(
         "conversations.invitation",
         person,
         {
@@ -851,7 +342,7 @@ def _invitation_draft(
     )
 
 
-def _cancel_draft(
+def cancel_draft(
     conversation: Conversation,
     person: Person,
     *,
@@ -860,7 +351,7 @@ def _cancel_draft(
     whole: bool = True,
     not_held: bool = False,
 ) -> Draft:
-    return _draft(
+    return draft(
         "conversations.invitation_cancel",
         person,
         {

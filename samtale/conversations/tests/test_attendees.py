@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from samtale.conversations.models import Conversation, DailyLeaderStatus, UnionRepStatus
 from samtale.conversations.selectors.scheduling import conversations_attending
-from samtale.conversations.services import scheduling
+from samtale.conversations.services import attendees, topics
+from samtale.conversations.services.notice import improvement_notice_give
 from samtale.org.models import RoleKind
 from samtale.outbox.models import OutboxMessage
 from samtale.testing import Mus, Org, make_person, make_role
@@ -42,7 +43,7 @@ def detail(org: Org, persona: str, mus: Mus):  # type: ignore[no-untyped-def]
 
 def test_the_employee_asks_and_the_leader_is_told(org: Org, mus: Mus) -> None:
     english(org.leader)
-    assert act(org, "employee", mus, scheduling.daily_leader_ask) is True
+    assert act(org, "employee", mus, attendees.daily_leader_ask) is True
     conversation = fresh(mus)
     assert conversation.daily_leader == org.daily_leader
     assert conversation.daily_leader_status == DailyLeaderStatus.REQUESTED
@@ -58,8 +59,8 @@ def test_the_leader_agrees_and_the_daily_leader_gets_the_invitation_and_the_page
     english(org.employee)
     schedule(org, mus.conversation)
     mail.outbox.clear()
-    act(org, "employee", mus, scheduling.daily_leader_ask)
-    assert act(org, "leader", mus, scheduling.daily_leader_decide, agree=True) is True
+    act(org, "employee", mus, attendees.daily_leader_ask)
+    assert act(org, "leader", mus, attendees.daily_leader_decide, agree=True) is True
     assert fresh(mus).daily_leader_status == DailyLeaderStatus.AGREED
     (invitation,) = mails_to(org.daily_leader)
     assert calendar_of(invitation)["METHOD"] == "REQUEST"
@@ -71,8 +72,8 @@ def test_the_leader_agrees_and_the_daily_leader_gets_the_invitation_and_the_page
 
 def test_the_leader_declines_and_the_employee_is_told(org: Org, mus: Mus) -> None:
     english(org.employee)
-    act(org, "employee", mus, scheduling.daily_leader_ask)
-    act(org, "leader", mus, scheduling.daily_leader_decide, agree=False)
+    act(org, "employee", mus, attendees.daily_leader_ask)
+    act(org, "leader", mus, attendees.daily_leader_decide, agree=False)
     assert fresh(mus).daily_leader_status == DailyLeaderStatus.DECLINED
     assert "has declined" in mails_to(org.employee)[0].body
     assert mails_to(org.daily_leader) == []
@@ -95,17 +96,17 @@ def test_an_employee_without_a_daily_leader_is_told_so(org: Org, mus: Mus) -> No
     org.employee.daily_leader = None
     org.employee.save(update_fields=["daily_leader"])
     with pytest.raises(ValidationError):
-        act(org, "employee", mus, scheduling.daily_leader_ask)
+        act(org, "employee", mus, attendees.daily_leader_ask)
     org.employee.daily_leader = org.leader
     org.employee.save(update_fields=["daily_leader"])
     with pytest.raises(ValidationError):
-        act(org, "employee", mus, scheduling.daily_leader_ask)
+        act(org, "employee", mus, attendees.daily_leader_ask)
     assert fresh(mus).daily_leader_status == DailyLeaderStatus.NONE and mail.outbox == []
 
 
 def test_there_is_nothing_to_decide_before_the_employee_asks(org: Org, mus: Mus) -> None:
     with pytest.raises(ValidationError):
-        act(org, "leader", mus, scheduling.daily_leader_decide, agree=True)
+        act(org, "leader", mus, attendees.daily_leader_decide, agree=True)
     response = org.client("leader").post(
         reverse("conversations:daily_leader_decision", args=[mus.conversation.uuid]), {"decision": "agree"}
     )
@@ -115,7 +116,7 @@ def test_there_is_nothing_to_decide_before_the_employee_asks(org: Org, mus: Mus)
 
 def test_the_decision_posted_twice_invites_once(org: Org, mus: Mus) -> None:
     schedule(org, mus.conversation)
-    act(org, "employee", mus, scheduling.daily_leader_ask)
+    act(org, "employee", mus, attendees.daily_leader_ask)
     url = reverse("conversations:daily_leader_decision", args=[mus.conversation.uuid])
     client = org.client("leader")
     client.post(url, {"decision": "agree"})
@@ -126,23 +127,23 @@ def test_the_decision_posted_twice_invites_once(org: Org, mus: Mus) -> None:
 @pytest.mark.parametrize("persona", ["leader", "head", "director"])
 def test_only_the_employee_asks(org: Org, mus: Mus, persona: str) -> None:
     with pytest.raises(PermissionDenied):
-        act(org, persona, mus, scheduling.daily_leader_ask)
+        act(org, persona, mus, attendees.daily_leader_ask)
 
 
 @pytest.mark.parametrize("persona", ["employee", "head", "director"])
 def test_only_the_personnel_leader_decides(org: Org, mus: Mus, persona: str) -> None:
-    act(org, "employee", mus, scheduling.daily_leader_ask)
+    act(org, "employee", mus, attendees.daily_leader_ask)
     with pytest.raises(PermissionDenied):
-        act(org, persona, mus, scheduling.daily_leader_decide, agree=True)
+        act(org, persona, mus, attendees.daily_leader_decide, agree=True)
     assert fresh(mus).daily_leader_status == DailyLeaderStatus.REQUESTED
 
 
 def test_taking_the_wish_back_cancels_the_invitation_and_the_access(org: Org, mus: Mus) -> None:
     schedule(org, mus.conversation)
-    act(org, "employee", mus, scheduling.daily_leader_ask)
-    act(org, "leader", mus, scheduling.daily_leader_decide, agree=True)
+    act(org, "employee", mus, attendees.daily_leader_ask)
+    act(org, "leader", mus, attendees.daily_leader_decide, agree=True)
     before = fresh(mus).calendar_sequence
-    assert act(org, "employee", mus, scheduling.daily_leader_withdraw) is True
+    assert act(org, "employee", mus, attendees.daily_leader_withdraw) is True
     invitation, cancellation = mails_to(org.daily_leader)
     cancelled = calendar_of(cancellation)
     assert cancelled["METHOD"] == "CANCEL"
@@ -162,10 +163,10 @@ def test_the_choices_are_the_representatives_covering_the_employee(org: Org, mus
     make_role(elsewhere, RoleKind.UNION_REP, org.children)
     everywhere = make_person("Alma Alletillid", unit=org.hr_unit, leader=org.director)
     make_role(everywhere, RoleKind.UNION_REP)
-    choices = scheduling.union_rep_choices(employee=org.employee)
+    choices = attendees.union_rep_choices(employee=org.employee)
     assert [p.name for p in choices] == ["Alma Alletillid", "Tove Tillid"]
     with pytest.raises(ValidationError):
-        act(org, "employee", mus, scheduling.union_rep_bring, representative=elsewhere)
+        act(org, "employee", mus, attendees.union_rep_bring, representative=elsewhere)
     response = org.client("employee").post(
         reverse("conversations:union_rep", args=[mus.conversation.uuid]),
         {"union_rep-representative": str(elsewhere.uuid)},
@@ -203,34 +204,34 @@ def test_the_employee_brings_the_representative_the_leader_is_told_and_summons(o
 
 def test_summoning_twice_invites_once(org: Org, mus: Mus) -> None:
     schedule(org, mus.conversation)
-    act(org, "employee", mus, scheduling.union_rep_bring, representative=org.union_rep)
-    assert act(org, "leader", mus, scheduling.union_rep_summon) is True
-    assert act(org, "leader", mus, scheduling.union_rep_summon) is False
+    act(org, "employee", mus, attendees.union_rep_bring, representative=org.union_rep)
+    assert act(org, "leader", mus, attendees.union_rep_summon) is True
+    assert act(org, "leader", mus, attendees.union_rep_summon) is False
     assert OutboxMessage.objects.filter(kind="conversations.invitation", to_email=org.union_rep.email).count() == 1
 
 
 def test_there_is_nobody_to_summon_before_the_employee_decides(org: Org, mus: Mus) -> None:
     with pytest.raises(ValidationError):
-        act(org, "leader", mus, scheduling.union_rep_summon)
+        act(org, "leader", mus, attendees.union_rep_summon)
 
 
 @pytest.mark.parametrize("persona", ["leader", "head", "director"])
 def test_bringing_the_representative_is_the_employees_decision(org: Org, mus: Mus, persona: str) -> None:
     with pytest.raises(PermissionDenied):
-        act(org, persona, mus, scheduling.union_rep_bring, representative=org.union_rep)
+        act(org, persona, mus, attendees.union_rep_bring, representative=org.union_rep)
 
 
 @pytest.mark.parametrize("persona", ["employee", "head", "director"])
 def test_only_the_personnel_leader_summons(org: Org, mus: Mus, persona: str) -> None:
-    act(org, "employee", mus, scheduling.union_rep_bring, representative=org.union_rep)
+    act(org, "employee", mus, attendees.union_rep_bring, representative=org.union_rep)
     with pytest.raises(PermissionDenied):
-        act(org, persona, mus, scheduling.union_rep_summon)
+        act(org, persona, mus, attendees.union_rep_summon)
 
 
 def test_not_bringing_the_representative_after_all_cancels_their_invitation(org: Org, mus: Mus) -> None:
     schedule(org, mus.conversation)
-    act(org, "employee", mus, scheduling.union_rep_bring, representative=org.union_rep)
-    act(org, "leader", mus, scheduling.union_rep_summon)
+    act(org, "employee", mus, attendees.union_rep_bring, representative=org.union_rep)
+    act(org, "leader", mus, attendees.union_rep_summon)
     response = org.client("employee").post(
         reverse("conversations:union_rep", args=[mus.conversation.uuid]), {"action": "withdraw"}
     )
@@ -244,9 +245,9 @@ def test_changing_to_another_representative_cancels_the_first(org: Org, mus: Mus
     other = make_person("Alma Alletillid", unit=org.hr_unit, leader=org.director)
     make_role(other, RoleKind.UNION_REP)
     schedule(org, mus.conversation)
-    act(org, "employee", mus, scheduling.union_rep_bring, representative=org.union_rep)
-    act(org, "leader", mus, scheduling.union_rep_summon)
-    act(org, "employee", mus, scheduling.union_rep_bring, representative=other)
+    act(org, "employee", mus, attendees.union_rep_bring, representative=org.union_rep)
+    act(org, "leader", mus, attendees.union_rep_summon)
+    act(org, "employee", mus, attendees.union_rep_bring, representative=other)
     assert fresh(mus).union_rep == other and fresh(mus).union_rep_status == UnionRepStatus.CHOSEN
     assert calendar_of(mails_to(org.union_rep)[-1])["METHOD"] == "CANCEL"
     assert detail(org, "union_rep", mus).status_code == 404
@@ -257,12 +258,12 @@ def test_changing_to_another_representative_cancels_the_first(org: Org, mus: Mus
 
 def test_attendees_see_the_invitation_and_nothing_of_the_two_sides(org: Org, mus: Mus) -> None:
     schedule(org, mus.conversation, location="Mødelokale 7")
-    act(org, "employee", mus, scheduling.daily_leader_ask)
-    act(org, "leader", mus, scheduling.daily_leader_decide, agree=True)
-    act(org, "employee", mus, scheduling.union_rep_bring, representative=org.union_rep)
-    act(org, "leader", mus, scheduling.union_rep_summon)
-    act(org, "employee", mus, scheduling.special_topic_raise, text="EMNET-ER-FORTROLIGT")
-    act(org, "leader", mus, scheduling.improvement_notice_give, text="BESKEDEN-ER-FORTROLIG")
+    act(org, "employee", mus, attendees.daily_leader_ask)
+    act(org, "leader", mus, attendees.daily_leader_decide, agree=True)
+    act(org, "employee", mus, attendees.union_rep_bring, representative=org.union_rep)
+    act(org, "leader", mus, attendees.union_rep_summon)
+    act(org, "employee", mus, topics.special_topic_raise, text="EMNET-ER-FORTROLIGT")
+    act(org, "leader", mus, improvement_notice_give, text="BESKEDEN-ER-FORTROLIG")
     for persona in ("daily_leader", "union_rep"):
         response = detail(org, persona, mus)
         page = response.content.decode()

@@ -1,13 +1,12 @@
-"""The calendar file (docs/domain.md § Invitation and reminders): METHOD:REQUEST with one UID per
-conversation, a SEQUENCE that grows with every change, METHOD:CANCEL for a cancellation, the leader
-as organizer, everyone invited as attendees, Europe/Copenhagen with its VTIMEZONE; downloadable by
-everyone who may see the conversation while it has a booked time to come or held (the page links it
-exactly then), and parsed back here with the icalendar library."""
+"""The conversation's calendar file (docs/domain.md § Invitation and reminders): METHOD:REQUEST with
+one UID per conversation, a SEQUENCE that grows with every change, METHOD:CANCEL for a
+cancellation, the leader as organizer, everyone invited as attendees; downloadable by everyone who
+may see the conversation while it has a booked time to come or held (the page links it exactly
+then), and parsed back here with the icalendar library. How any calendar file is written
+(Europe/Copenhagen with its VTIMEZONE, CRLF, folding) is tested with it, in
+samtale/lib/tests/test_meetings_calendar.py."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -15,88 +14,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from samtale.conversations.models import Conversation, DailyLeaderStatus, NotHeldReason, UnionRepStatus
-from samtale.conversations.services import meeting, scheduling
-from samtale.lib.ics import Meeting, Method, Participant, meeting_ics
+from samtale.conversations.services import meeting, scheduling, topics
+from samtale.conversations.services.notice import improvement_notice_give
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import fetch, local, schedule, viewer
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-
-
-def a_meeting(**changes: object) -> Meeting:
-    values: dict = {
-        "uid": "abc@samtale",
-        "sequence": 0,
-        "starts_at": datetime(2027, 3, 1, 9, 0, tzinfo=UTC),
-        "duration": timedelta(minutes=60),
-        "summary": "MUS-2027: samtale mellem Søren Ærø og Åse Leder",
-        "organizer": Participant("aase@test.example", "Åse Leder"),
-        "attendees": [Participant("soeren@test.example", "Søren Ærø")],
-        "location": 'Mødelokale 2; 3. sal, "Havet"',
-        "description": "Dagsorden:\n1. Mål og forventninger",
-        "url": "https://samtale.example/c/1/",
-    }
-    return Meeting(**(values | changes))
-
-
-def test_the_file_round_trips_with_method_uid_sequence_and_the_people() -> None:
-    calendar = Calendar.from_ical(
-        meeting_ics(a_meeting(sequence=3), method=Method.REQUEST, time_zone="Europe/Copenhagen")
-    )
-    assert calendar["METHOD"] == "REQUEST"
-    assert calendar["PRODID"]
-    (event,) = calendar.events
-    assert event["UID"] == "abc@samtale"
-    assert int(event["SEQUENCE"]) == 3
-    assert event["STATUS"] == "CONFIRMED"
-    assert event["SUMMARY"] == "MUS-2027: samtale mellem Søren Ærø og Åse Leder"
-    assert event["LOCATION"] == 'Mødelokale 2; 3. sal, "Havet"'
-    assert event["DESCRIPTION"] == "Dagsorden:\n1. Mål og forventninger"
-    assert str(event["ORGANIZER"]) == "mailto:aase@test.example"
-    assert event["ORGANIZER"].params["CN"] == "Åse Leder"
-    assert event["ORGANIZER"].params["ROLE"] == "CHAIR"
-    (attendee,) = [event["ATTENDEE"]] if not isinstance(event["ATTENDEE"], list) else event["ATTENDEE"]
-    assert str(attendee) == "mailto:soeren@test.example"
-    assert attendee.params["PARTSTAT"] == "NEEDS-ACTION" and attendee.params["RSVP"] == "TRUE"
-    assert "DTSTAMP" in event
-
-
-def test_times_are_in_copenhagen_with_the_time_zone_block() -> None:
-    raw = meeting_ics(a_meeting(), method=Method.REQUEST, time_zone="Europe/Copenhagen")
-    assert b"DTSTART;TZID=Europe/Copenhagen:20270301T100000" in raw
-    assert b"DTEND;TZID=Europe/Copenhagen:20270301T110000" in raw
-    calendar = Calendar.from_ical(raw)
-    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Copenhagen"]
-    start = calendar.events[0].start
-    assert start == datetime(2027, 3, 1, 10, 0, tzinfo=COPENHAGEN)
-    assert calendar.events[0].end - start == timedelta(hours=1)
-
-
-def test_summer_time_is_right() -> None:
-    raw = meeting_ics(
-        a_meeting(starts_at=datetime(2027, 6, 1, 8, 0, tzinfo=UTC)),
-        method=Method.REQUEST,
-        time_zone="Europe/Copenhagen",
-    )
-    assert b"DTSTART;TZID=Europe/Copenhagen:20270601T100000" in raw
-
-
-def test_lines_end_in_crlf_and_long_lines_are_folded() -> None:
-    raw = meeting_ics(a_meeting(description="Æ" * 300), method=Method.REQUEST, time_zone="Europe/Copenhagen")
-    lines = raw.split(b"\r\n")
-    assert all(b"\n" not in line for line in lines)
-    assert all(len(line) <= 75 for line in lines)
-    assert Calendar.from_ical(raw).events[0]["DESCRIPTION"] == "Æ" * 300
-
-
-def test_a_cancellation_is_method_cancel_with_status_cancelled() -> None:
-    calendar = Calendar.from_ical(
-        meeting_ics(a_meeting(sequence=4), method=Method.CANCEL, time_zone="Europe/Copenhagen")
-    )
-    assert calendar["METHOD"] == "CANCEL"
-    assert calendar.events[0]["STATUS"] == "CANCELLED"
-    assert calendar.events[0]["UID"] == "abc@samtale"
-
 
 # The conversation's file -------------------------------------------------------------------------------
 
@@ -159,10 +80,10 @@ def test_there_is_no_file_before_a_time_is_set_or_after_a_cancellation(org: Org,
 
 def test_the_file_carries_the_agenda_and_no_confidential_text(org: Org, mus: Mus) -> None:
     conversation = schedule(org, mus.conversation)
-    scheduling.special_topic_raise(
+    topics.special_topic_raise(
         viewer=viewer(org, "employee"), conversation=fetch(org, "employee", conversation), text="Hemmeligt emne om løn"
     )
-    scheduling.improvement_notice_give(
+    improvement_notice_give(
         viewer=viewer(org, "leader"), conversation=fetch(org, "leader", conversation), text="Fortrolig besked"
     )
     text = Calendar.from_ical(download(org, "employee", mus.conversation).content).events[0]["DESCRIPTION"]

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, EmployeePreparation, LeaderPreparation
-from samtale.conversations.services import scheduling
+from samtale.conversations.services import attendees, scheduling, topics
+from samtale.conversations.services.notice import improvement_notice_give
 from samtale.outbox.delivery import outbox_deliver
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.rounds.models import FocusArea, PreparationForm
@@ -92,8 +93,8 @@ def test_the_invitation_carries_the_calendar_file_as_an_attachment(org: Org, mus
 def test_an_attendee_invited_before_the_time_is_set_is_told_it_will_follow_without_a_file(org: Org, mus: Mus) -> None:
     english(org.daily_leader)
     employee = viewer(org, "employee")
-    scheduling.daily_leader_ask(viewer=employee, conversation=fetch(org, "employee", mus.conversation))
-    scheduling.daily_leader_decide(
+    attendees.daily_leader_ask(viewer=employee, conversation=fetch(org, "employee", mus.conversation))
+    attendees.daily_leader_decide(
         viewer=viewer(org, "leader"), conversation=fetch(org, "leader", mus.conversation), agree=True
     )
     (message,) = mails_to(org.daily_leader)
@@ -126,24 +127,22 @@ def test_no_email_of_the_invitation_carries_confidential_text(org: Org, mus: Mus
         conversation=mus.conversation, answers={"x": "LEDERENS-NOTAT"}, must_improve="LEDERENS-NOTAT"
     )
     leader, employee = viewer(org, "leader"), viewer(org, "employee")
-    scheduling.special_topic_raise(
+    topics.special_topic_raise(
         viewer=employee, conversation=fetch(org, "employee", mus.conversation), text="HEMMELIGT-EMNE"
     )
-    scheduling.special_topic_raise(
+    topics.special_topic_raise(
         viewer=leader, conversation=fetch(org, "leader", mus.conversation), text="HEMMELIGT-EMNE fra lederen"
     )
-    scheduling.improvement_notice_give(
-        viewer=leader, conversation=fetch(org, "leader", mus.conversation), text="FORTROLIG-BESKED"
-    )
-    scheduling.daily_leader_ask(viewer=employee, conversation=fetch(org, "employee", mus.conversation))
-    scheduling.daily_leader_decide(viewer=leader, conversation=fetch(org, "leader", mus.conversation), agree=True)
-    scheduling.union_rep_bring(
+    improvement_notice_give(viewer=leader, conversation=fetch(org, "leader", mus.conversation), text="FORTROLIG-BESKED")
+    attendees.daily_leader_ask(viewer=employee, conversation=fetch(org, "employee", mus.conversation))
+    attendees.daily_leader_decide(viewer=leader, conversation=fetch(org, "leader", mus.conversation), agree=True)
+    attendees.union_rep_bring(
         viewer=employee, conversation=fetch(org, "employee", mus.conversation), representative=org.union_rep
     )
-    scheduling.union_rep_summon(viewer=leader, conversation=fetch(org, "leader", mus.conversation))
+    attendees.union_rep_summon(viewer=leader, conversation=fetch(org, "leader", mus.conversation))
     schedule(org, mus.conversation, hour=10)
     schedule(org, mus.conversation, hour=12)
-    scheduling.union_rep_withdraw(viewer=employee, conversation=fetch(org, "employee", mus.conversation))
+    attendees.union_rep_withdraw(viewer=employee, conversation=fetch(org, "employee", mus.conversation))
     scheduling.conversation_cancel(viewer=leader, conversation=fetch(org, "leader", mus.conversation))
     kinds = set(OutboxMessage.objects.values_list("kind", flat=True))
     assert kinds >= {
@@ -174,12 +173,12 @@ def test_no_email_of_the_invitation_carries_confidential_text(org: Org, mus: Mus
 def test_the_topic_and_notice_emails_link_to_the_conversation(org: Org, mus: Mus) -> None:
     english(org.employee, org.leader)
     link = reverse("conversations:detail", args=[mus.conversation.uuid])
-    scheduling.special_topic_raise(
+    topics.special_topic_raise(
         viewer=viewer(org, "employee"), conversation=fetch(org, "employee", mus.conversation), text="Deltid"
     )
     (to_leader,) = mails_to(org.leader)
     assert link in to_leader.body and "special topic" in to_leader.body
-    scheduling.improvement_notice_give(
+    improvement_notice_give(
         viewer=viewer(org, "leader"), conversation=fetch(org, "leader", mus.conversation), text="Mødetider"
     )
     (to_employee,) = mails_to(org.employee)

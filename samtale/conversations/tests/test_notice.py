@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus, ImprovementNotice, LeaderPreparation
 from samtale.conversations.selectors.scheduling import conversations_missing_improvement_notice
-from samtale.conversations.services import scheduling
+from samtale.conversations.services.notice import improvement_notice_give
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import english, fetch, mails_to, schedule, viewer
 
@@ -29,7 +29,7 @@ def _quiet(mus: Mus) -> None:
 
 
 def give(org: Org, mus: Mus, text: str = TEXT) -> ImprovementNotice:
-    return scheduling.improvement_notice_give(
+    return improvement_notice_give(
         viewer=viewer(org, "leader"), conversation=fetch(org, "leader", mus.conversation), text=text
     )
 
@@ -76,7 +76,7 @@ def test_only_the_leader_gives_it(org: Org, mus: Mus, persona: str, status: int)
     assert org.client(persona).post(url, {"text": TEXT}).status_code == status
     if status == 403:
         with pytest.raises(PermissionDenied):
-            scheduling.improvement_notice_give(
+            improvement_notice_give(
                 viewer=viewer(org, persona), conversation=fetch(org, persona, mus.conversation), text=TEXT
             )
     assert not ImprovementNotice.objects.exists()

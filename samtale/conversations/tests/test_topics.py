@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, ConversationStatus, SpecialTopic
-from samtale.conversations.services import scheduling
+from samtale.conversations.services import topics
 from samtale.outbox.models import OutboxMessage
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import english, fetch, mails_to, schedule, viewer
@@ -26,7 +26,7 @@ def _quiet(mus: Mus) -> None:
 
 
 def raise_topic(org: Org, persona: str, conversation: Conversation, text: str) -> SpecialTopic:
-    return scheduling.special_topic_raise(
+    return topics.special_topic_raise(
         viewer=viewer(org, persona), conversation=fetch(org, persona, conversation), text=text
     )
 
@@ -59,7 +59,7 @@ def test_the_leader_chain_does_not_see_the_topics(org: Org, mus: Mus, persona: s
     raise_topic(org, "employee", mus.conversation, "Et emne kun for de to")
     assert "Et emne kun for de to" not in page(org, persona, mus)
     with pytest.raises(PermissionDenied):
-        scheduling.special_topic_raise(
+        topics.special_topic_raise(
             viewer=viewer(org, persona), conversation=fetch(org, persona, mus.conversation), text="x"
         )
 

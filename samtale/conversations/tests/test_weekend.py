@@ -1,7 +1,8 @@
 """One rule for every form that books a conversation (the MUS's time and place, the team's slots,
 the follow-up conversation): a Saturday or a Sunday is booked only once the leader confirms it,
 and nothing is sent before; a weekday needs nothing more. The rule is written once
-(``forms.scheduling.WeekendConfirmation``)."""
+(``samtale.lib.meetings.forms.WeekendConfirmation``), tested on every date in
+samtale/lib/tests/test_meetings_forms.py and here on each form's page."""
 
 from __future__ import annotations
 

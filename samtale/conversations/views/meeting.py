@@ -494,7 +494,10 @@ def outcome_clear(request: AuthenticatedRequest, conversation_uuid: str) -> Http
 
 
 @dataclass(frozen=True)
-class MeetingLink:
+class SectionLink:
+    """A link in the meeting section of the conversation's page, to one part of the meeting (a
+    preparation, the guide and notes, the outcome); not the online meeting link of a booking."""
+
     label: str
     url: str
     note: str = ""
@@ -505,18 +508,18 @@ def section_context(viewer: Viewer, conversation: Conversation) -> dict[str, Any
     part of the meeting the viewer may use, and nothing about the parts they may not (the
     leader learns nothing of an unshared preparation, not even that it exists)."""
     relations = conversation_relations(viewer, conversation)
-    links: list[MeetingLink] = []
+    links: list[SectionLink] = []
     uuid = conversation.uuid
     prepared = None
     if relations & {Relation.SELF, Relation.PERSONNEL_LEADER, Relation.INVITED_UNION_REP}:
         prepared = employee_preparation_of(conversation=conversation)
     if Relation.SELF in relations:
         links.append(
-            MeetingLink(_("My preparation"), reverse("conversations:preparation", args=[uuid]), _share_note(prepared))
+            SectionLink(_("My preparation"), reverse("conversations:preparation", args=[uuid]), _share_note(prepared))
         )
     elif round_policies.may_view_employee_preparation(viewer, conversation, prepared):
         links.append(
-            MeetingLink(
+            SectionLink(
                 _("%(name)s's preparation") % {"name": conversation.employee.name},
                 reverse("conversations:preparation", args=[uuid]),
                 _("Shared with you"),
@@ -524,7 +527,7 @@ def section_context(viewer: Viewer, conversation: Conversation) -> dict[str, Any
         )
     if round_policies.may_use_leader_preparation(viewer, conversation):
         links.append(
-            MeetingLink(
+            SectionLink(
                 _("My preparation as leader"),
                 reverse("conversations:leader_preparation", args=[uuid]),
                 _("Only you can see it"),
@@ -532,10 +535,10 @@ def section_context(viewer: Viewer, conversation: Conversation) -> dict[str, Any
         )
     if round_policies.may_view_minutes(viewer, conversation):
         note = "" if round_policies.may_edit_minutes(viewer, conversation) else _("You can read the notes")
-        links.append(MeetingLink(_("The meeting guide and notes"), reverse("conversations:guide", args=[uuid]), note))
+        links.append(SectionLink(_("The meeting guide and notes"), reverse("conversations:guide", args=[uuid]), note))
     if round_policies.may_record_outcome(viewer, conversation):
         label = _("Correct the outcome") if conversation.status in meeting.OVER else _("Mark the conversation held")
-        links.append(MeetingLink(label, reverse("conversations:outcome", args=[uuid])))
+        links.append(SectionLink(label, reverse("conversations:outcome", args=[uuid])))
     return {
         "meeting_links": links,
         "meeting_outcome_visible": bool(relations & {Relation.SELF, Relation.PERSONNEL_LEADER}),

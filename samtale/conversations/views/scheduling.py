@@ -28,8 +28,10 @@ from samtale.conversations.forms.scheduling import (
 )
 from samtale.conversations.models import Conversation, ConversationStatus, ImprovementNotice, SpecialTopic
 from samtale.conversations.selectors.scheduling import rounds_with_team, scheduling_section, team_conversations_in_round
-from samtale.conversations.services import scheduling
-from samtale.lib.ics import Method
+from samtale.conversations.services import attendees, scheduling, topics
+from samtale.conversations.services.notice import improvement_notice_give
+from samtale.lib.meetings.calendar import Method
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.models import Round, RoundStatus
 
@@ -107,21 +109,19 @@ def ics(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
     conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
     if not conversation.calendar_file_offered:
         raise Http404
-    assert conversation.starts_at is not None
+    when = TimeAndPlace.of(conversation)
+    assert when is not None
     content = invitation_ics(
         conversation,
+        when,
         method=Method.REQUEST,
         sequence=conversation.calendar_sequence,
-        starts_at=conversation.starts_at,
-        duration_minutes=conversation.duration_minutes,
-        location=conversation.location,
-        online_url=conversation.online_url,
         organizer=conversation.employee.personnel_leader,
         attendees=scheduling.conversation_attendees(conversation),
         phases=list(conversation.round.concept.phases.all()),
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8; method=REQUEST")
-    day = timezone.localtime(conversation.starts_at).date().isoformat()
+    day = timezone.localtime(when.starts_at).date().isoformat()
     response["Content-Disposition"] = f'attachment; filename="mus-{day}.ics"'
     return response
 
@@ -201,7 +201,7 @@ def topic_raise(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRe
     form = TopicForm(request.POST, prefix="topic")
     if form.is_valid():
         try:
-            scheduling.special_topic_raise(viewer=viewer, conversation=conversation, text=form.cleaned_data["text"])
+            topics.special_topic_raise(viewer=viewer, conversation=conversation, text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -222,7 +222,7 @@ def topic_withdraw(request: AuthenticatedRequest, conversation_uuid: str, topic_
     lookups.require_write(round_policies.special_topic_side(viewer, conversation) == topic.side)
     topic.conversation = conversation
     try:
-        scheduling.special_topic_withdraw(viewer=viewer, topic=topic)
+        topics.special_topic_withdraw(viewer=viewer, topic=topic)
         messages.success(request, _("The topic is withdrawn."))
     except ValidationError as error:
         _refused(request, error)
@@ -239,7 +239,7 @@ def notice(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRespons
     form = NoticeForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            scheduling.improvement_notice_give(viewer=viewer, conversation=conversation, text=form.cleaned_data["text"])
+            improvement_notice_give(viewer=viewer, conversation=conversation, text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -259,9 +259,9 @@ def daily_leader(request: AuthenticatedRequest, conversation_uuid: str) -> HttpR
     viewer, conversation = _writable(request, conversation_uuid, round_policies.may_ask_for_daily_leader)
     try:
         if request.POST.get("action") == "withdraw":
-            if scheduling.daily_leader_withdraw(viewer=viewer, conversation=conversation):
+            if attendees.daily_leader_withdraw(viewer=viewer, conversation=conversation):
                 messages.success(request, _("Your daily leader will not take part."))
-        elif scheduling.daily_leader_ask(viewer=viewer, conversation=conversation):
+        elif attendees.daily_leader_ask(viewer=viewer, conversation=conversation):
             messages.success(request, _("Your leader is asked to agree that your daily leader takes part."))
     except ValidationError as error:
         _refused(request, error)
@@ -275,7 +275,7 @@ def daily_leader_decision(request: AuthenticatedRequest, conversation_uuid: str)
     viewer, conversation = _writable(request, conversation_uuid, round_policies.may_decide_on_daily_leader)
     agree = request.POST.get("decision") == "agree"
     try:
-        if scheduling.daily_leader_decide(viewer=viewer, conversation=conversation, agree=agree):
+        if attendees.daily_leader_decide(viewer=viewer, conversation=conversation, agree=agree):
             messages.success(
                 request,
                 _("The daily leader is invited.") if agree else _("Declined; the employee is told."),
@@ -292,17 +292,17 @@ def union_rep(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResp
     viewer, conversation = _writable(request, conversation_uuid, round_policies.may_bring_union_rep)
     if request.POST.get("action") == "withdraw":
         try:
-            if scheduling.union_rep_withdraw(viewer=viewer, conversation=conversation):
+            if attendees.union_rep_withdraw(viewer=viewer, conversation=conversation):
                 messages.success(request, _("You will not bring a union representative."))
         except ValidationError as error:
             _refused(request, error)
         return _to_detail(conversation)
     form = UnionRepForm(
-        request.POST, prefix="union_rep", choices=scheduling.union_rep_choices(employee=conversation.employee)
+        request.POST, prefix="union_rep", choices=attendees.union_rep_choices(employee=conversation.employee)
     )
     if form.is_valid():
         try:
-            if scheduling.union_rep_bring(
+            if attendees.union_rep_bring(
                 viewer=viewer, conversation=conversation, representative=form.cleaned_data["representative"]
             ):
                 messages.success(request, _("Your leader is told, and summons the union representative."))
@@ -318,7 +318,7 @@ def union_rep(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResp
 def union_rep_summon(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
     viewer, conversation = _writable(request, conversation_uuid, round_policies.may_summon_union_rep)
     try:
-        if scheduling.union_rep_summon(viewer=viewer, conversation=conversation):
+        if attendees.union_rep_summon(viewer=viewer, conversation=conversation):
             messages.success(request, _("The union representative is summoned and gets the invitation."))
     except ValidationError as error:
         _refused(request, error)

@@ -126,7 +126,7 @@ def test_what_waits_on_the_start_page_is_accessible_and_leads_on(page: Page, liv
     from samtale.access.viewer import viewer_for
     from samtale.accounts.models import User
     from samtale.conversations.models import Conversation
-    from samtale.conversations.services import scheduling
+    from samtale.conversations.services import attendees
     from samtale.demo.round import demo_round_seed
     from samtale.org.models import Person, Unit
     from samtale.rounds.defaults import default_concept_ensure
@@ -146,12 +146,12 @@ def test_what_waits_on_the_start_page_is_accessible_and_leads_on(page: Page, liv
         units=[Unit.objects.get(parent=None)],
     )
     conversation = Conversation.objects.get(employee__email=PERSONAS["employee"].email)
-    scheduling.union_rep_bring(
+    attendees.union_rep_bring(
         viewer=as_("employee"),
         conversation=conversation,
         representative=Person.objects.get(email=PERSONAS["union_rep"].email),
     )
-    scheduling.union_rep_summon(viewer=as_("leader"), conversation=conversation)
+    attendees.union_rep_summon(viewer=as_("leader"), conversation=conversation)
 
     sign_in(page, PERSONAS["management"].email)
     expect(page.get_by_role("heading", name="MUS-Næste er under forberedelse")).to_be_visible()

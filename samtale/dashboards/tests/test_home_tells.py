@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.access.viewer import viewer_for
-from samtale.conversations.services import scheduling
+from samtale.conversations.services import attendees
 from samtale.conversations.services.invitation import round_launch
 from samtale.org.models import RoleKind
 from samtale.outbox.delivery import outbox_deliver
@@ -101,9 +101,9 @@ def test_the_union_representative_finds_the_conversation_and_plan_they_were_give
     assert conversation_link not in client.get("/").content.decode()
 
     # The employee brings the union representative; until the leader summons them it is not theirs.
-    scheduling.union_rep_bring(viewer=as_(org, "employee"), conversation=mus.conversation, representative=org.union_rep)
+    attendees.union_rep_bring(viewer=as_(org, "employee"), conversation=mus.conversation, representative=org.union_rep)
     assert conversation_link not in client.get("/").content.decode()
-    scheduling.union_rep_summon(viewer=as_(org, "leader"), conversation=mus.conversation)
+    attendees.union_rep_summon(viewer=as_(org, "leader"), conversation=mus.conversation)
     page = client.get("/").content.decode()
     assert f'<a href="{conversation_link}">Emil Ærø\'s conversation in MUS-2027</a>' in page
     assert "As union representative" in page

@@ -4,7 +4,6 @@ place are the invitation itself, as for the MUS."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +11,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samtale.lib.ics import Meeting, Method, Participant, attach_ics, meeting_ics
+from samtale.lib.meetings.calendar import Method, Participant, attach_ics, calendar_file
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
@@ -25,42 +25,26 @@ def follow_up_link(plan: Plan) -> str:
 
 
 def follow_up_ics(
-    follow_up: FollowUp,
-    *,
-    method: Method,
-    sequence: int,
-    starts_at: datetime,
-    duration_minutes: int,
-    location: str,
-    online_url: str,
-    organizer: Person | None,
+    follow_up: FollowUp, when: TimeAndPlace, *, method: Method, sequence: int, organizer: Person | None
 ) -> bytes:
-    """The follow-up conversation as a calendar entry, in the current language: its own UID, the
-    employee as attendee, the link; nothing of the plan's content."""
+    """The follow-up conversation at ``when`` as a calendar entry, in the current language: its own
+    UID, the employee as attendee, the link; nothing of the plan's content."""
     plan = follow_up.plan
     employee = plan.employee
     leader = organizer or employee.personnel_leader
     link = follow_up_link(plan)
-    lines = []
-    if online_url:
-        lines += [_("Online meeting: %(link)s") % {"link": online_url}, ""]
-    lines += [_("Open the plan's follow-up in Samtale: %(link)s") % {"link": link}]
-    meeting = Meeting(
+    return calendar_file(
+        when,
+        method=method,
         uid=follow_up_ics_uid(follow_up),
         sequence=sequence,
-        starts_at=starts_at,
-        duration=timedelta(minutes=duration_minutes),
         summary=_("Follow-up conversation between %(employee)s and %(leader)s")
         % {"employee": employee.name, "leader": leader.name if leader else "–"},
-        organizer=Participant(leader.email, leader.name)
-        if leader
-        else Participant(settings.DEFAULT_FROM_EMAIL, "Samtale"),
+        organizer=Participant(leader.email, leader.name) if leader else None,
         attendees=[Participant(employee.email, employee.name)],
-        location=location or online_url,
-        description="\n".join(lines),
-        url=link,
+        link=link,
+        link_line=_("Open the plan's follow-up in Samtale: %(link)s") % {"link": link},
     )
-    return meeting_ics(meeting, method=method, time_zone=settings.TIME_ZONE)
 
 
 def _attach_ics(email: EmailMultiAlternatives, content: bytes, method: Method) -> None:
@@ -80,7 +64,7 @@ def _found(message: OutboxMessage) -> tuple[Plan, Person] | None:
 
 
 def _common(plan: Plan, person: Person, context: dict[str, Any]) -> dict[str, Any]:
-    starts_at = datetime.fromisoformat(context["starts_at"]) if context.get("starts_at") else None
+    when = TimeAndPlace.from_snapshot(context)
     organizer_id = context.get("organizer")
     organizer = Person.objects.filter(pk=organizer_id).first() if organizer_id else None
     return {
@@ -88,8 +72,8 @@ def _common(plan: Plan, person: Person, context: dict[str, Any]) -> dict[str, An
         "person": person,
         "employee": plan.employee,
         "leader": organizer or plan.employee.personnel_leader,
-        "starts_at": starts_at,
-        "ends_at": starts_at + timedelta(minutes=context["duration"]) if starts_at else None,
+        "starts_at": when.starts_at if when else None,
+        "ends_at": when.ends_at if when else None,
         "duration": context.get("duration"),
         "location": context.get("location", ""),
         "online_url": context.get("online_url", ""),
@@ -102,7 +86,8 @@ def follow_up_invitation(message: OutboxMessage) -> EmailMultiAlternatives | Non
     """The follow-up conversation's invitation, or its update, with the calendar file."""
     found = _found(message)
     follow_up = FollowUp.objects.filter(plan_id=message.context.get("plan")).first()
-    if found is None or follow_up is None or not message.context.get("starts_at"):
+    when = TimeAndPlace.from_snapshot(message.context)
+    if found is None or follow_up is None or when is None:
         return None
     plan, person = found
     context = _common(plan, person, message.context) | {"update": message.context.get("update", False)}
@@ -111,12 +96,9 @@ def follow_up_invitation(message: OutboxMessage) -> EmailMultiAlternatives | Non
         email,
         follow_up_ics(
             follow_up,
+            when,
             method=Method.REQUEST,
             sequence=message.context["sequence"],
-            starts_at=context["starts_at"],
-            duration_minutes=context["duration"],
-            location=context["location"],
-            online_url=context["online_url"],
             organizer=context["leader"],
         ),
         Method.REQUEST,
@@ -129,7 +111,8 @@ def follow_up_cancel(message: OutboxMessage) -> EmailMultiAlternatives | None:
     """The time is off; the calendar file removes the entry (METHOD:CANCEL, same UID)."""
     found = _found(message)
     follow_up = FollowUp.objects.filter(plan_id=message.context.get("plan")).first()
-    if found is None or follow_up is None or not message.context.get("starts_at"):
+    when = TimeAndPlace.from_snapshot(message.context)
+    if found is None or follow_up is None or when is None:
         return None
     plan, person = found
     context = _common(plan, person, message.context)
@@ -138,12 +121,9 @@ def follow_up_cancel(message: OutboxMessage) -> EmailMultiAlternatives | None:
         email,
         follow_up_ics(
             follow_up,
+            when,
             method=Method.CANCEL,
             sequence=message.context["sequence"],
-            starts_at=context["starts_at"],
-            duration_minutes=context["duration"],
-            location=context["location"],
-            online_url=context["online_url"],
             organizer=context["leader"],
         ),
         Method.CANCEL,

@@ -4,15 +4,14 @@ services in ``samtale.plans.services.follow_up`` hold the rules again for every 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samtale.conversations.forms.scheduling import WeekendConfirmation
+from samtale.lib.meetings.forms import TimeAndPlaceForm
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.plans.models import FollowUp, Plan, ProgressStatus
 from samtale.plans.services import follow_up
 
@@ -50,65 +49,18 @@ class DepartureForm(forms.Form):
     )
 
 
-class FollowUpCallForm(WeekendConfirmation):
-    """The follow-up's time and place, by the same rules as the MUS invitation's form (a weekend
-    day only when confirmed)."""
-
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    duration_minutes = forms.IntegerField(
-        label=_("Length in minutes"),
-        min_value=follow_up.MIN_DURATION,
-        max_value=follow_up.MAX_DURATION,
-        initial=60,
-        help_text=_("From 15 to 240 minutes."),
-    )
-    location = forms.CharField(
-        label=_("Place"), max_length=200, required=False, help_text=_("For example the meeting room.")
-    )
-    online_url = forms.URLField(
-        label=_("Online meeting link"),
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-        help_text=_("If you meet online: the link, beginning with https://."),
-    )
-    field_order = ["date", "weekend_confirmed", "time", "duration_minutes", "location", "online_url"]
+class FollowUpCallForm(TimeAndPlaceForm):
+    """The follow-up's time and place: "its own calendar file, as for the MUS" (docs/domain.md
+    § Follow-up), so the same form as the MUS invitation's (a weekend day only when confirmed), by
+    the rules of every booking and no later than the agreed date
+    (``follow_up.follow_up_time_errors``)."""
 
     def __init__(self, *args: Any, plan: Plan, current: FollowUp | None, **kwargs: Any) -> None:
-        initial: dict[str, Any] = {}
-        if current is not None:
-            initial = {
-                "duration_minutes": current.duration_minutes,
-                "location": current.location,
-                "online_url": current.online_url,
-            }
-            if current.starts_at is not None:
-                local = timezone.localtime(current.starts_at)
-                initial |= {"date": local.date(), "time": local.time()}
-        kwargs["initial"] = initial | kwargs.get("initial", {})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, booked=current, **kwargs)
         self.plan = plan
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.errors:
-            return data
-        for field, messages in follow_up.follow_up_time_errors(self.plan, self.meeting()).items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
-        return data
-
-    def meeting(self) -> follow_up.Meeting:
-        data = self.cleaned_data
-        starts_at = timezone.make_aware(datetime.combine(data["date"], data["time"]), timezone.get_current_timezone())
-        return follow_up.Meeting(
-            starts_at=starts_at,
-            duration_minutes=data["duration_minutes"],
-            location=data.get("location", ""),
-            online_url=data.get("online_url", ""),
-        )
+    def errors_for(self, when: TimeAndPlace) -> dict[str, list[str]]:
+        return follow_up.follow_up_time_errors(self.plan, when)
 
 
 class FollowUpHeldForm(forms.Form):

@@ -32,8 +32,8 @@ from samtale.access.lookups import require_write
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
-from samtale.conversations.services.scheduling import TimeAndPlace
 from samtale.conversations.signals import conversations_changed
+from samtale.lib.meetings.time_and_place import LastDay, TimeAndPlace, booking_snapshot, time_and_place_errors
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
 from samtale.plans.models import (
@@ -51,8 +51,6 @@ from samtale.plans.services.writing import follow_up_last_day
 NOTE_MAX_LENGTH = 2000
 WHY_MAX_LENGTH = 2000
 OUTCOME_MAX_LENGTH = 5000
-MIN_DURATION = 15
-MAX_DURATION = 240
 
 
 def _lock(plan: Plan) -> None:
@@ -234,42 +232,20 @@ def follow_up_of(plan: Plan) -> FollowUp | None:
     return FollowUp.objects.filter(plan=plan).select_related("held_with").first()
 
 
-# The follow-up's time and place are the MUS invitation's (FollowUpStatus.SCHEDULED is "scheduled" too).
-Meeting = TimeAndPlace
-
-
-def follow_up_time_errors(plan: Plan, when: Meeting, *, now: datetime | None = None) -> dict[str, list[str]]:
-    """What is wrong with holding the follow-up ``when``, by form field."""
-    now = now or timezone.now()
-    when = when.normalised()
-    errors: dict[str, list[str]] = {}
-
-    def add(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
-
-    local = timezone.localtime(when.starts_at)
-    if when.starts_at <= now:
-        add(
-            "date" if local.date() < timezone.localtime(now).date() else "time",
-            _("The time has passed: choose a time in the future."),
-        )
+def follow_up_time_errors(plan: Plan, when: TimeAndPlace, *, now: datetime | None = None) -> dict[str, list[str]]:
+    """What is wrong with holding the follow-up ``when``, by form field: the rules of every booking
+    (``samtale.lib.meetings``), and "no later than the agreed date" (docs/domain.md § Follow-up)."""
     deadline = follow_up_deadline(plan)
-    if deadline is not None and local.date() > deadline:
-        add(
-            "date",
+    last_day = (
+        LastDay(
+            deadline,
             _("The follow-up conversation must be held by %(date)s, as agreed in the plan. Choose that day or earlier.")
             % {"date": formats.date_format(deadline, "DATE_FORMAT")},
         )
-    if not MIN_DURATION <= when.duration_minutes <= MAX_DURATION:
-        add(
-            "duration_minutes",
-            _("A conversation lasts from %(min)s to %(max)s minutes.") % {"min": MIN_DURATION, "max": MAX_DURATION},
-        )
-    if when.online_url and not when.online_url.lower().startswith(("https://", "http://")):
-        add("online_url", _("The online meeting link must begin with https:// or http://."))
-    if not when.location and not when.online_url:
-        add("location", _("Give a place, an online meeting link, or both."))
-    return errors
+        if deadline is not None
+        else None
+    )
+    return time_and_place_errors(when, now=now or timezone.now(), last_day=last_day)
 
 
 def _locked_follow_up(plan: Plan) -> FollowUp:
@@ -282,23 +258,13 @@ def follow_up_ics_uid(follow_up: FollowUp) -> str:
     return f"follow-up-{follow_up.uuid}@samtale"
 
 
-def _snapshot(follow_up: FollowUp) -> dict[str, Any]:
-    return {
-        "sequence": follow_up.calendar_sequence,
-        "starts_at": follow_up.starts_at.isoformat() if follow_up.starts_at else None,
-        "duration": follow_up.duration_minutes,
-        "location": follow_up.location,
-        "online_url": follow_up.online_url,
-    }
-
-
 def _not_held(follow_up: FollowUp) -> None:
     if follow_up.status == FollowUpStatus.HELD:
         raise ValidationError(_("The follow-up conversation has been held: its time can no longer be changed."))
 
 
 @transaction.atomic
-def follow_up_call(*, viewer: Viewer, plan: Plan, when: Meeting) -> bool:
+def follow_up_call(*, viewer: Viewer, plan: Plan, when: TimeAndPlace) -> bool:
     """ "The leader calls the follow-up conversation (an iCalendar invitation as for the MUS)":
     set or change its time and place; the employee gets the invitation or its update. Returns
     False when nothing changed (nothing is sent then)."""
@@ -308,12 +274,12 @@ def follow_up_call(*, viewer: Viewer, plan: Plan, when: Meeting) -> bool:
     follow_up = _locked_follow_up(plan)
     _not_held(follow_up)
     when = when.normalised()
-    if when.same_as(follow_up):
+    if when.same_as(follow_up, scheduled=FollowUpStatus.SCHEDULED):
         return False
     errors = follow_up_time_errors(plan, when)
     if errors:
         raise ValidationError(errors)
-    rescheduled = when.write_to(follow_up, now=timezone.now())
+    rescheduled = when.write_to(follow_up, now=timezone.now(), scheduled=FollowUpStatus.SCHEDULED)
     audit_record(
         actor=viewer.user,
         action="plans.follow_up_rescheduled" if rescheduled else "plans.follow_up_called",
@@ -322,7 +288,7 @@ def follow_up_call(*, viewer: Viewer, plan: Plan, when: Meeting) -> bool:
         data={"starts_at": when.starts_at.isoformat(), "sequence": follow_up.calendar_sequence},
     )
     employee = plan.employee
-    snapshot = _snapshot(follow_up)
+    snapshot = booking_snapshot(follow_up)
     outbox_enqueue_many(
         messages=[
             _draft(
@@ -347,7 +313,7 @@ def follow_up_cancel(*, viewer: Viewer, plan: Plan) -> bool:
     _not_held(follow_up)
     if follow_up.status != FollowUpStatus.SCHEDULED or follow_up.starts_at is None:
         return False
-    snapshot = _snapshot(follow_up)
+    snapshot = booking_snapshot(follow_up)
     follow_up.calendar_sequence += 1
     follow_up.starts_at = None
     follow_up.status = FollowUpStatus.TO_BE_CALLED

@@ -18,6 +18,7 @@ from icalendar import Calendar
 from samtale.access import lookups
 from samtale.audit.models import AuditEvent
 from samtale.conversations.services.scheduling import ics_uid
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.plans.models import Departure, FollowUp, FollowUpStatus, Plan, Progress
 from samtale.plans.services import follow_up, writing
 from samtale.testing import Mus, Org, working_day
@@ -49,13 +50,13 @@ def local(days: int, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(hour)))
 
 
-def meeting(days: int = 30, hour: int = 10, **extra: Any) -> follow_up.Meeting:
+def when(days: int = 30, hour: int = 10, **extra: Any) -> TimeAndPlace:
     values = {"duration_minutes": 60, "location": "Mødelokale 3", "online_url": "", **extra}
-    return follow_up.Meeting(starts_at=local(days, hour), **values)
+    return TimeAndPlace(starts_at=local(days, hour), **values)
 
 
 def call(org: Org, plan: Plan, persona: str = "leader", **kwargs: Any) -> bool:
-    return follow_up.follow_up_call(viewer=as_(org, persona), plan=fetch(org, persona, plan), when=meeting(**kwargs))
+    return follow_up.follow_up_call(viewer=as_(org, persona), plan=fetch(org, persona, plan), when=when(**kwargs))
 
 
 def messages_of(error: ValidationError) -> list[str]:

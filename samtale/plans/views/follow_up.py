@@ -27,7 +27,8 @@ from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
 from samtale.conversations.models import Conversation
-from samtale.lib.ics import Method
+from samtale.lib.meetings.calendar import Method
+from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.emails.follow_up import follow_up_ics
 from samtale.plans.forms.follow_up import DepartureForm, FollowUpCallForm, FollowUpHeldForm, ProgressForm
@@ -192,7 +193,7 @@ def call(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     form = FollowUpCallForm(request.POST or None, plan=plan, current=current)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = follow_up.follow_up_call(viewer=viewer, plan=plan, when=form.meeting())
+            changed = follow_up.follow_up_call(viewer=viewer, plan=plan, when=form.time_and_place())
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -249,18 +250,17 @@ def ics(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     if current is None or current.status != FollowUpStatus.SCHEDULED or current.starts_at is None:
         raise Http404
     current.plan = plan
+    when = TimeAndPlace.of(current)
+    assert when is not None
     content = follow_up_ics(
         current,
+        when,
         method=Method.REQUEST,
         sequence=current.calendar_sequence,
-        starts_at=current.starts_at,
-        duration_minutes=current.duration_minutes,
-        location=current.location,
-        online_url=current.online_url,
         organizer=plan.employee.personnel_leader,
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8; method=REQUEST")
-    day = timezone.localtime(current.starts_at).date().isoformat()
+    day = timezone.localtime(when.starts_at).date().isoformat()
     response["Content-Disposition"] = f'attachment; filename="follow-up-{day}.ics"'
     return response
 
