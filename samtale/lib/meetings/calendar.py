@@ -111,7 +111,9 @@ def event_ics(event: CalendarEvent, *, method: Method, time_zone: str, stamp: da
         sequence=event.sequence,
         stamp=(stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0),
         start=start,
-        end=start + event.duration,
+        # The end in real time, not the start's clock time plus the length: a meeting during
+        # which the clocks change still lasts as long as it was booked for.
+        end=(event.starts_at.astimezone(UTC) + event.duration).astimezone(zone),
         summary=event.summary,
         location=event.location or None,
         description=event.description or None,
