@@ -30,7 +30,7 @@ from samtale.rounds.forms.rounds import (
 )
 from samtale.rounds.lookups import focus_area_for_viewer, proposal_for_viewer, unit_round_for_viewer
 from samtale.rounds.models import RoundStatus, TopicProposal, UnitRound
-from samtale.rounds.selectors.rounds import (
+from samtale.rounds.selectors.unit_round import (
     focus_areas_above,
     proposals_of,
     unit_round_focus_areas,
