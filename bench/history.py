@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from samtale.conversations.models import Conversation
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,29 @@ CONTENT = {
 }
 
 
+@dataclass(frozen=True)
+class _Progress:
+    """The round being moved forward: its shares, today, and the seeded draws of days."""
+
+    round_: Any
+    shares: Shares
+    today: date
+    zone: tzinfo
+    rng: random.Random
+
+    @property
+    def last(self) -> date:
+        """The last day a conversation may have been held: today, or the round's deadline."""
+        return min(self.today, self.round_.held_by)
+
+    def moment(self, day: date, hour: int = 10) -> datetime:
+        return datetime.combine(day, time(hour), tzinfo=self.zone)
+
+    def past_day(self) -> date:
+        span = max((self.last - self.round_.opens_on).days, 1)
+        return self.round_.opens_on + timedelta(days=self.rng.randrange(span + 1))
+
+
 def round_progress(
     round_: Any, *, shares: Shares = IN_PROGRESS, today: date | None = None, seed: int = 1, keep: tuple[str, ...] = ()
 ) -> dict[str, int]:
@@ -64,38 +90,59 @@ def round_progress(
     from django.db import transaction
     from django.utils import timezone
 
-    from samtale.conversations.models import Conversation, ConversationStatus
-    from samtale.lib.bulk import insert_rows, update_rows
-    from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus, PlanVersion
+    from samtale.lib.bulk import insert_rows
+    from samtale.plans.models import Plan
 
-    rng = random.Random(seed)
     today = today or timezone.localdate()
-    zone = timezone.get_current_timezone()
-    last = min(today, round_.held_by)
-    span = max((last - round_.opens_on).days, 1)
+    progress = _Progress(round_, shares, today, timezone.get_current_timezone(), random.Random(seed))
+    held, not_held, scheduled = _drawn_conversations(progress, keep)
+    held_updates, plans = _held(progress, held)
+    scheduled_updates = _scheduled(progress, scheduled)
+    with transaction.atomic():
+        _write_conversations(held_updates, scheduled_updates, [pk for pk, _e, _l in not_held])
+        insert_rows(Plan, plans)
+        follow_ups = _versions_and_follow_ups(progress)
+    return {
+        "held": len(held_updates),
+        "scheduled": len(scheduled_updates),
+        "not_held": len(not_held),
+        "plans": len(plans),
+        "follow_ups": follow_ups,
+    }
+
+
+_Row = tuple[int, int, int | None]  # a conversation, its employee and their personnel leader
+
+
+def _drawn_conversations(progress: _Progress, keep: tuple[str, ...]) -> tuple[list[_Row], list[_Row], list[_Row]]:
+    """The invited conversations, shuffled and cut by the shares: held, not held, scheduled."""
+    from samtale.conversations.models import Conversation, ConversationStatus
+
     rows = list(
-        Conversation.objects.filter(round=round_, status=ConversationStatus.INVITED, plan__isnull=True)
+        Conversation.objects.filter(round=progress.round_, status=ConversationStatus.INVITED, plan__isnull=True)
         .exclude(employee__email__in=keep)
         .order_by("pk")
         .values_list("pk", "employee_id", "employee__personnel_leader_id")
     )
-    rng.shuffle(rows)
-    n = len(rows)
+    progress.rng.shuffle(rows)
+    shares, n = progress.shares, len(rows)
     held_n, not_held_n, scheduled_n = int(n * shares.held), int(n * shares.not_held), int(n * shares.scheduled)
     held, not_held = rows[:held_n], rows[held_n : held_n + not_held_n]
     scheduled = rows[held_n + not_held_n : max(scheduled_n, held_n + not_held_n)]
+    return held, not_held, scheduled
 
-    def moment(day: date, hour: int = 10) -> datetime:
-        return datetime.combine(day, time(hour), tzinfo=zone)
 
-    def past_day() -> date:
-        return round_.opens_on + timedelta(days=rng.randrange(span + 1))
+def _held(progress: _Progress, held: list[_Row]) -> tuple[list[Conversation], list[dict[str, Any]]]:
+    """The held conversations, and a plan for each: a draft, handed in or signed, by the shares."""
+    from samtale.conversations.models import Conversation, ConversationStatus
+    from samtale.plans.models import PlanStatus
 
+    moment, rng, shares = progress.moment, progress.rng, progress.shares
     plans: list[dict[str, Any]] = []
-    held_updates: list[Conversation] = []
+    updates: list[Conversation] = []
     for pk, employee_id, leader_id in held:
-        day = past_day()
-        held_updates.append(
+        day = progress.past_day()
+        updates.append(
             Conversation(
                 pk=pk,
                 held_with_id=leader_id,  # held by the personnel leader, who keeps the minutes
@@ -110,11 +157,11 @@ def round_progress(
         submitted_at, signed_at, follow_up_by = None, None, None
         draw = rng.random()
         if draw < shares.signed:
-            signed_day = min(day + timedelta(days=rng.randrange(1, 15)), today)
+            signed_day = min(day + timedelta(days=rng.randrange(1, 15)), progress.today)
             status, submitted_at, signed_at = PlanStatus.SIGNED, moment(signed_day, 9), moment(signed_day, 14)
             follow_up_by = day + timedelta(days=182)
         elif draw < shares.submitted:
-            status, submitted_at = PlanStatus.SUBMITTED, moment(min(day + timedelta(days=7), today), 9)
+            status, submitted_at = PlanStatus.SUBMITTED, moment(min(day + timedelta(days=7), progress.today), 9)
         plans.append(
             {
                 "conversation_id": pk,
@@ -127,66 +174,80 @@ def round_progress(
                 "created_at": moment(day, 12),
             }
         )
-    scheduled_updates = []
+    return updates, plans
+
+
+def _scheduled(progress: _Progress, scheduled: list[_Row]) -> list[Conversation]:
+    """The conversations booked for a day after the last one held."""
+    from samtale.conversations.models import Conversation, ConversationStatus
+
+    updates = []
     for pk, _employee, _leader in scheduled:
-        day = last + timedelta(days=rng.randrange(1, 30))
-        scheduled_updates.append(
+        day = progress.last + timedelta(days=progress.rng.randrange(1, 30))
+        updates.append(
             Conversation(
-                pk=pk, status=ConversationStatus.SCHEDULED, starts_at=moment(day), invitation_sent_at=moment(last)
+                pk=pk,
+                status=ConversationStatus.SCHEDULED,
+                starts_at=progress.moment(day),
+                invitation_sent_at=progress.moment(progress.last),
             )
         )
-    not_held_updates = [
-        Conversation(pk=pk, status=ConversationStatus.NOT_HELD, not_held_reason="long_leave") for pk, _e, _l in not_held
+    return updates
+
+
+def _write_conversations(held: list[Conversation], scheduled: list[Conversation], not_held: list[int]) -> None:
+    from samtale.conversations.models import Conversation, ConversationStatus
+    from samtale.lib.bulk import update_rows
+
+    update_rows(
+        Conversation,
+        ["status", "held_on", "held_with", "starts_at", "invitation_sent_at"],
+        [(c.pk, c.status, c.held_on, c.held_with_id, c.starts_at, c.invitation_sent_at) for c in held],
+    )
+    update_rows(
+        Conversation,
+        ["status", "starts_at", "invitation_sent_at"],
+        [(c.pk, c.status, c.starts_at, c.invitation_sent_at) for c in scheduled],
+    )
+    not_held_rows = [(pk, ConversationStatus.NOT_HELD, "long_leave") for pk in not_held]
+    update_rows(Conversation, ["status", "not_held_reason"], not_held_rows)
+
+
+def _versions_and_follow_ups(progress: _Progress) -> int:
+    """The first version of each new plan, and the follow-ups held of the signed ones (by the
+    share, once their time has come); returns how many follow-ups."""
+    from samtale.lib.bulk import insert_rows
+    from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus, PlanVersion
+
+    stored = list(
+        Plan.objects.filter(conversation__round=progress.round_, versions__isnull=True).values_list(
+            "pk", "status", "submitted_at", "signed_at", "follow_up_by", "due_on"
+        )
+    )
+    versions = [
+        {
+            "plan_id": pk,
+            "number": 1,
+            "status": status,
+            "content": CONTENT,
+            "submitted_at": submitted_at,
+            "signed_at": signed_at,
+        }
+        for pk, status, submitted_at, signed_at, _by, _due in stored
     ]
-    with transaction.atomic():
-        update_rows(
-            Conversation,
-            ["status", "held_on", "held_with", "starts_at", "invitation_sent_at"],
-            [(c.pk, c.status, c.held_on, c.held_with_id, c.starts_at, c.invitation_sent_at) for c in held_updates],
-        )
-        update_rows(
-            Conversation,
-            ["status", "starts_at", "invitation_sent_at"],
-            [(c.pk, c.status, c.starts_at, c.invitation_sent_at) for c in scheduled_updates],
-        )
-        update_rows(
-            Conversation, ["status", "not_held_reason"], [(c.pk, c.status, "long_leave") for c in not_held_updates]
-        )
-        insert_rows(Plan, plans)
-        stored = list(
-            Plan.objects.filter(conversation__round=round_, versions__isnull=True).values_list(
-                "pk", "status", "submitted_at", "signed_at", "follow_up_by", "due_on"
+    insert_rows(PlanVersion, versions)
+    follow_ups: list[dict[str, Any]] = []
+    rng, today = progress.rng, progress.today
+    for pk, status, _s, _signed, follow_up_by, _due in stored:
+        if status != PlanStatus.SIGNED or follow_up_by is None:
+            continue
+        if rng.random() < progress.shares.follow_up_held and follow_up_by - timedelta(days=30) <= today:
+            day = min(follow_up_by - timedelta(days=rng.randrange(30)), today)
+            follow_ups.append(
+                {"plan_id": pk, "status": FollowUpStatus.HELD, "held_on": day, "starts_at": progress.moment(day)}
             )
-        )
-        versions = [
-            {
-                "plan_id": pk,
-                "number": 1,
-                "status": status,
-                "content": CONTENT,
-                "submitted_at": submitted_at,
-                "signed_at": signed_at,
-            }
-            for pk, status, submitted_at, signed_at, _by, _due in stored
-        ]
-        insert_rows(PlanVersion, versions)
-        follow_ups: list[dict[str, Any]] = []
-        for pk, status, _s, _signed, follow_up_by, _due in stored:
-            if status != PlanStatus.SIGNED or follow_up_by is None:
-                continue
-            if rng.random() < shares.follow_up_held and follow_up_by - timedelta(days=30) <= today:
-                day = min(follow_up_by - timedelta(days=rng.randrange(30)), today)
-                follow_ups.append(
-                    {"plan_id": pk, "status": FollowUpStatus.HELD, "held_on": day, "starts_at": moment(day)}
-                )
-        insert_rows(FollowUp, follow_ups)
-    return {
-        "held": len(held_updates),
-        "scheduled": len(scheduled_updates),
-        "not_held": len(not_held_updates),
-        "plans": len(plans),
-        "follow_ups": len(follow_ups),
-    }
+    insert_rows(FollowUp, follow_ups)
+    return len(follow_ups)
 
 
 def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:

@@ -47,17 +47,33 @@ def people_file(path: Path, *, simulated: int) -> dict[str, int]:
     More people than simulated users of each kind, so no two write the same plan at once (which
     the plan form rightly refuses as a conflict, and which would make them queue for the same
     rows)."""
-    preparing, writing, leading = simulated, simulated // 2, simulated // 4
     from django.contrib.auth.hashers import make_password
 
     from samtale.accounts.models import User
-    from samtale.conversations.models import Conversation, ConversationStatus
     from samtale.demo.organisation import PERSONAS
-    from samtale.plans.models import Plan, PlanStatus
     from samtale.rounds.models import Round
 
     current = Round.objects.get(name="MUS-2027")
     hr = User.objects.get(email=PERSONAS["hr"].email)
+    users: set[int] = {hr.pk}
+    people: dict[str, list[dict[str, Any]]] = {
+        "preparing": _preparing(current, users, count=simulated),
+        "writing": _writing(current, users, count=simulated // 2),
+        "leading": _leading(current, users, count=simulated // 4),
+        "overseeing": [_overseeing(current, hr.email)],
+    }
+    User.objects.filter(pk__in=users).update(password=make_password(PASSWORD), is_active=True)
+    for group in people.values():
+        for person in group:
+            person["password"] = PASSWORD
+    path.write_text(json.dumps(people, indent=1))
+    return {role: len(group) for role, group in people.items()}
+
+
+def _preparing(current: Any, users: set[int], *, count: int) -> list[dict[str, Any]]:
+    """Employees still to hold their conversation (no leaders): their preparation."""
+    from samtale.conversations.models import Conversation, ConversationStatus
+
     open_ = (
         Conversation.objects.filter(
             round=current,
@@ -66,20 +82,14 @@ def people_file(path: Path, *, simulated: int) -> dict[str, int]:
         )
         .exclude(employee__led_units__isnull=False)
         .select_related("employee__user")
-        .order_by("pk")[:preparing]
+        .order_by("pk")[:count]
     )
-    drafts = (
-        Plan.objects.filter(conversation__round=current, status=PlanStatus.DRAFT, employee__user__isnull=False)
-        .select_related("employee__user")
-        .order_by("pk")[:writing]
-    )
-    people: dict[str, list[dict[str, Any]]] = {"preparing": [], "writing": [], "leading": [], "overseeing": []}
-    users: set[int] = {hr.pk}
+    people = []
     for conversation in open_:
         user = conversation.employee.user
         assert user is not None
         users.add(user.pk)
-        people["preparing"].append(
+        people.append(
             {
                 "email": user.email,
                 "urls": {
@@ -89,14 +99,35 @@ def people_file(path: Path, *, simulated: int) -> dict[str, int]:
                 },
             }
         )
-    leaders: dict[int, str] = {}
+    return people
+
+
+def _writing(current: Any, users: set[int], *, count: int) -> list[dict[str, Any]]:
+    """Employees with a draft plan: the plan and its form."""
+    from samtale.plans.models import Plan, PlanStatus
+
+    drafts = (
+        Plan.objects.filter(conversation__round=current, status=PlanStatus.DRAFT, employee__user__isnull=False)
+        .select_related("employee__user")
+        .order_by("pk")[:count]
+    )
+    people = []
     for plan in drafts:
         user = plan.employee.user
         assert user is not None
         users.add(user.pk)
-        people["writing"].append(
+        people.append(
             {"email": user.email, "urls": {"plan": f"/plans/{plan.uuid}/", "plan edit": f"/plans/{plan.uuid}/write/"}}
         )
+    return people
+
+
+def _leading(current: Any, users: set[int], *, count: int) -> list[dict[str, Any]]:
+    """Personnel leaders of the round, each once: their team and the guide of one conversation."""
+    from samtale.conversations.models import Conversation
+
+    leaders: dict[int, str] = {}
+    people = []
     for conversation in (
         Conversation.objects.filter(round=current, employee__personnel_leader__user__isnull=False)
         .select_related("employee__personnel_leader__user")
@@ -108,32 +139,32 @@ def people_file(path: Path, *, simulated: int) -> dict[str, int]:
             continue
         leaders[leader.pk] = leader.user.email
         users.add(leader.user.pk)
-        people["leading"].append(
+        people.append(
             {
                 "email": leader.user.email,
                 "urls": {"team": "/team/", "meeting guide": f"/conversations/{conversation.uuid}/guide/"},
             }
         )
-        if len(leaders) == leading:
+        if len(leaders) == count:
             break
+    return people
+
+
+def _overseeing(current: Any, hr_email: str) -> dict[str, Any]:
+    """HR: the round's overview and the drill-down into the leader persona's unit."""
+    from samtale.conversations.models import Conversation
+    from samtale.demo.organisation import PERSONAS
+
     unit = Conversation.objects.filter(round=current, employee__email=PERSONAS["leader"].email).values_list(
         "employee__unit__uuid", flat=True
     )[0]
-    people["overseeing"].append(
-        {
-            "email": hr.email,
-            "urls": {
-                "overview": f"/oversight/{current.uuid}/",
-                "drill-down": f"/oversight/{current.uuid}/units/{unit}/",
-            },
-        }
-    )
-    User.objects.filter(pk__in=users).update(password=make_password(PASSWORD), is_active=True)
-    for group in people.values():
-        for person in group:
-            person["password"] = PASSWORD
-    path.write_text(json.dumps(people, indent=1))
-    return {role: len(group) for role, group in people.items()}
+    return {
+        "email": hr_email,
+        "urls": {
+            "overview": f"/oversight/{current.uuid}/",
+            "drill-down": f"/oversight/{current.uuid}/units/{unit}/",
+        },
+    }
 
 
 def run_locust(host: str, people: Path, out: Path, *, users: int, seconds: int, pace: str) -> dict[str, Any]:

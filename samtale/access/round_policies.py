@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     from samtale.org.models import Unit
     from samtale.rounds.models import Round, TopicProposal, UnitRound
 
-R = Relation
-
 
 def _has(viewer: Viewer, conversation: Conversation, *relations: Relation) -> bool:
     return bool(conversation_relations(viewer, conversation) & set(relations))
@@ -85,27 +83,35 @@ def may_view_conversation(viewer: Viewer, conversation: Conversation) -> bool:
     """ "Invitation, time and place, agenda": the employee, the leader, the leader chain, and the
     daily leader and union representative if invited (docs/trust.md § Access matrix). HR sees the
     status elsewhere."""
-    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER, R.CHAIN, R.INVITED_DAILY_LEADER, R.INVITED_UNION_REP)
+    return _has(
+        viewer,
+        conversation,
+        Relation.SELF,
+        Relation.PERSONNEL_LEADER,
+        Relation.CHAIN,
+        Relation.INVITED_DAILY_LEADER,
+        Relation.INVITED_UNION_REP,
+    )
 
 
 def may_schedule(viewer: Viewer, conversation: Conversation) -> bool:
     """The leader sets time, place and duration and sends the invitation
     (docs/trust.md § Access matrix: the leader R W, everyone else at most R)."""
-    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+    return _has(viewer, conversation, Relation.PERSONNEL_LEADER)
 
 
 def may_view_special_topics(viewer: Viewer, conversation: Conversation) -> bool:
     """ "Special topics that either side wants to raise must be announced to the other": the two
     sides of the conversation see them."""
-    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER)
+    return _has(viewer, conversation, Relation.SELF, Relation.PERSONNEL_LEADER)
 
 
 def special_topic_side(viewer: Viewer, conversation: Conversation) -> str | None:
     """Which side the viewer raises a topic for, if any."""
     relations = conversation_relations(viewer, conversation)
-    if R.SELF in relations:
+    if Relation.SELF in relations:
         return "employee"
-    if R.PERSONNEL_LEADER in relations:
+    if Relation.PERSONNEL_LEADER in relations:
         return "leader"
     return None
 
@@ -113,30 +119,30 @@ def special_topic_side(viewer: Viewer, conversation: Conversation) -> str | None
 def may_view_improvement_notice(viewer: Viewer, conversation: Conversation) -> bool:
     """The "must improve" notice: the employee reads it, the leader writes it, the leader chain
     reads it (docs/trust.md § Access matrix)."""
-    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER, R.CHAIN)
+    return _has(viewer, conversation, Relation.SELF, Relation.PERSONNEL_LEADER, Relation.CHAIN)
 
 
 def may_give_improvement_notice(viewer: Viewer, conversation: Conversation) -> bool:
-    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+    return _has(viewer, conversation, Relation.PERSONNEL_LEADER)
 
 
 def may_ask_for_daily_leader(viewer: Viewer, conversation: Conversation) -> bool:
     """ "The employee may invite their daily leader (by agreement with the personnel leader)"."""
-    return _has(viewer, conversation, R.SELF)
+    return _has(viewer, conversation, Relation.SELF)
 
 
 def may_decide_on_daily_leader(viewer: Viewer, conversation: Conversation) -> bool:
-    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+    return _has(viewer, conversation, Relation.PERSONNEL_LEADER)
 
 
 def may_bring_union_rep(viewer: Viewer, conversation: Conversation) -> bool:
     """ "It is the employee's decision; they must tell the leader in good time"."""
-    return _has(viewer, conversation, R.SELF)
+    return _has(viewer, conversation, Relation.SELF)
 
 
 def may_summon_union_rep(viewer: Viewer, conversation: Conversation) -> bool:
     """ "… and the leader summons the representative"."""
-    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+    return _has(viewer, conversation, Relation.PERSONNEL_LEADER)
 
 
 # Preparation -----------------------------------------------------------------------------------
@@ -145,7 +151,7 @@ def may_summon_union_rep(viewer: Viewer, conversation: Conversation) -> bool:
 def may_edit_employee_preparation(viewer: Viewer, conversation: Conversation) -> bool:
     """The employee's preparation form is theirs alone to write (docs/trust.md § Access matrix: only
     the employee has W)."""
-    return _has(viewer, conversation, R.SELF)
+    return _has(viewer, conversation, Relation.SELF)
 
 
 def may_view_employee_preparation(
@@ -155,19 +161,19 @@ def may_view_employee_preparation(
     only if shared, and so does an invited union representative it is shared with. Nobody else,
     and nobody learns whether it is filled in unless it is shared."""
     relations = conversation_relations(viewer, conversation)
-    if R.SELF in relations:
+    if Relation.SELF in relations:
         return True
     if preparation is None:
         return False
-    if R.PERSONNEL_LEADER in relations and preparation.shared_with_leader_at is not None:
+    if Relation.PERSONNEL_LEADER in relations and preparation.shared_with_leader_at is not None:
         return True
-    return R.INVITED_UNION_REP in relations and preparation.shared_with_union_rep_at is not None
+    return Relation.INVITED_UNION_REP in relations and preparation.shared_with_union_rep_at is not None
 
 
 def may_use_leader_preparation(viewer: Viewer, conversation: Conversation) -> bool:
     """The leader's preparation form is private to the leader (docs/trust.md § Access matrix: the
     leader R W, no one else anything)."""
-    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+    return _has(viewer, conversation, Relation.PERSONNEL_LEADER)
 
 
 # The meeting ------------------------------------------------------------------------------------
@@ -180,7 +186,7 @@ def _leader_may_have_minutes(viewer: Viewer, conversation: Conversation) -> bool
     them."""
     from samtale.conversations.models import ConversationStatus, MinutesConsent
 
-    if not _has(viewer, conversation, R.PERSONNEL_LEADER):
+    if not _has(viewer, conversation, Relation.PERSONNEL_LEADER):
         return False
     if conversation.status != ConversationStatus.HELD or conversation.held_with_id == viewer.person_id:
         return True
@@ -195,24 +201,24 @@ def _leader_may_have_minutes(viewer: Viewer, conversation: Conversation) -> bool
 def may_edit_minutes(viewer: Viewer, conversation: Conversation) -> bool:
     """Minutes: the employee and the leader read and write them (docs/trust.md § Access matrix); a
     leader who did not hold a conversation that is over only with the employee's consent."""
-    return _has(viewer, conversation, R.SELF) or _leader_may_have_minutes(viewer, conversation)
+    return _has(viewer, conversation, Relation.SELF) or _leader_may_have_minutes(viewer, conversation)
 
 
 def may_view_minutes(viewer: Viewer, conversation: Conversation) -> bool:
     """… and the daily leader and union representative read them if invited to that meeting."""
-    if _has(viewer, conversation, R.SELF, R.INVITED_DAILY_LEADER, R.INVITED_UNION_REP):
+    if _has(viewer, conversation, Relation.SELF, Relation.INVITED_DAILY_LEADER, Relation.INVITED_UNION_REP):
         return True
     return _leader_may_have_minutes(viewer, conversation)
 
 
 def may_record_outcome(viewer: Viewer, conversation: Conversation) -> bool:
     """ "The leader marks the conversation held (or not held, with a reason)"."""
-    return _has(viewer, conversation, R.PERSONNEL_LEADER)
+    return _has(viewer, conversation, Relation.PERSONNEL_LEADER)
 
 
 def may_use_open_items(viewer: Viewer, conversation: Conversation) -> bool:
     """Open items are agreed between the two in the conversation."""
-    return _has(viewer, conversation, R.SELF, R.PERSONNEL_LEADER)
+    return _has(viewer, conversation, Relation.SELF, Relation.PERSONNEL_LEADER)
 
 
 # The round, from the goals to the proposed topics (docs/domain.md § The round) -----------------

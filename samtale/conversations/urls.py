@@ -1,11 +1,11 @@
 """The conversation's whole URL map. The pages live in ``views/``, one module per area: the
 conversation's page (``conversation``), the launch of a round (``invitation``), time, place,
-topics and attendees (``scheduling``) and the preparation, the guide and the outcome
-(``meeting``)."""
+topics and attendees (``scheduling``), the two preparations (``preparation``) and the guide with its
+minutes and open items and the outcome (``meeting``)."""
 
 from django.urls import path
 
-from samtale.conversations.views import conversation, invitation, meeting, scheduling
+from samtale.conversations.views import conversation, invitation, meeting, preparation, scheduling
 
 app_name = "conversations"
 
@@ -33,12 +33,14 @@ urlpatterns = [
     path("slots/", scheduling.slots_latest, name="slots_latest"),
     path("rounds/<uuid:round_uuid>/slots/", scheduling.slots, name="slots"),
     # The preparations, the guide with its minutes and open items, and the outcome.
-    path(f"{CONVERSATION}/preparation/", meeting.preparation, name="preparation"),
-    path(f"{CONVERSATION}/preparation/share/", meeting.preparation_share, name="preparation_share"),
-    path(f"{CONVERSATION}/preparation/print/", meeting.preparation_print, name="preparation_print"),
-    path(f"{CONVERSATION}/leader-preparation/", meeting.leader_preparation, name="leader_preparation"),
+    path(f"{CONVERSATION}/preparation/", preparation.preparation, name="preparation"),
+    path(f"{CONVERSATION}/preparation/share/", preparation.preparation_share, name="preparation_share"),
+    path(f"{CONVERSATION}/preparation/print/", preparation.preparation_print, name="preparation_print"),
+    path(f"{CONVERSATION}/leader-preparation/", preparation.leader_preparation, name="leader_preparation"),
     path(
-        f"{CONVERSATION}/leader-preparation/print/", meeting.leader_preparation_print, name="leader_preparation_print"
+        f"{CONVERSATION}/leader-preparation/print/",
+        preparation.leader_preparation_print,
+        name="leader_preparation_print",
     ),
     path(f"{CONVERSATION}/guide/", meeting.guide, name="guide"),
     path(f"{CONVERSATION}/open-items/", meeting.open_item_add, name="open_item_add"),

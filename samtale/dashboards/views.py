@@ -9,8 +9,8 @@ from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors
 from samtale.org.models import RoleKind
 from samtale.plans.selectors import plans_shared_with
-from samtale.rounds.selectors.rounds import led_units_in_rounds, round_in_my_unit, round_waiting_for_goals
-from samtale.surveys.selectors import invitations_waiting
+from samtale.rounds.selectors.running import led_units_in_rounds, round_in_my_unit, round_waiting_for_goals
+from samtale.surveys.selectors.surveys import invitations_waiting
 
 
 @login_required

@@ -313,7 +313,21 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
         return SeedResult(False, Person.objects.count(), Unit.objects.count())
     rng = random.Random(seed)
     nodes = _build_tree(employees, rng)
+    _create_units(nodes)
+    places = _PersonaUnits.find(nodes)
+    leaves = [n for n in nodes if not n.children]
+    people = _People(rng)
+    _add_unit_leaders(people, nodes, places)
+    members = _add_members(people, leaves, places, count=max(employees - len(nodes), len(leaves) * 2))
+    coordinators = _add_coordinators(members, rng)
+    _insert(people.records, coordinators)
+    _assign_roles(nodes)
+    _ensure_admin()
+    return SeedResult(True, len(people.records), len(nodes))
 
+
+def _create_units(nodes: list[_UnitNode]) -> None:
+    """The units, in bulk, with their parents and their paths from the top."""
     Unit.objects.bulk_create([Unit(code=n.code, name=n.name, path="", depth=0) for n in nodes], batch_size=2000)
     unit_by_code = {u.code: u for u in Unit.objects.filter(code__in=[n.code for n in nodes])}
     for node in nodes:
@@ -325,29 +339,61 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
     for unit in Unit.objects.filter(code__in=[n.code for n in nodes]).only("id", "code", "path", "depth"):
         unit_by_code[unit.code].path, unit_by_code[unit.code].depth = unit.path, unit.depth
 
-    leaves = [n for n in nodes if not n.children]
-    root = nodes[0]
-    persona_team = next(n for n in leaves if n.name == "Løn og Regnskab")
-    persona_department = persona_team.parent
-    while persona_department is not None and persona_department.depth > 2:
-        persona_department = persona_department.parent
-    assert persona_department is not None
-    hr_department = root.children[0].children[1]
 
-    people_left = max(employees - len(nodes), len(leaves) * 2)
-    counter = iter(range(10001, 10_000_000))
-    today = timezone.localdate()
-    persona_password = make_password(DEMO_PASSWORD)
-    records: list[dict] = []
+@dataclass(frozen=True)
+class _PersonaUnits:
+    """Where the personas work: the top, the first directorate, the department and team of the
+    employee and their leader, and HR's department."""
 
-    def new_person(
+    root: _UnitNode
+    directorate: _UnitNode
+    department: _UnitNode
+    team: _UnitNode
+    hr: _UnitNode
+
+    @classmethod
+    def find(cls, nodes: list[_UnitNode]) -> _PersonaUnits:
+        root = nodes[0]
+        team = next(n for n in nodes if not n.children and n.name == "Løn og Regnskab")
+        department = team.parent
+        while department is not None and department.depth > 2:
+            department = department.parent
+        assert department is not None
+        return cls(root, root.children[0], department, team, root.children[0].children[1])
+
+    def leader_persona(self, node: _UnitNode) -> Persona | None:
+        """The persona who leads the unit, if one does."""
+        if node is self.root:
+            return PERSONAS["management"]
+        if node is self.directorate:
+            return PERSONAS["director"]
+        if node is self.department:
+            return PERSONAS["department_head"]
+        if node is self.team:
+            return PERSONAS["leader"]
+        return None
+
+
+class _People:
+    """The people to insert, as records made one at a time from the seeded random generator."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.records: list[dict] = []
+        self._numbers = iter(range(10001, 10_000_000))
+        self._today = timezone.localdate()
+        self._persona_password = make_password(DEMO_PASSWORD)
+
+    def new(
+        self,
         node: _UnitNode,
         *,
         persona: Persona | None = None,
         title: str | None = None,
         employment_type: str = EmploymentType.PERMANENT,
     ) -> dict:
-        number = str(next(counter))
+        rng = self.rng
+        number = str(next(self._numbers))
         if persona:
             name, email = persona.name, persona.email
         else:
@@ -360,7 +406,7 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
         days_left = rng.randint(60, 900)
         end = None
         if employment_type in (EmploymentType.FIXED_TERM, EmploymentType.TEMP, EmploymentType.TRAINEE):
-            end = date(today.year + 1, 1, 1) + timedelta(days=days_left)
+            end = date(self._today.year + 1, 1, 1) + timedelta(days=days_left)
         record = {
             "employee_number": number,
             "name": name,
@@ -370,50 +416,53 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
             "employment_type": employment_type,
             "start_date": start,
             "end_date": end,
-            "password": persona_password if persona else None,
+            "password": self._persona_password if persona else None,
             "leader": None,
             "daily": None,
             "persona": persona.key if persona else None,
         }
-        records.append(record)
+        self.records.append(record)
         return record
 
-    # Unit leaders, top-down: each leads their unit and reports to the leader of the unit above.
-    leader_titles = {0: "Kommunaldirektør", 1: "Direktør", 2: "Afdelingschef", 3: "Kontorchef", 4: "Teamleder"}
+
+LEADER_TITLES = {0: "Kommunaldirektør", 1: "Direktør", 2: "Afdelingschef", 3: "Kontorchef", 4: "Teamleder"}
+
+
+def _add_unit_leaders(people: _People, nodes: list[_UnitNode], places: _PersonaUnits) -> None:
+    """Unit leaders, top-down: each leads their unit and reports to the leader of the unit above."""
     for node in nodes:
-        persona = None
-        if node is root:
-            persona = PERSONAS["management"]
-        elif node is root.children[0]:
-            persona = PERSONAS["director"]
-        elif node is persona_department:
-            persona = PERSONAS["department_head"]
-        elif node is persona_team:
-            persona = PERSONAS["leader"]
-        title = persona.job_title if persona else leader_titles.get(node.depth, "Leder")
-        record = new_person(node, persona=persona, title=title)
+        persona = places.leader_persona(node)
+        title = persona.job_title if persona else LEADER_TITLES.get(node.depth, "Leder")
+        record = people.new(node, persona=persona, title=title)
         record["leader"] = node.parent.leader_record if node.parent else None
         node.leader_record = record
 
-    # Everyone else, spread over the teams; the personas first.
+
+def _add_members(people: _People, leaves: list[_UnitNode], places: _PersonaUnits, *, count: int) -> list[dict]:
+    """Everyone else, spread over the teams, the personas first; each led by their team's leader."""
     specials = [
-        (persona_team, PERSONAS["employee"]),
-        (persona_team, PERSONAS["union_rep"]),
-        (hr_department, PERSONAS["hr"]),
+        (places.team, PERSONAS["employee"]),
+        (places.team, PERSONAS["union_rep"]),
+        (places.hr, PERSONAS["hr"]),
     ]
     kinds, weights = zip(*EMPLOYMENT_MIX, strict=True)
     members: list[dict] = []
     for node, persona in specials:
-        record = new_person(node, persona=persona, title=persona.job_title)
+        record = people.new(node, persona=persona, title=persona.job_title)
         record["leader"] = node.leader_record
         members.append(record)
-    for index in range(people_left - len(specials)):
-        node = leaves[index % len(leaves)] if index < len(leaves) * 2 else rng.choice(leaves)
-        employment_type = rng.choices(kinds, weights)[0]
-        record = new_person(node, employment_type=employment_type)
+    for index in range(count - len(specials)):
+        node = leaves[index % len(leaves)] if index < len(leaves) * 2 else people.rng.choice(leaves)
+        employment_type = people.rng.choices(kinds, weights)[0]
+        record = people.new(node, employment_type=employment_type)
         record["leader"] = node.leader_record
         members.append(record)
-    # In bigger teams a coordinator is the daily leader of some of the others.
+    return members
+
+
+def _add_coordinators(members: list[dict], rng: random.Random) -> set[int]:
+    """In bigger teams a coordinator is the daily leader of some of the others; the ids of the
+    coordinators' records."""
     by_node: dict[str, list[dict]] = {}
     for record in members:
         by_node.setdefault(record["node"].code, []).append(record)
@@ -430,11 +479,7 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
             for record in team:
                 if record is not coordinator and record["persona"] != "employee" and rng.random() < 0.4:
                     record["daily"] = coordinator
-
-    _insert(records, coordinators)
-    _assign_roles(nodes)
-    _ensure_admin()
-    return SeedResult(True, len(records), len(nodes))
+    return coordinators
 
 
 def _insert(records: list[dict], coordinators: set[int]) -> None:

@@ -35,13 +35,9 @@ from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.plans.content import PlanContent
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Round, RoundStatus, UnitRound
-from samtale.rounds.services.rounds import (
-    focus_area_add,
-    goal_add,
-    round_create,
-    unit_round_open,
-    unit_round_set_introduction,
-)
+from samtale.rounds.services.goals import goal_add
+from samtale.rounds.services.rounds import round_create
+from samtale.rounds.services.unit_round import focus_area_add, unit_round_open, unit_round_set_introduction
 
 # The demo round opened two weeks ago and its conversations are to be held within 75 days.
 OPENED_DAYS_AGO = 14

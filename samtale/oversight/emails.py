@@ -9,7 +9,7 @@ from django.urls import reverse
 from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
-from samtale.oversight.selectors import late_conversations_led_by
+from samtale.oversight.selectors.nudges import late_conversations_led_by
 from samtale.rounds.models import Round, RoundStatus
 
 

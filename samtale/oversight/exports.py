@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from samtale.conversations.models import ConversationStatus
 from samtale.lib.spreadsheet import neutralise_formula
-from samtale.oversight.selectors import PersonRow
+from samtale.oversight.selectors.drill_down import PersonRow
 from samtale.plans.models import FollowUpStatus, PlanStatus
 
 

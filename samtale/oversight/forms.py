@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samtale.oversight.selectors import SORTS
+from samtale.oversight.selectors.drill_down import SORTS
 
 STEP_CHOICES = [
     ("", _("Every state")),

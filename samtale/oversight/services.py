@@ -14,7 +14,8 @@ from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
 from samtale.outbox.models import OutboxMessage
 from samtale.outbox.services import outbox_enqueue_many, outbox_message_build
-from samtale.oversight import selectors
+from samtale.oversight.selectors.nudges import leaders_of_late_conversations
+from samtale.oversight.selectors.scope import hr_scope
 from samtale.rounds.models import Round
 
 NUDGE = "oversight.nudge"
@@ -43,11 +44,11 @@ def leaders_nudge(*, viewer: Viewer, round_: Round, today: date | None = None) -
     if not may_nudge(viewer):
         raise PermissionDenied
     # Only the leaders of the people HR covers, also when the HR consultant leads a team too.
-    scope = selectors.hr_scope(viewer)
+    scope = hr_scope(viewer)
     assert scope is not None  # may_nudge
     today = today or timezone.localdate()
     with transaction.atomic():
-        leaders = selectors.leaders_of_late_conversations(round_=round_, scope=scope, today=today)
+        leaders = leaders_of_late_conversations(round_=round_, scope=scope, today=today)
         keys = {
             leader.person_id: nudge_key(round_=round_, leader_id=leader.person_id, today=today) for leader in leaders
         }

@@ -19,9 +19,13 @@ from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org.models import Unit
-from samtale.oversight import exports, selectors, services
+from samtale.oversight import exports, services
 from samtale.oversight.forms import PeopleFilterForm
-from samtale.oversight.selectors import Scope
+from samtale.oversight.selectors import drill_down
+from samtale.oversight.selectors.overview import completion_overview
+from samtale.oversight.selectors.rounds import round_for_oversight, rounds_for_oversight
+from samtale.oversight.selectors.scope import Scope, oversight_scope, unit_in_scope
+from samtale.oversight.selectors.timeline import round_timeline
 from samtale.rounds.models import Round, RoundStatus
 
 PAGE_SIZE = 100
@@ -29,14 +33,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope(viewer: Viewer) -> Scope:
-    scope = selectors.oversight_scope(viewer)
+    scope = oversight_scope(viewer)
     if scope is None:
         raise Http404
     return scope
 
 
 def _round(round_uuid: str) -> Round:
-    round_ = selectors.round_for_oversight(round_uuid=round_uuid)
+    round_ = round_for_oversight(round_uuid=round_uuid)
     if round_ is None:
         raise Http404
     return round_
@@ -44,7 +48,7 @@ def _round(round_uuid: str) -> Round:
 
 def _unit(scope: Scope, unit_uuid: str) -> Unit:
     try:
-        unit = selectors.unit_in_scope(unit_uuid=UUID(str(unit_uuid)), scope=scope)
+        unit = unit_in_scope(unit_uuid=UUID(str(unit_uuid)), scope=scope)
     except ValueError:
         raise Http404 from None
     if unit is None:
@@ -56,7 +60,7 @@ def _unit(scope: Scope, unit_uuid: str) -> Unit:
 def round_list(request: AuthenticatedRequest) -> HttpResponse:
     """The launched and closed rounds, to choose one to follow."""
     _scope(get_viewer(request))
-    return render(request, "oversight/round_list.html", {"rounds": selectors.rounds_for_oversight()})
+    return render(request, "oversight/round_list.html", {"rounds": rounds_for_oversight()})
 
 
 @login_required
@@ -67,8 +71,8 @@ def overview(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     under = _unit(scope, request.GET["under"]) if request.GET.get("under") else None
     context = {
         "round": round_,
-        "overview": selectors.completion_overview(round_=round_, scope=scope, under=under),
-        "timeline": selectors.round_timeline(round_=round_, scope=scope),
+        "overview": completion_overview(round_=round_, scope=scope, under=under),
+        "timeline": round_timeline(round_=round_, scope=scope),
         "may_nudge": services.may_nudge(viewer) and round_.status == RoundStatus.LAUNCHED,
     }
     return render(request, "oversight/overview.html", context)
@@ -76,12 +80,12 @@ def overview(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
 
 def _people(
     request: AuthenticatedRequest, round_uuid: str, unit_uuid: str
-) -> tuple[Round, Unit, PeopleFilterForm, selectors.UnitPeople]:
+) -> tuple[Round, Unit, PeopleFilterForm, drill_down.UnitPeople]:
     scope = _scope(get_viewer(request))
     round_ = _round(round_uuid)
     unit = _unit(scope, unit_uuid)
     form = PeopleFilterForm(request.GET)
-    rows = selectors.unit_people(round_=round_, scope=scope, unit=unit, **form.values())  # type: ignore[arg-type]
+    rows = drill_down.unit_people(round_=round_, scope=scope, unit=unit, **form.values())  # type: ignore[arg-type]
     return round_, unit, form, rows
 
 
@@ -90,7 +94,7 @@ def unit_people(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) 
     """The people of a unit and below it: one row each, with dates and states, a page at a time
     (counted, filtered, sorted and cut in SQL)."""
     round_, unit, form, rows = _people(request, round_uuid, unit_uuid)
-    pager: Paginator[selectors.PersonRow] = Paginator(rows, PAGE_SIZE)  # type: ignore[arg-type]  # as a QuerySet
+    pager: Paginator[drill_down.PersonRow] = Paginator(rows, PAGE_SIZE)  # type: ignore[arg-type]  # as a QuerySet
     page = pager.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -11,14 +11,8 @@ from django.http import Http404
 from samtale.access import round_policies
 from samtale.access.viewer import Viewer
 from samtale.rounds.models import FocusArea, Round, RoundGoal, TopicProposal, UnitRound
-from samtale.rounds.selectors.rounds import (
-    focus_area_in,
-    goal_in_round,
-    proposal_for_page,
-    round_for_page,
-    unit_in_round,
-    unit_round_for,
-)
+from samtale.rounds.selectors.rounds import goal_in_round, round_for_page, unit_in_round
+from samtale.rounds.selectors.unit_round import focus_area_in, proposal_for_page, unit_round_for
 
 
 def round_for_viewer(viewer: Viewer, round_uuid: UUID | str) -> Round:

@@ -2,7 +2,7 @@
 unit's focus areas and the employees' proposed topics, to the launch that creates a
 conversation for every participant.
 
-Writes go through ``samtale.rounds.services.rounds``.
+Writes go through ``samtale.rounds.services`` (rounds, goals, the round in a unit, concepts).
 """
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ urlpatterns = [
     path(f"{ROUND}/edit/", rounds.edit, name="edit"),
     path(f"{ROUND}/participants/", rounds.participants, name="participants"),
     # Management's goals.
-    path(f"{ROUND}/goals/", goals.goals, name="goals"),
+    path(f"{ROUND}/goals/", goals.goal_list, name="goals"),
     path(f"{ROUND}/goals/<uuid:goal_uuid>/edit/", goals.goal_edit, name="goal_edit"),
     path(f"{ROUND}/goals/<uuid:goal_uuid>/move/", goals.goal_move, name="goal_move"),
     path(f"{ROUND}/goals/<uuid:goal_uuid>/remove/", goals.goal_remove, name="goal_remove"),
     # The round in a unit: its introduction, focus areas, opening and proposed topics.
-    path(f"{UNIT}/", unit_round.unit_round, name="unit_round"),
+    path(f"{UNIT}/", unit_round.unit_round_detail, name="unit_round"),
     path(f"{UNIT}/introduction/", unit_round.introduction, name="unit_round_introduction"),
     path(f"{UNIT}/focus-areas/", unit_round.focus_area_add, name="focus_area_add"),
     path(f"{FOCUS_AREA}/edit/", unit_round.focus_area_edit, name="focus_area_edit"),

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from samtale.surveys.models import Survey
-from samtale.surveys.selectors import LeaderReport
+from samtale.surveys.selectors.leader_reports import LeaderReport
 
 
 def leader_report_pdf(*, survey: Survey, report: LeaderReport) -> bytes:

@@ -21,14 +21,26 @@ from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org.models import Unit
-from samtale.surveys import pdf, selectors, services
+from samtale.surveys import pdf, services
 from samtale.surveys.forms import AnswerForm, QuestionFormSet, SettingsForm, SurveyCreateForm, questions_initial
 from samtale.surveys.models import Invitation, Survey, SurveyKind, SurveyStatus
+from samtale.surveys.selectors import leader_reports
+from samtale.surveys.selectors.evaluation import evaluation_group, evaluation_results
+from samtale.surveys.selectors.surveys import (
+    invitation_by_uuid,
+    invitations_waiting,
+    participation,
+    question_list,
+    rounds_for_surveys,
+    survey_by_uuid,
+    surveys_all,
+    surveys_with_results,
+)
 
 
 def _managed(viewer: Viewer, survey_uuid: str) -> Survey:
     lookups.require(survey_policies.may_manage_surveys(viewer))
-    survey = selectors.survey_by_uuid(survey_uuid=survey_uuid)
+    survey = survey_by_uuid(survey_uuid=survey_uuid)
     if survey is None:
         raise Http404
     return survey
@@ -48,7 +60,7 @@ def survey_list(request: AuthenticatedRequest) -> HttpResponse:
     reader = survey_policies.results_unit_paths(viewer) is not None or viewer.is_leader
     if not (manager or reader):
         raise Http404
-    surveys = selectors.surveys_all() if manager else selectors.surveys_with_results()
+    surveys = surveys_all() if manager else surveys_with_results()
     context = {
         "surveys": surveys,
         "manager": manager,
@@ -62,7 +74,7 @@ def survey_list(request: AuthenticatedRequest) -> HttpResponse:
 def survey_create(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(survey_policies.may_manage_surveys(viewer))
-    form = SurveyCreateForm(request.POST if request.method == "POST" else None, rounds=selectors.rounds_for_surveys())
+    form = SurveyCreateForm(request.POST if request.method == "POST" else None, rounds=rounds_for_surveys())
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(
@@ -91,8 +103,8 @@ def survey_detail(request: AuthenticatedRequest, survey_uuid: str) -> HttpRespon
     context = {
         "survey": survey,
         "state": survey.state(),
-        "questions": selectors.question_list(survey=survey),
-        "participation": selectors.participation(survey=survey),
+        "questions": question_list(survey=survey),
+        "participation": participation(survey=survey),
         "settings_form": SettingsForm(initial={"closes_on": survey.closes_on, "threshold": survey.threshold}),
     }
     return render(request, "surveys/survey_detail.html", context)
@@ -127,7 +139,7 @@ def survey_questions(request: AuthenticatedRequest, survey_uuid: str) -> HttpRes
     survey = _managed(viewer, survey_uuid)
     if survey.status != SurveyStatus.DRAFT:
         raise Http404
-    initial = questions_initial(selectors.question_list(survey=survey))
+    initial = questions_initial(question_list(survey=survey))
     formset = QuestionFormSet(
         request.POST if request.method == "POST" else None,
         initial=initial,
@@ -182,7 +194,7 @@ def _reminded(viewer: Viewer, survey: Survey) -> str:
 
 def _closed(viewer: Viewer, survey: Survey) -> str:
     services.survey_close(viewer=viewer, survey=survey)
-    if not selectors.participation(survey=survey).shown:
+    if not participation(survey=survey).shown:
         return _("The evaluation is closed. Too few answered to show any results.")
     return _("The evaluation is closed; the results can be read.")
 
@@ -220,7 +232,7 @@ def _receipt(request: AuthenticatedRequest, viewer: Viewer, invitation: Invitati
         "invitation": invitation,
         "survey": invitation.survey,
         "open": invitation.survey.takes_answers(),
-        "waiting": selectors.invitations_waiting(person=viewer.person),
+        "waiting": invitations_waiting(person=viewer.person),
     }
     return render(request, "surveys/answer_done.html", context)
 
@@ -230,7 +242,7 @@ def answer(request: AuthenticatedRequest, invitation_uuid: str) -> HttpResponse:
     """The questionnaire behind a person's link, and the receipt once answered. Someone else's link
     answers exactly as a link that does not exist (404); a closed survey gets a page that says so."""
     viewer = get_viewer(request)
-    invitation = selectors.invitation_by_uuid(invitation_uuid=invitation_uuid)
+    invitation = invitation_by_uuid(invitation_uuid=invitation_uuid)
     if invitation is None or not survey_policies.may_answer(viewer, invitation):
         raise Http404
     survey = invitation.survey
@@ -240,7 +252,7 @@ def answer(request: AuthenticatedRequest, invitation_uuid: str) -> HttpResponse:
         return _too_late(request, invitation)
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
-        questions=selectors.question_list(survey=survey),
+        questions=question_list(survey=survey),
         round_name=None if survey.is_360 else survey.round.name,
     )
     if request.method == "POST" and form.is_valid():
@@ -271,13 +283,13 @@ def _results_scope(viewer: Viewer, survey: Survey | None) -> tuple[Survey, tuple
 def results(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
     """The evaluation's results per unit, in the viewer's part of the organisation."""
     viewer = get_viewer(request)
-    survey = selectors.survey_by_uuid(survey_uuid=survey_uuid)
+    survey = survey_by_uuid(survey_uuid=survey_uuid)
     if survey is not None and survey.is_360:
         return redirect("surveys:leaders", survey_uuid=survey.uuid)
     survey, paths = _results_scope(viewer, survey)
     context = {"survey": survey, "ready": survey.shows_results(), "whole": not paths}
     if context["ready"]:
-        context["results"] = selectors.evaluation_results(survey=survey, unit_paths=paths)
+        context["results"] = evaluation_results(survey=survey, unit_paths=paths)
     return render(request, "surveys/results.html", context)
 
 
@@ -286,7 +298,7 @@ def result_group(request: AuthenticatedRequest, survey_uuid: str, unit_uuid: UUI
     """One group: the whole round or a unit with every unit below it, every question with its
     spread, and the free-text answers."""
     viewer = get_viewer(request)
-    survey, paths = _results_scope(viewer, selectors.survey_by_uuid(survey_uuid=survey_uuid))
+    survey, paths = _results_scope(viewer, survey_by_uuid(survey_uuid=survey_uuid))
     if not survey.shows_results():
         raise Http404
     unit = None
@@ -294,7 +306,7 @@ def result_group(request: AuthenticatedRequest, survey_uuid: str, unit_uuid: UUI
         unit = Unit.objects.filter(uuid=unit_uuid).first()
         if unit is None:
             raise Http404
-    found = selectors.evaluation_group(survey=survey, unit_paths=paths, unit=unit, text_page=request.GET.get("page"))
+    found = evaluation_group(survey=survey, unit_paths=paths, unit=unit, text_page=request.GET.get("page"))
     if found is None:
         raise Http404
     group, texts = found
@@ -307,17 +319,17 @@ def leaders(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
     """The 360: the reports the viewer may read (their own, the leaders they lead) and, for HR,
     the figures across the leaders it covers."""
     viewer = get_viewer(request)
-    survey = selectors.survey_by_uuid(survey_uuid=survey_uuid)
+    survey = survey_by_uuid(survey_uuid=survey_uuid)
     if survey is None or not survey.is_360:
         raise Http404
-    reports = selectors.leader_reports_visible(viewer=viewer, survey=survey)
+    reports = leader_reports.leader_reports_visible(viewer=viewer, survey=survey)
     hr = survey_policies.may_view_leader_aggregates(viewer)
     if not reports and not hr:
         raise Http404
     context = {"survey": survey, "ready": survey.shows_results(), "reports": reports, "me": viewer.person}
     if hr and context["ready"]:
         assert viewer.hr is not None
-        context["aggregates"] = selectors.leader_aggregates(survey=survey, unit_paths=viewer.hr.unit_paths)
+        context["aggregates"] = leader_reports.leader_aggregates(survey=survey, unit_paths=viewer.hr.unit_paths)
     return render(request, "surveys/leaders.html", context)
 
 
@@ -327,7 +339,7 @@ def leader_report(request: AuthenticatedRequest, survey_uuid: str, person_uuid: 
     survey, leader = lookups.leader_for_report(viewer, survey_uuid, person_uuid)
     context = {"survey": survey, "ready": survey.shows_results(), "is_me": leader.pk == viewer.person_id}
     if context["ready"]:
-        context["report"] = selectors.leader_report(survey=survey, leader=leader)
+        context["report"] = leader_reports.leader_report(survey=survey, leader=leader)
     context["leader"] = leader
     return render(request, "surveys/leader_report.html", context)
 
@@ -338,7 +350,7 @@ def leader_report_pdf(request: AuthenticatedRequest, survey_uuid: str, person_uu
     survey, leader = lookups.leader_for_report(viewer, survey_uuid, person_uuid)
     if not survey.shows_results():
         raise Http404
-    report = selectors.leader_report(survey=survey, leader=leader)
+    report = leader_reports.leader_report(survey=survey, leader=leader)
     language = viewer.user.language or translation.get_language()
     with translation.override(language):
         content = pdf.leader_report_pdf(survey=survey, report=report)

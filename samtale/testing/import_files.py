@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from samtale.accounts.models import User
 from samtale.audit.models import AuditEvent
-from samtale.org.importing.plan import Plan, build_plan
+from samtale.org.importing.import_plan import ImportPlan, build_import_plan
 from samtale.org.importing.reader import COLUMNS, read_table
 from samtale.org.models import Person, PlacementChange, Unit
 from samtale.outbox.models import OutboxMessage
@@ -108,11 +108,11 @@ def xlsx_file(rows: list[list[Any]]) -> bytes:
     return buffer.getvalue()
 
 
-def plan_for(content: bytes, file_name: str = "organisation.csv", *, today: date | None = None) -> Plan:
-    return build_plan(read_table(content, file_name), today=today)
+def import_plan_for(content: bytes, file_name: str = "organisation.csv", *, today: date | None = None) -> ImportPlan:
+    return build_import_plan(read_table(content, file_name), today=today)
 
 
-def error_lines(plan: Plan) -> list[int]:
+def error_lines(plan: ImportPlan) -> list[int]:
     return [line for line, _message in plan.errors]
 
 

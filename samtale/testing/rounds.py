@@ -13,7 +13,8 @@ from samtale.org.models import Person, RoleKind
 from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Concept, PreparationForm, Round, UnitRound
 from samtale.rounds.services.concepts import concept_fingerprint
-from samtale.rounds.services.rounds import focus_area_add, round_create, unit_round_open
+from samtale.rounds.services.rounds import round_create
+from samtale.rounds.services.unit_round import focus_area_add, unit_round_open
 from samtale.testing import Mus, Org, make_role
 
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.rounds.defaults import default_concept_ensure
-from samtale.rounds.services.rounds import focus_area_add, goal_add, topic_propose
+from samtale.rounds.services.goals import goal_add
+from samtale.rounds.services.unit_round import focus_area_add, topic_propose
 from samtale.testing import Mus, Org
 from samtale.testing.access import PERSONAS, Case
 from samtale.testing.rounds import as_, draft_round, make_management, open_in_payroll

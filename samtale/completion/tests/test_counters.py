@@ -19,7 +19,9 @@ from samtale.conversations.services.scheduling import conversation_cancel, conve
 from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.org.models import Person
 from samtale.org.services import person_change_placement
-from samtale.oversight.selectors import Scope, completion_overview, round_timeline
+from samtale.oversight.selectors.overview import completion_overview
+from samtale.oversight.selectors.scope import Scope
+from samtale.oversight.selectors.timeline import round_timeline
 from samtale.plans.models import Plan
 from samtale.plans.services import signing
 from samtale.plans.services.follow_up import follow_up_mark_held

@@ -1,13 +1,13 @@
-"""Preparation, the meeting guide with the minutes, open items, and the outcome.
+"""The meeting guide with the minutes, open items, and the outcome; and the meeting's section on the
+conversation's page.
 
 Every page looks the conversation up through ``samtale.access.lookups`` (404 for a stranger),
-then asks the policy for the part it shows: a preparation or minutes the viewer may not read is
-a 404 exactly like a missing one; a refused write to something they may read is a 403.
+then asks the policy for the part it shows: minutes the viewer may not read are a 404 exactly
+like missing ones; a refused write to something they may read is a 403.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,245 +20,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from samtale.access import lookups, round_policies
 from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import Viewer, get_viewer
-from samtale.conversations.forms.meeting import (
-    LeaderPreparationForm,
-    MinutesForm,
-    OpenItemAnswerForm,
-    OpenItemForm,
-    OutcomeForm,
-    PreparationForm,
-    ShareForm,
-)
-from samtale.conversations.models import (
-    Conversation,
-    ConversationStatus,
-    EmployeePreparation,
-    Minutes,
-    UnionRepStatus,
-)
+from samtale.conversations.forms.meeting import MinutesForm, OpenItemAnswerForm, OpenItemForm, OutcomeForm
+from samtale.conversations.models import Conversation, ConversationStatus, EmployeePreparation, Minutes
 from samtale.conversations.selectors.meeting import (
     employee_preparation_of,
-    leader_preparation_of,
     minutes_of,
     open_item_of,
     open_items_of,
     phases_of,
-    preparation_questions,
 )
 from samtale.conversations.services import meeting
+from samtale.conversations.views.saving import form_saved
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.models import ConceptPhase
-from samtale.rounds.models import PreparationForm as FormKind
-
-
-def _fragment(request: AuthenticatedRequest) -> bool:
-    """An htmx request for part of a page; a history restore (the Back button) wants it whole."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _saved(form: forms.Form, save: Callable[[], object]) -> bool:
-    """Run the service if the form is valid; a rule it refuses becomes the form's error."""
-    if not form.is_valid():
-        return False
-    try:
-        save()
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    return True
-
-
-# The employee's preparation --------------------------------------------------------------------
-
-
-def _employee_preparation(viewer: Viewer, conversation_uuid: str) -> tuple[Conversation, EmployeePreparation | None]:
-    """The conversation and its employee preparation, if the viewer may read it: the leader gets the
-    same 404 for an unshared preparation as for a missing one (docs/trust.md § Access matrix)."""
-    conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
-    preparation = employee_preparation_of(conversation=conversation)
-    lookups.require(round_policies.may_view_employee_preparation(viewer, conversation, preparation))
-    return conversation, preparation
-
-
-@login_required
-@vary_on_headers("HX-Request")
-def preparation(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
-    """The employee's preparation: theirs to write, autosaved, private until shared."""
-    viewer = get_viewer(request)
-    conversation, prepared = _employee_preparation(viewer, conversation_uuid)
-    questions = preparation_questions(conversation=conversation, form=FormKind.EMPLOYEE)
-    if request.method == "POST":
-        lookups.require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
-        form = PreparationForm(request.POST, questions=questions)
-        saved = _saved(
-            form,
-            lambda: meeting.employee_preparation_save(viewer=viewer, conversation=conversation, answers=form.answers()),
-        )
-        return _after_save(request, saved, _employee_context(viewer, conversation, prepared, questions, form))
-    meeting.employee_preparation_read_record(viewer=viewer, conversation=conversation)
-    return render(
-        request, "conversations/preparation.html", _employee_context(viewer, conversation, prepared, questions)
-    )
-
-
-def _employee_context(
-    viewer: Viewer,
-    conversation: Conversation,
-    prepared: EmployeePreparation | None,
-    questions: list[Any],
-    form: PreparationForm | None = None,
-) -> dict[str, Any]:
-    is_author = round_policies.may_edit_employee_preparation(viewer, conversation)
-    answers = prepared.answers if prepared else {}
-    editable = is_author and meeting.preparation_is_open(conversation)
-    if editable and form is None:
-        form = PreparationForm(initial=PreparationForm.initial_from(answers), questions=questions)
-    relations = conversation_relations(viewer, conversation)
-    return {
-        "conversation": conversation,
-        "kind": "employee",
-        "is_author": is_author,
-        "editable": editable,
-        "form": form,
-        "answers": [(question, answers.get(question.key, "")) for question in questions],
-        # What the employee sees of their own sharing; nobody else sees it here.
-        "preparation": prepared if is_author else None,
-        "union_rep_summoned": is_author and conversation.union_rep_status == UnionRepStatus.SUMMONED,
-        "shared_with_me_at": (prepared.shared_with_leader_at if prepared else None)
-        if Relation.PERSONNEL_LEADER in relations
-        else None,
-        "print_url": reverse("conversations:preparation_print", args=[conversation.uuid]),
-    }
-
-
-def _after_save(request: AuthenticatedRequest, saved: bool, context: dict[str, Any]) -> HttpResponse:
-    """The autosave gets a short status; the Save button (without JavaScript) the whole page."""
-    if _fragment(request):
-        status = {"saved_at": timezone.localtime() if saved else None, "form": context["form"]}
-        return render(request, "conversations/preparation.html#save-status", status)
-    if saved:
-        messages.success(request, _("Your preparation is saved."))
-        return redirect(request.path)
-    return render(request, "conversations/preparation.html", context, status=400)
-
-
-@login_required
-@require_POST
-def preparation_share(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
-    """Share the preparation with the leader or the summoned union representative, or take the
-    share back."""
-    viewer = get_viewer(request)
-    conversation, _prepared = _employee_preparation(viewer, conversation_uuid)
-    lookups.require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
-    form = ShareForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose whom to share with."))
-    else:
-        data = form.cleaned_data
-        try:
-            meeting.employee_preparation_share(
-                viewer=viewer, conversation=conversation, recipient=data["recipient"], share=data["share"]
-            )
-            messages.success(request, _SHARE_MESSAGES[(data["recipient"], data["share"])])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    return redirect("conversations:preparation", conversation_uuid=conversation.uuid)
-
-
-_SHARE_MESSAGES = {
-    (ShareForm.LEADER, True): gettext_lazy("Your leader can now read your preparation."),
-    (ShareForm.LEADER, False): gettext_lazy("Your leader can no longer read your preparation."),
-    (ShareForm.UNION_REP, True): gettext_lazy("Your union representative can now read your preparation."),
-    (ShareForm.UNION_REP, False): gettext_lazy("Your union representative can no longer read your preparation."),
-}
-
-
-@login_required
-def preparation_print(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
-    viewer = get_viewer(request)
-    conversation, prepared = _employee_preparation(viewer, conversation_uuid)
-    questions = preparation_questions(conversation=conversation, form=FormKind.EMPLOYEE)
-    meeting.employee_preparation_read_record(viewer=viewer, conversation=conversation)
-    answers = prepared.answers if prepared else {}
-    return render(
-        request,
-        "conversations/print.html",
-        {
-            "conversation": conversation,
-            "kind": "employee",
-            "answers": [(question, answers.get(question.key, "")) for question in questions],
-            "back_url": reverse("conversations:preparation", args=[conversation.uuid]),
-        },
-    )
-
-
-# The leader's preparation ----------------------------------------------------------------------
-
-
-def _leader_conversation(viewer: Viewer, conversation_uuid: str) -> Conversation:
-    """Private to the leader: 404 for everyone else, the employee included."""
-    conversation = lookups.conversation_for_viewer(viewer, conversation_uuid)
-    lookups.require(round_policies.may_use_leader_preparation(viewer, conversation))
-    return conversation
-
-
-@login_required
-@vary_on_headers("HX-Request")
-def leader_preparation(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
-    viewer = get_viewer(request)
-    conversation = _leader_conversation(viewer, conversation_uuid)
-    questions = preparation_questions(conversation=conversation, form=FormKind.LEADER)
-    if request.method == "POST":
-        form = LeaderPreparationForm(request.POST, questions=questions)
-        saved = _saved(
-            form,
-            lambda: meeting.leader_preparation_save(
-                viewer=viewer,
-                conversation=conversation,
-                answers=form.answers(),
-                must_improve=form.cleaned_data["must_improve"],
-            ),
-        )
-        return _after_save(request, saved, _leader_context(conversation, questions, form))
-    return render(request, "conversations/preparation.html", _leader_context(conversation, questions))
-
-
-def _leader_context(
-    conversation: Conversation, questions: list[Any], form: LeaderPreparationForm | None = None
-) -> dict[str, Any]:
-    prepared = leader_preparation_of(conversation=conversation)
-    answers = prepared.answers if prepared else {}
-    editable = meeting.preparation_is_open(conversation)
-    if editable and form is None:
-        initial = {**PreparationForm.initial_from(answers), "must_improve": prepared.must_improve if prepared else ""}
-        form = LeaderPreparationForm(initial=initial, questions=questions)
-    return {
-        "conversation": conversation,
-        "kind": "leader",
-        "is_author": True,
-        "editable": editable,
-        "form": form,
-        "answers": [(question, answers.get(question.key, "")) for question in questions],
-        "must_improve": prepared.must_improve if prepared else "",
-        "print_url": reverse("conversations:leader_preparation_print", args=[conversation.uuid]),
-    }
-
-
-@login_required
-def leader_preparation_print(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
-    viewer = get_viewer(request)
-    conversation = _leader_conversation(viewer, conversation_uuid)
-    context = _leader_context(conversation, preparation_questions(conversation=conversation, form="leader"))
-    context["back_url"] = reverse("conversations:leader_preparation", args=[conversation.uuid])
-    return render(request, "conversations/print.html", context)
-
 
 # The meeting guide and the minutes -------------------------------------------------------------
 
@@ -392,7 +171,7 @@ def open_item_add(request: AuthenticatedRequest, conversation_uuid: str) -> Http
     viewer = get_viewer(request)
     conversation = _items_conversation(viewer, conversation_uuid)
     form = OpenItemForm(request.POST)
-    if _saved(form, lambda: meeting.open_item_add(viewer=viewer, conversation=conversation, **form.cleaned_data)):
+    if form_saved(form, lambda: meeting.open_item_add(viewer=viewer, conversation=conversation, **form.cleaned_data)):
         messages.success(request, _("The open item is added."))
         return redirect(_open_items_url(conversation))
     context = _guide_context(viewer, conversation, item_form=form)
@@ -408,7 +187,7 @@ def open_item_answer(request: AuthenticatedRequest, conversation_uuid: str, item
     if item is None:
         raise Http404
     form = OpenItemAnswerForm(request.POST)
-    if _saved(form, lambda: meeting.open_item_answer(viewer=viewer, item=item, answer=form.cleaned_data["answer"])):
+    if form_saved(form, lambda: meeting.open_item_answer(viewer=viewer, item=item, answer=form.cleaned_data["answer"])):
         messages.success(request, _("The answer is saved."))
     else:
         messages.error(request, _("The answer is too long: at most 2,000 characters."))
@@ -448,7 +227,7 @@ def outcome(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRespon
     form = OutcomeForm(
         data, opens_on=conversation.round.opens_on, booked_on=booked_on, initial=_outcome_initial(conversation)
     )
-    if data is not None and _saved(form, lambda: _record_outcome(viewer, conversation, form.cleaned_data)):
+    if data is not None and form_saved(form, lambda: _record_outcome(viewer, conversation, form.cleaned_data)):
         messages.success(request, _("The outcome is saved."))
         return redirect("conversations:detail", conversation_uuid=conversation.uuid)
     context = {

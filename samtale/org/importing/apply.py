@@ -20,8 +20,9 @@ from samtale.accounts.services import invitation_messages_build
 from samtale.audit.models import AuditEvent
 from samtale.audit.services import audit_event_build, audit_record, audit_record_many
 from samtale.lib.bulk import chunks, insert_rows, update_rows
-from samtale.org.importing.plan import PersonRow, Plan, build_plan
+from samtale.org.importing.import_plan import ImportPlan, build_import_plan
 from samtale.org.importing.reader import read_table
+from samtale.org.importing.rows import PersonRow
 from samtale.org.models import ChangeSource, Person, PlacementChange, PlacementField, Unit
 from samtale.org.services import unit_tree_rebuild
 from samtale.org.signals import placements_changed
@@ -40,7 +41,7 @@ def _chunks[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
 
 @dataclass
 class ImportOutcome:
-    plan: Plan
+    plan: ImportPlan
     applied: bool = False
     invitations: int = 0
     # The file is correct but would end many people's employment, and that was not confirmed.
@@ -63,9 +64,9 @@ def organisation_import(
     applied only with ``confirm_endings``."""
     table = read_table(content, file_name)
     if dry_run:
-        return ImportOutcome(plan=build_plan(table))
+        return ImportOutcome(plan=build_import_plan(table))
     with transaction.atomic():
-        plan = build_plan(table)
+        plan = build_import_plan(table)
         if not plan.ok:
             return ImportOutcome(plan=plan)
         if plan.ends_many and not confirm_endings:
@@ -80,7 +81,7 @@ def organisation_import(
     return ImportOutcome(plan=plan, applied=True, invitations=invitations)
 
 
-def _apply(plan: Plan, *, actor: User | None, send_invitations: bool) -> int:
+def _apply(plan: ImportPlan, *, actor: User | None, send_invitations: bool) -> int:
     now = timezone.now()
     changed_by = actor if actor is not None and actor.pk else None
     unit_id = _apply_units(plan)
@@ -101,7 +102,7 @@ def _apply(plan: Plan, *, actor: User | None, send_invitations: bool) -> int:
     return 0
 
 
-def _release_changed_emails(plan: Plan) -> None:
+def _release_changed_emails(plan: ImportPlan) -> None:
     moving = [person_id for person_id, _row, change in plan.change if "email" in change.fields]
     if not moving:
         return
@@ -112,7 +113,7 @@ def _release_changed_emails(plan: Plan) -> None:
     update_rows(User, ["email"], [(user_id, f"moving-{user_id}@invalid") for user_id in user_of.values()])
 
 
-def _apply_units(plan: Plan) -> dict[str, int]:
+def _apply_units(plan: ImportPlan) -> dict[str, int]:
     Unit.objects.bulk_create(
         [Unit(code=spec.code, name=spec.name or spec.code, path="", depth=0) for spec in plan.units_create],
         batch_size=BATCH,
@@ -161,7 +162,7 @@ def _leader_levels(rows: list[PersonRow], creating: set[str]) -> list[list[Perso
     return [groups[key] for key in sorted(groups)]
 
 
-def _create_people(plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[str, int], now: Any) -> list[User]:
+def _create_people(plan: ImportPlan, *, unit_id: dict[str, int], number_to_id: dict[str, int], now: Any) -> list[User]:
     """Every new person gets an account of their own, without a password (the plan has refused
     addresses that belong to an account already)."""
     if not plan.create:
@@ -227,7 +228,7 @@ _PLACEMENT = {
 
 
 def _change_people(
-    plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[str, int], now: Any, actor: User | None
+    plan: ImportPlan, *, unit_id: dict[str, int], number_to_id: dict[str, int], now: Any, actor: User | None
 ) -> tuple[list[PlacementChange], list[AuditEvent]]:
     if not plan.change:
         return [], []
@@ -290,7 +291,7 @@ def _person_uuids(ids: list[int]) -> dict[int, str]:
     return uuids
 
 
-def _leader_names(plan: Plan) -> dict[str, str]:
+def _leader_names(plan: ImportPlan) -> dict[str, str]:
     """Employee number -> name, for the history of leader changes: the name in the file, or the
     stored name of a former leader who is no longer in it."""
     names = {row.employee_number: row.values.get("name", "") for row in plan.rows}
@@ -326,7 +327,7 @@ def _update_users(updates: list[tuple[int, dict[str, str]]]) -> None:
         )
 
 
-def _end_people(plan: Plan, *, now: Any, actor: User | None) -> list[AuditEvent]:
+def _end_people(plan: ImportPlan, *, now: Any, actor: User | None) -> list[AuditEvent]:
     by_date: dict[date, list[int]] = {}
     for person_id, _number, _name, end_date in plan.end:
         by_date.setdefault(end_date, []).append(person_id)
@@ -347,7 +348,7 @@ def _end_people(plan: Plan, *, now: Any, actor: User | None) -> list[AuditEvent]
 
 
 def _set_unit_leaders(
-    plan: Plan, *, unit_id: dict[str, int], number_to_id: dict[str, int], actor: User | None
+    plan: ImportPlan, *, unit_id: dict[str, int], number_to_id: dict[str, int], actor: User | None
 ) -> list[AuditEvent]:
     """Unit leaders as the plan worked them out. Leading a unit puts a person in the leader chain
     of everyone below it, so each change is audited."""
@@ -365,7 +366,7 @@ def _set_unit_leaders(
     ]
 
 
-def _unit_events(plan: Plan, *, actor: User | None) -> list[AuditEvent]:
+def _unit_events(plan: ImportPlan, *, actor: User | None) -> list[AuditEvent]:
     """A unit that moves changes who is above everyone in it; a rename is kept for the record."""
     changed = [pk for pk, _code, _changes in plan.units_change]
     uuids = dict(Unit.objects.filter(id__in=changed).values_list("id", "uuid"))

@@ -8,17 +8,17 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone, translation
 
-from samtale.org.importing.plan import parse_date
+from samtale.org.importing.rows import parse_date
 from samtale.org.models import EmploymentType
 from samtale.testing.import_files import (
     DANISH,
     error_lines,
+    import_plan_for,
     line_of,
     new_record,
     org_file,
     org_records,
     people_state,
-    plan_for,
     record,
     stored_counts,
 )
@@ -44,7 +44,7 @@ def messages(plan) -> list[str]:
 
 
 def test_the_current_organisation_as_a_file_plans_no_change(org, records):
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.ok
     assert not plan.has_changes
@@ -52,7 +52,7 @@ def test_the_current_organisation_as_a_file_plans_no_change(org, records):
 
 
 def test_the_same_organisation_with_danish_headings_semicolons_and_a_bom_plans_no_change(org, records):
-    plan = plan_for(org_file(records, headings=DANISH, delimiter=";", bom=True))
+    plan = import_plan_for(org_file(records, headings=DANISH, delimiter=";", bom=True))
 
     assert plan.ok
     assert not plan.has_changes
@@ -64,7 +64,7 @@ def test_planning_writes_nothing(org, records):
     record(records, org.employee.employee_number).update(unit_code="REG", unit_name="Regnskab")
     records.remove(record(records, org.colleague.employee_number))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.ok and plan.has_changes
     assert stored_counts() == before
@@ -79,7 +79,7 @@ def test_a_plan_lists_who_is_created_changed_and_ended(org, records):
     records.remove(record(records, org.colleague.employee_number))
     content = org_file(records)
 
-    plan = plan_for(content)
+    plan = import_plan_for(content)
 
     assert plan.ok
     assert [row.employee_number for row in plan.create] == ["880001"]
@@ -128,7 +128,7 @@ def test_someone_who_has_already_left_is_not_ended_again(org, records):
     org.colleague.save()
     records.remove(record(records, org.colleague.employee_number))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.end == []
 
@@ -137,7 +137,7 @@ def test_a_duplicate_employee_number_is_reported_with_both_lines(org, records):
     copy = new_record(org.employee.employee_number, "Emil Kopi")
     records.append(copy)
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     first = line_of(records, org.employee.employee_number)
     assert plan.errors == [
@@ -148,7 +148,7 @@ def test_a_duplicate_employee_number_is_reported_with_both_lines(org, records):
 def test_a_duplicate_email_address_is_reported_with_both_lines(org, records):
     records.append(new_record("880001", "Nina Ny", email=org.employee.email.upper()))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     first = line_of(records, org.employee.employee_number)
     assert plan.errors == [(NEW, f"The e-mail address {org.employee.email} is also on line {first}.")]
@@ -157,7 +157,7 @@ def test_a_duplicate_email_address_is_reported_with_both_lines(org, records):
 def test_an_unknown_personnel_leader_is_reported_with_its_line(org, records):
     record(records, org.employee.employee_number)["personnel_leader_number"] = "9999"
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [
         (line_of(records, org.employee.employee_number), "personnel_leader_number 9999 is not in the file.")
@@ -167,7 +167,7 @@ def test_an_unknown_personnel_leader_is_reported_with_its_line(org, records):
 def test_an_unknown_daily_leader_is_reported_with_the_heading_as_written(org, records):
     record(records, org.employee.employee_number)["daily_leader_number"] = "9999"
 
-    plan = plan_for(org_file(records, headings=DANISH))
+    plan = import_plan_for(org_file(records, headings=DANISH))
 
     assert plan.errors == [(line_of(records, org.employee.employee_number), "daglig leder 9999 is not in the file.")]
 
@@ -175,7 +175,7 @@ def test_an_unknown_daily_leader_is_reported_with_the_heading_as_written(org, re
 def test_a_leader_who_is_not_in_the_file_any_more_is_unknown(org, records):
     records.remove(record(records, org.leader.employee_number))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     reports = [org.daily_leader, org.employee, org.colleague, org.union_rep]
     assert error_lines(plan) == sorted(line_of(records, p.employee_number) for p in reports)
@@ -186,7 +186,7 @@ def test_a_person_who_is_their_own_leader_is_reported(org, records):
     employee = record(records, org.employee.employee_number)
     employee["personnel_leader_number"] = employee["daily_leader_number"] = org.employee.employee_number
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     line = line_of(records, org.employee.employee_number)
     assert plan.errors == [
@@ -199,7 +199,7 @@ def test_a_leader_loop_is_reported_on_every_line_of_the_loop(org, records):
     # The director would report to the head, who reports to the director.
     record(records, org.director.employee_number)["personnel_leader_number"] = org.head.employee_number
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     director, head = line_of(records, org.director.employee_number), line_of(records, org.head.employee_number)
     assert error_lines(plan) == sorted([director, head])
@@ -215,7 +215,7 @@ def test_a_longer_leader_loop_through_new_people_is_reported(org, records):
         new_record("880003", "C", leader="880002"),
     ]
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert error_lines(plan) == [NEW, NEW + 1, NEW + 2]
 
@@ -227,7 +227,7 @@ def test_a_unit_loop_is_reported_with_its_line(org, records):
         if r["unit_code"] == "OKO":
             r["parent_unit_code"] = "LON"
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [(line_of(records, head["employee_number"]), "Units go round in a loop: OKO → LON → OKO.")]
 
@@ -239,7 +239,7 @@ def test_a_unit_loop_with_a_unit_that_is_only_in_samtale_is_found(org, records):
         if r["unit_code"] == "OKO":
             r["parent_unit_code"] = "REG"
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [(line_of(records, org.head.employee_number), "Units go round in a loop: OKO → REG → OKO.")]
 
@@ -247,7 +247,7 @@ def test_a_unit_loop_with_a_unit_that_is_only_in_samtale_is_found(org, records):
 def test_an_unknown_parent_unit_is_reported(org, records):
     records.append(new_record("880001", "Nina", unit="NY", unit_name="Ny enhed", parent_unit_code="XXX"))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [(NEW, "The parent unit XXX is neither in the file nor in Samtale.")]
 
@@ -255,7 +255,7 @@ def test_an_unknown_parent_unit_is_reported(org, records):
 def test_a_new_unit_without_a_name_is_reported(org, records):
     records.append(new_record("880001", "Nina", unit="NY", unit_name="", parent_unit_code="KOM"))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [(NEW, "Unit NY is new, so it needs a unit name (unit_name / enhedsnavn).")]
 
@@ -265,7 +265,7 @@ def test_a_unit_given_two_names_or_two_parents_is_reported_on_the_later_line(org
     employee["unit_name"] = "Lønkontoret"
     employee["parent_unit_code"] = "KOM"
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     line = line_of(records, org.employee.employee_number)
     first = line_of(records, org.leader.employee_number)
@@ -279,7 +279,7 @@ def test_a_unit_given_two_names_or_two_parents_is_reported_on_the_later_line(org
 def test_an_invalid_email_address_is_reported(org, records, value):
     record(records, org.employee.employee_number)["email"] = value
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [
         (line_of(records, org.employee.employee_number), f"“{value.lower()}” is not a valid e-mail address.")
@@ -290,7 +290,7 @@ def test_an_email_address_of_someone_who_is_not_in_the_file_is_reported(org, rec
     records.remove(record(records, org.colleague.employee_number))
     record(records, org.employee.employee_number)["email"] = org.colleague.email
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [
         (
@@ -304,7 +304,7 @@ def test_an_email_address_of_someone_who_is_not_in_the_file_is_reported(org, rec
 def test_an_unknown_employment_type_is_reported_with_the_values_to_use(org, records):
     record(records, org.employee.employee_number)["employment_type"] = "Freelancer"
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert error_lines(plan) == [line_of(records, org.employee.employee_number)]
     assert messages(plan)[0].startswith("Unknown employment type “Freelancer”. Use one of: ")
@@ -338,7 +338,7 @@ def test_an_unknown_employment_type_is_reported_with_the_values_to_use(org, reco
 def test_employment_types_are_understood_in_english_and_danish(org, records, value, kind):
     records.append(new_record("880001", "Nina Ny", employment_type=value))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.ok
     assert plan.create[0].values["employment_type"] == kind
@@ -353,7 +353,7 @@ def test_every_date_format_is_understood(value):
 def test_an_impossible_date_is_reported_with_its_line(org, records, value):
     records.append(new_record("880001", "Nina Ny", start_date=value))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [(NEW, f"start_date: {value} is not a real date.")]
 
@@ -362,7 +362,7 @@ def test_an_impossible_date_is_reported_with_its_line(org, records, value):
 def test_a_value_that_is_not_a_date_is_reported_with_the_formats_to_use(org, records, value):
     records.append(new_record("880001", "Nina Ny", end_date=value))
 
-    plan = plan_for(org_file(records, headings=DANISH))
+    plan = import_plan_for(org_file(records, headings=DANISH))
 
     assert plan.errors == [
         (NEW, f"slutdato: “{value}” is not a date. Write dates as YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY.")
@@ -372,7 +372,7 @@ def test_a_value_that_is_not_a_date_is_reported_with_the_formats_to_use(org, rec
 def test_an_end_date_before_the_start_date_is_reported(org, records):
     records.append(new_record("880001", "Nina Ny", start_date="01-08-2026", end_date="31.07.2026"))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [(NEW, "The end date 2026-07-31 is before the start date 2026-08-01.")]
 
@@ -381,7 +381,7 @@ def test_an_end_date_before_the_start_date_is_reported(org, records):
 def test_a_missing_required_value_is_reported_with_its_line(org, records, column):
     records.append(new_record("880001", "Nina Ny", **{column: "  "}))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert (NEW, f"{column} is empty, but it is required.") in plan.errors
     assert set(error_lines(plan)) == {NEW}
@@ -390,7 +390,7 @@ def test_a_missing_required_value_is_reported_with_its_line(org, records, column
 def test_a_value_longer_than_the_database_allows_is_reported(org, records):
     records.append(new_record("880001", "N" * 201))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [(NEW, "name is longer than 200 characters.")]
 
@@ -399,7 +399,7 @@ def test_an_unknown_column_is_reported_on_line_1_and_the_rows_are_not_checked(or
     record(records, org.employee.employee_number)["email"] = "not an address"
     content = org_file(records).replace(b"job_title", b"job title (old)", 1)
 
-    plan = plan_for(content)
+    plan = import_plan_for(content)
 
     assert error_lines(plan) == [1]
     assert messages(plan)[0].startswith("Unknown column “job title (old)”. The columns Samtale reads are: ")
@@ -416,7 +416,7 @@ def test_every_bad_row_is_reported_in_line_order(org, records):
     ]
     record(records, org.employee.employee_number)["personnel_leader_number"] = org.employee.employee_number
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     first = line_of(records, org.employee.employee_number)
     assert error_lines(plan) == [first, NEW, NEW + 1, NEW + 2, NEW + 3, NEW + 4, NEW + 5]
@@ -427,7 +427,7 @@ def test_people_with_errors_still_count_as_leaders_so_only_their_own_row_is_repo
     leader = record(records, org.leader.employee_number)
     leader["email"] = "broken"
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert error_lines(plan) == [line_of(records, org.leader.employee_number)]
 
@@ -435,7 +435,7 @@ def test_people_with_errors_still_count_as_leaders_so_only_their_own_row_is_repo
 def test_a_file_with_only_some_columns_compares_only_those(org, records):
     columns = ["employee_number", "name", "email", "unit_code", "employment_type"]
 
-    plan = plan_for(org_file(records, columns=columns))
+    plan = import_plan_for(org_file(records, columns=columns))
 
     assert plan.ok
     assert not plan.has_changes
@@ -445,7 +445,7 @@ def test_line_numbers_follow_multi_line_fields(org, records):
     record(records, org.director.employee_number)["job_title"] = "Direktør\n(konstitueret)"
     records.append(new_record("880001", "Nina Ny", email="nina"))
 
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
 
     assert plan.errors == [(NEW + 1, "“nina” is not a valid e-mail address.")]
 
@@ -462,7 +462,7 @@ def test_an_xlsx_with_numbers_and_date_cells_plans_like_the_csv(org, records):
     new_row[-2] = date(2026, 8, 1)
     rows.append(new_row)
 
-    plan = plan_for(xlsx_file(rows), "organisation.xlsx")
+    plan = import_plan_for(xlsx_file(rows), "organisation.xlsx")
 
     assert plan.ok, plan.errors
     assert [(row.line, row.employee_number, row.values["start_date"]) for row in plan.create] == [
@@ -476,9 +476,9 @@ def test_errors_come_out_in_the_active_language_with_the_same_line_numbers(org, 
     content = org_file(records)
 
     with translation.override("en"):
-        english = plan_for(content)
+        english = import_plan_for(content)
     with translation.override("da"):
-        danish = plan_for(content)
+        danish = import_plan_for(content)
 
     assert english.errors == [
         (NEW, "“nina” is not a valid e-mail address."),

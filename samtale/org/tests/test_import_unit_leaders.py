@@ -19,10 +19,10 @@ from samtale.org.services import unit_set_leader
 from samtale.testing import csv_bytes
 from samtale.testing.import_files import (
     COLUMN_NAMES,
+    import_plan_for,
     new_record,
     org_file,
     org_records,
-    plan_for,
     record,
 )
 
@@ -104,7 +104,7 @@ def test_a_unit_leader_who_is_not_in_the_file_or_differs_between_rows_is_an_erro
     for row in records:
         row["unit_leader_number"] = "99999" if row["employee_number"] == org.employee.employee_number else ""
     record(records, org.colleague.employee_number)["unit_leader_number"] = org.leader.employee_number
-    plan = plan_for(org_file(records, columns=WITH_UNIT_LEADER))
+    plan = import_plan_for(org_file(records, columns=WITH_UNIT_LEADER))
 
     messages = [message for _line, message in plan.errors]
     assert any("99999 is not in the file" in m for m in messages)
@@ -129,7 +129,7 @@ def test_unit_moves_renames_and_new_leaders_are_shown_before_and_audited_after(o
         if row["unit_code"] == "REG":
             row["parent_unit_code"] = "KOM"
             row["unit_name"] = "Regnskab og Revision"
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
     [changed] = plan.preview()["units_changed"]
     assert changed["code"] == "REG"
     assert ["name", "Regnskab", "Regnskab og Revision"] in changed["changes"]
@@ -142,7 +142,7 @@ def test_unit_moves_renames_and_new_leaders_are_shown_before_and_audited_after(o
 
 def test_the_preview_names_the_units_that_get_a_new_leader(org, records):
     record(records, org.employee.employee_number)["personnel_leader_number"] = org.former_leader.employee_number
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
     assert plan.preview()["unit_leaders"] == [
         {
             "code": "LON",
@@ -180,7 +180,7 @@ def test_a_tree_deeper_than_samtale_holds_is_refused_on_its_line(org, records):
             )
         )
         parent = f"D{level}"
-    plan = plan_for(org_file(records))
+    plan = import_plan_for(org_file(records))
     assert not plan.ok
     assert any("levels down" in message for _line, message in plan.errors)
 

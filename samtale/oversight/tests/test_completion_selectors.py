@@ -11,14 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from samtale.access.viewer import viewer_for
 from samtale.conversations.models import Conversation, EmployeePreparation, ImprovementNotice, Minutes, OpenItem
 from samtale.conversations.services.invitation import round_launch
-from samtale.oversight.selectors import (
-    Counts,
-    Scope,
-    completion_overview,
-    oversight_scope,
-    round_timeline,
-    unit_people,
-)
+from samtale.oversight.selectors.drill_down import unit_people
+from samtale.oversight.selectors.overview import Counts, completion_overview
+from samtale.oversight.selectors.scope import Scope, oversight_scope
+from samtale.oversight.selectors.timeline import round_timeline
 from samtale.plans.models import Departure, FollowUp, Plan, PlanComment, PlanVersion, Progress
 from samtale.testing import Mus, Org, grow_org, make_person, make_unit
 from samtale.testing.oversight import deadline_passed, plant_states

@@ -24,7 +24,8 @@ from samtale.conversations.models import Conversation, ConversationStatus, NotHe
 from samtale.conversations.services.invitation import round_launch
 from samtale.org.models import Person
 from samtale.oversight import views
-from samtale.oversight.selectors import SORTS, STEP_ORDER, Scope, oversight_scope, unit_people
+from samtale.oversight.selectors.drill_down import SORTS, STEP_ORDER, unit_people
+from samtale.oversight.selectors.scope import Scope, oversight_scope
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org, grow_org, make_person, make_unit

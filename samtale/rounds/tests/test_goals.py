@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from samtale.audit.models import AuditEvent
 from samtale.rounds.models import Round, RoundGoal, RoundStatus
-from samtale.rounds.services.rounds import MAX_GOALS, goal_add, goal_move, goal_remove, goal_update
+from samtale.rounds.services.goals import MAX_GOALS, goal_add, goal_move, goal_remove, goal_update
 from samtale.testing import Mus, Org
 from samtale.testing.rounds import as_, draft_round, english, make_management
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from samtale.audit.models import AuditEvent
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import FocusArea, ProposalStatus, TopicProposal
-from samtale.rounds.services.rounds import MAX_PROPOSALS_PER_PERSON, proposal_answer, topic_propose
+from samtale.rounds.services.unit_round import MAX_PROPOSALS_PER_PERSON, proposal_answer, topic_propose
 from samtale.testing import Mus, Org
 from samtale.testing.access import crawl
 from samtale.testing.rounds import as_, english, open_in_payroll

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from samtale.rounds.selectors.rounds import unit_round_for
-from samtale.rounds.services.rounds import focus_area_add, goal_add, topic_propose
+from samtale.rounds.selectors.unit_round import unit_round_for
+from samtale.rounds.services.goals import goal_add
+from samtale.rounds.services.unit_round import focus_area_add, topic_propose
 from samtale.testing import Mus, Org
 from samtale.testing.rounds import as_, draft_round, english, make_management, open_in_payroll
 

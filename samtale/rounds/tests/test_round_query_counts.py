@@ -10,8 +10,9 @@ from django.urls import reverse
 from samtale.access.viewer import viewer_for
 from samtale.conversations.services.invitation import round_launch
 from samtale.org.models import Person, Unit
-from samtale.rounds.selectors.rounds import unit_round_for
-from samtale.rounds.services.rounds import focus_area_add, goal_add, proposal_answer, topic_propose
+from samtale.rounds.selectors.unit_round import unit_round_for
+from samtale.rounds.services.goals import goal_add
+from samtale.rounds.services.unit_round import focus_area_add, proposal_answer, topic_propose
 from samtale.testing import Mus, Org, grow_org
 from samtale.testing.queries import Page, assert_same_queries
 from samtale.testing.rounds import as_, make_management, open_in_payroll

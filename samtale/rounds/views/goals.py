@@ -19,7 +19,7 @@ from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.forms.rounds import TextForm, add_service_errors, goal_form
 from samtale.rounds.lookups import goal_for_viewer, round_for_viewer
 from samtale.rounds.models import Round, RoundStatus
-from samtale.rounds.services import rounds
+from samtale.rounds.services import goals
 
 
 def _context(viewer: Viewer, round_: Round, form: TextForm | None = None) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def _context(viewer: Viewer, round_: Round, form: TextForm | None = None) -> dic
 
 
 @login_required
-def goals(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
+def goal_list(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     """The goals; management adds one by posting here."""
     viewer = get_viewer(request)
     round_ = round_for_viewer(viewer, round_uuid)
@@ -44,7 +44,7 @@ def goals(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     form = goal_form(request.POST)
     if form.is_valid():
         try:
-            rounds.goal_add(viewer=viewer, round_=round_, text=form.cleaned_data["text"])
+            goals.goal_add(viewer=viewer, round_=round_, text=form.cleaned_data["text"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -61,7 +61,7 @@ def goal_edit(request: AuthenticatedRequest, round_uuid: str, goal_uuid: str) ->
     form = goal_form(request.POST if request.method == "POST" else None, initial={"text": goal.text})
     if form.is_bound and form.is_valid():
         try:
-            rounds.goal_update(viewer=viewer, goal=goal, text=form.cleaned_data["text"])
+            goals.goal_update(viewer=viewer, goal=goal, text=form.cleaned_data["text"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -78,7 +78,7 @@ def goal_move(request: AuthenticatedRequest, round_uuid: str, goal_uuid: str) ->
     goal = goal_for_viewer(viewer, round_uuid, goal_uuid)
     lookups.require_write(round_policies.may_write_goals(viewer))
     try:
-        rounds.goal_move(viewer=viewer, goal=goal, direction=-1 if request.POST.get("direction") == "up" else 1)
+        goals.goal_move(viewer=viewer, goal=goal, direction=-1 if request.POST.get("direction") == "up" else 1)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("rounds:goals", round_uuid=goal.round.uuid)
@@ -91,7 +91,7 @@ def goal_remove(request: AuthenticatedRequest, round_uuid: str, goal_uuid: str) 
     goal = goal_for_viewer(viewer, round_uuid, goal_uuid)
     lookups.require_write(round_policies.may_write_goals(viewer))
     try:
-        rounds.goal_remove(viewer=viewer, goal=goal)
+        goals.goal_remove(viewer=viewer, goal=goal)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -26,15 +26,13 @@ from samtale.rounds.forms.rounds import ParticipantsFilterForm, RoundForm, add_s
 from samtale.rounds.lookups import round_for_hr
 from samtale.rounds.models import RoundStatus
 from samtale.rounds.selectors.rounds import (
-    led_units_in_rounds,
     person_uuids,
-    round_being_prepared,
-    round_in_my_unit,
     round_launch_preview,
     round_participants,
     round_progress,
     rounds_for_list,
 )
+from samtale.rounds.selectors.running import led_units_in_rounds, round_being_prepared, round_in_my_unit
 from samtale.rounds.services import rounds
 
 PAGE_SIZE = 50

@@ -30,17 +30,17 @@ from samtale.rounds.forms.rounds import (
 )
 from samtale.rounds.lookups import focus_area_for_viewer, proposal_for_viewer, unit_round_for_viewer
 from samtale.rounds.models import RoundStatus, TopicProposal, UnitRound
-from samtale.rounds.selectors.rounds import (
+from samtale.rounds.selectors.unit_round import (
     focus_areas_above,
     proposals_of,
     unit_round_focus_areas,
     unit_round_proposals,
 )
-from samtale.rounds.services import rounds
+from samtale.rounds.services import unit_round
 
 
-def _url(unit_round: UnitRound, anchor: str = "") -> str:
-    url = reverse("rounds:unit_round", args=[unit_round.round.uuid, unit_round.unit.uuid])
+def _url(found: UnitRound, anchor: str = "") -> str:
+    url = reverse("rounds:unit_round", args=[found.round.uuid, found.unit.uuid])
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -48,46 +48,46 @@ def answer_form(proposal: TopicProposal, data: Any = None) -> AnswerForm:
     return AnswerForm(data, prefix=f"answer-{proposal.uuid}")
 
 
-def _context(viewer: Viewer, unit_round: UnitRound, **forms: Form) -> dict[str, Any]:
-    round_ = unit_round.round
-    leads = round_policies.may_lead_unit_round(viewer, unit_round) and round_.status == RoundStatus.LAUNCHED
-    may_propose = unit_round.pk is not None and round_policies.may_propose_topic_in(viewer, unit_round)
+def _context(viewer: Viewer, found: UnitRound, **forms: Form) -> dict[str, Any]:
+    round_ = found.round
+    leads = round_policies.may_lead_unit_round(viewer, found) and round_.status == RoundStatus.LAUNCHED
+    may_propose = found.pk is not None and round_policies.may_propose_topic_in(viewer, found)
     may_propose = may_propose and round_.status == RoundStatus.LAUNCHED
     if leads:
-        proposals = unit_round_proposals(unit_round=unit_round)
+        proposals = unit_round_proposals(unit_round=found)
     elif viewer.person is not None:
-        proposals = proposals_of(unit_round=unit_round, person=viewer.person)
+        proposals = proposals_of(unit_round=found, person=viewer.person)
     else:
         proposals = []
     answering = forms.pop("answering", None)
     return {
         "round": round_,
-        "unit": unit_round.unit,
-        "unit_round": unit_round,
+        "unit": found.unit,
+        "unit_round": found,
         "goals": list(round_.goals.all()),
-        "focus_areas": unit_round_focus_areas(unit_round=unit_round),
-        "focus_areas_above": focus_areas_above(round_=round_, unit=unit_round.unit),
+        "focus_areas": unit_round_focus_areas(unit_round=found),
+        "focus_areas_above": focus_areas_above(round_=round_, unit=found.unit),
         "leads": leads,
         "may_propose": may_propose,
-        "is_member": viewer.person is not None and viewer.person.unit_id == unit_round.unit.pk,
+        "is_member": viewer.person is not None and viewer.person.unit_id == found.unit.pk,
         "proposals": [
             (p, (answering if answering is not None and answering.prefix == f"answer-{p.uuid}" else answer_form(p)))
             for p in proposals
         ],
         "introduction_form": forms.get("introduction_form")
-        or (IntroductionForm(initial={"introduction": unit_round.introduction}) if leads else None),
+        or (IntroductionForm(initial={"introduction": found.introduction}) if leads else None),
         "focus_area_form": forms.get("focus_area_form") or (focus_area_form() if leads else None),
         "proposal_form": forms.get("proposal_form") or (proposal_form() if may_propose else None),
         "open_errors": forms.get("open_errors"),
     }
 
 
-def _invalid(request: AuthenticatedRequest, viewer: Viewer, unit_round: UnitRound, **forms: Any) -> HttpResponse:
-    return render(request, "rounds/unit_round.html", _context(viewer, unit_round, **forms), status=400)
+def _invalid(request: AuthenticatedRequest, viewer: Viewer, found: UnitRound, **forms: Any) -> HttpResponse:
+    return render(request, "rounds/unit_round.html", _context(viewer, found, **forms), status=400)
 
 
 @login_required
-def unit_round(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -> HttpResponse:
+def unit_round_detail(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     found = unit_round_for_viewer(viewer, round_uuid, unit_uuid)
     return render(request, "rounds/unit_round.html", _context(viewer, found))
@@ -107,7 +107,7 @@ def introduction(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str)
     form = IntroductionForm(request.POST)
     if form.is_valid():
         try:
-            found = rounds.unit_round_set_introduction(
+            found = unit_round.unit_round_set_introduction(
                 viewer=viewer, unit_round=found, introduction=form.cleaned_data["introduction"]
             )
         except ValidationError as error:
@@ -125,7 +125,7 @@ def focus_area_add(request: AuthenticatedRequest, round_uuid: str, unit_uuid: st
     form = focus_area_form(request.POST)
     if form.is_valid():
         try:
-            area = rounds.focus_area_add(viewer=viewer, unit_round=found, text=form.cleaned_data["text"])
+            area = unit_round.focus_area_add(viewer=viewer, unit_round=found, text=form.cleaned_data["text"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -142,7 +142,7 @@ def focus_area_edit(request: AuthenticatedRequest, round_uuid: str, unit_uuid: s
     form: TextForm = focus_area_form(request.POST if request.method == "POST" else None, initial={"text": area.text})
     if form.is_bound and form.is_valid():
         try:
-            rounds.focus_area_update(viewer=viewer, focus_area=area, text=form.cleaned_data["text"])
+            unit_round.focus_area_update(viewer=viewer, focus_area=area, text=form.cleaned_data["text"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -160,7 +160,7 @@ def focus_area_move(request: AuthenticatedRequest, round_uuid: str, unit_uuid: s
     lookups.require_write(round_policies.may_lead_unit_round(viewer, area.unit_round))
     direction = -1 if request.POST.get("direction") == "up" else 1
     try:
-        rounds.focus_area_move(viewer=viewer, focus_area=area, direction=direction)
+        unit_round.focus_area_move(viewer=viewer, focus_area=area, direction=direction)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(_url(area.unit_round, "focus-areas"))
@@ -173,7 +173,7 @@ def focus_area_remove(request: AuthenticatedRequest, round_uuid: str, unit_uuid:
     area = focus_area_for_viewer(viewer, round_uuid, unit_uuid, area_uuid)
     lookups.require_write(round_policies.may_lead_unit_round(viewer, area.unit_round))
     try:
-        rounds.focus_area_remove(viewer=viewer, focus_area=area)
+        unit_round.focus_area_remove(viewer=viewer, focus_area=area)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -191,7 +191,7 @@ def open_in_unit(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str)
         messages.info(request, _("The round is already open in the unit."))
         return redirect(_url(found))
     try:
-        told = rounds.unit_round_open(viewer=viewer, unit_round=found)
+        told = unit_round.unit_round_open(viewer=viewer, unit_round=found)
     except ValidationError as error:
         return _invalid(request, viewer, found, open_errors=error.messages)
     messages.success(
@@ -215,7 +215,7 @@ def propose(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) -> H
     form = proposal_form(request.POST)
     if form.is_valid():
         try:
-            rounds.topic_propose(viewer=viewer, unit_round=found, text=form.cleaned_data["text"])
+            unit_round.topic_propose(viewer=viewer, unit_round=found, text=form.cleaned_data["text"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -234,7 +234,7 @@ def answer(request: AuthenticatedRequest, proposal_uuid: str) -> HttpResponse:
     form = answer_form(proposal, request.POST)
     if form.is_valid():
         try:
-            rounds.proposal_answer(
+            unit_round.proposal_answer(
                 viewer=viewer,
                 proposal=proposal,
                 accept=form.cleaned_data["decision"] == AnswerForm.ACCEPT,

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from samtale.audit.models import AuditEvent
-from samtale.surveys import selectors
 from samtale.surveys.models import SurveyKind
+from samtale.surveys.selectors.evaluation import evaluation_results, evaluation_shown
+from samtale.surveys.selectors.leader_reports import leader_aggregates, leader_report
 from samtale.surveys.suppression import ROOT
 from samtale.testing import Mus, Org
 from samtale.testing.surveys import answer, close, open_survey
@@ -37,8 +38,8 @@ def test_a_group_that_subtraction_would_reveal_is_hidden_with_its_sibling(org: O
     answer away as Økonomi minus Løn, so Løn is hidden too and only Økonomi and the round show."""
     survey = _payroll_and_accounting_answer(org, mus)
     close(org, survey)
-    assert selectors.evaluation_shown(survey=survey).groups == {ROOT, org.root.pk, org.economy.pk}
-    results = selectors.evaluation_results(survey=survey, unit_paths=())
+    assert evaluation_shown(survey=survey).groups == {ROOT, org.root.pk, org.economy.pk}
+    results = evaluation_results(survey=survey, unit_paths=())
     by_name = {group.unit.name if group.unit else "round": group for group in results.groups}
     assert set(by_name) == {"round", "Kommunen", "Økonomi"}
     economy = by_name["Økonomi"]
@@ -56,8 +57,8 @@ def test_a_group_that_subtraction_would_reveal_is_hidden_with_its_sibling(org: O
 def test_a_leader_sees_only_their_units_and_nothing_under_the_threshold(org: Org, mus: Mus) -> None:
     survey = _payroll_and_accounting_answer(org, mus)
     close(org, survey)
-    assert selectors.evaluation_results(survey=survey, unit_paths=(org.payroll.path,)).groups == []
-    head = selectors.evaluation_results(survey=survey, unit_paths=(org.economy.path,))
+    assert evaluation_results(survey=survey, unit_paths=(org.payroll.path,)).groups == []
+    head = evaluation_results(survey=survey, unit_paths=(org.economy.path,))
     assert [g.unit.name for g in head.groups if g.unit] == ["Økonomi"]
     page = org.client("leader").get(reverse("surveys:results", args=[survey.uuid])).content.decode()
     assert "Skrevet" not in page and "Økonomi" not in page
@@ -72,7 +73,7 @@ def test_too_few_answers_show_nothing_not_even_a_count(org: Org, mus: Mus) -> No
     answer(survey, org.employee)
     answer(survey, org.colleague)
     close(org, survey)
-    assert selectors.evaluation_results(survey=survey, unit_paths=()).groups == []
+    assert evaluation_results(survey=survey, unit_paths=()).groups == []
     detail = org.client("hr").get(reverse("surveys:detail", args=[survey.uuid])).content.decode()
     assert "Færre end 3" in detail or "Fewer than 3" in detail
 
@@ -84,7 +85,7 @@ def test_the_results_tell_how_many_had_no_conversation_and_rate_it_by_the_others
     answer(survey, org.daily_leader, held=False, text="Min samtale er ikke blevet holdt")
     answer(survey, org.former_leader, held=False)
     close(org, survey)
-    results = selectors.evaluation_results(survey=survey, unit_paths=())
+    results = evaluation_results(survey=survey, unit_paths=())
     economy = next(group for group in results.groups if group.unit and group.unit.name == "Økonomi")
     assert (economy.responses, economy.not_held) == (5, 2)
     useful = economy.results[0]
@@ -108,7 +109,7 @@ def test_the_questions_about_the_conversation_hide_where_too_few_had_one(org: Or
     for person in (org.union_rep, org.daily_leader, org.former_leader):
         answer(survey, person, held=False, text="Skrevet uden samtale")
     close(org, survey)
-    results = selectors.evaluation_results(survey=survey, unit_paths=())
+    results = evaluation_results(survey=survey, unit_paths=())
     economy = next(group for group in results.groups if group.unit and group.unit.name == "Økonomi")
     assert economy.responses == 5 and economy.not_held == 3
     assert all(r.hidden and r.count == 0 for r in economy.results if r.question.about_conversation)
@@ -135,7 +136,7 @@ def _team_answers(org: Org, mus: Mus, team: int):  # type: ignore[no-untyped-def
 
 def test_the_leader_reads_self_against_team_when_the_team_meets_the_threshold(org: Org, mus: Mus) -> None:
     survey = _team_answers(org, mus, team=3)
-    report = selectors.leader_report(survey=survey, leader=org.leader)
+    report = leader_report(survey=survey, leader=org.leader)
     assert report.shown and report.team_answers == 3
     result, own, above = report.rows[0]
     assert (result.mean, result.spread, own, above) == (3, 0, 5, 4)
@@ -150,7 +151,7 @@ def test_the_leader_reads_self_against_team_when_the_team_meets_the_threshold(or
 
 def test_a_leader_with_too_few_answers_is_told_so_without_a_count(org: Org, mus: Mus) -> None:
     survey = _team_answers(org, mus, team=2)
-    report = selectors.leader_report(survey=survey, leader=org.leader)
+    report = leader_report(survey=survey, leader=org.leader)
     assert not report.shown and report.team_answers == 0 and report.rows == []
     page = org.client("leader").get(reverse("surveys:leader_report", args=[survey.uuid, org.leader.uuid]))
     text = page.content.decode()
@@ -168,7 +169,7 @@ def test_the_report_downloads_as_a_pdf_and_the_download_is_audited(org: Org, mus
 
 def test_hr_sees_figures_across_leaders_only_from_teams_that_meet_the_threshold(org: Org, mus: Mus) -> None:
     survey = _team_answers(org, mus, team=3)
-    figures = selectors.leader_aggregates(survey=survey, unit_paths=())
+    figures = leader_aggregates(survey=survey, unit_paths=())
     assert figures.shown == 1 and figures.leaders > 1
     assert figures.team[0].count == 3 and figures.team[0].mean == 3
     assert figures.own == {}  # one leader's own answers are not averaged for HR
