@@ -33,7 +33,7 @@ def _textarea(rows: int = 4, **attrs: str) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": str(rows), **attrs})
 
 
-class PreparationForm(forms.Form):
+class EmployeePreparationForm(forms.Form):
     """One field per question of the concept's preparation form (employee or leader), with the
     question's help text. Every answer is optional: a preparation is written bit by bit."""
 
@@ -58,7 +58,7 @@ class PreparationForm(forms.Form):
         return {key: self.cleaned_data.get(f"q_{key}", "") for key in self.question_keys}
 
 
-class LeaderPreparationForm(PreparationForm):
+class LeaderPreparationForm(EmployeePreparationForm):
     must_improve = TextField(
         label=_("What must improve, if anything"),
         help_text=_(

@@ -25,7 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 from samtale.access import lookups, round_policies
 from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import Viewer, get_viewer
-from samtale.conversations.forms.meeting import LeaderPreparationForm, PreparationForm, ShareForm
+from samtale.conversations.forms.meeting import EmployeePreparationForm, LeaderPreparationForm, ShareForm
 from samtale.conversations.models import Conversation, EmployeePreparation, UnionRepStatus
 from samtale.conversations.selectors.meeting import (
     employee_preparation_of,
@@ -35,7 +35,7 @@ from samtale.conversations.selectors.meeting import (
 from samtale.conversations.services import meeting
 from samtale.conversations.views.saving import form_saved
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.rounds.models import PreparationForm as FormKind
+from samtale.rounds.models import PreparationForm
 
 
 def _fragment(request: AuthenticatedRequest) -> bool:
@@ -61,10 +61,10 @@ def preparation(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRe
     """The employee's preparation: theirs to write, autosaved, private until shared."""
     viewer = get_viewer(request)
     conversation, prepared = _employee_preparation(viewer, conversation_uuid)
-    questions = preparation_questions(conversation=conversation, form=FormKind.EMPLOYEE)
+    questions = preparation_questions(conversation=conversation, form=PreparationForm.EMPLOYEE)
     if request.method == "POST":
         lookups.require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
-        form = PreparationForm(request.POST, questions=questions)
+        form = EmployeePreparationForm(request.POST, questions=questions)
         saved = form_saved(
             form,
             lambda: meeting.employee_preparation_save(viewer=viewer, conversation=conversation, answers=form.answers()),
@@ -81,13 +81,13 @@ def _employee_context(
     conversation: Conversation,
     prepared: EmployeePreparation | None,
     questions: list[Any],
-    form: PreparationForm | None = None,
+    form: EmployeePreparationForm | None = None,
 ) -> dict[str, Any]:
     is_author = round_policies.may_edit_employee_preparation(viewer, conversation)
     answers = prepared.answers if prepared else {}
     editable = is_author and meeting.preparation_is_open(conversation)
     if editable and form is None:
-        form = PreparationForm(initial=PreparationForm.initial_from(answers), questions=questions)
+        form = EmployeePreparationForm(initial=EmployeePreparationForm.initial_from(answers), questions=questions)
     relations = conversation_relations(viewer, conversation)
     return {
         "conversation": conversation,
@@ -152,7 +152,7 @@ _SHARE_MESSAGES = {
 def preparation_print(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     conversation, prepared = _employee_preparation(viewer, conversation_uuid)
-    questions = preparation_questions(conversation=conversation, form=FormKind.EMPLOYEE)
+    questions = preparation_questions(conversation=conversation, form=PreparationForm.EMPLOYEE)
     meeting.employee_preparation_read_record(viewer=viewer, conversation=conversation)
     answers = prepared.answers if prepared else {}
     return render(
@@ -182,7 +182,7 @@ def _leader_conversation(viewer: Viewer, conversation_uuid: str) -> Conversation
 def leader_preparation(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     conversation = _leader_conversation(viewer, conversation_uuid)
-    questions = preparation_questions(conversation=conversation, form=FormKind.LEADER)
+    questions = preparation_questions(conversation=conversation, form=PreparationForm.LEADER)
     if request.method == "POST":
         form = LeaderPreparationForm(request.POST, questions=questions)
         saved = form_saved(
@@ -205,7 +205,10 @@ def _leader_context(
     answers = prepared.answers if prepared else {}
     editable = meeting.preparation_is_open(conversation)
     if editable and form is None:
-        initial = {**PreparationForm.initial_from(answers), "must_improve": prepared.must_improve if prepared else ""}
+        initial = {
+            **EmployeePreparationForm.initial_from(answers),
+            "must_improve": prepared.must_improve if prepared else "",
+        }
         form = LeaderPreparationForm(initial=initial, questions=questions)
     return {
         "conversation": conversation,
