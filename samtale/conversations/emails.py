@@ -25,7 +25,7 @@ from samtale.org.models import Person
 from samtale.outbox.kinds import register, render_email
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import ConceptPhase, PreparationForm, Round, RoundStatus
-from samtale.rounds.selectors.rounds import focus_areas_for
+from samtale.rounds.selectors.unit_round import focus_areas_for
 
 
 def conversation_link(conversation: Conversation) -> str:

@@ -6,7 +6,7 @@ Items are matched by their ``id`` (content.py keeps ids across saves and amendme
 whose text changed is one change, not a removal and an addition. Every change says in words what
 happened (added, removed, changed, and which field), so the page never relies on colour alone.
 
-What is compared is each item's lines as ``content.readable_content`` writes them for the page
+What is compared is each item's lines as ``readable.readable_content`` writes them for the page
 and the PDF, so a change reads in the same words as the plan (a week as "uge 16", a type by its
 name, who is responsible as "Lederen" or by the name written): "What someone typed comes back as
 they would write it …, in their language, wherever it is shown: form, page, comparison of
@@ -20,16 +20,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from samtale.plans.content import (
-    ReadableItem,
-    ReadablePlan,
-    activity_type_labels,
-    follow_up_point,
-    readable_content,
-    reference_date,
-    version_content,
-)
+from samtale.plans.content import follow_up_point, reference_date, version_content
 from samtale.plans.models import PlanVersion
+from samtale.plans.readable import ReadableItem, ReadablePlan, activity_type_labels, readable_content
 
 ADDED = "added"
 REMOVED = "removed"
@@ -124,7 +117,7 @@ def _compare(
 
 def content_diff(old: ReadablePlan, new: ReadablePlan) -> list[PartChanges]:
     """Per part, what ``new`` adds, removes and changes against ``old``, both as people read them
-    (``content.readable_content``, with the same labels and reference)."""
+    (``readable.readable_content``, with the same labels and reference)."""
     parts = []
     for key, label in PARTS:
         old_items: Sequence[ReadableItem] = getattr(old, key)

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from samtale.plans.content import readable_version
 from samtale.plans.models import Plan, PlanVersion, Signature
+from samtale.plans.readable import readable_version
 
 
 @dataclass

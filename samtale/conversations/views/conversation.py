@@ -9,7 +9,7 @@ from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import get_viewer
 from samtale.conversations.views import meeting, scheduling
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.rounds.selectors.rounds import focus_areas_for
+from samtale.rounds.selectors.unit_round import focus_areas_for
 
 
 @login_required

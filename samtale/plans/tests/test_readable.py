@@ -1,5 +1,5 @@
 """One plan, one set of words: the plan's page, the version's page, the PDF and the comparison of
-two versions all read a plan's content through ``content.readable_content``, so the same item
+two versions all read a plan's content through ``readable.readable_content``, so the same item
 says the same thing everywhere: "What someone typed comes back as they would write it …, in
 their language, wherever it is shown: form, page, comparison of versions, PDF" (docs/domain.md
 § Dates, weeks and words)."""
@@ -14,10 +14,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from samtale.plans.content import Activity, FollowUpTopic, Goal, PlanContent, readable_content
+from samtale.plans.content import Activity, FollowUpTopic, Goal, PlanContent
 from samtale.plans.diff import CHANGED, version_diff
 from samtale.plans.models import ActivityType, PlanVersion
 from samtale.plans.pdf import plan_pdf_context
+from samtale.plans.readable import readable_content
 from samtale.plans.services import signing
 from samtale.testing import Mus, Org
 from samtale.testing.signing import as_, edit_current, reload, signed_plan

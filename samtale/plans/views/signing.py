@@ -27,11 +27,11 @@ from samtale.access import lookups, plan_policies
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.lib.client_address import client_address
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.plans.content import readable_version
 from samtale.plans.diff import version_diff
 from samtale.plans.forms.signing import AmendForm, AskChangesForm, SignForm
 from samtale.plans.models import CommentKind, Plan, PlanComment, PlanStatus, PlanVersion, Side
 from samtale.plans.pdf import plan_pdf, signature_lines
+from samtale.plans.readable import readable_version
 from samtale.plans.services import signing
 
 

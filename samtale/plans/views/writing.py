@@ -27,14 +27,7 @@ from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.conversations.models import Minutes
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.plans.content import (
-    activity_type_ref,
-    follow_up_point,
-    readable_content,
-    readable_version,
-    reference_date,
-    version_content,
-)
+from samtale.plans.content import activity_type_ref, follow_up_point, reference_date, version_content
 from samtale.plans.forms.writing import (
     ActivityTypeForm,
     CommentForm,
@@ -47,6 +40,7 @@ from samtale.plans.forms.writing import (
     renumber,
 )
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanVersion
+from samtale.plans.readable import readable_content, readable_version
 from samtale.plans.services import signing, writing
 from samtale.rounds.models import ConceptPhase
 

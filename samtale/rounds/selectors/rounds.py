@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from samtale.org.models import ELIGIBLE_EMPLOYMENT_TYPES, EmploymentType, Person, Unit, employed_q
 from samtale.org.selectors import kept_count
 from samtale.rounds.models import (
-    FocusArea,
     Round,
     RoundGoal,
     UnitRound,
@@ -86,25 +85,6 @@ def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate
             takes_part, reason = True, by_kind.get(kind, kind)
         candidates.append(Candidate(pk, number, name, unit_name, takes_part, reason))
     return candidates
-
-
-def unit_rounds_for(*, round_: Round, unit: Unit) -> QuerySet[UnitRound]:
-    """The round in ``unit`` and in every unit above it: a department's focus areas apply to its
-    teams too."""
-    return (
-        UnitRound.objects.filter(round=round_, unit_id__in=unit.lineage_ids)
-        .select_related("unit")
-        .order_by("unit__path")
-    )
-
-
-def focus_areas_for(*, round_: Round, unit: Unit) -> list[FocusArea]:
-    """The focus areas that apply to a person in ``unit``: their unit's and those above it."""
-    return list(
-        FocusArea.objects.filter(unit_round__round=round_, unit_round__unit_id__in=unit.lineage_ids)
-        .select_related("unit_round__unit")
-        .order_by("unit_round__unit__path", "order", "id")
-    )
 
 
 # The round's pages (docs/domain.md § The round) ------------------------------------------------

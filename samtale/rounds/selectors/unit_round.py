@@ -74,3 +74,12 @@ def focus_area_in(*, unit_round: UnitRound, focus_area_uuid: UUID | str) -> Focu
     if unit_round.pk is None:
         return None
     return FocusArea.objects.filter(unit_round=unit_round, uuid=focus_area_uuid).first()
+
+
+def focus_areas_for(*, round_: Round, unit: Unit) -> list[FocusArea]:
+    """The focus areas that apply to a person in ``unit``: their unit's and those above it."""
+    return list(
+        FocusArea.objects.filter(unit_round__round=round_, unit_round__unit_id__in=unit.lineage_ids)
+        .select_related("unit_round__unit")
+        .order_by("unit_round__unit__path", "order", "id")
+    )

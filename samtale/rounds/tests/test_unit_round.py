@@ -17,8 +17,7 @@ from samtale.conversations.services.invitation import round_launch
 from samtale.org.models import EmploymentType
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import FocusArea, Round, RoundStatus, UnitRound
-from samtale.rounds.selectors.rounds import focus_areas_for
-from samtale.rounds.selectors.unit_round import unit_round_for
+from samtale.rounds.selectors.unit_round import focus_areas_for, unit_round_for
 from samtale.rounds.services.unit_round import (
     MAX_FOCUS_AREAS,
     focus_area_add,
