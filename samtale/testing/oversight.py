@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from samtale.completion.counters import completion_rebuild
 from samtale.conversations.models import Conversation, ConversationStatus, Minutes, NotHeldReason
-from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
+from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus, PlanVersion
 from samtale.plans.services import signing
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
@@ -47,7 +47,7 @@ def plant_states(org: Org, mus: Mus) -> None:
     Conversation.objects.filter(pk=leaders.pk).update(
         status=ConversationStatus.HELD, held_on=today - timedelta(days=30), invitation_sent_at=now
     )
-    Plan.objects.create(
+    handed_in = Plan.objects.create(
         conversation=leaders,
         employee=org.leader,
         status=PlanStatus.SUBMITTED,
@@ -55,6 +55,8 @@ def plant_states(org: Org, mus: Mus) -> None:
         submitted_at=now,
         follow_up_by=today - timedelta(days=1),
     )
+    # A plan always has its version (as ``writing.plan_open`` makes it).
+    PlanVersion.objects.create(plan=handed_in, number=1, status=PlanStatus.SUBMITTED, content=complete_content())
     # The states above are written straight to the tables, as a bulk writer would: recount.
     completion_rebuild(rounds=[mus.round])
 

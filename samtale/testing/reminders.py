@@ -11,6 +11,7 @@ from django.utils import timezone
 from samtale.conversations.models import Conversation, ConversationStatus, OpenItem
 from samtale.org.models import Person
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus, PlanVersion, Side, Signature
+from samtale.plans.services.signing import current_version
 
 
 def held(conversation: Conversation, *, days_ago: int) -> Conversation:
@@ -48,10 +49,6 @@ def make_plan(
     )  # no content hash: the reminders read the plan's state, and the flush of a test that
     # commits could not delete a frozen version
     return plan
-
-
-def current_version(plan: Plan) -> PlanVersion:
-    return plan.versions.order_by("-number").first()  # type: ignore[return-value]
 
 
 def hand_in(plan: Plan, *, days_ago: int) -> PlanVersion:

@@ -120,12 +120,6 @@ def reload(plan: Plan) -> Plan:
     )
 
 
-def current(plan: Plan) -> PlanVersion:
-    version = signing.current_version(plan)
-    assert version is not None
-    return version
-
-
 def submitted_plan(org: Org, mus: Mus) -> Plan:
     plan = make_plan(mus)
     signing.plan_submit(viewer=as_(org, "employee"), plan=plan)
@@ -145,7 +139,7 @@ def signed_plan(org: Org, mus: Mus) -> Plan:
 
 def edit_current(plan: Plan, change: Callable[[PlanContent], object]) -> PlanVersion:
     """Change the current (unsigned) version's content as the employee's form would."""
-    version = current(plan)
+    version = signing.current_version(plan)
     content = copy.deepcopy(version_content(version))
     change(content)
     PlanVersion.objects.filter(pk=version.pk).update(content=content)

@@ -65,12 +65,14 @@ from samtale.plans.services.writing import open_items_blocking, version_complete
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
 
 
-def current_version(plan: Plan) -> PlanVersion | None:
+def current_version(plan: Plan) -> PlanVersion:
     """The latest version: the one being written, handed in or signed (with who saved it last).
-    Earlier versions are history (read only)."""
+    Earlier versions are history (read only). A plan is opened with its first version
+    (``writing.plan_open``), so there always is one."""
     version = plan.versions.select_related("updated_by").order_by("-number").first()
-    if version is not None:
-        version.plan = plan
+    if version is None:
+        raise PlanVersion.DoesNotExist(f"plan {plan.pk} has no version")
+    version.plan = plan
     return version
 
 
@@ -247,7 +249,7 @@ def plan_sign(
 def check_may_sign(plan: Plan, side: str) -> PlanVersion:
     """The current version, if ``side`` may sign it now; else why not (ValidationError)."""
     version = current_version(plan)
-    if version is None or version.status in EDITABLE:
+    if version.status in EDITABLE:
         raise ValidationError(_("The plan must be handed in before it can be signed."))
     if version.status == PlanStatus.SIGNED:
         raise ValidationError(_("This version is already signed by both."))

@@ -17,17 +17,9 @@ from samtale.outbox.models import OutboxMessage
 from samtale.plans import content
 from samtale.plans.models import CommentKind, PlanComment, PlanStatus, PlanVersion, Side, Signature, SignatureMethod
 from samtale.plans.services import signing
+from samtale.plans.services.signing import current_version
 from samtale.testing import PASSWORD, Mus, Org
-from samtale.testing.signing import (
-    as_,
-    current,
-    edit_current,
-    make_plan,
-    reload,
-    sign_as,
-    signed_plan,
-    submitted_plan,
-)
+from samtale.testing.signing import as_, edit_current, make_plan, reload, sign_as, signed_plan, submitted_plan
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +53,7 @@ def test_an_incomplete_plan_cannot_be_handed_in_and_says_what_is_missing(org: Or
     text = _messages(error)
     assert "cannot be handed in yet" in text
     assert "focus area" in text
-    assert current(plan).status == PlanStatus.DRAFT
+    assert current_version(plan).status == PlanStatus.DRAFT
     assert not OutboxMessage.objects.filter(kind="plans.signing").exists()
 
 
@@ -95,7 +87,7 @@ def test_leader_asks_for_changes_with_a_comment_and_the_employee_is_told(org: Or
     signing.plan_ask_changes(viewer=as_(org, "leader"), plan=plan, comment="Gør målet mere konkret")
     plan = reload(plan)
     assert plan.status == PlanStatus.CHANGES_ASKED
-    assert current(plan).status == PlanStatus.CHANGES_ASKED
+    assert current_version(plan).status == PlanStatus.CHANGES_ASKED
     comment = PlanComment.objects.get(version__plan=plan)
     assert comment.kind == CommentKind.CHANGES_ASKED and comment.author == org.leader
     message = OutboxMessage.objects.get(kind="plans.signing", to_email=org.employee.email)
@@ -137,7 +129,7 @@ def test_changes_cannot_be_asked_for_a_draft(org: Org, mus: Mus) -> None:
 def test_changes_asked_after_the_employee_signed_go_into_a_new_version(org: Org, mus: Mus) -> None:
     plan = submitted_plan(org, mus)
     sign_as(org, plan, "employee")
-    signed_bytes = content.canonical_bytes(current(plan))
+    signed_bytes = content.canonical_bytes(current_version(plan))
     signing.plan_ask_changes(viewer=as_(org, "leader"), plan=plan, comment="Tilføj en milepæl")
     plan = reload(plan)
     first, second = PlanVersion.objects.filter(plan=plan).order_by("number")
@@ -160,9 +152,9 @@ def test_leader_who_signed_cannot_ask_for_changes(org: Org, mus: Mus) -> None:
 
 def test_leader_signs_then_the_employee_and_the_plan_is_signed_by_both(org: Org, mus: Mus) -> None:
     plan = submitted_plan(org, mus)
-    expected_hash = content.content_hash(current(plan))
+    expected_hash = content.content_hash(current_version(plan))
     first = sign_as(org, plan, "leader")
-    version = current(plan)
+    version = current_version(plan)
     assert first.side == Side.LEADER and first.person == org.leader
     assert first.method == SignatureMethod.PASSWORD
     assert version.content_hash == expected_hash == first.content_hash
@@ -194,7 +186,7 @@ def test_a_draft_cannot_be_signed(org: Org, mus: Mus) -> None:
     with pytest.raises(ValidationError) as error:
         sign_as(org, plan, "leader")
     assert "must be handed in" in _messages(error)
-    assert not Signature.objects.exists() and not current(plan).is_frozen
+    assert not Signature.objects.exists() and not current_version(plan).is_frozen
 
 
 def test_a_plan_with_changes_asked_cannot_be_signed(org: Org, mus: Mus) -> None:
@@ -236,7 +228,7 @@ def test_a_wrong_password_signs_nothing_and_says_so(org: Org, mus: Mus) -> None:
     with pytest.raises(ValidationError) as error:
         sign_as(org, plan, "leader", password="forkert")
     assert "password is not right" in _messages(error)
-    assert not Signature.objects.exists() and not current(plan).is_frozen
+    assert not Signature.objects.exists() and not current_version(plan).is_frozen
     denied = AuditEvent.objects.get(action="plans.signed", outcome=Outcome.DENIED)
     assert denied.data["side"] == "leader"
     assert LoginFailure.objects.count() == 1
@@ -271,7 +263,7 @@ def test_no_signature_while_an_open_item_is_not_answered(org: Org, mus: Mus) -> 
     with pytest.raises(ValidationError) as error:
         sign_as(org, plan, "leader")
     assert "open item" in _messages(error)
-    assert not current(plan).is_frozen
+    assert not current_version(plan).is_frozen
     OpenItem.objects.filter(pk=item.pk).update(answer="Ja", answered_at=plan.created_at)
     sign_as(org, plan, "leader")
 
@@ -298,7 +290,7 @@ def test_only_a_password_signature_exists_until_single_sign_on(org: Org, mus: Mu
 @pytest.mark.parametrize("persona", ["employee", "leader"])
 def test_either_side_amends_a_signed_plan_in_a_new_version(org: Org, mus: Mus, persona: str) -> None:
     plan = signed_plan(org, mus)
-    signed = current(plan)
+    signed = current_version(plan)
     signed_bytes = content.canonical_bytes(signed)
     amendment = signing.plan_amend(viewer=as_(org, persona), plan=plan, reason="Kurset er aflyst")
     plan = reload(plan)

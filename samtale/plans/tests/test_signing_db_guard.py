@@ -14,8 +14,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from samtale.plans import content
 from samtale.plans.models import PlanVersion, Signature
+from samtale.plans.services.signing import current_version
 from samtale.testing import Mus, Org
-from samtale.testing.signing import current, edit_current, signed_plan, submitted_plan
+from samtale.testing.signing import edit_current, signed_plan, submitted_plan
 
 REFUSED = (IntegrityError, DatabaseError)
 
@@ -30,7 +31,7 @@ def _version_table() -> str:
 
 
 def test_a_raw_update_of_a_signed_versions_content_is_refused(org: Org, mus: Mus) -> None:
-    version = current(signed_plan(org, mus))
+    version = current_version(signed_plan(org, mus))
     before = content.canonical_bytes(version)
 
     def update() -> None:
@@ -55,7 +56,7 @@ def test_a_raw_update_of_a_signed_versions_content_is_refused(org: Org, mus: Mus
     ids=["content", "follow-up date", "follow-up week", "hash cleared", "hash replaced", "number"],
 )
 def test_a_queryset_update_of_a_signed_version_is_refused(org: Org, mus: Mus, change: dict) -> None:
-    version = current(signed_plan(org, mus))
+    version = current_version(signed_plan(org, mus))
     if "follow_up_week" in change:
         change = {"follow_up_on": None, **change}
     _refused(lambda: PlanVersion.objects.filter(pk=version.pk).update(**change))
@@ -64,7 +65,7 @@ def test_a_queryset_update_of_a_signed_version_is_refused(org: Org, mus: Mus, ch
 
 
 def test_saving_a_changed_signed_version_through_the_model_is_refused(org: Org, mus: Mus) -> None:
-    version = current(signed_plan(org, mus))
+    version = current_version(signed_plan(org, mus))
     version.content["goals"][0]["text"] = "Noget helt andet"
 
     _refused(lambda: version.save())
@@ -81,7 +82,7 @@ def test_a_version_with_one_signature_is_frozen_too(org: Org, mus: Mus) -> None:
 
 
 def test_a_signed_version_is_never_deleted(org: Org, mus: Mus) -> None:
-    version = current(signed_plan(org, mus))
+    version = current_version(signed_plan(org, mus))
     _refused(lambda: PlanVersion.objects.filter(pk=version.pk).delete())
     assert PlanVersion.objects.filter(pk=version.pk).exists()
 
@@ -109,7 +110,7 @@ def test_the_status_of_a_signed_version_may_still_be_recorded(org: Org, mus: Mus
     from samtale.testing.signing import sign_as
 
     sign_as(org, plan, "employee")
-    version = current(plan)
+    version = current_version(plan)
     PlanVersion.objects.filter(pk=version.pk).update(status="changes_asked")
     assert PlanVersion.objects.get(pk=version.pk).status == "changes_asked"
 
@@ -117,7 +118,7 @@ def test_the_status_of_a_signed_version_may_still_be_recorded(org: Org, mus: Mus
 def test_an_unsigned_version_may_change(org: Org, mus: Mus) -> None:
     plan = submitted_plan(org, mus)
     edit_current(plan, lambda c: c["goals"][0].update(text="Ændret før underskrift"))
-    assert current(plan).content["goals"][0]["text"] == "Ændret før underskrift"
+    assert current_version(plan).content["goals"][0]["text"] == "Ændret før underskrift"
 
 
 # The hash ------------------------------------------------------------------------------------
@@ -126,7 +127,7 @@ def test_an_unsigned_version_may_change(org: Org, mus: Mus) -> None:
 def test_the_hash_is_of_canonical_bytes_whatever_order_the_database_returns_keys(org: Org, mus: Mus) -> None:
     """PostgreSQL's jsonb reorders keys (shorter first), SQLite keeps them as written: the hash
     must not notice."""
-    version = current(signed_plan(org, mus))
+    version = current_version(signed_plan(org, mus))
     stored = PlanVersion.objects.get(pk=version.pk)
     expected = hashlib.sha256(
         json.dumps(

@@ -19,17 +19,9 @@ from samtale.plans import models as plan_models
 from samtale.plans.diff import ADDED, CHANGED, REMOVED, version_diff
 from samtale.plans.models import PlanStatus, PlanVersion, Signature
 from samtale.plans.services import signing
+from samtale.plans.services.signing import current_version
 from samtale.testing import PASSWORD, Mus, Org
-from samtale.testing.signing import (
-    as_,
-    current,
-    edit_current,
-    english,
-    make_plan,
-    reload,
-    signed_plan,
-    submitted_plan,
-)
+from samtale.testing.signing import as_, edit_current, english, make_plan, reload, signed_plan, submitted_plan
 
 PDFTOTEXT = shutil.which("pdftotext")
 
@@ -189,7 +181,7 @@ def test_the_employee_downloads_a_copy_with_both_signatures_the_hash_and_the_ver
 ) -> None:
     english(org, "employee")
     plan = signed_plan(org, mus)
-    version = current(plan)
+    version = current_version(plan)
     response = org.client("employee").get(_url("plan_version_pdf", plan, 1))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -226,7 +218,7 @@ def test_the_signing_times_are_shown_in_copenhagen_and_utc(org: Org, mus: Mus) -
     from samtale.plans.pdf import signature_lines
 
     plan = signed_plan(org, mus)
-    lines = signature_lines(current(plan))
+    lines = signature_lines(current_version(plan))
     assert len(lines) == 2
     for line in lines:
         # The same instant (compared as timestamps: Python holds a time in the hour the clocks
@@ -267,7 +259,7 @@ def test_no_plan_content_is_readable_in_the_admin() -> None:
 
 def test_the_admin_has_no_page_for_plan_versions(org: Org, mus: Mus) -> None:
     plan = signed_plan(org, mus)
-    version = current(plan)
+    version = current_version(plan)
     client = org.client("admin")
     assert client.get("/admin/plans/planversion/").status_code == 404
     assert client.get(f"/admin/plans/planversion/{version.pk}/change/").status_code == 404

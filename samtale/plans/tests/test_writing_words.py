@@ -12,9 +12,10 @@ from django.utils import translation
 
 from samtale.plans.content import plan_completeness_errors
 from samtale.plans.pdf import plan_pdf_context
+from samtale.plans.services.signing import current_version
 from samtale.testing import Mus, Org
 from samtale.testing.plans import held_plan, post_data, raw, topic, version_of
-from samtale.testing.signing import current, signed_plan
+from samtale.testing.signing import signed_plan
 
 
 def test_the_plans_part_1_is_indsatsomraader_on_every_page(org: Org, mus: Mus) -> None:
@@ -53,7 +54,7 @@ def test_a_topic_is_followed_up_by_a_deadline(org: Org, mus: Mus) -> None:
 
 def test_the_employees_pdf_is_a_copy_not_an_order_to_copy(org: Org, mus: Mus) -> None:
     plan = signed_plan(org, mus)
-    context = plan_pdf_context(plan=plan, version=current(plan), label="copy")
+    context = plan_pdf_context(plan=plan, version=current_version(plan), label="copy")
     with translation.override("da"):
         html = render_to_string("plans/plan_pdf.html", context)
     assert '<p class="label">Kopi</p>' in html

@@ -56,7 +56,6 @@ def comment_add(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         version = current_version(plan)
-        assert version is not None  # a plan always has a version
         try:
             plan_comment_add(viewer=viewer, version=version, text=form.cleaned_data["text"])
         except ValidationError as error:

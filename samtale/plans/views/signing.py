@@ -80,8 +80,6 @@ def section_context(request: HttpRequest, viewer: Viewer, plan: Plan) -> dict[st
     """What the signing section shows: the state of the current version, who has signed, the
     leader's request for changes, and the actions open to this viewer."""
     version = signing.current_version(plan)
-    if version is None:
-        return {"signing": None}
     side = signing.signer_side(viewer, plan)
     signatures = signature_lines(version)
     signed_sides = set(version.signatures.values_list("side", flat=True))
@@ -171,7 +169,7 @@ def sign(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
         )
         if ran:
             version = signing.current_version(plan)
-            both = version is not None and version.status == PlanStatus.SIGNED
+            both = version.status == PlanStatus.SIGNED
             return _done(
                 request,
                 plan,
@@ -207,8 +205,6 @@ def _page(
     request: AuthenticatedRequest, template: str, plan: Plan, form: forms.Form, *, problems: list[str] | None = None
 ) -> HttpResponse:
     version = signing.current_version(plan)
-    if version is None:
-        raise Http404
     if request.method == "GET":  # the page shows what the plan says: a read by the leader is audited
         signing.plan_version_read_record(viewer=get_viewer(request), plan=plan, version=version)
     context = {

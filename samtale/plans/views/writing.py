@@ -45,13 +45,6 @@ from samtale.plans.services import signing, writing
 from samtale.rounds.models import ConceptPhase
 
 
-def current_version(plan: Plan) -> PlanVersion:
-    """The newest version (a plan always has one)."""
-    version = signing.current_version(plan)
-    assert version is not None
-    return version
-
-
 def _type_labels(types: Iterable[ActivityType]) -> dict[str, str]:
     """The names of the whole catalogue: one query, whatever the plan uses."""
     return {activity_type_ref(t): t.label for t in types}
@@ -62,7 +55,7 @@ def section_context(
 ) -> dict[str, Any]:
     """The plan's text, the open items, the comments and the sharing, as far as the viewer may
     see them. A constant number of queries."""
-    version = current_version(plan)
+    version = signing.current_version(plan)
     relations = relations_to(viewer, plan.employee)
     is_employee = Relation.SELF in relations
     is_leader = Relation.PERSONNEL_LEADER in relations
@@ -164,7 +157,7 @@ def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
     lookups.require_write(plan_policies.may_write_plan(viewer, plan))
-    version = current_version(plan)
+    version = signing.current_version(plan)
     if request.method != "POST":
         if not writing.is_editable(version):
             messages.info(request, _("This version of the plan can no longer be changed."))
