@@ -202,6 +202,7 @@ def audit(axe_source: str):  # type: ignore[no-untyped-def]
     Security Policy (rightly) refuses inline scripts."""
 
     def run(page) -> None:  # type: ignore[no-untyped-def]
+        page.wait_for_load_state()  # a page still arriving has no document to audit yet
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(axe_source)
         result = page.evaluate(

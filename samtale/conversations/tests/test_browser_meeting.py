@@ -6,6 +6,7 @@ on screen and as printed."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -84,6 +85,7 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     audit(page)
     page.goto(detail)
     page.get_by_role("link", name="My preparation as leader").click()
+    expect(page).to_have_url(re.compile(r"/leader-preparation/$"))
     audit(page)
     page.get_by_label(leader_questions[0].text).fill("En god snak om fremtiden")
     expect(page.locator("#save-status")).to_contain_text("Saved at")
