@@ -56,7 +56,8 @@ from samtale.testing.personas import FAST_PASSWORD_HASHERS
 def test_settings_overrides() -> dict[str, Any]:
     """The settings every test runs with (conftest.py's ``_test_settings`` applies them to each
     test, and the layers are built under them): tasks run at once (the worker is exercised in its
-    own tests), static files need no collectstatic manifest, and passwords are hashed fast."""
+    own tests), static files need no collectstatic manifest and are looked up when asked for, and
+    passwords are hashed fast."""
     from django.conf import settings
 
     return {
@@ -66,6 +67,10 @@ def test_settings_overrides() -> dict[str, Any]:
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         "PASSWORD_HASHERS": FAST_PASSWORD_HASHERS,
+        # Every test's Client builds the middleware again, and WhiteNoise would read every static
+        # file's headers each time (0.1 s a client); looking a file up when it is asked for serves
+        # the same files.
+        "WHITENOISE_AUTOREFRESH": True,
     }
 
 
