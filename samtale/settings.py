@@ -121,6 +121,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "samtale.dashboards.navigation.navigation",
             ],
+            # Dates and counts in the language's formats, in every template (samtale/lib/formatting.py).
+            "builtins": ["samtale.lib.formatting"],
         },
     },
 ]
@@ -177,6 +179,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LANGUAGE_CODE = env("SAMTALE_LANGUAGE", "da")
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# How each language writes dates, times and numbers (samtale/formats): Danish as Danes do, English
+# as the English do; templates name a format ("DATE_FORMAT"), never spell one out.
+FORMAT_MODULE_PATH = ["samtale.formats"]
 TIME_ZONE = env("SAMTALE_TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = True

@@ -16,13 +16,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from samtale.access import lookups
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
 from samtale.conversations.models import Conversation, ConversationStatus, DailyLeaderStatus, NotHeldReason
 from samtale.conversations.services import meeting
+from samtale.lib.formatting import long_date
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
@@ -328,8 +328,8 @@ def test_the_start_page_and_the_conversation_page_show_the_day_it_was_held(org: 
     today = timezone.localdate()
     org.client("leader").post(_url(mus), {"outcome": "held", "held_on": today.isoformat()})
     with translation.override("en"):
-        stale = date_format(booked, "l j. F Y")
-        held = f"Held {date_format(today, 'j. F Y')}"
+        stale = long_date(booked, weekday=True)
+        held = f"Held {long_date(today)}"
     home = org.client("employee").get(reverse("dashboards:home")).content.decode()
     assert held in home and stale not in home
     for persona in ("employee", "leader"):

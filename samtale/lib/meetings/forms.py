@@ -9,9 +9,10 @@ from typing import Any
 
 from django import forms
 from django.core.validators import URLValidator
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samtale.lib.formatting import long_date
 from samtale.lib.meetings.time_and_place import (
     MAX_DURATION,
     MIN_DURATION,
@@ -72,7 +73,7 @@ class WeekendConfirmation(forms.Form):
                     "The date is a weekend day (%(day)s). Choose a weekday, or tick the box below to confirm the"
                     " weekend day."
                 )
-                % {"day": formats.date_format(day, "l j. F Y")},
+                % {"day": long_date(day, weekday=True)},
             )
 
 

@@ -60,7 +60,7 @@ def test_the_employee_is_reminded_three_days_before_the_plan_is_due_and_once(org
         with later(1):
             assert reminders_send().plan_due == 0  # the next day: still the same reminder
     (message,) = mails_to(org.employee)
-    assert message.subject == f"Your development plan is due on {plan.due_on:%A} {plan.due_on.day}. {plan.due_on:%B}"
+    assert message.subject == f"Your development plan is due on {plan.due_on:%A} {plan.due_on.day} {plan.due_on:%B}"
     assert "hand it to Lise Leder" in message.body
     link = reverse("plans:detail", args=[plan.uuid])
     assert link in message.body and link in html_of(message)
@@ -213,7 +213,7 @@ def test_the_leader_is_reminded_to_call_the_follow_up_thirty_days_before(org: Or
     (message,) = mails_to(org.leader)
     assert message.subject == "Call the follow-up conversation with Emil Ærø"
     by = plan.follow_up_by
-    assert by is not None and f"{by.day}. {by:%B %Y}" in message.body
+    assert by is not None and f"{by.day} {by:%B %Y}" in message.body
 
 
 def test_a_follow_up_with_a_time_is_not_reminded_to_be_called(org: Org, mus: Mus) -> None:

@@ -1,0 +1,13 @@
+"""Danish, as Danes write it: "16. december 2026", "16. december 2026 14:00", "20.000"."""
+
+DATE_FORMAT = "j. F Y"
+DATETIME_FORMAT = "j. F Y H:i"
+TIME_FORMAT = "H:i"
+MONTH_DAY_FORMAT = "j. F"
+YEAR_MONTH_FORMAT = "F Y"
+SHORT_DATE_FORMAT = "d.m.Y"
+SHORT_DATETIME_FORMAT = "d.m.Y H:i"
+FIRST_DAY_OF_WEEK = 1
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3
