@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from samtale.lib.documents import pdf_from_html
 from samtale.plans.models import Plan, PlanVersion, Signature
 from samtale.plans.readable import readable_version
 
@@ -68,7 +69,6 @@ def plan_pdf_context(*, plan: Plan, version: PlanVersion, label: str) -> dict[st
 
 def plan_pdf(*, plan: Plan, version: PlanVersion, label: str) -> bytes:
     """The PDF in the current language (the caller overrides it to the reader's)."""
-    import weasyprint  # imported here: it loads Pango, which only this download needs
 
     html = render_to_string("plans/plan_pdf.html", plan_pdf_context(plan=plan, version=version, label=label))
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
+    return pdf_from_html(html)

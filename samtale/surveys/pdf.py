@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from samtale.lib.documents import pdf_from_html
 from samtale.surveys.models import Survey
 from samtale.surveys.selectors.leader_reports import LeaderReport
 
 
 def leader_report_pdf(*, survey: Survey, report: LeaderReport) -> bytes:
-    import weasyprint  # imported here: it loads Pango, which only this download needs
 
     context = {"survey": survey, "report": report, "leader": report.leader, "made_at": timezone.localtime()}
     html = render_to_string("surveys/leader_report_pdf.html", context)
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
+    return pdf_from_html(html)
