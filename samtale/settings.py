@@ -56,6 +56,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("SAMTALE_ALLOWED_HOSTS", "127.0.0.1,localhost")
 # Absolute links in e-mails (invitations, password resets) start with this.
 BASE_URL = env("SAMTALE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Whose Samtale this is: shown in the header of every page and on every printed document.
+ORGANISATION_NAME = env("SAMTALE_ORGANISATION_NAME", "")
 CSRF_TRUSTED_ORIGINS = envlist("SAMTALE_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

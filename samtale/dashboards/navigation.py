@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -49,10 +50,11 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Template context: ``nav`` and the section of the current page."""
+    """Template context: ``nav``, the section of the current page and the organisation's name."""
+    organisation = {"organisation_name": settings.ORGANISATION_NAME}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        return {"nav": [], **organisation}
     path = request.path.strip("/").split("/")
     section = path[0] if path and path[0] else "home"
-    return {"nav": nav_items(request), "nav_section": section, "viewer": get_viewer(request)}
+    return {"nav": nav_items(request), "nav_section": section, "viewer": get_viewer(request), **organisation}

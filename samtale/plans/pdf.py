@@ -11,10 +11,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from samtale.lib.documents import pdf_from_html
+from samtale.lib.documents import pdf_from_template
 from samtale.plans.models import Plan, PlanVersion, Signature
 from samtale.plans.readable import readable_version
 
@@ -70,5 +69,4 @@ def plan_pdf_context(*, plan: Plan, version: PlanVersion, label: str) -> dict[st
 def plan_pdf(*, plan: Plan, version: PlanVersion, label: str) -> bytes:
     """The PDF in the current language (the caller overrides it to the reader's)."""
 
-    html = render_to_string("plans/plan_pdf.html", plan_pdf_context(plan=plan, version=version, label=label))
-    return pdf_from_html(html)
+    return pdf_from_template("plans/plan_pdf.html", plan_pdf_context(plan=plan, version=version, label=label))

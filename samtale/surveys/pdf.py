@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from samtale.lib.documents import pdf_from_html
+from samtale.lib.documents import pdf_from_template
 from samtale.surveys.models import Survey
 from samtale.surveys.selectors.leader_reports import LeaderReport
 
@@ -13,5 +12,4 @@ from samtale.surveys.selectors.leader_reports import LeaderReport
 def leader_report_pdf(*, survey: Survey, report: LeaderReport) -> bytes:
 
     context = {"survey": survey, "report": report, "leader": report.leader, "made_at": timezone.localtime()}
-    html = render_to_string("surveys/leader_report_pdf.html", context)
-    return pdf_from_html(html)
+    return pdf_from_template("surveys/leader_report_pdf.html", context)
