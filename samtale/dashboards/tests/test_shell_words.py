@@ -1,5 +1,6 @@
-"""Whose Samtale it is: the organisation's name (``SAMTALE_ORGANISATION_NAME``) in the header of
-every page and on every printed document; without it, Samtale alone."""
+"""The shell of every page: whose Samtale it is (``SAMTALE_ORGANISATION_NAME`` in the header of
+every page and on every printed document; without it, Samtale alone), and labels written as
+people write them."""
 
 from __future__ import annotations
 
@@ -36,3 +37,9 @@ def test_a_printed_document_names_the_organisation(settings, tmp_path) -> None: 
     path.write_bytes(pdf_from_template("surveys/leader_report_pdf.html", {"leader": None, "report": None}))
     text = subprocess.run([pdftotext, str(path), "-"], check=True, capture_output=True, text=True).stdout  # noqa: S603
     assert NAME in text
+
+
+def test_a_label_ends_without_a_colon(client: Client) -> None:
+    """Labels as Danes and the English write them: "Adgangskode", not "Adgangskode:"."""
+    page = client.get(reverse("accounts:login"), headers={"accept-language": "da"}).content.decode()
+    assert "<label" in page and ":</label>" not in page
