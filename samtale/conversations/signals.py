@@ -32,3 +32,9 @@ answer_withdrawal_refused = Signal()
 def refused_by_any(signal: Signal, **kwargs: Any) -> bool:
     """Whether any receiver of the question refuses."""
     return any(answer for _receiver, answer in signal.send(sender=None, **kwargs))
+
+
+# What comes after the conversation, asked for the steps its page shows: ``conversation`` (held)
+# and ``side`` ("employee", "leader" or ""). The plans app answers with the plan's and the
+# follow-up's steps (``samtale.conversations.selectors.steps.Step``), in order.
+later_steps_wanted = Signal()

@@ -6,13 +6,16 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from samtale.conversations.selectors.steps import Step
 from samtale.conversations.signals import (
     answer_withdrawal_refused,
     conversation_held,
     conversation_unheld,
+    later_steps_wanted,
     outcome_correction_refused,
 )
 from samtale.org.signals import placements_changed
+from samtale.plans.selectors import plan_steps_of
 from samtale.plans.services import writing
 from samtale.plans.services.leader_change import leaders_changed
 
@@ -45,3 +48,9 @@ def _outcome_correction_refused(sender: Any, *, conversation: Any, **kwargs: Any
 def _answer_withdrawal_refused(sender: Any, *, conversation: Any, **kwargs: Any) -> bool:
     """Taking an answer back would reopen an item under a plan already signed."""
     return writing.plan_signed_by_anyone(conversation)
+
+
+@receiver(later_steps_wanted, dispatch_uid="plans.later_steps_wanted")
+def _later_steps_wanted(sender: Any, *, conversation: Any, side: str, **kwargs: Any) -> list[Step]:
+    """After the conversation come the plan and its follow-up: their steps, for its page."""
+    return plan_steps_of(conversation, side=side)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from samtale.access import lookups, policies
 from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import get_viewer
+from samtale.conversations.selectors.steps import conversation_steps, side_for
 from samtale.conversations.views import meeting, scheduling
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.selectors.unit_round import focus_areas_for
@@ -30,5 +31,6 @@ def detail(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRespons
         **scheduling.section_context(viewer, conversation),
         **meeting.section_context(viewer, conversation),
         "plan": lookups.plan_of_conversation(viewer, conversation),
+        "steps": conversation_steps(conversation, side=side_for(relations)),
     }
     return render(request, "conversations/detail.html", context)

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samtale.access import lookups, plan_policies
+from samtale.access.relations import relations_to
 from samtale.access.viewer import Viewer, get_viewer
+from samtale.conversations.selectors.steps import conversation_steps, side_for
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.forms.writing import CommentForm
 from samtale.plans.models import Plan
@@ -29,6 +31,7 @@ def render_detail(
     request: AuthenticatedRequest, viewer: Viewer, plan: Plan, *, status: int = 200, **writing_extra: Any
 ) -> HttpResponse:
     context = {
+        "steps": conversation_steps(plan.conversation, side=side_for(relations_to(viewer, plan.employee))),
         **writing.section_context(request, viewer, plan, **writing_extra),
         **signing.section_context(request, viewer, plan),
         **follow_up.section_context(request, viewer, plan),
