@@ -98,6 +98,8 @@ def test_hr_sees_the_preview_with_counts_and_nothing_changes_yet(org, hr, record
     assert "Ulla Udenfor" in page
     assert "personnel leader" in page
     assert "Apply the changes" in page
+    # The summary and the button first, the details below them (a large file's details are long).
+    assert page.index("Apply the changes") < page.index('id="created-heading"')
     compact = "".join(page.split())
     assert "<dt>Newpeople</dt><dd>1</dd>" in compact
     assert "<dt>Changedpeople</dt><dd>1</dd>" in compact
