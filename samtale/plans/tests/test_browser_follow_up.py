@@ -114,7 +114,7 @@ def test_following_the_plan_up_and_changing_leader(page: Page, live_server, demo
         audit(page)
         # Later than agreed: refused, naming the date.
         page.get_by_label("Date").fill((agreed + timedelta(days=1)).isoformat())
-        page.get_by_label("Time:", exact=True).fill("10:00")
+        page.get_by_label("Time", exact=True).fill("10:00")
         page.get_by_label("Place").fill("Mødelokale 4")
         page.get_by_role("button", name="Save and send the invitation").click()
         expect(page.locator(".error-summary")).to_contain_text("The follow-up conversation must be held by")

@@ -126,7 +126,7 @@ def test_hr_prepares_an_evaluation_changes_its_questions_and_opens_it(  # type: 
     page.get_by_role("link", name="New evaluation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New evaluation")
     audit(page)
-    page.get_by_label("Round:").select_option(label="MUS-Ekstra")
+    page.get_by_label("Round", exact=True).select_option(label="MUS-Ekstra")
     page.get_by_role("button", name="Create the evaluation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("MUS-Ekstra: Evaluation of the round")
     audit(page)
