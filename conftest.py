@@ -216,6 +216,28 @@ def audit(axe_source: str):  # type: ignore[no-untyped-def]
     return run
 
 
+# A phone and a laptop: the widths every page must read at (WCAG 2.1 reflow, 1.4.10).
+SCREENS = ({"width": 390, "height": 844}, {"width": 1280, "height": 800})
+
+
+@pytest.fixture
+def fits(audit):  # type: ignore[no-untyped-def]
+    """The page on a 390 px phone and at 1280 px: it never scrolls sideways, and axe finds nothing
+    at either width. The viewport is left at 1280 px."""
+
+    def run(page) -> None:  # type: ignore[no-untyped-def]
+        for screen in SCREENS:
+            page.set_viewport_size(screen)
+            page.wait_for_load_state()
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {screen['width']}px"
+            audit(page)
+
+    return run
+
+
 @pytest.fixture
 def demo(transactional_db):  # type: ignore[no-untyped-def]
     """The demo municipality (small), with the sign-ins `make run` prints."""

@@ -24,23 +24,23 @@ NAVIGATION = {
 
 
 @pytest.mark.parametrize("persona", list(NAVIGATION))
-def test_each_persona_sees_the_navigation_of_their_role_and_every_page_is_accessible(
+def test_each_persona_sees_the_navigation_of_their_role_and_every_page_reads_on_a_phone_and_a_laptop(
     page: Page,
     live_server,
     demo,
     sign_in,
-    audit,
+    fits,
     persona: str,  # type: ignore[no-untyped-def]
 ) -> None:
     sign_in(page, PERSONAS[persona].email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mine samtaler")
     nav = page.get_by_role("navigation", name="Hovedmenu")
     expect(nav.get_by_role("link")).to_have_text(NAVIGATION[persona])
-    audit(page)
+    fits(page)
     for label in NAVIGATION[persona][1:]:
         nav.get_by_role("link", name=label).click()
         expect(nav.get_by_role("link", name=label)).to_have_attribute("aria-current", "page")
-        audit(page)
+        fits(page)
 
 
 def test_the_administrator_reaches_the_administration(page: Page, live_server, demo, sign_in) -> None:  # type: ignore[no-untyped-def]
