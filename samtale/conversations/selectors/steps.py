@@ -57,82 +57,73 @@ def side_for(relations: frozenset[Relation]) -> str:
     return "leader" if Relation.PERSONNEL_LEADER in relations else ""
 
 
-def plan_step(**changes: str) -> Step:
-    return replace(Step("plan", _("Development plan")), **changes)
+def _labels() -> dict[str, str]:
+    return {
+        "invitation": _("Invitation"),
+        "preparation": _("Preparation"),
+        "conversation": _("Conversation"),
+        "plan": _("Development plan"),
+        "follow_up": _("Follow-up"),
+    }
 
 
-def follow_up_step(**changes: str) -> Step:
-    return replace(Step("follow_up", _("Follow-up")), **changes)
+def step(key: str, state: str = UPCOMING, next: str = "") -> Step:
+    """The step ``key`` (one of the five, each labelled in one place)."""
+    return Step(key, _labels()[key], state, next)
+
+
+def plan_step(state: str = UPCOMING, next: str = "") -> Step:
+    return step("plan", state, next)
+
+
+def follow_up_step(state: str = UPCOMING, next: str = "") -> Step:
+    return step("follow_up", state, next)
 
 
 def _before(conversation: Conversation, *, side: str, now: datetime) -> list[Step]:
     """The steps up to the conversation, while it is not yet held."""
-    invitation, preparation = Step("invitation", _("Invitation")), Step("preparation", _("Preparation"))
-    meeting = Step("conversation", _("Conversation"))
-    held_by = long_date(conversation.round.held_by)
+    leader = side == "leader"
     if conversation.status == ConversationStatus.INVITED:
-        return [
-            replace(
-                invitation,
-                state=CURRENT,
-                next=_("Book a time for the conversation, at the latest %(date)s.") % {"date": held_by}
-                if side == "leader"
-                else _("Your leader books a time for the conversation, at the latest %(date)s.") % {"date": held_by},
-            ),
-            preparation,
-            meeting,
-        ]
+        held_by = {"date": long_date(conversation.round.held_by)}
+        next_ = (
+            _("Book a time for the conversation, at the latest %(date)s.") % held_by
+            if leader
+            else _("Your leader books a time for the conversation, at the latest %(date)s.") % held_by
+        )
+        return [step("invitation", CURRENT, next_), step("preparation"), step("conversation")]
     starts_at = conversation.starts_at
     if starts_at is not None and starts_at > now:
-        when = long_date(starts_at, weekday=True, time=True)
-        return [
-            replace(invitation, state=DONE),
-            replace(
-                preparation,
-                state=CURRENT,
-                next=_("Prepare, and hold the conversation %(when)s.") % {"when": when}
-                if side == "leader"
-                else _("Prepare for the conversation %(when)s.") % {"when": when},
-            ),
-            meeting,
-        ]
-    return [
-        replace(invitation, state=DONE),
-        replace(preparation, state=DONE),
-        replace(
-            meeting,
-            state=CURRENT,
-            next=_("Record that the conversation was held.")
-            if side == "leader"
-            else _("Your leader records that the conversation was held."),
-        ),
-    ]
-
-
-def conversation_steps(conversation: Conversation, *, side: str, now: datetime | None = None) -> Steps:
-    """The five steps of ``conversation`` for ``side`` ("employee", "leader" or "" for anyone
-    else, who is told no action)."""
-    now = now or timezone.now()
-    if conversation.status == ConversationStatus.NOT_HELD:
-        return Steps(
-            [
-                Step("invitation", _("Invitation"), DONE),
-                Step("preparation", _("Preparation"), SKIPPED),
-                Step("conversation", _("Conversation"), SKIPPED),
-                plan_step(state=SKIPPED),
-                follow_up_step(state=SKIPPED),
-            ]
+        when = {"when": long_date(starts_at, weekday=True, time=True)}
+        next_ = (
+            _("Prepare, and hold the conversation %(when)s.") % when
+            if leader
+            else _("Prepare for the conversation %(when)s.") % when
         )
+        return [step("invitation", DONE), step("preparation", CURRENT, next_), step("conversation")]
+    next_ = (
+        _("Record that the conversation was held.")
+        if leader
+        else _("Your leader records that the conversation was held.")
+    )
+    return [step("invitation", DONE), step("preparation", DONE), step("conversation", CURRENT, next_)]
+
+
+def conversation_steps(
+    conversation: Conversation, *, side: str, later: list[Step] | None = None, now: datetime | None = None
+) -> Steps:
+    """The five steps of ``conversation`` for ``side`` ("employee", "leader" or "" for anyone
+    else, who is told no action). ``later``: the plan's and the follow-up's steps, when the caller
+    has them (the plan's page); otherwise they are asked of the apps above."""
+    if conversation.status == ConversationStatus.NOT_HELD:
+        skipped = ["preparation", "conversation", "plan", "follow_up"]
+        return Steps([step("invitation", DONE), *(step(key, SKIPPED) for key in skipped)])
     if conversation.status != ConversationStatus.HELD:
-        steps = [*_before(conversation, side=side, now=now), plan_step(), follow_up_step()]
-        return Steps(steps if side else [replace(step, next="") for step in steps])
-    later: list[Step] = []
-    for _receiver, answer in later_steps_wanted.send(sender=None, conversation=conversation, side=side):
-        later.extend(cast("list[Step]", answer or []))
-    steps = [
-        Step("invitation", _("Invitation"), DONE),
-        Step("preparation", _("Preparation"), DONE),
-        Step("conversation", _("Conversation"), DONE),
-        *(later or [plan_step(), follow_up_step()]),
-    ]
-    return Steps(steps if side else [replace(step, next="") for step in steps])
+        steps = [*_before(conversation, side=side, now=now or timezone.now()), plan_step(), follow_up_step()]
+    else:
+        if later is None:
+            later = []
+            for _receiver, answer in later_steps_wanted.send(sender=None, conversation=conversation, side=side):
+                later.extend(cast("list[Step]", answer or []))
+        held = [step("invitation", DONE), step("preparation", DONE), step("conversation", DONE)]
+        steps = [*held, *(later or [plan_step(), follow_up_step()])]
+    return Steps(steps if side else [replace(s, next="") for s in steps])

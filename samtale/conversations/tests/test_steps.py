@@ -9,8 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from samtale.access.relations import conversation_relations
+from samtale.access.viewer import viewer_for
 from samtale.conversations.models import Conversation, ConversationStatus, NotHeldReason
-from samtale.conversations.selectors.steps import conversation_steps
+from samtale.conversations.selectors.steps import conversation_steps, side_for
 from samtale.plans.models import FollowUp, FollowUpStatus
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import schedule
@@ -82,7 +84,11 @@ def test_not_held_nothing_comes_after(mus: Mus) -> None:
 
 @pytest.mark.parametrize("persona", ["head", "director"])
 def test_the_chain_sees_where_it_is_without_being_told_to_act(org: Org, mus: Mus, persona: str) -> None:
-    assert _states(mus.conversation, "")[1] == ""
+    conversation = Conversation.objects.select_related("employee__unit").get(pk=mus.conversation.pk)
+    side = side_for(conversation_relations(viewer_for(org.user(persona)), conversation))
+    assert side == ""
+    states, next_ = _states(conversation, side)
+    assert states[0] == "current" and next_ == ""
 
 
 def test_the_pages_mark_the_step_under_way_and_say_what_comes_next(org: Org, mus: Mus) -> None:

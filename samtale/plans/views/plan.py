@@ -22,6 +22,7 @@ from samtale.conversations.selectors.steps import conversation_steps, side_for
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.forms.writing import CommentForm
 from samtale.plans.models import Plan
+from samtale.plans.selectors import plan_steps
 from samtale.plans.services.signing import current_version
 from samtale.plans.services.writing import plan_comment_add, plan_read_record
 from samtale.plans.views import follow_up, signing, writing
@@ -30,8 +31,10 @@ from samtale.plans.views import follow_up, signing, writing
 def render_detail(
     request: AuthenticatedRequest, viewer: Viewer, plan: Plan, *, status: int = 200, **writing_extra: Any
 ) -> HttpResponse:
+    side = side_for(relations_to(viewer, plan.employee))
     context = {
-        "steps": conversation_steps(plan.conversation, side=side_for(relations_to(viewer, plan.employee))),
+        # The plan's own steps from the plan in hand, not asked for again.
+        "steps": conversation_steps(plan.conversation, side=side, later=plan_steps(plan, side=side)),
         **writing.section_context(request, viewer, plan, **writing_extra),
         **signing.section_context(request, viewer, plan),
         **follow_up.section_context(request, viewer, plan),
