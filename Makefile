@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: run test test-postgres test-browser lint messages bench bench-quick clean
+.PHONY: run test test-postgres test-browser lint messages css bench bench-quick clean
 
 ## make run: set up on a fresh machine, then start the app and its worker with demo data on SQLite.
 run:
@@ -45,6 +45,10 @@ messages:
 	SAMTALE_DEBUG=1 $(VENV)/bin/python manage.py makemessages -l da --no-obsolete --add-location file \
 	  -i .venv -i node_modules -i staticfiles -i bench -i '*/tests/*'
 	SAMTALE_DEBUG=1 $(VENV)/bin/python manage.py compilemessages -l da -i .venv -i node_modules
+
+## Rebuild the design system's stylesheet, fonts and icons into static/dkfds (committed; README "Dependencies").
+css:
+	@scripts/build-css
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .mypy_cache .ruff_cache .pytest_cache

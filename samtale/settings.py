@@ -124,7 +124,7 @@ TEMPLATES = [
                 "samtale.dashboards.navigation.navigation",
             ],
             # Dates and counts in the language's formats, in every template (samtale/lib/formatting.py).
-            "builtins": ["samtale.lib.formatting"],
+            "builtins": ["samtale.lib.formatting", "samtale.lib.interface"],
         },
     },
 ]

@@ -28,6 +28,7 @@ from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
 from samtale.testing.plans import held_plan, save_plan
 from samtale.testing.scheduling import calendar_of, english, mails_to, schedule
+from samtale.testing.pages import text_of
 
 
 def _url(mus: Mus, name: str = "outcome") -> str:
@@ -330,10 +331,10 @@ def test_the_start_page_and_the_conversation_page_show_the_day_it_was_held(org: 
     with translation.override("en"):
         stale = long_date(booked, weekday=True)
         held = f"Held {long_date(today)}"
-    home = org.client("employee").get(reverse("dashboards:home")).content.decode()
+    home = text_of(org.client("employee").get(reverse("dashboards:home")).content.decode())
     assert held in home and stale not in home
     for persona in ("employee", "leader"):
-        page = org.client(persona).get(_url(mus, "detail")).content.decode()
+        page = text_of(org.client(persona).get(_url(mus, "detail")).content.decode())
         assert held in page and stale not in page
 
 

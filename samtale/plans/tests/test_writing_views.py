@@ -94,7 +94,7 @@ def test_an_error_is_tied_to_its_field_and_listed_in_the_summary(org: Org, plan:
     html = response.content.decode()
     assert "<title>Error:" in html
     assert '<a href="#goal-0-act-0-to">Goal 1, activity 1: When: to: The end is before the start.</a>' in html
-    field = html.split('<input type="text" id="goal-0-act-0-to"')[1].split(">")[0]
+    field = html.split('<input type="text" class="form-input" id="goal-0-act-0-to"')[1].split(">")[0]
     assert 'aria-invalid="true"' in field and "goal-0-act-0-to-error" in field
     assert version_of(plan).revision == 0
 

@@ -131,7 +131,7 @@ def test_the_edit_page_has_a_form_for_the_concept_and_each_row(org: Org) -> None
     assert 'name="leader-TOTAL_FORMS" value="4"' in page
     assert 'name="phases-5-DELETE"' in page and 'name="phases-5-ORDER"' in page
     assert 'value="goals"' in page
-    assert page.index('name="add"') > page.index('type="submit" class="button"')  # Enter saves
+    assert page.index('name="add"') > page.index('type="submit" class="button button-primary"')  # Enter saves
 
 
 def test_saving_a_used_concept_makes_a_new_version_and_says_so(org: Org, mus: Mus) -> None:

@@ -1,0 +1,34 @@
+"""The design system's small parts: a state says itself in words and colour; an icon is decorative."""
+
+from __future__ import annotations
+
+from django.template import Context, Template
+
+from samtale.conversations.models import ConversationStatus
+from samtale.lib.interface import TONES
+from samtale.plans.models import FollowUpStatus, PlanStatus
+
+
+def render(source: str, **context: object) -> str:
+    return Template(source).render(Context(context))
+
+
+def test_a_state_is_a_tag_whose_words_say_it_and_whose_colour_follows_it() -> None:
+    assert render("{% status 'held' 'Afholdt' %}") == '<span class="badge badge-success">Afholdt</span>'
+    assert render("{% status 'scheduled' 'Planlagt' %}") == '<span class="badge badge-info">Planlagt</span>'
+    assert render("{% status 'changes_asked' label %}", label="Ændringer <ønsket>") == (
+        '<span class="badge badge-warning">Ændringer &lt;ønsket&gt;</span>'
+    )
+    assert render("{% status 'invited' 'Skal planlægges' %}") == '<span class="badge">Skal planlægges</span>'
+    assert render("{% status '' '' %}") == ""
+
+
+def test_every_tone_names_a_state_that_exists() -> None:
+    states = {str(s) for s in (*ConversationStatus, *PlanStatus, *FollowUpStatus)} | {"launched", "open"}
+    assert set(TONES) <= states
+
+
+def test_an_icon_is_hidden_from_screen_readers_and_drawn_from_the_sprite() -> None:
+    html = render("{% icon 'check' %}")
+    assert 'aria-hidden="true"' in html and 'focusable="false"' in html
+    assert "dkfds/icons" in html and html.endswith('#check"></use></svg>')
