@@ -13,8 +13,8 @@ from functools import cache
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -36,10 +36,9 @@ TONES = {
 def status(value: str, label: str) -> SafeString:
     """``label`` as a tag coloured by the state ``value`` (grey when nothing needs the eye)."""
     if not label:
-        return mark_safe("")
+        return SafeString("")
     tone = TONES.get(str(value))
-    css = f"badge badge-{tone}" if tone else "badge"
-    return mark_safe(f'<span class="{css}">{escape(label)}</span>')
+    return format_html('<span class="{}">{}</span>', f"badge badge-{tone}" if tone else "badge", label)
 
 
 @cache
@@ -50,6 +49,6 @@ def _sprite() -> str:
 @register.simple_tag(name="icon")
 def icon(name: str) -> SafeString:
     """The design system's icon ``name``, decorative: the words beside it say what it means."""
-    return mark_safe(
-        f'<svg class="icon-svg" aria-hidden="true" focusable="false"><use href="{_sprite()}#{escape(name)}"></use></svg>'
+    return format_html(
+        '<svg class="icon-svg" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>', _sprite(), name
     )

@@ -26,9 +26,9 @@ from samtale.lib.formatting import long_date
 from samtale.outbox.models import OutboxMessage
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
+from samtale.testing.pages import text_of
 from samtale.testing.plans import held_plan, save_plan
 from samtale.testing.scheduling import calendar_of, english, mails_to, schedule
-from samtale.testing.pages import text_of
 
 
 def _url(mus: Mus, name: str = "outcome") -> str:
