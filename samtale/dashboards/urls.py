@@ -7,4 +7,5 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.home, name="home"),
     path("team/", views.team, name="team"),
+    path("todo/count/", views.todo_count, name="todo_count"),
 ]

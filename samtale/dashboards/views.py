@@ -4,13 +4,12 @@ from django.shortcuts import redirect, render
 
 from samtale.access import lookups, plan_policies, policies, round_policies
 from samtale.access.viewer import get_viewer
-from samtale.conversations.selectors.conversation import conversations_attended_by, conversations_of, team_conversations
+from samtale.conversations.selectors.conversation import conversations_attended_by, team_conversations
+from samtale.dashboards.todo import start_page_for, todo_list
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors
 from samtale.org.models import RoleKind
-from samtale.plans.selectors import plans_shared_with
-from samtale.rounds.selectors.running import led_units_in_rounds, round_in_my_unit, round_waiting_for_goals
-from samtale.surveys.selectors.surveys import invitations_waiting
+from samtale.plans.selectors.shared import plans_shared_with
 
 
 @login_required
@@ -22,20 +21,19 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("admin:index")
         return render(request, "dashboards/no_person.html")
     me = viewer.person
+    page = start_page_for(viewer)
     return render(
         request,
         "dashboards/home.html",
         {
             "me": me,
+            "todo": todo_list(viewer, page),
             "hr_contacts": selectors.contact_roles_for(person=me, kind=RoleKind.HR),
             "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
-            "conversations": conversations_of(employee=me),
-            # The round in the employee's unit, and the units a leader leads in it.
-            "mine": round_in_my_unit(person=me, led_units=viewer.led_units),
-            "led": led_units_in_rounds(led_units=viewer.led_units),
-            "evaluations": invitations_waiting(person=me),
-            # Management: the round being prepared waits for its goals.
-            "goals_wanted": round_waiting_for_goals() if round_policies.may_write_goals(viewer) else None,
+            "conversations": page.conversations,
+            "mine": page.mine,
+            "led": page.led,
+            "goals_wanted": page.goals_wanted,
             # The daily leader and the union representative: what employees invited or shared them to.
             "attended": [
                 c for c in conversations_attended_by(person=me) if round_policies.may_view_conversation(viewer, c)
@@ -43,6 +41,18 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "shared_plans": [p for p in plans_shared_with(viewer=viewer) if plan_policies.may_view_plan(viewer, p)],
         },
     )
+
+
+@login_required
+def todo_count(request: AuthenticatedRequest) -> HttpResponse:
+    """The number beside "My conversations" in the menu: how many things the start page lists. Asked
+    by the menu after the page has loaded (htmx), so no page waits for it; the start page writes it
+    from the list it shows."""
+    viewer = get_viewer(request)
+    count = len(todo_list(viewer, start_page_for(viewer))) if viewer.person is not None else 0
+    response = render(request, "dashboards/_todo_count.html", {"count": count})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -15,7 +15,7 @@ from samtale.conversations.signals import (
     outcome_correction_refused,
 )
 from samtale.org.signals import placements_changed
-from samtale.plans.selectors import plan_steps_of
+from samtale.plans.selectors.steps import plan_steps_of
 from samtale.plans.services import writing
 from samtale.plans.services.leader_change import leaders_changed
 

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.conversations.selectors.todo import conversations_to_prepare, conversations_to_schedule
 from samtale.org.models import Person, employed_q
 from samtale.outbox.services import Draft, outbox_message_build
 from samtale.rounds.models import Round, RoundStatus
@@ -42,15 +42,9 @@ def prepare_reminders(*, today: date, now: datetime) -> list[Draft]:
     """One reminder per scheduled conversation in the next days whose employee has not yet
     shared a preparation with the leader (sharing is the sign that they have prepared)."""
     rows = (
-        Conversation.objects.filter(
-            round__status=RoundStatus.LAUNCHED,
-            status=ConversationStatus.SCHEDULED,
-            starts_at__gte=now,
-            starts_at__lt=_start_of(today + timedelta(days=PREPARE_DAYS_BEFORE + 1)),
-        )
-        .filter(employed_q("employee__", on=today))
+        conversations_to_prepare(now=now)
+        .filter(starts_at__lt=_start_of(today + timedelta(days=PREPARE_DAYS_BEFORE + 1)))
         .exclude(invitation_sent_at__gt=now - FRESH_INVITATION)
-        .exclude(employee_preparation__shared_with_leader_at__isnull=False)
         .values_list("pk", "starts_at", "employee__email", "employee__user__language")
     )
     drafts = []
@@ -79,9 +73,8 @@ def schedule_reminders(*, today: date) -> list[Draft]:
         days_left = (round_.held_by - today).days
         mark = min(m for m in SCHEDULE_MARKS if m >= days_left)
         leaders = (
-            Conversation.objects.filter(round=round_, status=ConversationStatus.INVITED)
-            .filter(employed_q("employee__", on=today))
-            .exclude(employee__personnel_leader=None)
+            conversations_to_schedule(today=today)
+            .filter(round=round_)
             .values("employee__personnel_leader")
             .annotate(unscheduled=Count("pk"))
         )
@@ -106,8 +99,4 @@ def schedule_reminders(*, today: date) -> list[Draft]:
 
 def unscheduled_for(*, round_: Round, leader: Person, today: date) -> int:
     """How many of the leader's employees in the round have no time for their conversation yet."""
-    return (
-        Conversation.objects.filter(round=round_, status=ConversationStatus.INVITED, employee__personnel_leader=leader)
-        .filter(employed_q("employee__", on=today))
-        .count()
-    )
+    return conversations_to_schedule(today=today).filter(round=round_, employee__personnel_leader=leader).count()

@@ -111,7 +111,7 @@ def test_the_invitation_from_the_leader_to_the_union_representative(  # type: ig
 
     # The employee sees the invitation, downloads it, announces a topic and chooses who attends.
     switch_to(page, sign_in, employee.email)
-    page.get_by_role("link", name=round_.name).click()
+    page.get_by_role("link", name=round_.name, exact=True).click()
     expect(page.get_by_text("Mødelokale Ærø")).to_be_visible()
     audit(page)
     with page.expect_download() as download:

@@ -136,7 +136,7 @@ def follow_up_reminder(message: OutboxMessage) -> EmailMultiAlternatives | None:
     not held: to the leader."""
     today = timezone.localdate()
     overdue = message.context.get("stage") == "overdue"
-    plans = reminders.follow_ups_overdue(today=today) if overdue else reminders.follow_ups_to_call(today=today)
+    plans = reminders.follow_ups_overdue(today=today) if overdue else reminders.follow_ups_soon(today=today)
     plan = (
         plans.select_related(*_RELATED)
         .filter(pk=message.context.get("plan"), employee__personnel_leader=message.context.get("person"))

@@ -40,17 +40,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from samtale.conversations.models import OpenItem
 from samtale.outbox.services import Draft, outbox_message_build
-from samtale.plans.models import FollowUpStatus, Plan, PlanStatus, PlanVersion, Side, Signature
+from samtale.plans.models import Plan, PlanVersion, Side
+from samtale.plans.selectors.todo import (
+    follow_ups_not_held,
+    follow_ups_to_call,
+    open_items_unanswered,
+    plans_past_due,
+    plans_to_hand_in,
+    versions_waiting,
+)
 
 DUE_SOON_DAYS = 3
 SIGNATURE_AFTER_DAYS = 3
-FOLLOW_UP_SOON_DAYS = 30
 OVERDUE_TIMES = 4  # the day after, then weekly: days 1, 8, 15 and 22 past the date
 
 DUE = "plans.due_reminder"
@@ -58,9 +64,6 @@ OVERDUE = "plans.overdue_reminder"
 SIGNATURE = "plans.signature_reminder"
 OPEN_ITEM = "plans.open_item_reminder"
 FOLLOW_UP = "plans.follow_up_reminder"
-
-# Plans the employee still has to hand in.
-NOT_HANDED_IN = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,6 @@ class PlanReminders:
     follow_up: list[Draft]
 
 
-def _employed(prefix: str, today: date) -> Q:
-    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
-
-
 def overdue_stage(*, days_late: int) -> int | None:
     """Which of the weekly overdue reminders is due ``days_late`` days after the date (1 is the
     day after): 0 in the first week, 1 in the second …; None before the date or after the last."""
@@ -85,94 +84,44 @@ def overdue_stage(*, days_late: int) -> int | None:
     return stage if stage < OVERDUE_TIMES else None
 
 
-# What is true now: one queryset per reminder, used by the sweep and again at delivery. ------------
+# What is true now: the start page's rules (samtale.plans.selectors.todo) narrowed to the days of
+# each reminder; used by the sweep and again at delivery. ------------------------------------------
 
 
 def plans_due(*, today: date) -> QuerySet[Plan]:
     """Plans due in ``DUE_SOON_DAYS`` days or fewer, or today, that the employee has not handed in."""
-    return Plan.objects.filter(
-        status__in=NOT_HANDED_IN,
-        signed_at__isnull=True,
-        due_on__gte=today,
-        due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
-    ).filter(_employed("employee__", today))
+    return plans_to_hand_in(today=today).filter(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
 
 
 def plans_overdue(*, today: date) -> QuerySet[Plan]:
-    """Plans past their due date that are not signed by both, with a leader who is still here."""
-    return (
-        Plan.objects.filter(
-            signed_at__isnull=True, due_on__lt=today, due_on__gte=today - timedelta(days=7 * OVERDUE_TIMES)
-        )
-        .filter(_employed("employee__", today), _employed("employee__personnel_leader__", today))
-        .exclude(employee__personnel_leader=None)
-    )
+    """Plans past their due date, within the weeks of reminders, that are not signed by both."""
+    return plans_past_due(today=today).filter(due_on__gte=today - timedelta(days=7 * OVERDUE_TIMES))
 
 
 def versions_awaiting_signature(*, now: datetime) -> QuerySet[PlanVersion]:
-    """The current version of each plan that waits for a signature, with ``waiting_since`` (the
-    last signature, else the hand-in) at least ``SIGNATURE_AFTER_DAYS`` days ago and the sides
-    that have signed (``employee_signed``, ``leader_signed``).
-
-    A version waits when it is handed in (the leader signs or asks for changes) or when one side
-    has signed. A version the leader asked to change waits for the employee's writing, not a
-    signature."""
-    today = timezone.localdate(now)
-    signed = Signature.objects.filter(version=OuterRef("pk"))
-    return (
-        PlanVersion.objects.filter(signed_at__isnull=True)
-        .exclude(status__in=[PlanStatus.CHANGES_ASKED, PlanStatus.SIGNED])
-        .exclude(Exists(PlanVersion.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("number"))))
-        .annotate(
-            employee_signed=Exists(signed.filter(side=Side.EMPLOYEE)),
-            leader_signed=Exists(signed.filter(side=Side.LEADER)),
-            waiting_since=Coalesce(Max("signatures__signed_at"), F("submitted_at")),
-        )
-        .filter(Q(status=PlanStatus.SUBMITTED) | Q(employee_signed=True) | Q(leader_signed=True))
-        .filter(waiting_since__lte=now - timedelta(days=SIGNATURE_AFTER_DAYS))
-        .filter(_employed("plan__employee__", today))
+    """The versions that wait for a signature (``versions_waiting``) and have waited at least
+    ``SIGNATURE_AFTER_DAYS`` days."""
+    return versions_waiting(today=timezone.localdate(now)).filter(  # type: ignore[misc]  # the annotation
+        waiting_since__lte=now - timedelta(days=SIGNATURE_AFTER_DAYS)
     )
 
 
 def open_items_overdue(*, today: date) -> QuerySet[OpenItem]:
     """Unanswered open items past their deadline (within the weeks of reminders)."""
-    return (
-        OpenItem.objects.filter(
-            answered_at__isnull=True, deadline__lt=today, deadline__gte=today - timedelta(days=7 * OVERDUE_TIMES)
-        )
-        .filter(
-            _employed("conversation__employee__", today),
-            _employed("conversation__employee__personnel_leader__", today),
-        )
-        .exclude(conversation__employee__personnel_leader=None)
+    return open_items_unanswered(today=today).filter(
+        deadline__lt=today, deadline__gte=today - timedelta(days=7 * OVERDUE_TIMES)
     )
 
 
-def follow_ups_to_call(*, today: date) -> QuerySet[Plan]:
+def follow_ups_soon(*, today: date) -> QuerySet[Plan]:
     """Signed plans whose follow-up is due within ``FOLLOW_UP_SOON_DAYS`` days and has no time yet."""
-    return (
-        Plan.objects.filter(
-            signed_at__isnull=False,
-            follow_up_by__gte=today,
-            follow_up_by__lte=today + timedelta(days=FOLLOW_UP_SOON_DAYS),
-        )
-        .exclude(follow_up__status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.HELD])
-        .filter(_employed("employee__", today), _employed("employee__personnel_leader__", today))
-        .exclude(employee__personnel_leader=None)
-    )
+    return follow_ups_to_call(today=today).filter(follow_up_by__gte=today)
 
 
 def follow_ups_overdue(*, today: date) -> QuerySet[Plan]:
     """Signed plans whose follow-up date has passed without the follow-up being held."""
-    return (
-        Plan.objects.filter(
-            signed_at__isnull=False,
-            follow_up_by__lt=today,
-            follow_up_by__gte=today - timedelta(days=7 * OVERDUE_TIMES),
-        )
-        .exclude(follow_up__status=FollowUpStatus.HELD)
-        .filter(_employed("employee__", today), _employed("employee__personnel_leader__", today))
-        .exclude(employee__personnel_leader=None)
+    return follow_ups_not_held(today=today).filter(
+        follow_up_by__lt=today, follow_up_by__gte=today - timedelta(days=7 * OVERDUE_TIMES)
     )
 
 
@@ -268,7 +217,7 @@ def follow_up_reminders(*, today: date) -> list[Draft]:
         "employee__personnel_leader__user__language",
     )
     drafts = []
-    for pk, by, leader, email, language in follow_ups_to_call(today=today).values_list(*fields).iterator(2000):
+    for pk, by, leader, email, language in follow_ups_soon(today=today).values_list(*fields).iterator(2000):
         key = f"{pk}:{by.isoformat()}:{leader}:soon"
         drafts.append(_draft(FOLLOW_UP, key, email, language, plan=pk, person=leader, stage="soon"))
     for pk, by, leader, email, language in follow_ups_overdue(today=today).values_list(*fields).iterator(2000):

@@ -22,7 +22,7 @@ from samtale.conversations.selectors.steps import conversation_steps, side_for
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.forms.writing import CommentForm
 from samtale.plans.models import Plan
-from samtale.plans.selectors import plan_steps
+from samtale.plans.selectors.steps import plan_steps
 from samtale.plans.services.signing import current_version
 from samtale.plans.services.writing import plan_comment_add, plan_read_record
 from samtale.plans.views import follow_up, signing, writing

@@ -1,34 +1,13 @@
-"""Reads of development plans across employees, each scoped to the person asking."""
+"""Where am I: the plan's and the follow-up's steps (``samtale.conversations.selectors.steps``)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from samtale.access.viewer import Viewer
 from samtale.conversations.models import Conversation
 from samtale.conversations.selectors.steps import CURRENT, DONE, Step, follow_up_step, plan_step
 from samtale.lib.formatting import long_date
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
-
-
-def plans_shared_with(*, viewer: Viewer, limit: int = 50) -> list[Plan]:
-    """The plans employees have shared with the viewer as their daily leader or as a union
-    representative covering them, newest first. The views still ask the policy for each."""
-    if viewer.person is None:
-        return []
-    shared = Q(shared_with_daily_leader_at__isnull=False, employee__daily_leader=viewer.person)
-    if viewer.union_rep is not None:
-        shared |= Q(shared_with_union_rep_at__isnull=False) & viewer.union_rep.people_q("employee__")
-    return list(
-        Plan.objects.filter(shared)
-        .exclude(employee=viewer.person)
-        .select_related("employee__unit", "conversation__round")
-        .order_by("-conversation__round__opens_on", "employee__name", "id")[:limit]
-    )
-
-
-# Where am I: the plan's and the follow-up's steps (samtale.conversations.selectors.steps) ------
 
 
 def plan_steps(plan: Plan | None, *, side: str) -> list[Step]:
