@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from samtale.access import policies, round_policies
 from samtale.access.viewer import Viewer
+from samtale.completion.selectors import todo_for_chain
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.selectors import todo as conversation_todo
 from samtale.conversations.selectors.conversation import conversations_of
@@ -81,6 +82,7 @@ def todo_list(viewer: Viewer, page: StartPage, *, now: datetime | None = None) -
     if viewer.has_reports:
         items += conversation_todo.todo_for_leader(leader=me, now=now)
         items += plan_todo.todo_for_leader(leader=me, now=now)
+    items += todo_for_chain(led_units=viewer.led_units, today=today)
     if round_policies.may_manage_rounds(viewer):
         items += round_todo.todo_for_hr(today=today)
         items += survey_todo.todo_for_hr(today=today)

@@ -154,6 +154,22 @@ def test_a_line_goes_when_the_thing_is_done(org: Org, mus: Mus) -> None:
     assert "conversation.prepare" not in kinds(todo_of(org.colleague))
 
 
+def test_the_chain_sees_the_units_below_that_are_behind_as_the_deadline_nears(org: Org, mus: Mus) -> None:
+    assert "completion.behind" not in kinds(todo_of(org.head))  # 90 days left: not yet
+    Round.objects.filter(pk=mus.round.pk).update(held_by=timezone.localdate() + timedelta(days=20))
+    open_below = Conversation.objects.filter(
+        round=mus.round, employee__unit__in=[org.payroll, org.accounting], status=ConversationStatus.INVITED
+    ).count()
+    behind = [item for item in todo_of(org.head) if item.kind == "completion.behind"]
+    assert [item.ref for item in behind] == [org.economy.pk]
+    assert f"{open_below} " in behind[0].text and org.economy.name in behind[0].text
+    assert behind[0].url == reverse("oversight:unit", args=[mus.round.uuid, org.economy.uuid])
+    assert org.client("head").get(behind[0].url).status_code == 200
+    # The director sees the whole tree below; the leader of Løn has no units below hers.
+    assert "completion.behind" in kinds(todo_of(org.director))
+    assert "completion.behind" not in kinds(todo_of(org.leader))
+
+
 def test_hr_is_asked_to_launch_the_round_being_prepared_and_to_see_to_parked_mail(org: Org) -> None:
     from samtale.rounds.defaults import default_concept_ensure
     from samtale.rounds.services.rounds import round_create
