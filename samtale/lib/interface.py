@@ -16,6 +16,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from samtale.lib.charts import Tick, scale_ticks, scale_x
+
 register = template.Library()
 
 # The stored value of a state (conversation, plan, follow-up, round, evaluation) → the design
@@ -39,6 +41,18 @@ def status(value: str, label: str) -> SafeString:
         return SafeString("")
     tone = TONES.get(str(value))
     return format_html('<span class="{}">{}</span>', f"badge badge-{tone}" if tone else "badge", label)
+
+
+@register.filter(name="scale_x")
+def scale_x_filter(value: float) -> int:
+    """Where an answer (1 to 5) lies on the scale of the 360 report's picture."""
+    return scale_x(value)
+
+
+@register.simple_tag(name="scale_ticks")
+def scale_ticks_tag() -> list[Tick]:
+    """The ticks 1 to 5 of the 360 report's scale: ``{% scale_ticks as ticks %}``."""
+    return scale_ticks()
 
 
 @cache

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samtale.completion.models import CompletionDay, DayKind, UnitCompletion
+from samtale.lib.charts import LineChart, shares_over_time
 from samtale.oversight.selectors.scope import Scope, counter_rows_q, team_outside_units
 from samtale.rounds.models import Round
 
@@ -26,35 +28,26 @@ class Timeline:
     participants: int
     held_by: date
     points: list[TimelinePoint]
-
-    # The chart's drawing area, in SVG units.
-    WIDTH = 600
-    HEIGHT = 200
-
-    def _x(self, index: int) -> float:
-        return round(index * self.WIDTH / max(len(self.points) - 1, 1), 1)
-
-    def _y(self, value: int) -> float:
-        return round(self.HEIGHT - value * self.HEIGHT / max(self.participants, 1), 1)
-
-    def _line(self, name: str) -> str:
-        return " ".join(f"{self._x(i)},{self._y(getattr(p, name))}" for i, p in enumerate(self.points))
+    today: date
 
     @property
-    def held_line(self) -> str:
-        return self._line("held")
+    def shown(self) -> list[TimelinePoint]:
+        """The weeks up to this one: a line stops at today, it does not run flat into the future."""
+        return [p for p in self.points if p.week_ending - timedelta(days=6) <= self.today]
 
     @property
-    def signed_line(self) -> str:
-        return self._line("signed")
-
-    @property
-    def deadline_x(self) -> float | None:
-        """Where the deadline's week is on the chart, if it is on it."""
-        for index, point in enumerate(self.points):
-            if point.week_ending >= self.held_by:
-                return self._x(index)
-        return None
+    def chart(self) -> LineChart:
+        """Held and signed as shares of the participants, week by week, with the deadline marked."""
+        shown = self.shown
+        return shares_over_time(
+            days=[p.week_ending for p in self.points],
+            series=[
+                (_("Conversations held"), "series-held", [p.held for p in shown]),
+                (_("Plans signed by both"), "series-signed", [p.signed for p in shown]),
+            ],
+            total=self.participants,
+            marker=(self.held_by, _("Deadline")),
+        )
 
 
 MAX_WEEKS = 104
@@ -101,4 +94,4 @@ def round_timeline(*, round_: Round, scope: Scope, today: date | None = None) ->
         TimelinePoint(week_ending=week, held=h, signed=s)
         for week, h, s in zip(weeks, running(held), running(signed), strict=True)
     ]
-    return Timeline(participants=participants, held_by=round_.held_by, points=points)
+    return Timeline(participants=participants, held_by=round_.held_by, points=points, today=today)

@@ -35,7 +35,7 @@ def test_hr_reads_counts_and_shares_per_unit(org: Org, mus: Mus) -> None:
     page = org.client("hr").get(_overview(mus)).content.decode()
     assert "Completion of MUS-2027" in page
     assert "Løn" in page and "Børn" in page
-    assert '2 <span class="muted">(40 %)</span>' in page  # Løn: 2 of 5 held
+    assert '2 <span class="muted">(40&nbsp;%)</span>' in page  # Løn: 2 of 5 held
     assert 'width="40"' in page  # and the bar shows it
     assert 'aria-hidden="true"' in page
 

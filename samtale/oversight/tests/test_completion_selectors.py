@@ -176,8 +176,17 @@ def test_the_round_over_time_adds_up_held_and_signed_week_by_week(org: Org, mus:
     last = timeline.points[-1]
     assert (last.held, last.signed) == (2, 1)
     assert all(a.held <= b.held and a.signed <= b.signed for a, b in itertools.pairwise(timeline.points))
-    assert timeline.deadline_x is not None and 0 < timeline.deadline_x <= timeline.WIDTH
-    assert timeline.held_line.count(",") == len(timeline.points)
+    # The chart: lines up to this week only, as shares of the participants, the deadline marked.
+    chart = timeline.chart
+    assert len(timeline.shown) < len(timeline.points)  # the round runs for weeks yet
+    held, signed = chart.lines
+    assert held.points.count(",") == len(timeline.shown) == signed.points.count(",")
+    assert chart.marker is not None and chart.left < chart.marker.x <= chart.right
+    assert [tick.label for tick in chart.y_ticks] == ["0\u00a0%", "25\u00a0%", "50\u00a0%", "75\u00a0%", "100\u00a0%"]
+    # 2 of the participants held: the line ends at that share of the height.
+    bottom_y = float(held.points.split()[-1].split(",")[1])
+    expected = chart.bottom - 2 * (chart.bottom - chart.top) / timeline.participants
+    assert abs(bottom_y - expected) < 0.2
 
 
 def test_the_round_over_time_keeps_to_the_scope(org: Org, mus: Mus) -> None:

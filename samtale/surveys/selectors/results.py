@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from samtale.lib.charts import scale_x
 from samtale.surveys.models import Question, QuestionKind
 
 
@@ -54,18 +55,18 @@ class QuestionResult:
     def yes_percent(self) -> int | None:
         return self.distribution[1] * 100 // self.count if self.count else None
 
-    # Positions on a 1-5 axis drawn 180 wide, for the report's picture.
+    # Positions on the 1-5 scale of the report's picture (samtale.lib.charts, surveys/_scale.html).
     @property
     def mean_x(self) -> int:
-        return round(((self.mean or 1) - 1) * 45)
+        return scale_x(self.mean or 1)
 
     @property
     def band_x(self) -> int:
-        return ((self.lowest or 1) - 1) * 45
+        return scale_x(self.lowest or 1)
 
     @property
     def band_width(self) -> int:
-        return ((self.highest or 1) - (self.lowest or 1)) * 45
+        return scale_x(self.highest or 1) - scale_x(self.lowest or 1)
 
     @property
     def bars(self) -> list[tuple[int, int, int]]:

@@ -5,9 +5,12 @@ report for the leader and the leaders above them, the figures across leaders for
 from __future__ import annotations
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from samtale.audit.models import AuditEvent
+from samtale.lib.charts import scale_x
 from samtale.surveys.models import SurveyKind
 from samtale.surveys.selectors.evaluation import evaluation_results, evaluation_shown
 from samtale.surveys.selectors.leader_reports import leader_aggregates, leader_report
@@ -165,6 +168,26 @@ def test_the_report_downloads_as_a_pdf_and_the_download_is_audited(org: Org, mus
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="survey.report_pdf", subject_person_id=org.leader.pk).exists()
+
+
+def test_the_reports_picture_has_its_scale_and_legend_on_the_page_and_in_the_pdf(org: Org, mus: Mus) -> None:
+    survey = _team_answers(org, mus, team=3)
+    report = leader_report(survey=survey, leader=org.leader)
+    result, own, _above = report.rows[0]
+    context = {"survey": survey, "report": report, "leader": org.leader, "made_at": timezone.localtime()}
+    for html in (
+        org.client("leader")
+        .get(reverse("surveys:leader_report", args=[survey.uuid, org.leader.uuid]))
+        .content.decode(),
+        render_to_string("surveys/leader_report_pdf.html", context),
+    ):
+        picture = html.split('<ul class="scale-legend">')[1]
+        assert "The team's average" in picture or "Medarbejdernes gennemsnit" in picture
+        # The scale 1 to 5 with its labels; the average (3) in the middle, the leader's own (5) at the end.
+        for value in range(1, 6):
+            assert f'text-anchor="middle" fill="#1a1a1a">{value}</text>' in picture
+        assert f'<circle cx="{scale_x(3)}" cy="14"' in picture and result.mean == 3
+        assert f"M {scale_x(own)} 5" in picture and own == 5
 
 
 def test_hr_sees_figures_across_leaders_only_from_teams_that_meet_the_threshold(org: Org, mus: Mus) -> None:
