@@ -42,9 +42,22 @@ def builder_for(kind: str) -> Builder:
         raise UnknownKind(kind) from None
 
 
+# The HTML part's button (emails/base.html), inline: many mail programs drop a style sheet.
+BUTTON_STYLE = (
+    "display: inline-block; background: #004d99; color: #ffffff; text-decoration: none; font-weight: 600; "
+    "padding: 12px 20px; border-radius: 4px"
+)
+
+
 def render_email(template_dir: str, context: dict, *, to: str) -> EmailMultiAlternatives:
-    """A text and HTML e-mail from ``<template_dir>/subject.txt``, ``body.txt`` and ``body.html``."""
-    context = {"base_url": settings.BASE_URL, **context}
+    """A text and HTML e-mail from ``<template_dir>/subject.txt``, ``body.txt`` and ``body.html``;
+    the HTML part extends ``emails/base.html`` (the organisation, a button, why the reader got it)."""
+    context = {
+        "base_url": settings.BASE_URL,
+        "organisation_name": settings.ORGANISATION_NAME,
+        "button_style": BUTTON_STYLE,
+        **context,
+    }
     subject = " ".join(render_to_string(f"{template_dir}/subject.txt", context).split())
     text = render_to_string(f"{template_dir}/body.txt", context)
     html = render_to_string(f"{template_dir}/body.html", context)
