@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: run test test-postgres test-browser lint messages css bench bench-quick clean
+.PHONY: run test test-postgres test-browser lint messages css screenshots bench bench-quick clean
 
 ## make run: set up on a fresh machine, then start the app and its worker with demo data on SQLite.
 run:
@@ -49,6 +49,11 @@ messages:
 ## Rebuild the design system's stylesheet, fonts and icons into static/dkfds (committed; README "Dependencies").
 css:
 	@scripts/build-css
+
+## The README's pictures of each persona's start page (docs/screenshots), from the demo.
+screenshots:
+	@scripts/bootstrap dev
+	@scripts/screenshots
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .mypy_cache .ruff_cache .pytest_cache

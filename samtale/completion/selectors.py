@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import F, Q, Sum
 from django.urls import reverse
@@ -43,8 +44,9 @@ def todo_for_chain(*, led_units: Sequence[Unit], today: date) -> list[ToDo]:
     )
     items = []
     for row in rows:
+        sums_of: dict[str, Any] = dict(row)
         for unit in led_units:
-            count = row[f"below_{unit.pk}"] or 0
+            count = sums_of[f"below_{unit.pk}"] or 0
             if count <= 0:
                 continue
             held_by = row["round__held_by"]

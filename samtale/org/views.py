@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -16,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from samtale.access import lookups, policies
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.accounts.services import invitations_send
+from samtale.lib.confirm import Question, ask_first
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors, services
 from samtale.org.exporting import organisation_csv_response
@@ -332,6 +334,15 @@ def role_remove(request: AuthenticatedRequest, role_uuid: str) -> HttpResponse:
     role = Role.objects.filter(uuid=role_uuid).select_related("person").first()
     if role is None:
         raise Http404
+    question = Question(
+        title=_("Remove %(name)s's role as %(role)s?") % {"name": role.person.name, "role": role.get_kind_display()},
+        confirm=_("Yes, remove the role"),
+        cancel_url=reverse("org:roles"),
+        consequences=(_("From now on they no longer see what the role showed them."),),
+        danger=True,
+    )
+    if (asked := ask_first(request, question)) is not None:
+        return asked
     services.role_remove(viewer=viewer, role=role)
     messages.success(request, _("The role is removed."))
     return redirect("org:roles")

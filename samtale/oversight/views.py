@@ -8,15 +8,18 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
+from samtale.lib.confirm import Question, ask_first
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org.models import Unit
 from samtale.oversight import exports, services
@@ -136,6 +139,16 @@ def nudge(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     _scope(viewer)
     round_ = _round(round_uuid)
+    if not services.may_nudge(viewer):
+        raise PermissionDenied  # refused before being asked
+    question = Question(
+        title=_("Remind the leaders of the conversations not held by the deadline?"),
+        confirm=_("Yes, send the reminders"),
+        cancel_url=reverse("oversight:overview", args=[round_.uuid]),
+        consequences=(_("Each leader with a late conversation gets an e-mail now, at most once a day."),),
+    )
+    if (asked := ask_first(request, question)) is not None:
+        return asked
     result = services.leaders_nudge(viewer=viewer, round_=round_)
     if result.sent:
         messages.success(

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from samtale.access import lookups, survey_policies
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
+from samtale.lib.confirm import Question, ask_first
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org.models import Unit
 from samtale.surveys import pdf, services
@@ -159,12 +161,17 @@ def survey_questions(request: AuthenticatedRequest, survey_uuid: str) -> HttpRes
 
 
 def _survey_action(
-    request: AuthenticatedRequest, survey_uuid: str, act: Callable[[Viewer, Survey], str]
+    request: AuthenticatedRequest,
+    survey_uuid: str,
+    act: Callable[[Viewer, Survey], str],
+    question: Callable[[Survey], Question],
 ) -> HttpResponse:
-    """HR's buttons on the survey's page: do it, say what happened (or what stood in the way), and
-    go back to the page."""
+    """HR's buttons on the survey's page: asked first (each e-mails people or cannot be undone),
+    then done, with what happened (or what stood in the way), and back to the page."""
     viewer = get_viewer(request)
     survey = _managed(viewer, survey_uuid)
+    if (asked := ask_first(request, question(survey))) is not None:
+        return asked
     try:
         message = act(viewer, survey)
     except ValidationError as error:
@@ -202,19 +209,57 @@ def _closed(viewer: Viewer, survey: Survey) -> str:
 @login_required
 @require_POST
 def survey_open(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
-    return _survey_action(request, survey_uuid, _opened)
+    return _survey_action(request, survey_uuid, _opened, _open_question)
 
 
 @login_required
 @require_POST
 def survey_remind(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
-    return _survey_action(request, survey_uuid, _reminded)
+    return _survey_action(request, survey_uuid, _reminded, _remind_question)
 
 
 @login_required
 @require_POST
 def survey_close(request: AuthenticatedRequest, survey_uuid: str) -> HttpResponse:
-    return _survey_action(request, survey_uuid, _closed)
+    return _survey_action(request, survey_uuid, _closed, _close_question)
+
+
+def _back(survey: Survey) -> str:
+    return reverse("surveys:detail", args=[survey.uuid])
+
+
+def _open_question(survey: Survey) -> Question:
+    return Question(
+        title=_("Open the evaluation “%(survey)s”?") % {"survey": survey},
+        confirm=_("Yes, open it and send the links"),
+        cancel_url=_back(survey),
+        consequences=(
+            _("Everyone asked gets an e-mail now with their own link; it cannot be called back."),
+            _("The questions can no longer be changed once it is open."),
+        ),
+    )
+
+
+def _remind_question(survey: Survey) -> Question:
+    return Question(
+        title=_("Remind everyone who has not answered “%(survey)s”?") % {"survey": survey},
+        confirm=_("Yes, send the reminder"),
+        cancel_url=_back(survey),
+        consequences=(_("Each of them gets an e-mail now; nobody who has answered is told."),),
+    )
+
+
+def _close_question(survey: Survey) -> Question:
+    return Question(
+        title=_("Close the evaluation “%(survey)s”?") % {"survey": survey},
+        confirm=_("Yes, close it"),
+        cancel_url=_back(survey),
+        consequences=(
+            _("Nobody can answer after this, and it cannot be opened again."),
+            _("The results can be read once enough have answered."),
+        ),
+        danger=True,
+    )
 
 
 # Answering --------------------------------------------------------------------------------------

@@ -26,6 +26,11 @@ class Case:
     default: int = 404
 
 
+def confirmed(_org: Org) -> dict[str, Any]:
+    """The form of an action asked first (``samtale.lib.confirm``), answered yes."""
+    return {"confirmed": "1"}
+
+
 LINK = re.compile(r'href="(/[^"#]*)"')
 SKIP = ("/static/", "/logout/", "/admin/logout/", "/organisation/export.csv")
 

@@ -27,6 +27,81 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { stackTables(document.body); });
+  // A form marked data-unsaved-warning asks before the page is left with text not yet saved: typing
+  // makes it unsaved; sending it, or an autosave that answers "saved", makes it saved again.
+  function watchUnsaved() {
+    var dirty = new Set();
+    document.querySelectorAll("form[data-unsaved-warning]").forEach(function (form) {
+      var fields = form.id ? document.querySelectorAll("[form='" + form.id + "'], #" + form.id + " textarea, #" + form.id + " input") : form.elements;
+      Array.prototype.forEach.call(fields, function (field) {
+        field.addEventListener("input", function () { dirty.add(form); });
+      });
+      form.addEventListener("submit", function () { dirty.delete(form); });
+      form.addEventListener("htmx:afterRequest", function (event) {
+        var status = event.detail.target;
+        if (event.detail.successful && status && !status.querySelector(".error-text")) dirty.delete(form);
+      });
+    });
+    document.querySelectorAll("button[form]").forEach(function (button) {
+      button.addEventListener("click", function () { dirty.clear(); });
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty.size) { event.preventDefault(); event.returnValue = ""; }
+    });
+  }
+
+  // The meeting guide: the arrow keys move between the phases when nobody is writing, and the
+  // time used since the guide was first opened on the day of the conversation shows beside the
+  // planned time.
+  function guideKeys() {
+    document.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      var target = event.target;
+      if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+      var link = document.querySelector("a[data-key='" + event.key + "']");
+      if (link) { event.preventDefault(); link.click(); }
+    });
+  }
+
+  function guideTimer() {
+    var timer = document.querySelector("[data-timer]");
+    if (!timer || !window.localStorage) return;
+    var key = "samtale-guide-" + timer.getAttribute("data-timer") + "-" + new Date().toDateString();
+    var started = Number(localStorage.getItem(key)) || Date.now();
+    localStorage.setItem(key, String(started));
+    var planned = Number(timer.getAttribute("data-minutes"));
+    var text = timer.textContent;
+    function tick() {
+      var used = Math.floor((Date.now() - started) / 60000);
+      timer.textContent = text + " · " + timer.getAttribute("data-label-used") + " " + used + " " +
+        timer.getAttribute("data-label-of") + " " + planned + " min";
+      timer.classList.toggle("over", used > planned);
+    }
+    tick();
+    setInterval(tick, 30000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    stackTables(document.body);
+    watchUnsaved();
+    guideKeys();
+    guideTimer();
+  });
   document.addEventListener("htmx:afterSettle", function (event) { stackTables(event.target); });
+
+  // A question asked first (samtale/lib/confirm.py) arrives as a dialog: open it as a modal; "No"
+  // and Escape close it and take it away, and focus goes back to where it was.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("dialog[data-confirm-dialog]:not([open])").forEach(function (dialog) {
+      var before = document.activeElement;
+      dialog.addEventListener("close", function () {
+        dialog.remove();
+        if (before && before.focus) before.focus();
+      });
+      dialog.querySelectorAll("[data-close-dialog]").forEach(function (link) {
+        link.addEventListener("click", function (event) { event.preventDefault(); dialog.close(); });
+      });
+      dialog.showModal();
+    });
+  });
 })();

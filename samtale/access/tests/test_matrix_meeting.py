@@ -103,7 +103,7 @@ def _today() -> str:
 
 
 PREP = {"q_experience": "Ændret"}
-SHARE = {"recipient": "leader", "share": "1"}
+SHARE = {"recipient": "leader", "share": "1", "confirmed": "1"}  # asked first, answered yes
 NOTES = {"version": "0", "notes_goals": "Mål"}
 ITEM = {"text": "Afklar budget", "deadline": "2099-01-01"}
 HELD = {"outcome": "held", "held_on": "today"}

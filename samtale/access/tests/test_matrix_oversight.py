@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from samtale.testing import Mus, Org
-from samtale.testing.access import PERSONAS, Case
+from samtale.testing.access import PERSONAS, Case, confirmed
 from samtale.testing.rounds import draft_round
 
 LEADERS_AND_HR = dict.fromkeys(("leader", "former_leader", "head", "director", "hr", "regional_hr"), 200)
@@ -52,7 +52,7 @@ CASES = [
         "reminding the leaders of late conversations",
         "post",
         lambda o: reverse("oversight:nudge", args=[_mus(o).round.uuid]),
-        None,
+        confirmed,  # asked first, answered yes
         {"hr": 302, "regional_hr": 302, "leader": 403, "former_leader": 403, "head": 403, "director": 403},
     ),
     _payroll("unit"),

@@ -22,7 +22,7 @@ from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.plans.models import Plan
 from samtale.plans.services import follow_up
 from samtale.testing import Mus, Org, working_day
-from samtale.testing.access import PERSONAS, Case
+from samtale.testing.access import PERSONAS, Case, confirmed
 from samtale.testing.follow_up import GOAL, as_, move_employee_to, signed_plan
 
 READERS = {"employee": 200, "leader": 200, "head": 200, "director": 200}
@@ -108,7 +108,7 @@ CASES = [
     Case("registering a departure", "post", url("plans:departure"), lambda o: {"why": "Ny opgave"}, WRITERS),
     Case("the form to call the follow-up", "get", url("plans:follow_up_call"), None, LEADER_FORM),
     Case("calling the follow-up", "post", url("plans:follow_up_call"), call_data, LEADER_WRITES),
-    Case("cancelling the follow-up", "post", called("plans:follow_up_cancel"), None, LEADER_WRITES),
+    Case("cancelling the follow-up", "post", called("plans:follow_up_cancel"), confirmed, LEADER_WRITES),
     Case("the follow-up's calendar file", "get", called("plans:follow_up_ics"), None, READERS),
     Case("the form to mark the follow-up held", "get", url("plans:follow_up_held"), None, LEADER_FORM),
     Case("marking the follow-up held", "post", url("plans:follow_up_held"), held_data, LEADER_WRITES),

@@ -133,7 +133,7 @@ CASES = [
         "cancelling the time",
         "post",
         lambda o: _c(o, "schedule_cancel"),
-        lambda o: {},
+        lambda o: {"confirmed": "1"},  # asked first, answered yes
         {"leader": 302, **READERS_403, **ATTENDEES_403},
         setup=invited,
     ),

@@ -18,7 +18,7 @@ from samtale.access.viewer import viewer_for
 from samtale.surveys import services
 from samtale.surveys.models import Invitation, SurveyKind
 from samtale.testing import Mus, Org, build_round
-from samtale.testing.access import PERSONAS, Case
+from samtale.testing.access import PERSONAS, Case, confirmed
 from samtale.testing.built_once import built_once
 from samtale.testing.surveys import answer, close, open_survey
 
@@ -44,9 +44,9 @@ CASES = [
     ),
     Case("the questions", "get", lambda o: reverse("surveys:questions", args=[_s(o, "draft").uuid]), None, HR),
     Case("the last day", "get", lambda o: reverse("surveys:settings", args=[_s(o, "draft").uuid]), None, HR),
-    Case("opening", "post", lambda o: reverse("surveys:open", args=[_s(o, "draft").uuid]), None, {"hr": 302}),
-    Case("reminding", "post", lambda o: reverse("surveys:remind", args=[_s(o, "open").uuid]), None, {"hr": 302}),
-    Case("closing", "post", lambda o: reverse("surveys:close", args=[_s(o, "open").uuid]), None, {"hr": 302}),
+    Case("opening", "post", lambda o: reverse("surveys:open", args=[_s(o, "draft").uuid]), confirmed, {"hr": 302}),
+    Case("reminding", "post", lambda o: reverse("surveys:remind", args=[_s(o, "open").uuid]), confirmed, {"hr": 302}),
+    Case("closing", "post", lambda o: reverse("surveys:close", args=[_s(o, "open").uuid]), confirmed, {"hr": 302}),
     Case("the employee's link", "get", _employees_link, None, {"employee": 200}),
     Case(
         "answering with the employee's link",

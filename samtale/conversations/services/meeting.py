@@ -186,20 +186,40 @@ class MinutesConflict(Exception):
 
 
 @transaction.atomic
-def minutes_save(*, viewer: Viewer, conversation: Conversation, notes: dict[str, str], version: int) -> Minutes:
-    """Save the joint notes of every phase, if nobody has saved since ``version``.
+def minutes_save(
+    *,
+    viewer: Viewer,
+    conversation: Conversation,
+    notes: dict[str, str],
+    version: int,
+    bases: dict[str, str] | None = None,
+) -> Minutes:
+    """Save the joint notes of the phases given in ``notes`` (the others are kept as stored), if
+    nobody has saved since ``version``.
 
     One conditional UPDATE … WHERE version = ``version``: of two saves from the same version exactly
     one matches a row, whatever the database; the other raises ``MinutesConflict`` ("one wins, the
-    other is told and loses nothing silently", docs/trust.md § No lost update)."""
+    other is told and loses nothing silently", docs/trust.md § No lost update). With ``bases``
+    (the text of each given phase the writer started from), a save that crossed another is not a
+    conflict when the other changed none of the writer's phases (one wrote phase 2 while the other
+    wrote phase 3): it is saved on top of the newer version."""
     require_write(round_policies.may_edit_minutes(viewer, conversation))
-    keys = list(conversation.round.concept.phases.values_list("key", flat=True))
-    minutes, _created = Minutes.objects.get_or_create(conversation=conversation)
-    new_notes = _merge(minutes.notes, keys, notes)
-    updated = Minutes.objects.filter(pk=minutes.pk, version=version).update(
-        notes=new_notes, version=F("version") + 1, updated_at=timezone.now(), updated_by=viewer.person
-    )
-    if not updated:
+    concept_keys = set(conversation.round.concept.phases.values_list("key", flat=True))
+    keys = [key for key in notes if key in concept_keys]
+    for _attempt in range(3):
+        minutes, _created = Minutes.objects.get_or_create(conversation=conversation)
+        if minutes.version != version and bases is not None and _untouched(minutes.notes, bases, keys):
+            version = minutes.version
+        new_notes = _merge(minutes.notes, keys, notes)
+        updated = Minutes.objects.filter(pk=minutes.pk, version=version).update(
+            notes=new_notes, version=F("version") + 1, updated_at=timezone.now(), updated_by=viewer.person
+        )
+        if updated:
+            break
+        if bases is not None and minutes.version == version:
+            continue  # another save came between the read and the update: read again
+        raise MinutesConflict(Minutes.objects.select_related("updated_by").get(pk=minutes.pk))
+    else:
         raise MinutesConflict(Minutes.objects.select_related("updated_by").get(pk=minutes.pk))
     audit_record(
         actor=viewer.user,
@@ -210,6 +230,11 @@ def minutes_save(*, viewer: Viewer, conversation: Conversation, notes: dict[str,
     )
     minutes.refresh_from_db()
     return minutes
+
+
+def _untouched(stored: dict[str, str], bases: dict[str, str], keys: list[str]) -> bool:
+    """Whether the stored text of each of ``keys`` is still what the writer started from."""
+    return all(stored.get(key, "").strip() == bases.get(key, "").strip() for key in keys)
 
 
 def minutes_read_record(*, viewer: Viewer, conversation: Conversation) -> None:

@@ -41,7 +41,7 @@ def watch_console(page: Page) -> list[str]:
     return errors
 
 
-def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, sign_in, audit) -> None:  # type: ignore[no-untyped-def]
+def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, sign_in, audit, fits) -> None:  # type: ignore[no-untyped-def]
     errors = watch_console(page)
     round_ = launch_demo_round()
     employee = Person.objects.get(email=PERSONAS["employee"].email)
@@ -73,6 +73,11 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     expect(page.get_by_text("Your preparation is saved.")).to_be_visible()
     expect(page.get_by_label(questions[1].text)).to_have_value("Vi hjalp hinanden")
     page.get_by_role("button", name="Share with your leader").click()
+    # Asked first, with how much is written.
+    dialog = page.get_by_role("dialog", name="Share your preparation with your leader?")
+    expect(dialog).to_contain_text("You have answered")
+    audit(page)
+    dialog.get_by_role("button", name="Yes, share it").click()
     expect(page.get_by_text("Your leader can now read your preparation.")).to_be_visible()
     audit(page)
 
@@ -105,9 +110,21 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     page.get_by_role("link", name="The meeting guide and notes").click()
     expect(page.get_by_role("heading", level=2, name=phases[0].heading)).to_be_visible()
     audit(page)
+    steps = page.get_by_role("navigation", name="The six phases")
+    expect(steps.get_by_role("link", name=re.compile(phases[0].heading))).to_have_attribute("aria-current", "step")
+    fits(page)
+    # Written, the notes save themselves; the form learns the new version, so saving again works.
+    page.get_by_label(f"Notes on “{phases[0].heading}”").fill("At få en plan")
+    expect(page.locator("#minutes-status")).to_contain_text("Saved at")
     page.get_by_label(f"Notes on “{phases[0].heading}”").fill("At få en plan for lønsystemet")
-    page.locator(f"#phase-{phases[0].key}").get_by_role("button", name="Save the notes").click()
+    page.get_by_role("button", name="Save the notes").click()
     expect(page.get_by_text("The notes are saved.")).to_be_visible()
+    # Keyboard: the right arrow key (when not writing) goes on to the next phase.
+    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")
+    expect(steps.get_by_role("link", name=re.compile(phases[1].heading))).to_have_attribute("aria-current", "step")
+    expect(steps.get_by_role("link", name=re.compile(phases[0].heading))).to_contain_text("has notes")
+    steps.get_by_role("link", name=re.compile(phases[-1].heading)).click()
     page.get_by_label("What must be clarified").fill("Budget til kursus i lønsystemet")
     page.get_by_label("Who answers").fill("Lederen")
     page.get_by_label("Answer by").fill((timezone.localdate() + timedelta(days=14)).isoformat())
@@ -117,19 +134,25 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     summary = page.locator(f"#phase-{phases[-1].key}")
     expect(summary.get_by_text("At få en plan for lønsystemet")).to_be_visible()
     expect(summary.get_by_text("Budget til kursus i lønsystemet", exact=True)).to_be_visible()
-    audit(page)
+    fits(page)
 
     switch_to(page, sign_in, employee.email)
     page.goto(detail)
     page.get_by_role("link", name="The meeting guide and notes").click()
     expect(page.get_by_label(f"Notes on “{phases[0].heading}”")).to_have_value("At få en plan for lønsystemet")
+    page.get_by_role("navigation", name="The six phases").get_by_role(
+        "link", name=re.compile(phases[1].heading)
+    ).click()
     page.get_by_label(f"Notes on “{phases[1].heading}”").fill("Projektet gik godt")
-    page.locator(f"#phase-{phases[1].key}").get_by_role("button", name="Save the notes").click()
+    page.get_by_role("button", name="Save the notes").click()
     expect(page.get_by_text("The notes are saved.")).to_be_visible()
+    # The whole guide, to read or print.
+    page.get_by_role("link", name="The whole guide, to read or print").click()
+    expect(page.get_by_role("heading", level=2, name=phases[-1].heading)).to_be_visible()
     audit(page)
     minutes = Minutes.objects.get(conversation=conversation)
     assert minutes.notes == {phases[0].key: "At få en plan for lønsystemet", phases[1].key: "Projektet gik godt"}
-    assert minutes.version == 2
+    assert minutes.version == 3
     assert OpenItem.objects.filter(conversation=conversation).count() == 1
 
     # The leader marks the conversation held; the plan's due date shows; the team overview too.

@@ -158,7 +158,10 @@ def test_the_leader_cannot_write_in_a_shared_preparation(org: Org, mus: Mus) -> 
 def test_a_share_taken_back_hides_it_again(org: Org, mus: Mus) -> None:
     _prepare(org, mus)
     client = org.client("employee")
-    assert client.post(_url("preparation_share", mus), {"recipient": "leader", "share": "1"}).status_code == 302
+    assert (
+        client.post(_url("preparation_share", mus), {"recipient": "leader", "share": "1", "confirmed": "1"}).status_code
+        == 302
+    )
     assert org.client("leader").get(_url("preparation", mus)).status_code == 200
     assert client.post(_url("preparation_share", mus), {"recipient": "leader", "share": "0"}).status_code == 302
     assert org.client("leader").get(_url("preparation", mus)).status_code == 404
@@ -178,7 +181,9 @@ def test_sharing_twice_keeps_the_first_time_and_records_once(org: Org, mus: Mus)
 def test_an_empty_preparation_cannot_be_shared(org: Org, mus: Mus) -> None:
     with pytest.raises(ValidationError):
         _share(org, mus)
-    response = org.client("employee").post(_url("preparation_share", mus), {"recipient": "leader", "share": "1"})
+    response = org.client("employee").post(
+        _url("preparation_share", mus), {"recipient": "leader", "share": "1", "confirmed": "1"}
+    )
     assert response.status_code == 302
     assert not EmployeePreparation.objects.filter(conversation=mus.conversation, shared_with_leader_at__isnull=False)
 

@@ -206,7 +206,12 @@ def test_the_schedule_page_is_for_the_leader_only(org: Org, mus: Mus) -> None:
 
 def test_cancelling_through_the_page(org: Org, mus: Mus) -> None:
     schedule(org, mus.conversation)
-    response = org.client("leader").post(reverse("conversations:schedule_cancel", args=[mus.conversation.uuid]))
+    cancel = reverse("conversations:schedule_cancel", args=[mus.conversation.uuid])
+    # Asked first: the question, and nothing done until it is answered yes.
+    asked = org.client("leader").post(cancel).content.decode()
+    assert "data-confirm" not in asked and 'name="confirmed" value="1"' in asked
+    assert Conversation.objects.get(pk=mus.conversation.pk).status == ConversationStatus.SCHEDULED
+    response = org.client("leader").post(cancel, {"confirmed": "1"})
     assert response.status_code == 302
     assert Conversation.objects.get(pk=mus.conversation.pk).starts_at is None
     assert (

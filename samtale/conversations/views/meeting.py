@@ -60,34 +60,60 @@ def _guide_conversation(viewer: Viewer, conversation_uuid: str) -> Conversation:
 
 @login_required
 def guide(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
-    """The six phases in order, with guidance, inspiration questions and the joint notes; usable
-    on a shared screen."""
+    """The six phases, one at a time for a shared screen (``?phase=<key>``; ``?phase=all`` shows the
+    whole guide, as printed), with guidance, inspiration questions and the joint notes."""
     viewer = get_viewer(request)
     conversation = _guide_conversation(viewer, conversation_uuid)
     if request.method == "POST":
         return _minutes_post(request, viewer, conversation)
     meeting.minutes_read_record(viewer=viewer, conversation=conversation)
-    return render(request, "conversations/guide.html", _guide_context(viewer, conversation))
+    context = _guide_context(viewer, conversation, shown=request.GET.get("phase", ""))
+    return render(request, "conversations/guide.html", context)
 
 
 def _minutes_post(request: AuthenticatedRequest, viewer: Viewer, conversation: Conversation) -> HttpResponse:
+    """The notes of the phases on the page (one, or all): saved by the button, or as they are
+    written (htmx, ``autosave``), when a short status answers and the form learns the new version."""
     lookups.require_write(round_policies.may_edit_minutes(viewer, conversation))
     phases = phases_of(conversation=conversation)
-    form = MinutesForm(request.POST, phases=phases)
+    posted = [phase for phase in phases if f"notes_{phase.key}" in request.POST] or phases
+    form = MinutesForm(request.POST, phases=posted)
+    autosave = bool(request.htmx) and "autosave" in request.POST
+    # Shown again after an error: the one phase written, or the whole guide when it was sent.
+    shown = request.POST.get("shown", "") if len(posted) == 1 else "all"
     if not form.is_valid():
-        return render(request, "conversations/guide.html", _guide_context(viewer, conversation, form=form), status=400)
+        if autosave:
+            return render(request, "conversations/guide.html#minutes-status", {"form": form, "error": True})
+        context = _guide_context(viewer, conversation, form=form, shown=shown)
+        return render(request, "conversations/guide.html", context, status=400)
     try:
-        meeting.minutes_save(
-            viewer=viewer, conversation=conversation, notes=form.notes(), version=form.cleaned_data["version"]
+        minutes = meeting.minutes_save(
+            viewer=viewer,
+            conversation=conversation,
+            notes=form.notes(),
+            version=form.cleaned_data["version"],
+            bases=form.bases(),
         )
     except meeting.MinutesConflict as conflict:
-        merge_form, conflicts = _merge_form(form, conflict.stored, phases)
-        context = _guide_context(viewer, conversation, form=merge_form, conflicts=conflicts, stored=conflict.stored)
+        if autosave:
+            # Told at once, nothing lost: the text stays in the box, and the button shows both texts.
+            return render(request, "conversations/guide.html#minutes-status", {"conflict": conflict.stored})
+        merge_form, conflicts = _merge_form(form, conflict.stored, posted)
+        context = _guide_context(
+            viewer, conversation, form=merge_form, conflicts=conflicts, stored=conflict.stored, shown=shown
+        )
         return render(request, "conversations/guide.html", context, status=409)
+    if autosave:
+        saved = {
+            "saved_at": timezone.localtime(minutes.updated_at),
+            "minutes": minutes,
+            # The form starts from what is saved now: the next save is checked against it.
+            "bases": [(key, minutes.notes.get(key, "")) for key in form.phase_keys],
+        }
+        return render(request, "conversations/guide.html#minutes-status", saved)
     messages.success(request, _("The notes are saved."))
-    phase = request.POST.get("phase", "")
-    anchor = f"#phase-{phase}" if phase in form.phase_keys else ""
-    return redirect(reverse("conversations:guide", args=[conversation.uuid]) + anchor)
+    url = reverse("conversations:guide", args=[conversation.uuid])
+    return redirect(f"{url}?phase={shown}" if shown else url)
 
 
 def _merge_form(form: MinutesForm, stored: Minutes, phases: list[ConceptPhase]) -> tuple[MinutesForm, dict[str, str]]:
@@ -117,30 +143,45 @@ def _guide_context(
     conflicts: dict[str, str] | None = None,
     stored: Minutes | None = None,
     item_form: OpenItemForm | None = None,
+    shown: str = "",
 ) -> dict[str, Any]:
     phases = phases_of(conversation=conversation)
+    keys = [phase.key for phase in phases]
+    # One phase at a time (the first when none is named; "last" for the open items); "all" for the
+    # whole guide.
+    if shown == "last" and keys:
+        shown = keys[-1]
+    current = shown if shown in keys or shown == "all" else (keys[0] if keys else "all")
+    visible = phases if current == "all" else [phase for phase in phases if phase.key == current]
     minutes = stored or minutes_of(conversation=conversation)
     notes = minutes.notes if minutes else {}
     editable = round_policies.may_edit_minutes(viewer, conversation)
     if editable and form is None:
-        form = MinutesForm(initial=MinutesForm.initial_from(notes, minutes.version if minutes else 0), phases=phases)
+        initial = MinutesForm.initial_from(notes, minutes.version if minutes else 0)
+        form = MinutesForm(initial=initial, phases=visible)
     conflicts = conflicts or {}
     uses_items = round_policies.may_use_open_items(viewer, conversation)
+    index = keys.index(current) if current in keys else -1
     return {
         "conversation": conversation,
         "minutes": minutes,
         "form": form if editable else None,
         "conflicts": conflicts,
+        "current": current,
+        "steps": [(phase, bool(notes.get(phase.key, "").strip())) for phase in phases],
+        "previous_phase": phases[index - 1] if index > 0 else None,
+        "next_phase": phases[index + 1] if 0 <= index < len(phases) - 1 else None,
         "phases": [
             GuidePhase(
                 phase=phase,
                 notes=notes.get(phase.key, ""),
-                field=form[f"notes_{phase.key}"] if editable and form else None,
-                base=form[f"base_{phase.key}"] if editable and form else None,
+                field=form[f"notes_{phase.key}"] if editable and form and f"notes_{phase.key}" in form.fields else None,
+                base=form[f"base_{phase.key}"] if editable and form and f"base_{phase.key}" in form.fields else None,
                 conflict=conflicts.get(phase.key),
             )
-            for phase in phases
+            for phase in visible
         ],
+        "last_key": keys[-1] if keys else "",
         "first_phase_notes": notes.get(phases[0].key, "") if phases else "",
         "open_items": open_items_of(conversation=conversation) if uses_items else None,
         "item_form": (item_form or OpenItemForm()) if uses_items else None,
@@ -162,7 +203,7 @@ def _items_conversation(viewer: Viewer, conversation_uuid: str) -> Conversation:
 
 
 def _open_items_url(conversation: Conversation) -> str:
-    return reverse("conversations:guide", args=[conversation.uuid]) + "#open-items"
+    return reverse("conversations:guide", args=[conversation.uuid]) + "?phase=last#open-items"
 
 
 @login_required
@@ -174,7 +215,7 @@ def open_item_add(request: AuthenticatedRequest, conversation_uuid: str) -> Http
     if form_saved(form, lambda: meeting.open_item_add(viewer=viewer, conversation=conversation, **form.cleaned_data)):
         messages.success(request, _("The open item is added."))
         return redirect(_open_items_url(conversation))
-    context = _guide_context(viewer, conversation, item_form=form)
+    context = _guide_context(viewer, conversation, item_form=form, shown="last")
     return render(request, "conversations/guide.html", context, status=400)
 
 

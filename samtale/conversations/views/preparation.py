@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -34,6 +34,7 @@ from samtale.conversations.selectors.meeting import (
 )
 from samtale.conversations.services import meeting
 from samtale.conversations.views.saving import form_saved
+from samtale.lib.confirm import Question, ask_first
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.models import PreparationForm
 
@@ -123,9 +124,13 @@ def preparation_share(request: AuthenticatedRequest, conversation_uuid: str) -> 
     """Share the preparation with the leader or the summoned union representative, or take the
     share back."""
     viewer = get_viewer(request)
-    conversation, _prepared = _employee_preparation(viewer, conversation_uuid)
+    conversation, prepared = _employee_preparation(viewer, conversation_uuid)
     lookups.require_write(round_policies.may_edit_employee_preparation(viewer, conversation))
     form = ShareForm(request.POST)
+    if form.is_valid() and form.cleaned_data["share"]:
+        asked = ask_first(request, _share_question(conversation, prepared, form.cleaned_data["recipient"]))
+        if asked is not None:
+            return asked
     if not form.is_valid():
         messages.error(request, _("Choose whom to share with."))
     else:
@@ -138,6 +143,30 @@ def preparation_share(request: AuthenticatedRequest, conversation_uuid: str) -> 
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("conversations:preparation", conversation_uuid=conversation.uuid)
+
+
+def _share_question(conversation: Conversation, prepared: EmployeePreparation | None, recipient: str) -> Question:
+    """Sharing lets another read all that is written: said with how much of it there is."""
+    questions = preparation_questions(conversation=conversation, form=PreparationForm.EMPLOYEE)
+    answers = prepared.answers if prepared else {}
+    answered = sum(1 for question in questions if answers.get(question.key, "").strip())
+    whom = _("your leader") if recipient == ShareForm.LEADER else _("your union representative")
+    lines = [
+        _("%(whom)s can read everything you have written, until you take the share back.")
+        % {"whom": whom.capitalize()},
+        ngettext(
+            "You have answered %(answered)d of the %(count)d question so far.",
+            "You have answered %(answered)d of the %(count)d questions so far.",
+            len(questions),
+        )
+        % {"answered": answered, "count": len(questions)},
+    ]
+    return Question(
+        title=_("Share your preparation with %(whom)s?") % {"whom": whom},
+        confirm=_("Yes, share it"),
+        cancel_url=reverse("conversations:preparation", args=[conversation.uuid]),
+        consequences=lines,
+    )
 
 
 _SHARE_MESSAGES = {

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +31,7 @@ from samtale.conversations.models import Conversation, ConversationStatus, Impro
 from samtale.conversations.selectors.scheduling import rounds_with_team, scheduling_section, team_conversations_in_round
 from samtale.conversations.services import attendees, scheduling, topics
 from samtale.conversations.services.notice import improvement_notice_give
+from samtale.lib.confirm import Question, ask_first
 from samtale.lib.meetings.calendar import Method
 from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.lib.requests import AuthenticatedRequest
@@ -93,6 +95,18 @@ def schedule(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRespo
 @require_POST
 def schedule_cancel(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
     viewer, conversation = _writable(request, conversation_uuid, round_policies.may_schedule)
+    question = Question(
+        title=_("Cancel the time of the conversation with %(name)s?") % {"name": conversation.employee.name},
+        confirm=_("Yes, cancel the time"),
+        cancel_url=reverse("conversations:detail", args=[conversation.uuid]),
+        consequences=(
+            _("Everyone invited gets an e-mail, and the entry goes from their calendars."),
+            _("The conversation is then to be scheduled again: choose a new time."),
+        ),
+        danger=True,
+    )
+    if (asked := ask_first(request, question)) is not None:
+        return asked
     try:
         if scheduling.conversation_cancel(viewer=viewer, conversation=conversation):
             messages.success(request, _("The time is cancelled and everyone invited is told. Choose a new time."))

@@ -181,7 +181,7 @@ def test_hr_gives_and_takes_a_role_and_both_are_audited(org: Org) -> None:
     assert response.status_code == 302
     role = Role.objects.get(person=org.colleague, kind=RoleKind.HR)
     assert {u.code for u in role.units.all()} == {"OKO", "LON"}
-    assert hr.post(reverse("org:role_remove", args=[role.uuid])).status_code == 302
+    assert hr.post(reverse("org:role_remove", args=[role.uuid]), {"confirmed": "1"}).status_code == 302
     assert not Role.objects.filter(pk=role.pk).exists()
     actions = set(AuditEvent.objects.filter(subject_person_id=org.colleague.pk).values_list("action", flat=True))
     assert {"org.role_assigned", "org.role_removed"} <= actions

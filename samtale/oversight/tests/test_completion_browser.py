@@ -60,6 +60,7 @@ def test_hr_follows_the_round_drills_down_and_reminds_the_leaders(  # type: igno
     # Back to the overview, to remind the leaders.
     page.get_by_role("navigation", name="You are here").get_by_role("link", name="MUS-2027").click()
     page.get_by_role("button", name="Remind their leaders by e-mail").click()
+    page.get_by_role("dialog").get_by_role("button", name="Yes, send the reminders").click()
     expect(page.get_by_role("status")).to_contain_text("A reminder goes to")
     audit(page)
     assert OutboxMessage.objects.filter(kind="oversight.nudge").exists()

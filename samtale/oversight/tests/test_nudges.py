@@ -67,7 +67,7 @@ def test_only_hr_may_remind(org: Org, mus: Mus) -> None:
 
 def test_the_reminder_is_audited(org: Org, mus: Mus) -> None:
     deadline_passed(mus.round)
-    org.client("hr").post(reverse("oversight:nudge", args=[mus.round.uuid]))
+    org.client("hr").post(reverse("oversight:nudge", args=[mus.round.uuid]), {"confirmed": "1"})
     event = AuditEvent.objects.get(action="oversight.nudge")
     assert event.actor_id == org.user("hr").pk and event.target_id == str(mus.round.uuid)
     assert event.data["sent"] == 4
@@ -77,7 +77,7 @@ def test_the_e_mail_holds_a_count_and_a_link_and_no_names_or_content(org: Org, m
     plant_states(org, mus)
     deadline_passed(mus.round)
     english(org, "hr", "leader")
-    response = org.client("hr").post(reverse("oversight:nudge", args=[mus.round.uuid]), follow=True)
+    response = org.client("hr").post(reverse("oversight:nudge", args=[mus.round.uuid]), {"confirmed": "1"}, follow=True)
     assert "A reminder goes to 4 leaders." in response.content.decode()
     outbox_deliver()  # if the delivery task has not run already
     to_leader = next(m for m in mail.outbox if m.to == [org.leader.email] and "deadline" in m.subject)

@@ -199,7 +199,7 @@ def todo_for_leader(*, leader: Person, now: datetime) -> list[ToDo]:
             ToDo(
                 "plan.open_item",
                 _("Answer an open item from %(name)s's conversation") % {"name": item.conversation.employee.name},
-                reverse("conversations:guide", args=[item.conversation.uuid]) + "#open-items",
+                reverse("conversations:guide", args=[item.conversation.uuid]) + "?phase=last#open-items",
                 due=item.deadline,
                 late=due_state(item.deadline, today),
                 ref=item.pk,

@@ -139,3 +139,40 @@ def test_the_employee_writes_the_plan_and_the_leader_comments(page: Page, live_s
     assert ActivityType.objects.filter(name="Jobrotation", active=True).exists()
     # The refused follow-up answered 400, as a form with errors should; nothing else went wrong.
     assert [e for e in errors if "status of 400" not in e] == []
+
+
+def test_the_plan_saves_itself_and_leaving_with_unsaved_text_asks_first(  # type: ignore[no-untyped-def]
+    page: Page, live_server, demo, sign_in, fits
+) -> None:
+    round_ = launch_demo_round()
+    employee = Person.objects.get(email=PERSONAS["employee"].email)
+    User.objects.filter(email=employee.email).update(language="en")
+    conversation = Conversation.objects.get(round=round_, employee=employee)
+    leader = viewer_for(User.objects.get(email=PERSONAS["leader"].email))
+    meeting.conversation_mark_held(viewer=leader, conversation=conversation, held_on=timezone.localdate())
+    plan = Plan.objects.get(conversation=conversation)
+    sign_in(page, employee.email)
+    page.goto(live_server.url + reverse("plans:edit", args=[plan.uuid]))
+    fits(page)
+    for field, text in (("#fa-0-text", "Flere opgaver i lønkørslen"), ("#goal-0-text", "Kan køre lønnen alene")):
+        with page.expect_response(lambda response: response.request.method == "POST"):
+            page.locator(field).fill(text)
+        expect(page.locator("#save-status")).to_contain_text("Saved at")
+    plan.refresh_from_db()
+    content = plan.versions.get().content
+    assert content["focus_areas"][0]["text"] == "Flere opgaver i lønkørslen"
+    assert content["goals"][0]["text"] == "Kan køre lønnen alene"
+
+    # Typed and not yet saved: leaving the page asks first (the browser's own question).
+    asked: list[str] = []
+
+    def answer(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.locator("#goal-0-measure").fill("Har kørt lønnen tre måneder")
+    page.get_by_role("link", name="Back to the plan").click()
+    page.wait_for_timeout(300)
+    assert asked == ["beforeunload"]
+    expect(page.get_by_role("heading", level=1)).to_have_text("Write your development plan")  # stayed

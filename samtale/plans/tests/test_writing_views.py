@@ -285,3 +285,22 @@ def grow(org: Org, mus: Mus, plan: Plan, size: int) -> None:
             responsible="Lise",
             deadline=timezone.localdate() + timedelta(days=3),
         )
+
+
+def test_the_plan_saves_itself_as_it_is_written_and_the_form_learns_the_revision(org: Org, plan: Plan) -> None:
+    client, htmx = org.client("employee"), {"HX-Request": "true"}
+    answer = client.post(edit_url(plan), {**post_data(raw(), revision=0), "autosave": "1"}, headers=htmx)
+    text = answer.content.decode()
+    assert answer.status_code == 200 and "Saved at" in text
+    assert '<input type="hidden" name="revision" value="1" id="plan-revision" hx-swap-oob="true">' in text
+    assert version_of(plan).revision == 1
+    # What cannot be saved as written is said, and nothing is saved; the text stays in the form.
+    broken = post_data(raw(start="2027-05-01", end="2027-04-01"), revision=1)
+    answer = client.post(edit_url(plan), {**broken, "autosave": "1"}, headers=htmx)
+    assert "Not saved yet" in answer.content.decode() and version_of(plan).revision == 1
+    # A save that crossed another (from revision 0, now 1) is told, and nothing is saved over it.
+    answer = client.post(edit_url(plan), {**post_data(raw(), revision=0), "autosave": "1"}, headers=htmx)
+    assert "Not saved:" in answer.content.decode() and version_of(plan).revision == 1
+    # Without JavaScript the button saves as before; the page asks before it is left unsaved.
+    page = client.get(edit_url(plan)).content.decode()
+    assert "data-unsaved-warning" in page and 'hx-trigger="input changed delay:2s"' in page

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
 from samtale.conversations.models import Conversation
+from samtale.lib.confirm import Question, ask_first
 from samtale.lib.meetings.calendar import Method
 from samtale.lib.meetings.time_and_place import TimeAndPlace
 from samtale.lib.requests import AuthenticatedRequest
@@ -210,6 +212,15 @@ def call(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
 @require_POST
 def cancel(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     viewer, plan = _writable(request, plan_uuid, plan_policies.may_call_follow_up)
+    question = Question(
+        title=_("Cancel the time of the follow-up conversation with %(name)s?") % {"name": plan.employee.name},
+        confirm=_("Yes, cancel the time"),
+        cancel_url=reverse("plans:follow_up", args=[plan.uuid]),
+        consequences=(_("The employee gets an e-mail, and the entry goes from the calendar."),),
+        danger=True,
+    )
+    if (asked := ask_first(request, question)) is not None:
+        return asked
     try:
         if follow_up.follow_up_cancel(viewer=viewer, plan=plan):
             messages.success(request, _("The time is cancelled and the employee is told. Choose a new time."))

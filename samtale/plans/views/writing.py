@@ -176,6 +176,8 @@ def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     if add or remove:
         raw, focus = apply_row_action(raw, add=add, remove=remove)
         return render(request, "plans/edit.html", _edit_context(plan, version, raw, follow_up, revision, focus=focus))
+    if request.htmx and "autosave" in request.POST:
+        return _autosave(viewer, version, raw, follow_up, revision, request)
     try:
         writing.plan_save(viewer=viewer, version=version, content=raw, follow_up=follow_up, revision=revision)
     except writing.PlanConflict as conflict:
@@ -188,6 +190,24 @@ def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
         return render(request, "plans/edit.html", context, status=400)
     messages.success(request, _("The plan is saved."))
     return redirect("plans:edit", plan.uuid)
+
+
+def _autosave(
+    viewer: Viewer, version: PlanVersion, raw: RawContent, follow_up: str, revision: int, request: AuthenticatedRequest
+) -> HttpResponse:
+    """Saved as it is written (htmx): a short status, and the form learns the new revision. What
+    cannot be saved yet (a date that does not exist, a crossing save) is said in the status and the
+    text stays in the form: the button then shows the errors beside their fields, or both texts."""
+    status: dict[str, Any] = {}
+    try:
+        saved = writing.plan_save(viewer=viewer, version=version, content=raw, follow_up=follow_up, revision=revision)
+    except writing.PlanConflict as conflict:
+        status["conflict"] = conflict.stored
+    except ValidationError:
+        status["invalid"] = True
+    else:
+        status.update(saved_at=timezone.localtime(), revision=saved.revision)
+    return render(request, "plans/edit.html#save-status", status)
 
 
 # Comments and sharing -------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def test_management_adds_edits_moves_and_removes_goals_through_the_pages(org: Or
     moved = client.post(reverse("rounds:goal_move", args=[round_.uuid, second.uuid]), {"direction": "up"})
     assert moved.status_code == 302
     assert texts(round_) == ["Andet mål", "Første, skarpere"]
-    removed = client.post(reverse("rounds:goal_remove", args=[round_.uuid, first.uuid]))
+    removed = client.post(reverse("rounds:goal_remove", args=[round_.uuid, first.uuid]), {"confirmed": "1"})
     assert removed.status_code == 302
     assert texts(round_) == ["Andet mål"]
 

@@ -207,7 +207,7 @@ def test_the_leader_works_on_the_unit_through_its_page(org: Org, mus: Mus) -> No
     assert edited.status_code == 302
     assert client.post(url(mus, None, "rounds:focus_area_move", second.uuid), {"direction": "up"}).status_code == 302
     assert areas(mus.unit_round) == ["Vidensdeling", "Opgaveudvikling og nye opgaver"]
-    assert client.post(url(mus, None, "rounds:focus_area_remove", second.uuid)).status_code == 302
+    assert client.post(url(mus, None, "rounds:focus_area_remove", second.uuid), {"confirmed": "1"}).status_code == 302
     opened = client.post(url(mus, name="rounds:unit_round_open"))
     assert opened.status_code == 302
     mus.unit_round.refresh_from_db()

@@ -10,11 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samtale.access import lookups, round_policies
 from samtale.access.viewer import Viewer, get_viewer
+from samtale.lib.confirm import Question, ask_first
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.forms.rounds import TextForm, add_service_errors, goal_form
 from samtale.rounds.lookups import goal_for_viewer, round_for_viewer
@@ -90,6 +93,15 @@ def goal_remove(request: AuthenticatedRequest, round_uuid: str, goal_uuid: str) 
     viewer = get_viewer(request)
     goal = goal_for_viewer(viewer, round_uuid, goal_uuid)
     lookups.require_write(round_policies.may_write_goals(viewer))
+    question = Question(
+        title=_("Remove the goal “%(text)s”?") % {"text": Truncator(goal.text).chars(80)},
+        confirm=_("Yes, remove it"),
+        cancel_url=reverse("rounds:goals", args=[goal.round.uuid]),
+        consequences=(_("It goes from the round; it cannot be brought back, only written again."),),
+        danger=True,
+    )
+    if (asked := ask_first(request, question)) is not None:
+        return asked
     try:
         goals.goal_remove(viewer=viewer, goal=goal)
     except ValidationError as error:

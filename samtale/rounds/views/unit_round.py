@@ -13,12 +13,14 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from samtale.access import lookups, round_policies
 from samtale.access.viewer import Viewer, get_viewer
+from samtale.lib.confirm import Question, ask_first
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.forms.rounds import (
     AnswerForm,
@@ -172,6 +174,15 @@ def focus_area_remove(request: AuthenticatedRequest, round_uuid: str, unit_uuid:
     viewer = get_viewer(request)
     area = focus_area_for_viewer(viewer, round_uuid, unit_uuid, area_uuid)
     lookups.require_write(round_policies.may_lead_unit_round(viewer, area.unit_round))
+    question = Question(
+        title=_("Remove the focus area “%(text)s”?") % {"text": Truncator(area.text).chars(80)},
+        confirm=_("Yes, remove it"),
+        cancel_url=_url(area.unit_round, "focus-areas"),
+        consequences=(_("It goes from the unit's round for everyone; it cannot be brought back, only written again."),),
+        danger=True,
+    )
+    if (asked := ask_first(request, question)) is not None:
+        return asked
     try:
         unit_round.focus_area_remove(viewer=viewer, focus_area=area)
     except ValidationError as error:

@@ -104,7 +104,7 @@ def test_opening_locks_the_questions_and_the_threshold(org: Org, mus: Mus) -> No
     _create(org, mus)
     survey = Survey.objects.get()
     hr = org.client("hr")
-    assert hr.post(reverse("surveys:open", args=[survey.uuid])).status_code == 302
+    assert hr.post(reverse("surveys:open", args=[survey.uuid]), {"confirmed": "1"}).status_code == 302
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.OPEN
     assert hr.get(reverse("surveys:questions", args=[survey.uuid])).status_code == 404
@@ -114,7 +114,7 @@ def test_opening_locks_the_questions_and_the_threshold(org: Org, mus: Mus) -> No
     data["threshold"] = 5
     assert hr.post(reverse("surveys:settings", args=[survey.uuid]), data).status_code == 302
     # Opening twice changes nothing and says so.
-    page = hr.post(reverse("surveys:open", args=[survey.uuid]), follow=True).content.decode()
+    page = hr.post(reverse("surveys:open", args=[survey.uuid]), {"confirmed": "1"}, follow=True).content.decode()
     assert "Evalueringen er allerede åbnet." in page
 
 
@@ -123,7 +123,7 @@ def test_the_answered_share_shows_only_from_the_threshold(org: Org, mus: Mus) ->
 
     _create(org, mus, threshold=3)
     survey = Survey.objects.get()
-    org.client("hr").post(reverse("surveys:open", args=[survey.uuid]))
+    org.client("hr").post(reverse("surveys:open", args=[survey.uuid]), {"confirmed": "1"})
     survey.refresh_from_db()
     for person in (org.employee, org.colleague):
         answer(survey, person)
@@ -140,11 +140,11 @@ def test_a_closed_evaluation_with_too_few_answers_says_it_is_closed_without_a_co
     _create(org, mus, threshold=3)
     survey = Survey.objects.get()
     hr = org.client("hr")
-    hr.post(reverse("surveys:open", args=[survey.uuid]))
+    hr.post(reverse("surveys:open", args=[survey.uuid]), {"confirmed": "1"})
     for person in (org.employee, org.colleague):
         answer(survey, person)
     asked = survey.invitations.count()
-    page = hr.post(reverse("surveys:close", args=[survey.uuid]), follow=True).content.decode()
+    page = hr.post(reverse("surveys:close", args=[survey.uuid]), {"confirmed": "1"}, follow=True).content.decode()
     assert "Evalueringen er lukket. For få har svaret til at vise resultater." in page
     assert f"Færre end 3 af {asked}: for få til at vise resultater" in page
     assert "indtil videre" not in page and f"2 af {asked}" not in page
