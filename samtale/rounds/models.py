@@ -42,6 +42,9 @@ class Concept(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind of conversation"), max_length=10, choices=ConversationKind.choices)
     description = models.TextField(_("description"), blank=True)
+    # The guidance HR has adapted, by topic ({key: {"title", "text"}}); samtale.rounds.guide has
+    # the shipped texts for the rest.
+    guide = models.JSONField(_("guidance"), default=dict, blank=True)
     plan_due_days = models.PositiveSmallIntegerField(
         _("days to hand in the plan"),
         default=14,

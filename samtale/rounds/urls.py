@@ -1,11 +1,11 @@
 """The round's whole URL map. The pages live in ``views/``, one module per area: HR's rounds and
 the way in for everyone else (``rounds``), management's goals (``goals``), the round in a unit
-(``unit_round``) and the conversation concepts (``concepts``). The launch, which invites everyone,
-is the conversations' (``conversations:round_launch``)."""
+(``unit_round``), the conversation concepts (``concepts``) and their guidance (``guide``). The
+launch, which invites everyone, is the conversations' (``conversations:round_launch``)."""
 
 from django.urls import path
 
-from samtale.rounds.views import concepts, goals, rounds, unit_round
+from samtale.rounds.views import concepts, goals, guide, rounds, unit_round
 
 app_name = "rounds"
 
@@ -41,4 +41,8 @@ urlpatterns = [
     path("concepts/<uuid:concept_uuid>/", concepts.concept_detail, name="concept"),
     path("concepts/<uuid:concept_uuid>/copy/", concepts.concept_copy, name="concept_copy"),
     path("concepts/<uuid:concept_uuid>/edit/", concepts.concept_edit, name="concept_edit"),
+    path("concepts/<uuid:concept_uuid>/guide/", guide.concept_guide, name="concept_guide"),
+    # The guidance for employees and leaders, from the concept of the round in their unit.
+    path("guide/", guide.guide_index, name="guide"),
+    path("guide/<slug:key>/", guide.guide_topic, name="guide_topic"),
 ]

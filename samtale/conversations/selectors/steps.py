@@ -19,6 +19,7 @@ from samtale.access.relations import Relation
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.signals import later_steps_wanted
 from samtale.lib.formatting import long_date
+from samtale.rounds.guide import STEP_TOPICS
 
 DONE, CURRENT, UPCOMING, SKIPPED = "done", "current", "upcoming", "skipped"
 
@@ -47,6 +48,12 @@ class Steps:
     @property
     def next(self) -> str:
         return next((step.next for step in self.steps if step.state == CURRENT), "")
+
+    @property
+    def guide_topic(self) -> str:
+        """The guidance that belongs with the step under way (``samtale.rounds.guide``)."""
+        current = next((step.key for step in self.steps if step.state == CURRENT), "")
+        return STEP_TOPICS.get(current, "what")
 
 
 def side_for(relations: frozenset[Relation]) -> str:

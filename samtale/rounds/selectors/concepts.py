@@ -9,7 +9,10 @@ from uuid import UUID
 
 from django.db.models import Prefetch
 
+from samtale.org.models import Person
+from samtale.rounds.defaults import default_concept_ensure
 from samtale.rounds.models import Concept, ConceptPhase, PreparationForm, PreparationQuestion, Round
+from samtale.rounds.selectors.running import rounds_running_for
 
 
 @dataclass
@@ -80,3 +83,13 @@ def concept_questions(concept: Concept, form: str) -> list[PreparationQuestion]:
 
 
 EMPLOYEE, LEADER = PreparationForm.EMPLOYEE, PreparationForm.LEADER
+
+
+def concept_for_guide(*, person: Person | None) -> Concept:
+    """The concept whose guidance a person reads: that of the newest running round in their unit,
+    else the organisation's current default concept."""
+    if person is not None:
+        rounds = rounds_running_for(unit=person.unit)
+        if rounds:
+            return rounds[0].concept
+    return default_concept_ensure()

@@ -348,6 +348,7 @@ def concept_copy(*, viewer: Viewer, concept: Concept, name: str) -> Concept:
         description=source.description,
         plan_due_days=source.plan_due_days,
         follow_up_within_months=source.follow_up_within_months,
+        guide=source.guide,
         created_by=viewer.user,
     )
     data = concept_input_of(source)
@@ -412,7 +413,7 @@ def concept_update(
         old.save(update_fields=["is_current"])
         latest = Concept.objects.filter(family=old.family).aggregate(latest=Max("version"))["latest"] or 0
         target = Concept.objects.create(
-            family=old.family, version=latest + 1, is_current=True, created_by=viewer.user, **fields
+            family=old.family, version=latest + 1, is_current=True, created_by=viewer.user, guide=old.guide, **fields
         )
     else:
         target = old
