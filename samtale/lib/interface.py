@@ -14,6 +14,7 @@ from functools import cache
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from samtale.lib.charts import Tick, scale_ticks, scale_x
@@ -53,6 +54,14 @@ def scale_x_filter(value: float) -> int:
 def scale_ticks_tag() -> list[Tick]:
     """The ticks 1 to 5 of the 360 report's scale: ``{% scale_ticks as ticks %}``."""
     return scale_ticks()
+
+
+@register.simple_tag(name="sort_query")
+def sort_query(key: str, current: str, base: dict[str, str]) -> str:
+    """The query string that sorts a list by the column ``key``: ascending, or descending when it
+    is sorted ascending by that column already (the page's other filters kept)."""
+    wanted = f"-{key}" if current == key else key
+    return urlencode({**base, "sort": wanted})
 
 
 @cache

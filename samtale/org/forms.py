@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samtale.access.viewer import Coverage
@@ -161,6 +162,42 @@ class RoleForm(_ScopedForm):
 
 
 class PeopleSearchForm(forms.Form):
+    """HR's people list: a search, and filters by unit (with the units below), the personnel
+    leader's name, a role and a state; ``sort`` is a column, ``-`` first for descending."""
+
     q = forms.CharField(
         label=_("Name, employee number or e-mail"), required=False, max_length=200, widget=forms.SearchInput
     )
+    unit = forms.CharField(
+        label=_("Unit (and the units below it)"),
+        required=False,
+        max_length=40,
+        help_text=_("Its code; start typing a name to choose."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "unit-options",
+                "autocomplete": "off",
+                # The units whose name or code matches, as the datalist's options (htmx).
+                "hx-get": reverse_lazy("org:unit_options"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#unit-options",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
+    leader = forms.CharField(label=_("Personnel leader"), required=False, max_length=200)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("Any")), ("leader", _("Leader (of a unit or of people)")), *RoleKind.choices],
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("employed", _("Employed")),
+            ("not_signed_in", _("Employed, has not chosen a password yet")),
+            ("ended", _("Employment ended")),
+        ],
+    )
+    sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
@@ -170,10 +171,97 @@ def unit_by_code(*, code: str, coverage: Coverage | None) -> Unit | None:
     return unit if unit is not None and coverage.covers(unit) else None
 
 
+# A name this alike (PostgreSQL's word similarity, 0 to 1) is found although it is misspelt.
+TYPO_SIMILARITY = 0.5
+
+
 def people_search(*, base: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """People whose name contains the query (Danish letters folded), or whose employee number or
+    e-mail it is. On PostgreSQL also a name that is alike although misspelt ("Sørensne"), by
+    trigram word similarity (the ``pg_trgm`` extension, made by ``org/0005``); SQLite finds the
+    exact spelling only."""
     query = query.strip()
     if not query:
         return base
-    return base.annotate(name_folded=Casefold("name")).filter(
-        Q(name_folded__contains=query.casefold()) | Q(employee_number=query) | Q(email=query.lower())
+    match = Q(name_folded__contains=query.casefold()) | Q(employee_number=query) | Q(email=query.lower())
+    found = base.annotate(name_folded=Casefold("name"))
+    if connection.vendor == "postgresql" and len(query) >= 3:
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        found = found.annotate(alike=TrigramWordSimilarity(query, "name"))
+        match |= Q(alike__gte=TYPO_SIMILARITY)
+    return found.filter(match)
+
+
+# The people list's filters and columns (HR's people page) --------------------------------------
+
+PEOPLE_SORTS = {
+    "name": ("name", "employee_number"),
+    "number": ("employee_number",),
+    "unit": ("unit__name", "name"),
+    "leader": ("personnel_leader__name", "name"),
+    "title": ("job_title", "name"),
+}
+PEOPLE_STATES = ("employed", "not_signed_in", "ended")
+
+
+def people_filtered(
+    *,
+    base: QuerySet[Person],
+    unit: Unit | None = None,
+    leader: str = "",
+    role: str = "",
+    state: str = "employed",
+    sort: str = "name",
+) -> QuerySet[Person]:
+    """HR's people list narrowed by a unit (with the units below it), the personnel leader's name,
+    a role (``leader`` for someone who leads a unit or people) and a state, in a column's order
+    (``-`` first for descending). All in the database: the page costs what it shows."""
+    found = base
+    if state == "ended":
+        found = found.exclude(employed_q())
+    else:
+        found = found.filter(employed_q())
+        if state == "not_signed_in":
+            # No password chosen yet (the import makes accounts without one).
+            unusable = {"user__password__startswith": UNUSABLE_PASSWORD_PREFIX}
+            found = found.filter(Q(user__isnull=True) | Q(**unusable))
+    if unit is not None:
+        found = found.filter(unit__path__startswith=unit.path)
+    if leader.strip():
+        found = found.annotate(leader_folded=Casefold("personnel_leader__name")).filter(
+            leader_folded__contains=leader.strip().casefold()
+        )
+    if role == "leader":
+        leads = Unit.objects.filter(leader=OuterRef("pk"))
+        reports = Person.objects.filter(employed_q(), personnel_leader=OuterRef("pk"))
+        found = found.filter(Q(Exists(leads)) | Q(Exists(reports)))
+    elif role in RoleKind.values:
+        found = found.filter(Exists(Role.objects.filter(person=OuterRef("pk"), kind=role)))
+    descending = sort.startswith("-")
+    fields = PEOPLE_SORTS.get(sort.lstrip("-"), PEOPLE_SORTS["name"])
+    return found.order_by(*(f"-{field}" if descending else field for field in fields), "pk")
+
+
+def units_matching(*, text: str, coverage: Coverage, limit: int = 20) -> list[tuple[Unit, str]]:
+    """Units within the coverage whose name contains ``text`` or whose code starts with it, at any
+    depth, with the names of the units above each ("Kommunen › Økonomi"). Two queries."""
+    wanted = text.strip()
+    units = list(
+        Unit.objects.annotate(name_folded=Casefold("name"))
+        .filter(Q(name_folded__contains=wanted.casefold()) | Q(code__istartswith=wanted))
+        .filter(_covered_units_q(coverage))
+        .order_by("name", "code")[:limit]
     )
+    above = {pk for unit in units for pk in unit.lineage_ids if pk != unit.pk}
+    names = dict(Unit.objects.filter(pk__in=above).values_list("pk", "name"))
+    return [(unit, " › ".join(names[pk] for pk in unit.lineage_ids if pk != unit.pk and pk in names)) for unit in units]
+
+
+def _covered_units_q(coverage: Coverage) -> Q:
+    if coverage.whole_organisation:
+        return Q()
+    q = Q(pk__in=[])
+    for path in coverage.unit_paths:
+        q |= Q(path__startswith=path)
+    return q

@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/<uuid:unit_uuid>/", views.unit, name="unit"),
     path("units/<uuid:unit_uuid>/leader/", views.unit_leader, name="unit_leader"),
     path("people/", views.people, name="people"),
+    path("units/options/", views.unit_options, name="unit_options"),
     path("people/<uuid:person_uuid>/", views.person, name="person"),
     path("people/<uuid:person_uuid>/placement/", views.person_placement, name="person_placement"),
     path("people/<uuid:person_uuid>/eligibility/", views.person_eligibility, name="person_eligibility"),

@@ -118,16 +118,44 @@ def people(request: AuthenticatedRequest) -> HttpResponse:
     lookups.require(policies.may_search_people(viewer))
     assert viewer.hr is not None
     form = PeopleSearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    found = selectors.people_search(
-        base=Person.objects.employed().filter(viewer.hr.people_q()).select_related("unit", "personnel_leader", "user"),
-        query=query,
-    ).order_by("name", "employee_number")
+    chosen = form.cleaned_data if form.is_valid() else {}
+    query = chosen.get("q", "")
+    unit = selectors.unit_by_code(code=chosen.get("unit", "").strip(), coverage=viewer.hr)
+    base = Person.objects.filter(viewer.hr.people_q()).select_related("unit", "personnel_leader", "user")
+    found = selectors.people_filtered(
+        base=selectors.people_search(base=base, query=query),
+        unit=unit,
+        leader=chosen.get("leader", ""),
+        role=chosen.get("role", ""),
+        state=chosen.get("state") or "employed",
+        sort=chosen.get("sort") or "name",
+    )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": query}
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "params": filters.urlencode(),
+        "sort": chosen.get("sort") or "name",
+        "sort_base": {key: value for key, value in filters.items() if key != "sort"},
+        "unit_unknown": bool(chosen.get("unit", "").strip()) and unit is None,
+    }
     if _fragment(request):
         return render(request, "org/people.html#results", context)
     return render(request, "org/people.html", context)
+
+
+@login_required
+def unit_options(request: AuthenticatedRequest) -> HttpResponse:
+    """The units HR covers whose name or code matches what is typed, at any depth, as options for
+    a unit field (``<datalist>``): the code, and the name with the units above it."""
+    viewer = get_viewer(request)
+    lookups.require(policies.may_search_people(viewer))
+    assert viewer.hr is not None
+    typed = (request.GET.get("unit") or request.GET.get("find_unit") or "").strip()
+    units = selectors.units_matching(text=typed, coverage=viewer.hr) if len(typed) >= 2 else []
+    return render(request, "org/_unit_options.html", {"units": units})
 
 
 @login_required

@@ -81,8 +81,29 @@
     setInterval(tick, 30000);
   }
 
+  // A unit found by its name (a <datalist> of codes, filled by htmx) adds its code to a list of
+  // codes: the round's units at any depth.
+  function addsCodes() {
+    document.querySelectorAll("input[data-adds-code-to]").forEach(function (input) {
+      var target = document.getElementById(input.getAttribute("data-adds-code-to"));
+      var list = document.getElementById(input.getAttribute("list"));
+      if (!target || !list) return;
+      input.addEventListener("change", function () {
+        var code = input.value.trim();
+        var known = Array.prototype.some.call(list.options, function (option) { return option.value === code; });
+        if (!code || !known) return;
+        var codes = target.value.split(/[\s,;]+/).filter(Boolean);
+        if (codes.indexOf(code) < 0) codes.push(code);
+        target.value = codes.join(" ");
+        input.value = "";
+        target.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     stackTables(document.body);
+    addsCodes();
     watchUnsaved();
     guideKeys();
     guideTimer();

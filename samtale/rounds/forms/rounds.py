@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,25 @@ class RoundForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Unit codes separated by commas, spaces or new lines, for units further down."),
+    )
+    # Any unit at any depth, found by typing part of its name: choosing one adds its code to the
+    # codes above (samtale.js). Not read by the form: without JavaScript the codes are typed.
+    find_unit = forms.CharField(
+        label=_("Find a unit"),
+        required=False,
+        max_length=200,
+        help_text=_("Type part of a name, choose the unit, and its code is added to the codes above."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "unit-options",
+                "autocomplete": "off",
+                "data-adds-code-to": "id_unit_codes",
+                "hx-get": reverse_lazy("org:unit_options"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#unit-options",
+                "hx-swap": "innerHTML",
+            }
+        ),
     )
 
     def __init__(self, *args: Any, round_: Round | None = None, **kwargs: Any) -> None:
@@ -164,6 +184,22 @@ class ParticipantsFilterForm(forms.Form):
         required=False,
         choices=[("", _("Everyone")), ("in", _("Taking part")), ("out", _("Not taking part"))],
     )
+    unit = forms.CharField(
+        label=_("Unit (and the units below it)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "list": "unit-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("org:unit_options"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#unit-options",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
+    sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
 
 class TextForm(forms.Form):

@@ -7,6 +7,7 @@ A round's conversations are read through the relation the conversations declare
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -33,6 +34,7 @@ class Candidate:
     unit_name: str
     takes_part: bool
     reason: str
+    unit_path: str = ""
 
 
 def round_scope_q(round_: Round, prefix: str = "") -> Q:
@@ -64,6 +66,7 @@ def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate
             "employee_number",
             "name",
             "unit__name",
+            "unit__path",
             "employment_type",
             "eligibility_override",
             "eligibility_override_reason",
@@ -71,7 +74,7 @@ def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate
         )
     )
     candidates = []
-    for pk, number, name, unit_name, kind, override, override_reason, leader in rows.iterator(chunk_size=5000):
+    for pk, number, name, unit_name, path, kind, override, override_reason, leader in rows.iterator(chunk_size=5000):
         if override is False:
             takes_part, reason = False, by_hr % {"reason": override_reason}
         elif override is True and leader is not None:
@@ -83,7 +86,7 @@ def round_candidates(*, round_: Round, on: date | None = None) -> list[Candidate
             takes_part, reason = False, no_leader
         else:
             takes_part, reason = True, by_kind.get(kind, kind)
-        candidates.append(Candidate(pk, number, name, unit_name, takes_part, reason))
+        candidates.append(Candidate(pk, number, name, unit_name, takes_part, reason, path))
     return candidates
 
 
@@ -180,10 +183,21 @@ class Participants:
     left_out: int
 
 
-def round_participants(*, round_: Round, show: str = "") -> Participants:
+PARTICIPANT_SORTS: dict[str, Callable[[Candidate], tuple[Any, ...]]] = {
+    "name": lambda c: (c.name, c.employee_number),
+    "number": lambda c: (c.employee_number,),
+    "unit": lambda c: (c.unit_name, c.name),
+    "part": lambda c: (not c.takes_part, c.reason, c.name),
+}
+
+
+def round_participants(*, round_: Round, show: str = "", unit: Unit | None = None, sort: str = "") -> Participants:
     """Who is in the round and who is out, and why (docs/domain.md § Who takes part): ``show`` is
-    "in", "out" or "" for everyone."""
+    "in", "out" or "" for everyone; ``unit`` keeps those in it and the units below; ``sort`` is a
+    column (``-`` first for descending), else the tree's order."""
     candidates = round_candidates(round_=round_)
+    if unit is not None:
+        candidates = [c for c in candidates if c.unit_path.startswith(unit.path)]
     have = set(round_.conversations.all().values_list("employee_id", flat=True))
     taking_part = sum(1 for c in candidates if c.takes_part)
     left_out = len(candidates) - taking_part
@@ -191,6 +205,8 @@ def round_participants(*, round_: Round, show: str = "") -> Participants:
         candidates = [c for c in candidates if c.takes_part]
     elif show == "out":
         candidates = [c for c in candidates if not c.takes_part]
+    if sort.lstrip("-") in PARTICIPANT_SORTS:
+        candidates = sorted(candidates, key=PARTICIPANT_SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
     return Participants(
         rows=[(c, c.person_id in have) for c in candidates],
         taking_part=taking_part,

@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from samtale.access import lookups, round_policies
 from samtale.access.viewer import get_viewer
 from samtale.lib.requests import AuthenticatedRequest
+from samtale.org.selectors import unit_by_code
 from samtale.rounds.forms.rounds import ParticipantsFilterForm, RoundForm, add_service_errors
 from samtale.rounds.lookups import round_for_hr
 from samtale.rounds.models import RoundStatus
@@ -124,9 +125,13 @@ def participants(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse
     viewer = get_viewer(request)
     round_ = round_for_hr(viewer, round_uuid)
     form = ParticipantsFilterForm(request.GET)
-    show = form.cleaned_data["show"] if form.is_valid() else ""
-    participants = round_participants(round_=round_, show=show)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    show, sort = chosen.get("show", ""), chosen.get("sort", "")
+    unit = unit_by_code(code=chosen.get("unit", "").strip(), coverage=viewer.hr)
+    participants = round_participants(round_=round_, show=show, unit=unit, sort=sort)
     page = Paginator(participants.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
     uuids = person_uuids(person_ids=[candidate.person_id for candidate, _has in page.object_list])
     context = {
         "round": round_,
@@ -135,6 +140,9 @@ def participants(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse
         "participants": participants,
         "page": page,
         "rows": [(candidate, has, uuids.get(candidate.person_id)) for candidate, has in page.object_list],
+        "params": filters.urlencode(),
+        "sort": sort,
+        "sort_base": {key: value for key, value in filters.items() if key != "sort"},
     }
     if _fragment(request):
         return render(request, "rounds/round_participants.html#results", context)
