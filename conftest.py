@@ -179,8 +179,30 @@ def live_server(django_db_setup, playwright, live_server):  # type: ignore[no-un
     opened a connection of their own; and once Playwright's sync API runs an event loop in the
     main thread, Django gives the main thread another connection than before. Either way a
     request still running as a test ended held a lock on a table the test's flush then could not
-    empty ("database table is locked")."""
+    empty ("database table is locked").
+
+    Its requests are served one at a time: they share that one connection, and two at once (a
+    page and the menu's count the page asks for as it loads) broke SQLite's cursor ("bad parameter
+    or other API misuse"). A real server gives each request its own connection."""
+    _serve_one_at_a_time(live_server.thread.httpd)
     return live_server
+
+
+def _serve_one_at_a_time(httpd) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    app, lock = httpd.get_app(), threading.Lock()
+
+    def serial(environ, start_response):  # type: ignore[no-untyped-def]
+        with lock:
+            result = app(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+
+    httpd.set_app(serial)
 
 
 @pytest.fixture(scope="session")

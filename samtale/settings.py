@@ -58,6 +58,9 @@ ALLOWED_HOSTS = envlist("SAMTALE_ALLOWED_HOSTS", "127.0.0.1,localhost")
 BASE_URL = env("SAMTALE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Whose Samtale this is: shown in the header of every page and on every printed document.
 ORGANISATION_NAME = env("SAMTALE_ORGANISATION_NAME", "")
+# The organisation's logo, optional: a PNG, JPEG or SVG file on this machine, shown beside the name
+# in the header, on the PDFs and in the e-mails (served at /logo/).
+ORGANISATION_LOGO = env("SAMTALE_ORGANISATION_LOGO", "")
 CSRF_TRUSTED_ORIGINS = envlist("SAMTALE_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

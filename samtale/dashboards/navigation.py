@@ -51,7 +51,10 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context: ``nav``, the section of the current page and the organisation's name."""
-    organisation = {"organisation_name": settings.ORGANISATION_NAME}
+    organisation = {
+        "organisation_name": settings.ORGANISATION_NAME,
+        "organisation_logo": bool(settings.ORGANISATION_LOGO),
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": [], **organisation}

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("team/", views.team, name="team"),
     path("todo/count/", views.todo_count, name="todo_count"),
+    path("logo/", views.organisation_logo, name="logo"),
 ]

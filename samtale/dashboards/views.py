@@ -1,5 +1,8 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from samtale.access import lookups, plan_policies, policies, round_policies
@@ -41,6 +44,21 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "shared_plans": [p for p in plans_shared_with(viewer=viewer) if plan_policies.may_view_plan(viewer, p)],
         },
     )
+
+
+_LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def organisation_logo(request: HttpRequest) -> HttpResponse:
+    """The organisation's logo (``ORGANISATION_LOGO``), for the header and the e-mails; public,
+    like the sign-in page it shows on, and kept by browsers for a day."""
+    path = Path(settings.ORGANISATION_LOGO) if settings.ORGANISATION_LOGO else None
+    kind = _LOGO_TYPES.get(path.suffix.lower()) if path else None
+    if path is None or kind is None or not path.is_file():
+        raise Http404
+    response = HttpResponse(path.read_bytes(), content_type=kind)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_required

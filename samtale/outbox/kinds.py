@@ -55,6 +55,7 @@ def render_email(template_dir: str, context: dict, *, to: str) -> EmailMultiAlte
     context = {
         "base_url": settings.BASE_URL,
         "organisation_name": settings.ORGANISATION_NAME,
+        "organisation_logo": f"{settings.BASE_URL}/logo/" if settings.ORGANISATION_LOGO else "",
         "button_style": BUTTON_STYLE,
         **context,
     }

@@ -1,5 +1,6 @@
-"""Preparation and the conversation walked in the browser by the demo's people, with an axe-core
-audit (WCAG 2.1 A and AA) on every page: the employee prepares (autosaved) and shares; the
+"""Preparation and the conversation walked in the browser by the demo's people, every page on a
+390 px phone and at 1280 px (never scrolling sideways) with an axe-core audit (WCAG 2.1 A and
+AA) at both: the employee prepares (autosaved) and shares; the
 leader reads it and prepares; both open the guide and write notes; an open item is added; the
 leader marks the conversation held and sees it on the team overview. The print view is audited
 on screen and as printed."""
@@ -41,7 +42,7 @@ def watch_console(page: Page) -> list[str]:
     return errors
 
 
-def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, sign_in, audit, fits) -> None:  # type: ignore[no-untyped-def]
+def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, sign_in, fits) -> None:  # type: ignore[no-untyped-def]
     errors = watch_console(page)
     round_ = launch_demo_round()
     employee = Person.objects.get(email=PERSONAS["employee"].email)
@@ -57,16 +58,16 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     # The employee prepares: the answer saves itself, and nothing is shared yet.
     sign_in(page, employee.email)
     page.goto(detail)
-    audit(page)
+    fits(page)
     page.get_by_role("link", name="My preparation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My preparation")
-    audit(page)
+    fits(page)
     page.get_by_label(questions[0].text).fill("Da vi fik den nye lønmodul i luften")
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     prepared = EmployeePreparation.objects.get(conversation=conversation)
     assert prepared.answers == {questions[0].key: "Da vi fik den nye lønmodul i luften"}
     assert prepared.shared_with_leader_at is None
-    audit(page)
+    fits(page)
     # The Save button works too, and the page comes back with the answer.
     page.get_by_label(questions[1].text).fill("Vi hjalp hinanden")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -76,22 +77,22 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     # Asked first, with how much is written.
     dialog = page.get_by_role("dialog", name="Share your preparation with your leader?")
     expect(dialog).to_contain_text("You have answered")
-    audit(page)
+    fits(page)
     dialog.get_by_role("button", name="Yes, share it").click()
     expect(page.get_by_text("Your leader can now read your preparation.")).to_be_visible()
-    audit(page)
+    fits(page)
 
     # The leader reads what was shared, and prepares in private.
     switch_to(page, sign_in, leader.email)
     page.goto(detail)
-    audit(page)
+    fits(page)
     page.get_by_role("link", name=f"{employee.name}'s preparation").click()
     expect(page.get_by_text("Da vi fik den nye lønmodul i luften")).to_be_visible()
-    audit(page)
+    fits(page)
     page.goto(detail)
     page.get_by_role("link", name="My preparation as leader").click()
     expect(page).to_have_url(re.compile(r"/leader-preparation/$"))
-    audit(page)
+    fits(page)
     page.get_by_label(leader_questions[0].text).fill("En god snak om fremtiden")
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     assert LeaderPreparation.objects.get(conversation=conversation).answers == {
@@ -99,17 +100,17 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     }
     page.get_by_role("link", name="Print this preparation").click()
     expect(page.get_by_text("En god snak om fremtiden")).to_be_visible()
-    audit(page)
+    fits(page)
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
-    audit(page)
+    fits(page)
     page.emulate_media(media="screen")
 
     # Both open the guide; the leader writes the goals and an open item.
     page.goto(detail)
     page.get_by_role("link", name="The meeting guide and notes").click()
     expect(page.get_by_role("heading", level=2, name=phases[0].heading)).to_be_visible()
-    audit(page)
+    fits(page)
     steps = page.get_by_role("navigation", name="The six phases")
     expect(steps.get_by_role("link", name=re.compile(phases[0].heading))).to_have_attribute("aria-current", "step")
     fits(page)
@@ -149,7 +150,7 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     # The whole guide, to read or print.
     page.get_by_role("link", name="The whole guide, to read or print").click()
     expect(page.get_by_role("heading", level=2, name=phases[-1].heading)).to_be_visible()
-    audit(page)
+    fits(page)
     minutes = Minutes.objects.get(conversation=conversation)
     assert minutes.notes == {phases[0].key: "At få en plan for lønsystemet", phases[1].key: "Projektet gik godt"}
     assert minutes.version == 3
@@ -159,7 +160,7 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     switch_to(page, sign_in, leader.email)
     page.goto(detail)
     page.get_by_role("link", name="Mark the conversation held").click()
-    audit(page)
+    fits(page)
     # Only the answer "held" and its date show; "why not" is folded under the other answer.
     expect(page.get_by_label("Held on")).to_be_visible()
     expect(page.get_by_label("Why not")).to_be_hidden()
@@ -172,7 +173,7 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     page.get_by_role("button", name="Save: it was held").click()
     expect(page.get_by_text("The outcome is saved.")).to_be_visible()
     expect(page.get_by_text("The development plan is due on")).to_be_visible()
-    audit(page)
+    fits(page)
     conversation.refresh_from_db()
     assert conversation.status == ConversationStatus.HELD
     assert conversation.held_with_id == leader.pk
@@ -180,12 +181,12 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     row = page.get_by_role("row").filter(has_text=employee.name).first
     expect(row).to_contain_text("Held")
     expect(row.get_by_role("link", name="Shared with you")).to_be_visible()
-    audit(page)
+    fits(page)
     assert not errors, errors
 
 
 def test_a_held_conversation_leaves_the_preparation_readable_and_printable(  # type: ignore[no-untyped-def]
-    page: Page, live_server, demo, sign_in, audit
+    page: Page, live_server, demo, sign_in, fits
 ) -> None:
     round_ = launch_demo_round()
     employee = Person.objects.get(email=PERSONAS["employee"].email)
@@ -199,8 +200,8 @@ def test_a_held_conversation_leaves_the_preparation_readable_and_printable(  # t
     expect(page.get_by_text("The conversation is over")).to_be_visible()
     expect(page.get_by_text("Mit svar")).to_be_visible()
     expect(page.get_by_role("textbox")).to_have_count(0)
-    audit(page)
+    fits(page)
     page.get_by_role("link", name="Print this preparation").click()
     page.emulate_media(media="print")
     expect(page.get_by_text("Mit svar")).to_be_visible()
-    audit(page)
+    fits(page)
