@@ -20,7 +20,7 @@ from samtale.access.viewer import Viewer
 from samtale.completion.selectors import todo_for_chain
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.selectors import todo as conversation_todo
-from samtale.conversations.selectors.conversation import conversations_of
+from samtale.conversations.selectors.conversation import conversations_attended_by, conversations_of
 from samtale.lib.todo import ToDo
 from samtale.outbox.selectors import parked_count
 from samtale.plans.selectors import todo as plan_todo
@@ -47,6 +47,8 @@ class StartPage:
     led: list[LedUnitInRound]
     evaluations: list[Invitation]
     goals_wanted: Round | None
+    # The daily leader and the union representative: what employees invited them to.
+    attended: list[Conversation]
 
 
 def start_page_for(viewer: Viewer) -> StartPage:
@@ -60,6 +62,7 @@ def start_page_for(viewer: Viewer) -> StartPage:
         evaluations=invitations_waiting(person=me),
         # Management: the round being prepared waits for its goals.
         goals_wanted=round_waiting_for_goals() if round_policies.may_write_goals(viewer) else None,
+        attended=[c for c in conversations_attended_by(person=me) if round_policies.may_view_conversation(viewer, c)],
     )
 
 
@@ -71,13 +74,15 @@ def todo_list(viewer: Viewer, page: StartPage, *, now: datetime | None = None) -
     today = timezone.localdate(now)
     booked = {c.round_id for c in page.conversations if c.status != ConversationStatus.INVITED}
     items = [
-        *conversation_todo.todo_for_employee(person=me, now=now),
-        *plan_todo.todo_for_employee(person=me, now=now),
+        *conversation_todo.todo_for_employee(person=me, conversations=page.conversations, now=now),
+        *plan_todo.todo_for_employee(
+            person=me, plans=[c.plan for c in page.conversations if getattr(c, "plan", None)], now=now
+        ),
         *round_todo.todo_for_member(mine=page.mine, booked_rounds=booked),
         *survey_todo.todo_for_respondent(waiting=page.evaluations),
         *round_todo.todo_for_goals(round_=page.goals_wanted),
         *round_todo.todo_for_unit_leader(led=page.led, today=today),
-        *conversation_todo.todo_for_attendee(person=me, now=now),
+        *conversation_todo.todo_for_attendee(person=me, attending=page.attended, now=now),
     ]
     if viewer.has_reports:
         items += conversation_todo.todo_for_leader(leader=me, now=now)

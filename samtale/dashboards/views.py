@@ -5,9 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from samtale.access import lookups, plan_policies, policies, round_policies
+from samtale.access import lookups, plan_policies, policies
 from samtale.access.viewer import get_viewer
-from samtale.conversations.selectors.conversation import conversations_attended_by, team_conversations
+from samtale.conversations.selectors.conversation import team_conversations
 from samtale.dashboards.todo import start_page_for, todo_list
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors
@@ -38,9 +38,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "led": page.led,
             "goals_wanted": page.goals_wanted,
             # The daily leader and the union representative: what employees invited or shared them to.
-            "attended": [
-                c for c in conversations_attended_by(person=me) if round_policies.may_view_conversation(viewer, c)
-            ],
+            "attended": page.attended,
             "shared_plans": [p for p in plans_shared_with(viewer=viewer) if plan_policies.may_view_plan(viewer, p)],
         },
     )

@@ -29,6 +29,7 @@ from samtale.org.forms import (
     RoleForm,
     UnitLeaderForm,
 )
+from samtale.org.importing.import_plan import PREVIEW_PAGE
 from samtale.org.importing.reader import documented_columns
 from samtale.org.importing.runs import (
     ImportAlreadyHandled,
@@ -286,7 +287,13 @@ def _import_run(request: AuthenticatedRequest, run_uuid: str) -> ImportRun:
 @login_required
 def import_run(request: AuthenticatedRequest, run_uuid: str) -> HttpResponse:
     run = _import_run(request, run_uuid)
-    return render(request, "org/import_run.html", {"run": run, "columns": documented_columns()})
+    preview = run.preview or {}
+    # The details of each kind a page at a time (``?created_page=2``), below the summary.
+    pages = {
+        kind: Paginator(preview.get(kind, []), PREVIEW_PAGE).get_page(request.GET.get(f"{kind}_page"))
+        for kind in ("created", "changed", "ended")
+    }
+    return render(request, "org/import_run.html", {"run": run, "columns": documented_columns(), "pages": pages})
 
 
 @login_required

@@ -9,6 +9,7 @@ has its line on the start page. Each function is one query, whatever the organis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, QuerySet
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samtale.conversations.models import Conversation, ConversationStatus, UnionRepStatus
-from samtale.conversations.selectors.scheduling import conversations_attending, conversations_missing_improvement_notice
+from samtale.conversations.selectors.scheduling import conversations_missing_improvement_notice
 from samtale.lib.todo import ToDo, due_state
 from samtale.org.models import Person, employed_q
 from samtale.rounds.models import RoundStatus
@@ -48,8 +49,13 @@ def conversations_to_schedule(*, today: date) -> QuerySet[Conversation]:
     )
 
 
-def todo_for_employee(*, person: Person, now: datetime) -> list[ToDo]:
+def todo_for_employee(*, person: Person, conversations: Sequence[Conversation], now: datetime) -> list[ToDo]:
+    """Prepare for a booked conversation. ``conversations`` are the person's own, already read by
+    the start page: the rule is asked of the database (one query) only when one of them is booked
+    and still to come."""
     today = timezone.localdate(now)
+    if not any(c.status == ConversationStatus.SCHEDULED and c.starts_at and c.starts_at >= now for c in conversations):
+        return []
     rows = conversations_to_prepare(now=now).filter(employee=person).select_related("round").order_by("starts_at")
     items = []
     for conversation in rows:
@@ -140,13 +146,16 @@ def todo_for_leader(*, leader: Person, now: datetime) -> list[ToDo]:
     return items
 
 
-def todo_for_attendee(*, person: Person, now: datetime) -> list[ToDo]:
+def todo_for_attendee(*, person: Person, attending: Sequence[Conversation], now: datetime) -> list[ToDo]:
     """The booked conversations still to come that ``person`` is invited to as daily leader or
-    union representative."""
-    rows = conversations_attending(person=person).filter(status=ConversationStatus.SCHEDULED, starts_at__gte=now)
+    union representative, from those the start page already read (``conversations_attended_by``).
+    No query of its own."""
     items = []
-    for conversation in rows:
-        assert conversation.starts_at is not None
+    for conversation in attending:
+        if conversation.status != ConversationStatus.SCHEDULED or conversation.starts_at is None:
+            continue
+        if conversation.starts_at < now:
+            continue
         as_union_rep = (
             conversation.union_rep_id == person.pk and conversation.union_rep_status == UnionRepStatus.SUMMONED
         )

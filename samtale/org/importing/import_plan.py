@@ -29,6 +29,11 @@ from samtale.org.models import EmploymentType
 MASS_ENDING_SHARE = 0.1
 MASS_ENDING_AT_LEAST = 5
 
+# The preview keeps the first rows of each kind (new, changed, ended people), and the page shows
+# them a page at a time below the summary and the apply button.
+PREVIEW_LIMIT = 2000
+PREVIEW_PAGE = 100
+
 
 @dataclass
 class ImportPlan:
@@ -78,8 +83,9 @@ class ImportPlan:
             "errors": len(self.errors),
         }
 
-    def preview(self, limit: int = 200) -> dict[str, Any]:
-        """What a person checks before applying: the first ``limit`` of each kind, as plain text."""
+    def preview(self, limit: int = PREVIEW_LIMIT) -> dict[str, Any]:
+        """What a person checks before applying: the first ``limit`` of each kind, as plain text
+        (the page shows them ``PREVIEW_PAGE`` at a time)."""
         return {
             "created": [
                 {

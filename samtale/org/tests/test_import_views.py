@@ -438,3 +438,24 @@ def test_a_preview_left_for_a_day_is_discarded_and_its_file_erased(org, hr, reco
     hr.get(reverse("org:import"))
     run.refresh_from_db()
     assert (run.status, run.content) == (ImportStatus.DISCARDED, None)
+
+
+def test_a_large_preview_shows_its_details_a_page_at_a_time_below_the_summary(org, hr):
+    created = [{"line": n + 2, "employee_number": f"N{n:05d}", "name": f"Ny {n}", "unit": "LON"} for n in range(250)]
+    run = ImportRun.objects.create(
+        file_name="stor.csv",
+        file_sha256="0" * 64,
+        status=ImportStatus.PREVIEWED,
+        summary={"created": 3000, "changed": 0, "ended": 0, "kept": 5, "errors": 0},
+        preview={"created": created, "changed": [], "ended": []},
+    )
+    url = reverse("org:import_run", args=[run.uuid])
+    first = hr.get(url).content.decode()
+    assert first.index("stor.csv") < first.index('id="created-heading"')
+    assert "N00099" in first and "N00100" not in first
+    assert "?created_page=2#created-heading" in first
+    assert (
+        "The first 250 of 3,000 are shown here; all of them are applied." in first or "De første 250 af 3.000" in first
+    )
+    last = hr.get(url, {"created_page": "3"}).content.decode()
+    assert "N00249" in last and "N00199" not in last and "?created_page=2#created-heading" in last

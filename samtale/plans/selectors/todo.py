@@ -8,6 +8,7 @@ The querysets at the top are the rules; the daily reminders narrow them to their
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
@@ -102,57 +103,60 @@ def follow_ups_to_call(*, today: date) -> QuerySet[Plan]:
 # The start page -----------------------------------------------------------------------------------
 
 
-def todo_for_employee(*, person: Person, now: datetime) -> list[ToDo]:
-    """Three queries: the plan to write, the plan to sign, the follow-up coming."""
+def todo_for_employee(*, person: Person, plans: Sequence[Plan], now: datetime) -> list[ToDo]:
+    """The plan to write, the plan to sign, the follow-up coming. ``plans`` are the person's plans
+    the start page has already read: a rule is asked of the database (one query each) only when
+    one of them is in a state the rule could hold for, so most employees cost no query here."""
     today = timezone.localdate(now)
+    soon = today + timedelta(days=FOLLOW_UP_SOON_DAYS)
     items = []
-    for plan in plans_to_hand_in(today=today).filter(employee=person).select_related("conversation__round"):
-        text = (
-            _("Change your development plan as your leader asked, and hand it in again")
-            if plan.status == PlanStatus.CHANGES_ASKED
-            else _("Write your development plan and hand it to your leader")
-        )
-        items.append(
-            ToDo(
-                "plan.write",
-                text,
-                reverse("plans:edit", args=[plan.uuid]),
-                due=plan.due_on,
-                late=due_state(plan.due_on, today),
-                ref=plan.pk,
-                icon="edit",
+    if any(plan.status in NOT_HANDED_IN and plan.signed_at is None for plan in plans):
+        for plan in plans_to_hand_in(today=today).filter(employee=person).order_by("due_on", "id"):
+            text = (
+                _("Change your development plan as your leader asked, and hand it in again")
+                if plan.status == PlanStatus.CHANGES_ASKED
+                else _("Write your development plan and hand it to your leader")
             )
-        )
-    to_sign = versions_waiting(today=today).filter(  # type: ignore[misc]  # the annotations
-        plan__employee=person, employee_signed=False, leader_signed=True
-    )
-    for version in to_sign.select_related("plan"):
-        items.append(
-            ToDo(
-                "plan.sign",
-                _("Sign your development plan: your leader has signed it"),
-                reverse("plans:detail", args=[version.plan.uuid]),
-                ref=version.plan_id,
-                icon="how-to-reg",
+            items.append(
+                ToDo(
+                    "plan.write",
+                    text,
+                    reverse("plans:edit", args=[plan.uuid]),
+                    due=plan.due_on,
+                    late=due_state(plan.due_on, today),
+                    ref=plan.pk,
+                    icon="edit",
+                )
             )
+    if any(plan.status == PlanStatus.SUBMITTED for plan in plans):
+        to_sign = versions_waiting(today=today).filter(  # type: ignore[misc]  # the annotations
+            plan__employee=person, employee_signed=False, leader_signed=True
         )
-    coming = follow_ups_not_held(today=today).filter(
-        employee=person, follow_up_by__lte=today + timedelta(days=FOLLOW_UP_SOON_DAYS)
-    )
-    for plan in coming:
-        assert plan.follow_up_by is not None
-        items.append(
-            ToDo(
-                "plan.progress",
-                _("Note how your development plan is going, before the follow-up by %(date)s")
-                % {"date": long_date(plan.follow_up_by)},
-                reverse("plans:follow_up", args=[plan.uuid]),
-                due=plan.follow_up_by,
-                late=due_state(plan.follow_up_by, today),
-                ref=plan.pk,
-                icon="checklist",
+        for version in to_sign.select_related("plan"):
+            items.append(
+                ToDo(
+                    "plan.sign",
+                    _("Sign your development plan: your leader has signed it"),
+                    reverse("plans:detail", args=[version.plan.uuid]),
+                    ref=version.plan_id,
+                    icon="how-to-reg",
+                )
             )
-        )
+    if any(plan.signed_at and plan.follow_up_by and plan.follow_up_by <= soon for plan in plans):
+        for plan in follow_ups_not_held(today=today).filter(employee=person, follow_up_by__lte=soon):
+            assert plan.follow_up_by is not None
+            items.append(
+                ToDo(
+                    "plan.progress",
+                    _("Note how your development plan is going, before the follow-up by %(date)s")
+                    % {"date": long_date(plan.follow_up_by)},
+                    reverse("plans:follow_up", args=[plan.uuid]),
+                    due=plan.follow_up_by,
+                    late=due_state(plan.follow_up_by, today),
+                    ref=plan.pk,
+                    icon="checklist",
+                )
+            )
     return items
 
 
