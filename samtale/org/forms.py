@@ -161,6 +161,25 @@ class RoleForm(_ScopedForm):
         return units
 
 
+class UnitCodeInput(forms.TextInput):
+    """A unit's code, found by typing part of its name or code at any depth: htmx fills the page's
+    ``<datalist id="unit-options">`` with the matching units (``org:unit_options``). Without
+    JavaScript the code is typed."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            attrs={
+                "list": "unit-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("org:unit_options"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#unit-options",
+                "hx-swap": "innerHTML",
+                **(attrs or {}),
+            }
+        )
+
+
 class PeopleSearchForm(forms.Form):
     """HR's people list: a search, and filters by unit (with the units below), the personnel
     leader's name, a role and a state; ``sort`` is a column, ``-`` first for descending."""
@@ -173,17 +192,7 @@ class PeopleSearchForm(forms.Form):
         required=False,
         max_length=40,
         help_text=_("Its code; start typing a name to choose."),
-        widget=forms.TextInput(
-            attrs={
-                "list": "unit-options",
-                "autocomplete": "off",
-                # The units whose name or code matches, as the datalist's options (htmx).
-                "hx-get": reverse_lazy("org:unit_options"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": "#unit-options",
-                "hx-swap": "innerHTML",
-            }
-        ),
+        widget=UnitCodeInput(),
     )
     leader = forms.CharField(label=_("Personnel leader"), required=False, max_length=200)
     role = forms.ChoiceField(

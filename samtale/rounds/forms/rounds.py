@@ -9,10 +9,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samtale.org.forms import UnitCodeInput
 from samtale.org.models import Unit
 from samtale.rounds.models import Concept, Round
 from samtale.rounds.selectors.rounds import top_units
@@ -77,17 +77,7 @@ class RoundForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("Type part of a name, choose the unit, and its code is added to the codes above."),
-        widget=forms.TextInput(
-            attrs={
-                "list": "unit-options",
-                "autocomplete": "off",
-                "data-adds-code-to": "id_unit_codes",
-                "hx-get": reverse_lazy("org:unit_options"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": "#unit-options",
-                "hx-swap": "innerHTML",
-            }
-        ),
+        widget=UnitCodeInput(attrs={"data-adds-code-to": "id_unit_codes"}),
     )
 
     def __init__(self, *args: Any, round_: Round | None = None, **kwargs: Any) -> None:
@@ -188,16 +178,7 @@ class ParticipantsFilterForm(forms.Form):
         label=_("Unit (and the units below it)"),
         required=False,
         max_length=40,
-        widget=forms.TextInput(
-            attrs={
-                "list": "unit-options",
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("org:unit_options"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": "#unit-options",
-                "hx-swap": "innerHTML",
-            }
-        ),
+        widget=UnitCodeInput(),
     )
     sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
