@@ -33,6 +33,7 @@ def test_cancelling_a_time_is_asked_first_in_a_dialog(page: Page, live_server, d
     )
     sign_in(page, leader.email)
     page.goto(live_server.url + reverse("conversations:schedule", args=[conversation.uuid]))
+    page.wait_for_load_state()  # htmx ready: the question comes as a dialog
 
     page.get_by_role("button", name="Cancel the time").click()
     dialog = page.get_by_role("dialog", name=f"Cancel the time of the conversation with {conversation.employee.name}?")

@@ -73,6 +73,7 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Your preparation is saved.")).to_be_visible()
     expect(page.get_by_label(questions[1].text)).to_have_value("Vi hjalp hinanden")
+    page.wait_for_load_state()  # htmx ready: the question comes as a dialog
     page.get_by_role("button", name="Share with your leader").click()
     # Asked first, with how much is written.
     dialog = page.get_by_role("dialog", name="Share your preparation with your leader?")

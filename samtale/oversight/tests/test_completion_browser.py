@@ -59,6 +59,7 @@ def test_hr_follows_the_round_drills_down_and_reminds_the_leaders(  # type: igno
 
     # Back to the overview, to remind the leaders.
     page.get_by_role("navigation", name="You are here").get_by_role("link", name="MUS-2027").click()
+    page.wait_for_load_state()  # htmx ready: the question comes as a dialog
     page.get_by_role("button", name="Remind their leaders by e-mail").click()
     page.get_by_role("dialog").get_by_role("button", name="Yes, send the reminders").click()
     expect(page.get_by_role("status")).to_contain_text("A reminder goes to")

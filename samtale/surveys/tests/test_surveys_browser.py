@@ -75,6 +75,7 @@ def test_the_employee_answers_and_hr_reads_the_results_per_unit(  # type: ignore
     page.get_by_role("link", name=f"{name}: Evaluation of the round", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{name}: Evaluation of the round")
     audit(page)
+    page.wait_for_load_state()  # htmx ready: the question comes as a dialog
     page.get_by_role("button", name="Close the evaluation now").click()
     page.get_by_role("dialog").get_by_role("button", name="Yes, close it").click()
     page.get_by_role("link", name="Read the results per unit").click()
@@ -143,6 +144,7 @@ def test_hr_prepares_an_evaluation_changes_its_questions_and_opens_it(  # type: 
     audit(page)
     page.get_by_label("Fewest answers shown").fill("6")
     page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()  # htmx ready: the question comes as a dialog
     page.get_by_role("button", name="Open the evaluation").click()
     page.get_by_role("dialog").get_by_role("button", name="Yes, open it and send the links").click()
     expect(page.get_by_role("status")).to_contain_text("The evaluation is open")
