@@ -55,6 +55,27 @@ CASES = [
         lambda o: form_data(o.mus.concept, add="phases"),
         HR_ONLY_READ,
     ),
+    Case(
+        "the concept's guidance to adapt",
+        "get",
+        lambda o: reverse("rounds:concept_guide", args=[o.mus.concept.uuid]),
+        None,
+        HR_ONLY_READ,
+    ),
+    Case(
+        "adapting the guidance",
+        "post",
+        lambda o: reverse("rounds:concept_guide", args=[o.mus.concept.uuid]),
+        lambda o: {"what-text": "Hos os er MUS en samtale om dig."},
+        HR_ONLY_WRITE,
+    ),
+    Case(
+        "the guidance, for everyone signed in",
+        "get",
+        lambda o: reverse("rounds:guide_topic", args=["privacy"]),
+        None,
+        dict.fromkeys(PERSONAS, 200),
+    ),
     Case("a concept that does not exist", "get", lambda o: reverse("rounds:concept", args=[uuid.uuid4()]), None, {}),
     Case(
         "editing a concept that does not exist",
@@ -72,11 +93,11 @@ def test_concept_access_matrix(org: Org, mus: Mus, case: Case, persona: str) -> 
     org.mus = mus  # type: ignore[attr-defined]
     client = org.client(persona)
     url = case.url(org)
-    before = list(Concept.objects.order_by("pk").values_list("pk", "name", "plan_due_days", "is_current"))
+    before = list(Concept.objects.order_by("pk").values_list("pk", "name", "plan_due_days", "is_current", "guide"))
     response = client.get(url) if case.method == "get" else client.post(url, case.data(org) if case.data else {})
     expected = case.expected.get(persona, case.default)
     assert response.status_code == expected, f"{persona} on {case.name}: {response.status_code}, expected {expected}"
-    after = list(Concept.objects.order_by("pk").values_list("pk", "name", "plan_due_days", "is_current"))
+    after = list(Concept.objects.order_by("pk").values_list("pk", "name", "plan_due_days", "is_current", "guide"))
     if expected != 302:
         assert after == before, f"{persona} on {case.name} changed the concepts"
     else:
