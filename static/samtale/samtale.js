@@ -42,9 +42,6 @@
         if (event.detail.successful && status && !status.querySelector(".error-text")) dirty.delete(form);
       });
     });
-    document.querySelectorAll("button[form]").forEach(function (button) {
-      button.addEventListener("click", function () { dirty.clear(); });
-    });
     window.addEventListener("beforeunload", function (event) {
       if (dirty.size) { event.preventDefault(); event.returnValue = ""; }
     });

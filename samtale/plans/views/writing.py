@@ -202,7 +202,7 @@ def _autosave(
     try:
         saved = writing.plan_save(viewer=viewer, version=version, content=raw, follow_up=follow_up, revision=revision)
     except writing.PlanConflict as conflict:
-        status["conflict"] = conflict.stored
+        status["crossed"] = conflict.stored
     except ValidationError:
         status["invalid"] = True
     else:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from samtale.access import lookups, round_policies
 from samtale.access.viewer import get_viewer
 from samtale.lib.requests import AuthenticatedRequest
-from samtale.rounds.guide import blocks, topics_of
+from samtale.rounds.guide import Topic, blocks, topics_of
 from samtale.rounds.selectors.concepts import concept_for_guide, concept_with_content
 from samtale.rounds.services.guide import concept_guide_save
 
@@ -39,7 +39,6 @@ def guide_topic(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "blocks": blocks(topic.text),
         "previous": topics[index - 1] if index > 0 else None,
         "next": topics[index + 1] if index < len(topics) - 1 else None,
-        "topics": topics,
     }
     return render(request, "rounds/guide_topic.html", context)
 
@@ -59,7 +58,7 @@ def concept_guide(request: AuthenticatedRequest, concept_uuid: str) -> HttpRespo
             concept_guide_save(viewer=viewer, concept=concept, texts=texts)
         except ValidationError as error:
             errors = error.message_dict
-            topics = [t.__class__(t.key, texts[t.key][0], texts[t.key][1], t.audience) for t in topics]
+            topics = [Topic(t.key, *texts[t.key], t.audience) for t in topics]  # what HR wrote, kept
         else:
             messages.success(request, _("The guidance is saved. Every round using this concept shows it now."))
             return redirect("rounds:concept", concept_uuid=concept.uuid)
