@@ -13,7 +13,7 @@ def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
     (one a year, 95 % held, plans signed, follow-ups held), then the demo round MUS-2027 under way
     (``IN_PROGRESS``). Rounds are launched through ``round_launch``, as HR does; the history's
     e-mails are marked sent, so the outbox holds none of it. Returns row counts."""
-    from datetime import date
+    from datetime import date, datetime, time
 
     from django.utils import timezone
 
@@ -48,7 +48,9 @@ def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
         )
         round_launch(viewer=hr, round_=past)
         round_progress(past, shares=FINISHED, today=date(year, 12, 15), seed=index)
-        Round.objects.filter(pk=past.pk).update(status=RoundStatus.CLOSED)
+        completion_rebuild(rounds=[past])  # the figures a round keeps when it closes
+        closed = datetime.combine(date(year, 12, 31), time(12), tzinfo=timezone.get_current_timezone())
+        Round.objects.filter(pk=past.pk).update(status=RoundStatus.CLOSED, closed_at=closed)
     # The demo round, under way: about half held (``samtale.demo.progress.DEMO``); the personas
     # and the persona leader's team keep the demo's states, so each page is measured in the same
     # state at every size.

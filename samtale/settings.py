@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "samtale.completion",
     "samtale.oversight",
     "samtale.surveys",
+    "samtale.privacy",
     "samtale.access",
     "samtale.dashboards",
     "samtale.jobs",
@@ -147,7 +148,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete: what retention and erasure delete is overwritten in the file, not only
+        # unlinked (docs/trust.md § Erasure and retention).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": env("SAMTALE_TEST_DB_NAME") or None}
 
@@ -236,6 +239,11 @@ TASKS = {
 # Organisation import limits, checked before a file is parsed.
 SAMTALE_IMPORT_MAX_BYTES = envint("SAMTALE_IMPORT_MAX_MB", 30) * 1024 * 1024
 SAMTALE_IMPORT_MAX_ROWS = envint("SAMTALE_IMPORT_MAX_ROWS", 250_000)
+
+# How long each kind of record is kept, where the organisation's rules differ from the defaults:
+# "preparations=6,emails=30" (months, or days for e-mails), each within the floor and ceiling the
+# code keeps (samtale.privacy.schedule; docs/trust.md § Erasure and retention).
+SAMTALE_RETENTION = env("SAMTALE_RETENTION", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

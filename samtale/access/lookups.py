@@ -128,3 +128,14 @@ def leader_for_report(viewer: Viewer, survey_uuid: UUID | str, person_uuid: UUID
     if not asked_about or not may_view_leader_report(viewer, leader):
         raise Http404
     return survey, leader
+
+
+def person_for_privacy(viewer: Viewer, person_uuid: UUID | str) -> Person:
+    """A person whose legal hold, export or erasure the viewer handles (HR or the data protection
+    officer covering them, whether employed or left); else 404."""
+    from samtale.access.privacy_policies import may_hold
+
+    person = Person.objects.select_related("unit", "user").filter(uuid=person_uuid).first()
+    if person is None or not may_hold(viewer, person):
+        raise Http404
+    return person

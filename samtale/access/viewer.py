@@ -54,6 +54,7 @@ class Viewer:
     hr: Coverage | None = None
     union_rep: Coverage | None = None
     management: Coverage | None = None
+    dpo: Coverage | None = None
     # Relations already worked out in this request, by person id.
     cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -105,6 +106,7 @@ def viewer_for(user: User) -> Viewer:
         hr=coverages.get(RoleKind.HR),
         union_rep=coverages.get(RoleKind.UNION_REP),
         management=coverages.get(RoleKind.MANAGEMENT),
+        dpo=coverages.get(RoleKind.DPO),
     )
 
 

@@ -165,7 +165,9 @@ def completion_people_moved(changes: Iterable[PlacementChange]) -> None:
     touched: dict[int, set[int]] = defaultdict(set)
     for start in range(0, len(people), CHUNK):
         chunk = people[start : start + CHUNK]
-        for round_id, person_id, unit_id in Conversation.objects.filter(employee_id__in=chunk).values_list(
+        # A closed round keeps its figures as they were when it closed (docs/domain.md § The round ends).
+        open_conversations = Conversation.objects.exclude(round__status=RoundStatus.CLOSED)
+        for round_id, person_id, unit_id in open_conversations.filter(employee_id__in=chunk).values_list(
             "round_id", "employee_id", "employee__unit_id"
         ):
             touched[round_id].update((moves[person_id], unit_id))
@@ -174,10 +176,11 @@ def completion_people_moved(changes: Iterable[PlacementChange]) -> None:
 
 
 def completion_rebuild(*, rounds: Iterable[Round] | None = None) -> int:
-    """Recount whole rounds (every round that has started, if none are given), in bulk; returns
-    the number of counter rows written."""
+    """Recount whole rounds (every round under way, if none are given: a closed round keeps its
+    figures as they were when it closed, also when retention has deleted its conversations), in
+    bulk; returns the number of counter rows written."""
     if rounds is None:
-        rounds = Round.objects.exclude(status=RoundStatus.DRAFT).order_by("pk")
+        rounds = Round.objects.filter(status=RoundStatus.LAUNCHED).order_by("pk")
     written = 0
     for round_ in rounds:
         with transaction.atomic():

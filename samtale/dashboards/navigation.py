@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samtale.access import policies, round_policies
+from samtale.access import policies, privacy_policies, round_policies
 from samtale.access.viewer import get_viewer
 
 
@@ -44,6 +44,8 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem(_("The organisation"), reverse("org:people"), "organisation"))
     elif viewer.is_leader:
         items.append(NavItem(_("The organisation"), reverse("org:tree"), "organisation"))
+    if privacy_policies.may_oversee_privacy(viewer):
+        items.append(NavItem(_("Data protection"), reverse("privacy:audit"), "privacy"))
     if policies.may_administer(viewer):
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     return items

@@ -1,6 +1,7 @@
 """The daily sweep, run by the task worker.
 
-Each run puts the day's reminders in the outbox, heals the completion counters, and books the
+Each run puts the day's reminders in the outbox, heals the completion counters, deletes what the
+retention schedule says is due (``samtale.privacy.retention``), and books the
 next run for the next morning, so one booking keeps it going for as long as a worker runs;
 ``send_reminders --schedule`` (called by ``make run``, and in production at each deploy or from
 cron) makes the first one, and books nothing when a run is already waiting.
@@ -16,6 +17,7 @@ from django.utils import timezone
 from samtale.completion.counters import completion_rebuild
 from samtale.jobs.reminders import reminders_send
 from samtale.lib.tasks import keeps_waiting_runs, waiting_runs
+from samtale.privacy.retention import retention_apply
 
 # The sweep runs at this time of day (Europe/Copenhagen), before most people's working day.
 SWEEP_AT = time(6, 30)
@@ -27,8 +29,10 @@ def daily_sweep() -> dict[str, int]:
     # The completion counters are kept by the services; recounting them every morning heals any
     # row a path outside the services (a fix in the database by hand) left behind.
     counted = completion_rebuild()
+    # Records kept as long as allowed are deleted for good (docs/trust.md § Erasure and retention).
+    retention = retention_apply(today=timezone.localdate())
     daily_sweep_schedule(after=timezone.now())
-    return {**report.as_dict(), "completion_rows": counted}
+    return {**report.as_dict(), "completion_rows": counted, **retention.as_dict()}
 
 
 def next_sweep(after: datetime) -> datetime:

@@ -165,3 +165,55 @@ def db_values(field: Any, column: list[Any]) -> list[Any]:
             return field.get_db_prep_save(value, connection)
 
     return [convert(value) for value in column]
+
+
+def delete_rows(model: type[Model], column: str, values: Sequence[Any]) -> int:
+    """DELETE the rows whose ``column`` (a field name; ``pk`` for the key) is one of ``values``,
+    with no collector: no signals, no cascade in Python. The caller deletes the children first
+    (``delete_tree``). Returns the number of rows deleted."""
+    if not values:
+        return 0
+    meta = model._meta
+    quote = connection.ops.quote_name
+    field = meta.pk if column == "pk" else meta.get_field(column)
+    name = quote(str(field.column))  # type: ignore[union-attr]
+    deleted = 0
+    with connection.cursor() as cursor:
+        for batch in chunks(values, 500):
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"DELETE FROM {quote(meta.db_table)} WHERE {name} IN ({marks})", list(batch))  # noqa: S608
+            deleted += max(cursor.rowcount, 0)
+    return deleted
+
+
+def delete_tree(model: type[Model], ids: Sequence[Any]) -> dict[str, int]:
+    """Delete the rows ``ids`` of ``model`` and every row below them that points at them by a
+    cascading or protecting key (a plan under its conversation, a signature under its version),
+    children first, in bulk SQL; a nullable key that is set to NULL on delete is cleared instead.
+    Works from the models' own metadata, so a table added under a conversation tomorrow is deleted
+    with it. Returns the rows deleted per table; call it inside a transaction."""
+    from django.db.models import CASCADE, PROTECT, SET_NULL
+
+    counts: dict[str, int] = {}
+    if not ids:
+        return counts
+    relations = [
+        f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and (f.one_to_many or f.one_to_one)
+    ]
+    for relation in relations:
+        child = relation.related_model
+        field = relation.field  # type: ignore[union-attr]
+        if child is model or not isinstance(child, type):
+            continue
+        on_delete = getattr(field.remote_field, "on_delete", None)
+        key = f"{field.name}__in"
+        if on_delete in (CASCADE, PROTECT):
+            for batch in chunks(ids, 500):
+                child_ids = list(child._default_manager.filter(**{key: batch}).values_list("pk", flat=True))
+                for table, count in delete_tree(child, child_ids).items():
+                    counts[table] = counts.get(table, 0) + count
+        elif on_delete is SET_NULL:
+            for batch in chunks(ids, 500):
+                child._default_manager.filter(**{key: batch}).update(**{field.name: None})
+    counts[model._meta.db_table] = counts.get(model._meta.db_table, 0) + delete_rows(model, "pk", ids)
+    return counts

@@ -32,6 +32,7 @@ TONES = {
     "open": "info",
     "changes_asked": "warning",
     "not_held": "warning",
+    "legal_hold": "warning",
 }
 
 

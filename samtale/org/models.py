@@ -289,6 +289,9 @@ class RoleKind(models.TextChoices):
     HR = "hr", _("HR / MUS consultant")
     UNION_REP = "union_rep", _("Union representative")
     MANAGEMENT = "management", _("Management")
+    # Reads the audit trail, the retention schedule and the legal holds; never content
+    # (docs/trust.md § The data protection officer).
+    DPO = "dpo", _("Data protection officer")
 
 
 class Role(models.Model):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from samtale.access import lookups, policies
+from samtale.access import lookups, policies, privacy_policies
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.accounts.services import invitations_send
 from samtale.lib.confirm import Question, ask_first
@@ -175,6 +175,7 @@ def _person_context(viewer: Viewer, target: Person, **extra: Any) -> dict[str, A
         if policies.may_view_placement_history(viewer, target)
         else None,
         "roles": list(target.roles.all()),
+        "may_handle_privacy": privacy_policies.may_hold(viewer, target),
     }
     if context["may_change"]:
         context.setdefault(

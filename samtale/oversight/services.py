@@ -1,22 +1,29 @@
-"""Writes of the completion overview: HR's reminder to the leaders of late conversations."""
+"""Writes of the completion overview: HR's reminder to the leaders of late conversations, and the
+round's close."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from samtale.access import round_policies
+from samtale.access.lookups import require_write
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
 from samtale.outbox.models import OutboxMessage
 from samtale.outbox.services import outbox_enqueue_many, outbox_message_build
 from samtale.oversight.selectors.nudges import leaders_of_late_conversations
+from samtale.oversight.selectors.rounds import round_open_ends
 from samtale.oversight.selectors.scope import hr_scope
-from samtale.rounds.models import Round
+from samtale.rounds.models import Round, RoundStatus
 
 NUDGE = "oversight.nudge"
 
@@ -72,3 +79,42 @@ def leaders_nudge(*, viewer: Viewer, round_: Round, today: date | None = None) -
             data={"leaders": len(leaders), "sent": len(drafts), "on": today.isoformat()},
         )
     return NudgeResult(leaders=len(leaders), sent=len(drafts))
+
+
+@transaction.atomic
+def round_close(*, viewer: Viewer, round_: Round, despite_follow_ups: bool = False, today: date | None = None) -> Round:
+    """HR closes a round once its held-by date has passed (docs/domain.md § The round ends). Its
+    reminders stop, its completion figures stay as they were, its conversations and plans become
+    read-only, and the retention clocks that count from the close start (docs/trust.md § Erasure
+    and retention). Refused while follow-ups of signed plans are not held, unless HR says so."""
+    require_write(round_policies.may_manage_rounds(viewer))
+    today = today or timezone.localdate()
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != RoundStatus.LAUNCHED:
+        raise ValidationError(_("Only a launched round is closed; this one is not under way."))
+    if round_.held_by >= today:
+        raise ValidationError(
+            _("The round is closed after its conversations are held: on %(day)s at the earliest.")
+            % {"day": date_format(round_.held_by + timedelta(days=1), "DATE_FORMAT")}
+        )
+    open_ends = round_open_ends(round_=round_)
+    if open_ends.follow_ups and not despite_follow_ups:
+        raise ValidationError(
+            ngettext(
+                "%(count)d follow-up of a signed plan is not held yet. Close the round anyway only if it "
+                "will not be held in this round.",
+                "%(count)d follow-ups of signed plans are not held yet. Close the round anyway only if "
+                "they will not be held in this round.",
+                open_ends.follow_ups,
+            )
+            % {"count": open_ends.follow_ups}
+        )
+    round_.status, round_.closed_at, round_.closed_by = RoundStatus.CLOSED, timezone.now(), viewer.user
+    round_.save(update_fields=["status", "closed_at", "closed_by"])
+    audit_record(
+        actor=viewer.user,
+        action="rounds.round_closed",
+        target=round_,
+        data={"not_held": open_ends.not_held, "not_signed": open_ends.not_signed, "follow_ups": open_ends.follow_ups},
+    )
+    return round_

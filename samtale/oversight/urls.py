@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.round_list, name="rounds"),
     path("<uuid:round_uuid>/", views.overview, name="overview"),
     path("<uuid:round_uuid>/nudge/", views.nudge, name="nudge"),
+    path("<uuid:round_uuid>/close/", views.round_close, name="round_close"),
     path(f"{UNIT}/", views.unit_people, name="unit"),
     path(f"{UNIT}/export.csv", views.unit_people_export, {"kind": "csv"}, name="csv"),
     path(f"{UNIT}/export.xlsx", views.unit_people_export, {"kind": "xlsx"}, name="xlsx"),

@@ -8,15 +8,18 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from samtale.access import round_policies
+from samtale.access.lookups import require
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
 from samtale.lib.confirm import Question, ask_first
@@ -26,7 +29,7 @@ from samtale.oversight import exports, services
 from samtale.oversight.forms import PeopleFilterForm
 from samtale.oversight.selectors import drill_down
 from samtale.oversight.selectors.overview import completion_overview
-from samtale.oversight.selectors.rounds import round_for_oversight, rounds_for_oversight
+from samtale.oversight.selectors.rounds import round_for_oversight, round_open_ends, rounds_for_oversight
 from samtale.oversight.selectors.scope import Scope, oversight_scope, unit_in_scope
 from samtale.oversight.selectors.timeline import round_timeline
 from samtale.rounds.models import Round, RoundStatus
@@ -161,3 +164,44 @@ def nudge(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
     else:
         messages.info(request, _("No conversation is late: nobody to remind."))
     return redirect("oversight:overview", round_uuid=round_.uuid)
+
+
+@login_required
+def round_close(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
+    """HR closes a round whose held-by date has passed, after seeing what it leaves undone
+    (docs/domain.md § The round ends); anyone who may not manage rounds gets 404."""
+    viewer = get_viewer(request)
+    require(round_policies.may_manage_rounds(viewer))
+    round_ = _round(round_uuid)
+    open_ends = round_open_ends(round_=round_)
+    errors: list[str] = []
+    if request.method == "POST":
+        despite = request.POST.get("despite_follow_ups") == "1"
+        consequences = [
+            _("Its reminders stop and its conversations, plans and follow-ups can be read, no longer changed."),
+            _("Its completion figures are kept as they are now."),
+            _("The retention periods that count from the close start today."),
+        ]
+        question = Question(
+            title=_("Close %(round)s?") % {"round": round_.name},
+            confirm=_("Yes, close the round"),
+            cancel_url=reverse("oversight:round_close", args=[round_.uuid]),
+            consequences=consequences,
+            danger=True,
+        )
+        if not (open_ends.follow_ups and not despite) and (asked := ask_first(request, question)) is not None:
+            return asked
+        try:
+            services.round_close(viewer=viewer, round_=round_, despite_follow_ups=despite)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("%(round)s is closed.") % {"round": round_.name})
+            return redirect("rounds:detail", round_uuid=round_.uuid)
+    context = {
+        "round": round_,
+        "open_ends": open_ends,
+        "errors": errors,
+        "closable": round_.status == RoundStatus.LAUNCHED and round_.held_by < timezone.localdate(),
+    }
+    return render(request, "oversight/round_close.html", context, status=400 if errors else 200)

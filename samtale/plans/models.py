@@ -319,3 +319,20 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.status}"
+
+
+class RetentionPass(models.Model):
+    """The one door through the guard of migration 0002: a signed version and its signatures are
+    deleted only while a row is here, and a row is here only inside the transaction of a retention
+    or erasure batch (``samtale.privacy.deletion``), which writes it first and removes it before it
+    commits — so no committed state ever has one, and no other transaction sees it
+    (docs/trust.md § Erasure and retention)."""
+
+    token = models.CharField(max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("retention pass")
+        verbose_name_plural = _("retention passes")
+
+    def __str__(self) -> str:
+        return self.token

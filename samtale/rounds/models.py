@@ -168,6 +168,12 @@ class Round(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     launched_at = models.DateTimeField(null=True, blank=True)
+    # When HR closed it: the retention clocks that count "after the round closes" start here
+    # (docs/trust.md § Erasure and retention).
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     if TYPE_CHECKING:
         goals: RelatedManager[RoundGoal]

@@ -21,6 +21,7 @@ from samtale.conversations.services import reminders
 from samtale.jobs.reminders import ReminderReport, reminders_send
 from samtale.jobs.tasks import daily_sweep, daily_sweep_schedule, next_sweep
 from samtale.outbox.models import MessageStatus, OutboxMessage
+from samtale.privacy.retention import KINDS
 from samtale.rounds.models import Round
 from samtale.testing import Mus, Org
 from samtale.testing.scheduling import english, mails_to, schedule
@@ -205,6 +206,8 @@ def test_the_daily_run_is_booked_once_and_books_the_next(org: Org, mus: Mus, set
     waiting.update(status="SUCCESSFUL")  # the worker ran it: the run books the next one
     counts = daily_sweep.call()
     completion_rows = counts.pop("completion_rows")  # the sweep recounts the completion counters too
+    deleted = {key: counts.pop(key) for key in list(counts) if key.startswith("deleted_")}  # and applies retention
+    assert set(deleted) == {f"deleted_{kind.key}" for kind in KINDS} and set(deleted.values()) == {0}
     assert set(counts) == {"prepare", "schedule", "plan_due", "plan_overdue", "signature", "open_item", "follow_up"}
     assert set(counts.values()) == {0}
     assert completion_rows == UnitCompletion.objects.count()

@@ -4,7 +4,8 @@ leader reads and signs, answers open items, and calls the follow-up; a plan past
 
 The querysets at the top are the rules; the daily reminders narrow them to their days
 (``samtale.plans.services.reminders``), so every reminder has its line on the start page
-(tested in ``plans/tests/test_todo.py``). Each ``todo_for_*`` is a fixed number of queries."""
+(tested in ``plans/tests/test_todo.py``). Nothing of a closed round asks anything. Each
+``todo_for_*`` is a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from samtale.lib.formatting import long_date
 from samtale.lib.todo import ToDo, due_state
 from samtale.org.models import Person, employed_q
 from samtale.plans.models import FollowUpStatus, Plan, PlanStatus, PlanVersion, Side, Signature
+from samtale.rounds.models import RoundStatus
 
 # Plans the employee still has to hand in.
 NOT_HANDED_IN = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
@@ -36,8 +38,10 @@ def _with_leader(prefix: str, today: date) -> Q:
 
 def plans_to_hand_in(*, today: date) -> QuerySet[Plan]:
     """Plans the employee is writing (or changing as asked) and has not handed in."""
-    return Plan.objects.filter(status__in=NOT_HANDED_IN, signed_at__isnull=True).filter(
-        employed_q("employee__", on=today)
+    return (
+        Plan.objects.filter(status__in=NOT_HANDED_IN, signed_at__isnull=True)
+        .filter(employed_q("employee__", on=today))
+        .exclude(conversation__round__status=RoundStatus.CLOSED)
     )
 
 
@@ -45,6 +49,7 @@ def plans_past_due(*, today: date) -> QuerySet[Plan]:
     """Plans past their due date that are not signed by both, with a leader who is still here."""
     return (
         Plan.objects.filter(signed_at__isnull=True, due_on__lt=today)
+        .exclude(conversation__round__status=RoundStatus.CLOSED)
         .filter(_with_leader("employee__", today))
         .exclude(employee__personnel_leader=None)
     )
@@ -68,6 +73,7 @@ def versions_waiting(*, today: date) -> QuerySet[PlanVersion]:
         )
         .filter(Q(status=PlanStatus.SUBMITTED) | Q(employee_signed=True) | Q(leader_signed=True))
         .filter(employed_q("plan__employee__", on=today))
+        .exclude(plan__conversation__round__status=RoundStatus.CLOSED)
     )
 
 
@@ -75,6 +81,7 @@ def open_items_unanswered(*, today: date) -> QuerySet[OpenItem]:
     """Open items of a conversation (a question to clarify by a date) nobody has answered yet."""
     return (
         OpenItem.objects.filter(answered_at__isnull=True)
+        .exclude(conversation__round__status=RoundStatus.CLOSED)
         .filter(_with_leader("conversation__employee__", today))
         .exclude(conversation__employee__personnel_leader=None)
     )
@@ -85,6 +92,7 @@ def follow_ups_not_held(*, today: date) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(signed_at__isnull=False, follow_up_by__isnull=False)
         .exclude(follow_up__status=FollowUpStatus.HELD)
+        .exclude(conversation__round__status=RoundStatus.CLOSED)
         .filter(_with_leader("employee__", today))
         .exclude(employee__personnel_leader=None)
     )

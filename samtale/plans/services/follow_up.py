@@ -46,6 +46,7 @@ from samtale.plans.models import (
     ProgressStatus,
     Side,
 )
+from samtale.plans.services._shared import check_round_open
 from samtale.plans.services.writing import follow_up_last_day
 
 NOTE_MAX_LENGTH = 2000
@@ -57,6 +58,7 @@ def _lock(plan: Plan) -> None:
     """Two requests at once (a double click) see each other's result instead of both acting."""
     Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").first()
     plan.refresh_from_db(fields=["signed_at", "follow_up_by", "status"])
+    check_round_open(plan)
 
 
 def _draft(kind: str, person: Person, context: dict[str, Any], *, dedupe_key: str) -> Draft:
@@ -249,6 +251,7 @@ def follow_up_time_errors(plan: Plan, when: TimeAndPlace, *, now: datetime | Non
 
 
 def _locked_follow_up(plan: Plan) -> FollowUp:
+    check_round_open(plan)
     follow_up, _created = FollowUp.objects.get_or_create(plan=plan)
     return FollowUp.objects.select_for_update().get(pk=follow_up.pk)
 

@@ -60,6 +60,7 @@ from samtale.plans.models import (
     Signature,
     SignatureMethod,
 )
+from samtale.plans.services._shared import check_round_open
 from samtale.plans.services.writing import open_items_blocking, version_completeness_errors
 
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
@@ -92,6 +93,7 @@ def _locked(plan: Plan) -> tuple[Plan, PlanVersion]:
     people acting at once see one state or the other (select_for_update is a no-op on SQLite,
     where the write lock of the transaction serialises instead)."""
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    check_round_open(locked)
     version = PlanVersion.objects.select_for_update().filter(plan=locked).order_by("-number").first()
     if version is None:
         raise ValidationError(_("The plan has no version yet."))

@@ -38,6 +38,7 @@ from samtale.plans.models import (
     PlanStatus,
     PlanVersion,
 )
+from samtale.plans.services._shared import check_round_open
 
 __all__ = [
     "PlanConflict",
@@ -219,6 +220,7 @@ def plan_save(
     nothing silently (docs/trust.md § No lost update)."""
     plan = version.plan
     require_write(plan_policies.may_write_plan(viewer, plan))
+    check_round_open(plan)
     _check_editable(version)
     conversation = plan.conversation
     assert conversation.held_on is not None
@@ -299,6 +301,7 @@ def plan_comment_add(*, viewer: Viewer, version: PlanVersion, text: str) -> Plan
     told by e-mail (a link, never the comment)."""
     plan = version.plan
     require_write(plan_policies.may_comment_on_plan(viewer, plan))
+    check_round_open(plan)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write your comment.")})

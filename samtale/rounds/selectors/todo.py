@@ -1,6 +1,6 @@
 """What a round asks of HR, management and a unit's leader now, for their start page
 (``samtale.dashboards.todo``): HR launches the round being prepared and follows up one whose
-held-by date has passed; management writes its goals; the leader opens the round in the unit
+held-by date has passed (and closes it); management writes its goals; the leader opens the round in the unit
 and answers the topics employees propose. A fixed number of queries each."""
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ def todo_for_hr(*, today: date) -> list[ToDo]:
             items.append(
                 ToDo(
                     "round.past",
-                    _("%(round)s was to be held by its date: see who has not had a conversation")
+                    _("%(round)s was to be held by its date: see what is undone, and close it when its work is done")
                     % {"round": round_.name},
-                    reverse("oversight:overview", args=[round_.uuid]),
+                    reverse("oversight:round_close", args=[round_.uuid]),
                     due=round_.held_by,
                     late=True,
                     ref=round_.pk,

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -114,6 +115,7 @@ def detail(request: AuthenticatedRequest, round_uuid: str) -> HttpResponse:
         "goals": list(round_.goals.all()),
         "progress": round_progress(round_=round_),
         "preview": round_launch_preview(round_=round_, kept=True),
+        "past_held_by": round_.held_by < timezone.localdate(),
     }
     return render(request, "rounds/round_detail.html", context)
 
