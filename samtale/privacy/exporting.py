@@ -39,7 +39,7 @@ from samtale.rounds.models import PreparationQuestion
 from samtale.surveys.models import Invitation
 
 # Fields that are bookkeeping, not information about the person.
-_SKIPPED = {"id", "calendar_sequence", "revision", "dedupe_key", "claim", "claimed_until", "context", "language"}
+_SKIPPED = {"id", "calendar_sequence", "revision", "dedupe_key", "claim", "claimed_until", "language"}
 
 
 def _value(value: Any) -> Any:
