@@ -29,11 +29,12 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from samtale.access.viewer import Viewer
 from samtale.completion.counters import completion_rebuild
 from samtale.conversations.models import Conversation
 from samtale.conversations.services.invitation import round_launch
 from samtale.demo.organisation import PERSONAS
-from samtale.demo.progress import DEMO, round_progress
+from samtale.demo.progress import DEMO, FINISHED, round_progress
 from samtale.demo.team import persona_viewer, team_stories
 from samtale.org.models import Person, Unit
 from samtale.outbox.models import MessageStatus, OutboxMessage
@@ -71,9 +72,32 @@ INTRODUCTION = (
 )
 
 
+def _earlier_round_seed(hr: Viewer, today: date) -> Round | None:
+    """Last year's round, finished but not closed: its held-by date passed about ten months ago,
+    nearly every conversation held and plan signed, most follow-ups held; HR's start page asks to
+    close it (docs/domain.md § The round ends), and its close starts the retention clocks."""
+    held_by = today + timedelta(days=HELD_WITHIN_DAYS) - timedelta(days=365)
+    name = demo_round_name(today - timedelta(days=365))
+    if Round.objects.filter(name=name).exists():  # the benchmarks' history has its own
+        return None
+    earlier = round_create(
+        viewer=hr,
+        name=name,
+        concept=default_concept_ensure(),
+        opens_on=held_by - timedelta(days=91),
+        held_by=held_by,
+        units=[Unit.objects.get(parent=None)],
+    )
+    round_launch(viewer=hr, round_=earlier)
+    round_progress(earlier, shares=FINISHED, seed=2026)
+    return earlier
+
+
 @transaction.atomic
-def demo_round_seed() -> Round | None:
-    """Make the demo round, unless a round of that name is there already (then None)."""
+def demo_round_seed(*, earlier: bool = True) -> Round | None:
+    """Make the demo round, unless a round of that name is there already (then None); before it,
+    unless ``earlier`` is False (the benchmarks' history has closed rounds of its own), last year's
+    round finished and waiting for HR to close it."""
     today = timezone.localdate()
     # Once is enough: a round under way (the demo's, or one made by hand) is left alone; the
     # benchmarks' finished rounds of earlier years are closed.
@@ -85,6 +109,7 @@ def demo_round_seed() -> Round | None:
         return None
     first_message = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     hr, management, leader = persona_viewer("hr"), persona_viewer("management"), persona_viewer("leader")
+    last_year = _earlier_round_seed(hr, today) if earlier else None
     round_ = round_create(
         viewer=hr,
         name=demo_round_name(today),
@@ -118,7 +143,8 @@ def demo_round_seed() -> Round | None:
         keep=tuple({c.employee.email for c in team} | {p.email for p in PERSONAS.values()}),
     )
     team_stories(round_, leader, team)
-    completion_rebuild(rounds=[round_])  # the bulk progress went past the services
+    # The bulk progress went past the services.
+    completion_rebuild(rounds=[r for r in (last_year, round_) if r is not None])
 
     OutboxMessage.objects.filter(pk__gt=first_message, status=MessageStatus.PENDING).update(
         status=MessageStatus.CANCELLED, last_error="Demo data: not sent."
