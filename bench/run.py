@@ -43,6 +43,7 @@ def steps(quick: bool) -> list[tuple[tuple[str, ...], list[str]]]:
             (both, ["pages.py", "--people", "1000", "--requests", "10", "--runs", "1"]),
             (both, ["outbox.py", "--people", "1000", "--messages", "300", "--repeat", "1"]),
             (both, ["load.py", "--people", "1000", "--users", "20", "--seconds", "20"]),
+            (both, ["retention.py", "--people", "1000", "--events", "100000", "--repeat", "1", "--requests", "10"]),
         ]
     return [
         (both, ["import_org.py", "--people", "10000", "--repeat", "3"]),
@@ -51,6 +52,7 @@ def steps(quick: bool) -> list[tuple[tuple[str, ...], list[str]]]:
         (both, ["pages.py", "--people", "1000", "10000", "50000", "--requests", "30", "--runs", "3"]),
         (both, ["outbox.py", "--people", "50000", "--messages", "3000", "--repeat", "3"]),
         (both, ["load.py", "--people", "50000", "--users", "100", "--seconds", "60"]),
+        (both, ["retention.py", "--people", "50000", "--events", "1000000", "--repeat", "3"]),
         (("postgres",), ["load.py", "--people", "50000", "--users", "100", "--seconds", "45", "--pace", "1-3"]),
     ]
 

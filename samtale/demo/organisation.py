@@ -52,6 +52,9 @@ PERSONAS = {
         "union_rep", f"tr@{DOMAIN}", "Ole Kjær", "Bogholder, tillidsrepræsentant", "union representative"
     ),
     "hr": Persona("hr", f"hr@{DOMAIN}", "Hanne Bøgh", "MUS-konsulent", "HR / MUS consultant"),
+    "dpo": Persona(
+        "dpo", f"databeskyttelse@{DOMAIN}", "Dorthe Lund", "Databeskyttelsesrådgiver", "data protection officer"
+    ),
 }
 ADMIN = Persona("admin", f"admin@{DOMAIN}", "Administrator", "", "administrator")
 
@@ -444,6 +447,7 @@ def _add_members(people: _People, leaves: list[_UnitNode], places: _PersonaUnits
         (places.team, PERSONAS["employee"]),
         (places.team, PERSONAS["union_rep"]),
         (places.hr, PERSONAS["hr"]),
+        (places.hr, PERSONAS["dpo"]),
     ]
     kinds, weights = zip(*EMPLOYMENT_MIX, strict=True)
     members: list[dict] = []
@@ -563,6 +567,7 @@ def _assign_roles(nodes: list[_UnitNode]) -> None:
     roles = [
         Role(person=by_email[PERSONAS["hr"].email], kind=RoleKind.HR, region="Hele kommunen"),
         Role(person=by_email[PERSONAS["management"].email], kind=RoleKind.MANAGEMENT),
+        Role(person=by_email[PERSONAS["dpo"].email], kind=RoleKind.DPO),
     ]
     Role.objects.bulk_create(roles)
     union_rep = Role.objects.create(

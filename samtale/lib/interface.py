@@ -32,7 +32,6 @@ TONES = {
     "open": "info",
     "changes_asked": "warning",
     "not_held": "warning",
-    "legal_hold": "warning",
 }
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samtale.access.viewer import viewer_for
 from samtale.audit.models import AuditEvent
@@ -25,6 +25,7 @@ from samtale.testing.follow_up import signed_plan
 from samtale.testing.oversight import deadline_passed
 
 
+@translation.override("en")
 def test_a_round_closes_after_its_date_over_follow_ups_only_when_hr_says_so(org: Org, mus: Mus) -> None:
     hr = viewer_for(org.user("hr"))
     today = timezone.localdate()
