@@ -111,7 +111,8 @@ def audit_pages(requests: int) -> list[float]:
     from samtale.privacy.selectors import audit_events, audit_page
 
     officer = Person.objects.get(email=PERSONAS["dpo"].email)
-    client = Client()
+    client = Client(SERVER_NAME="localhost")  # an allowed host
+    assert officer.user is not None
     client.force_login(officer.user)
     url = reverse("privacy:audit")
     deep = audit_events()
