@@ -43,7 +43,7 @@ from samtale.conversations.signals import (
     refused_by_any,
 )
 from samtale.outbox.services import outbox_enqueue
-from samtale.rounds.models import PreparationForm
+from samtale.rounds.models import PreparationForm, RoundStatus
 
 OVER = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
 
@@ -51,7 +51,15 @@ OVER = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
 def _locked(conversation: Conversation) -> Conversation:
     """The conversation's row, locked for the rest of the transaction, so that a preparation
     saved while the leader marks the conversation held sees one state or the other."""
-    return Conversation.objects.select_for_update(of=("self",)).select_related("round").get(pk=conversation.pk)
+    locked = Conversation.objects.select_for_update(of=("self",)).select_related("round").get(pk=conversation.pk)
+    _check_round_open(locked)
+    return locked
+
+
+def _check_round_open(conversation: Conversation) -> None:
+    """A closed round is read-only (docs/domain.md § The round ends)."""
+    if conversation.round.status == RoundStatus.CLOSED:
+        raise ValidationError(_("The round is closed: this can no longer be changed."))
 
 
 def _question_keys(conversation: Conversation, form: str) -> list[str]:
@@ -69,8 +77,8 @@ def _merge(stored: dict[str, str], keys: list[str], given: dict[str, str]) -> di
 def preparation_is_open(conversation: Conversation) -> bool:
     """Both preparation forms can be changed until the conversation is held and are read-only after
     (docs/domain.md § The meeting and its outcome): also when the leader has recorded that it will
-    not be held."""
-    return conversation.status not in OVER
+    not be held; and never in a closed round."""
+    return conversation.status not in OVER and conversation.round.status != RoundStatus.CLOSED
 
 
 def _check_open(conversation: Conversation) -> None:
@@ -204,6 +212,7 @@ def minutes_save(
     conflict when the other changed none of the writer's phases (one wrote phase 2 while the other
     wrote phase 3): it is saved on top of the newer version."""
     require_write(round_policies.may_edit_minutes(viewer, conversation))
+    _check_round_open(conversation)
     concept_keys = set(conversation.round.concept.phases.values_list("key", flat=True))
     keys = [key for key in notes if key in concept_keys]
     for _attempt in range(3):
@@ -265,6 +274,7 @@ def open_item_add(
     (docs/domain.md § The conversation — six phases, phase 4); phase 6 agrees the deadlines for open
     items."""
     require_write(round_policies.may_use_open_items(viewer, conversation))
+    _check_round_open(conversation)
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The date has passed. Choose today or a later date.")})
     item = OpenItem.objects.create(
@@ -288,6 +298,7 @@ def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem
     """The answer to an open item; "the employee is told when one is answered (a link, never the
     answer)" (docs/domain.md § The meeting and its outcome), unless they answered it themself."""
     require_write(round_policies.may_use_open_items(viewer, item.conversation))
+    _check_round_open(item.conversation)
     before = item.answer
     now = timezone.now()
     if before and not answer.strip() and refused_by_any(answer_withdrawal_refused, conversation=item.conversation):

@@ -74,3 +74,15 @@ def test_hr_closes_the_round_from_its_page(org: Org, mus: Mus) -> None:
     assert response.status_code == 302
     mus.round.refresh_from_db()
     assert mus.round.status == RoundStatus.CLOSED
+
+
+@translation.override("en")
+def test_a_closed_rounds_conversation_is_read_only(org: Org, mus: Mus) -> None:
+    from samtale.conversations.services.meeting import minutes_save, preparation_is_open
+
+    deadline_passed(mus.round)
+    round_close(viewer=viewer_for(org.user("hr")), round_=mus.round)
+    conversation = type(mus.conversation).objects.select_related("round__concept").get(pk=mus.conversation.pk)
+    assert not preparation_is_open(conversation)
+    with pytest.raises(ValidationError, match="closed"):
+        minutes_save(viewer=viewer_for(org.user("leader")), conversation=conversation, notes={}, version=0)

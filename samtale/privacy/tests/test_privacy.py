@@ -220,3 +220,53 @@ def test_the_person_downloads_their_data_from_their_account(org: Org, mus: Mus) 
     assert mine.by_kind["conversations"][0] in body and theirs.by_kind["conversations"][0] not in body
     assert AuditEvent.objects.filter(action="privacy.data_exported", subject_person_id=org.employee.pk).exists()
     assert not LegalHold.objects.exists()
+
+
+def test_the_schedule_keeps_its_floor_and_ceiling(settings) -> None:  # type: ignore[no-untyped-def]
+    from samtale.privacy.schedule import period, retention_check
+
+    settings.SAMTALE_RETENTION = "preparations=0, emails=30, conversations=500, minutes=3, audit=many"
+    errors = [str(e.msg) for e in retention_check()]
+    assert len(errors) == 4 and any("preparations: 0 months is outside 1–24" in e for e in errors)
+    assert any("unknown kind of record 'minutes'" in e for e in errors)
+    assert period("emails") == 30 and period("preparations") == 12  # a refused value keeps the default
+    settings.SAMTALE_RETENTION = ""
+    assert retention_check() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_due_is_left_in_a_pg_dump(org: Org, mus: Mus, tmp_path: Path) -> None:
+    """On PostgreSQL, what the job deleted is not in a dump of the database."""
+    import os
+    import shutil
+    import subprocess
+
+    from django.db import connection
+
+    pg_dump = shutil.which("pg_dump")
+    if connection.vendor != "postgresql" or pg_dump is None:
+        pytest.skip("PostgreSQL with pg_dump")
+    _closed(mus)
+    mine, theirs = _plant_both(org, mus)
+    retention_apply(today=months_after(CLOSED_ON, 61))
+    db = connection.settings_dict
+    env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
+    dump = subprocess.run(  # noqa: S603  (the test database's own settings)
+        [
+            pg_dump,
+            "-h",
+            str(db.get("HOST") or "127.0.0.1"),
+            "-p",
+            str(db.get("PORT") or 5432),
+            "-U",
+            str(db["USER"]),
+            str(db["NAME"]),
+        ],
+        env=env,
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    assert org.employee.email in dump  # the dump is of this database
+    for canary in mine.all + theirs.all:  # 61 months on, every kind of theirs is due, the trail's too
+        assert canary not in dump, canary
