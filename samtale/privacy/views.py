@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -105,9 +106,33 @@ def person_export_download(request: AuthenticatedRequest, person_uuid: str) -> H
     return _zip_response(subject)
 
 
-def _person_page_with_errors(request: AuthenticatedRequest, subject: Person, errors: list[str]) -> HttpResponse:
-    for error in errors:
-        messages.error(request, error)
+def _person_action(
+    request: AuthenticatedRequest,
+    subject: Person,
+    *,
+    prefix: str,
+    missing: str,
+    act: Callable[[str], object],
+    done: str,
+    question: Question | None = None,
+) -> HttpResponse:
+    """One of the actions on a person's privacy page: a reason is required, the question (if any)
+    answered first, the service's refusal shown on the page; back to the page either way."""
+    form = ReasonForm(request.POST, prefix=prefix)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [missing]
+    elif question is not None and (asked := ask_first(request, question)) is not None:
+        return asked
+    else:
+        try:
+            act(form.cleaned_data["reason"])
+        except ValidationError as error:
+            errors = error.messages
+    for message in errors:
+        messages.error(request, message)
+    if not errors:
+        messages.success(request, done)
     return redirect("privacy:person", person_uuid=subject.uuid)
 
 
@@ -116,15 +141,14 @@ def _person_page_with_errors(request: AuthenticatedRequest, subject: Person, err
 def hold_place(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     subject = person_for_privacy(viewer, person_uuid)
-    form = ReasonForm(request.POST, prefix="hold")
-    if not form.is_valid():
-        return _person_page_with_errors(request, subject, [_("Give the reason for the hold.")])
-    try:
-        services.legal_hold_place(viewer=viewer, person=subject, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return _person_page_with_errors(request, subject, error.messages)
-    messages.success(request, _("Nothing of %(name)s's is deleted until the hold is lifted.") % {"name": subject.name})
-    return redirect("privacy:person", person_uuid=subject.uuid)
+    return _person_action(
+        request,
+        subject,
+        prefix="hold",
+        missing=_("Give the reason for the hold."),
+        act=lambda reason: services.legal_hold_place(viewer=viewer, person=subject, reason=reason),
+        done=_("Nothing of %(name)s's is deleted until the hold is lifted.") % {"name": subject.name},
+    )
 
 
 @login_required
@@ -133,25 +157,23 @@ def hold_lift(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     subject = person_for_privacy(viewer, person_uuid)
     hold = services.active_hold(subject)
-    form = ReasonForm(request.POST, prefix="lift")
     if hold is None:
-        return _person_page_with_errors(request, subject, [_("The hold has already been lifted.")])
-    if not form.is_valid():
-        return _person_page_with_errors(request, subject, [_("Give the reason for lifting the hold.")])
-    question = Question(
-        title=_("Lift the legal hold on %(name)s?") % {"name": subject.name},
-        confirm=_("Yes, lift the hold"),
-        cancel_url=reverse("privacy:person", args=[subject.uuid]),
-        consequences=(_("Records of theirs whose time has run out are deleted by the next daily run."),),
+        messages.error(request, _("The hold has already been lifted."))
+        return redirect("privacy:person", person_uuid=subject.uuid)
+    return _person_action(
+        request,
+        subject,
+        prefix="lift",
+        missing=_("Give the reason for lifting the hold."),
+        act=lambda reason: services.legal_hold_lift(viewer=viewer, hold=hold, reason=reason),
+        done=_("The hold on %(name)s is lifted.") % {"name": subject.name},
+        question=Question(
+            title=_("Lift the legal hold on %(name)s?") % {"name": subject.name},
+            confirm=_("Yes, lift the hold"),
+            cancel_url=reverse("privacy:person", args=[subject.uuid]),
+            consequences=(_("Records of theirs whose time has run out are deleted by the next daily run."),),
+        ),
     )
-    if (asked := ask_first(request, question)) is not None:
-        return asked
-    try:
-        services.legal_hold_lift(viewer=viewer, hold=hold, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return _person_page_with_errors(request, subject, error.messages)
-    messages.success(request, _("The hold on %(name)s is lifted.") % {"name": subject.name})
-    return redirect("privacy:person", person_uuid=subject.uuid)
 
 
 @login_required
@@ -161,40 +183,35 @@ def erase(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     subject = person_for_privacy(viewer, person_uuid)
     require_write(privacy_policies.may_erase(viewer, subject))
-    form = ReasonForm(request.POST, prefix="erase")
-    if not form.is_valid():
-        return _person_page_with_errors(request, subject, [_("Give the reason for the erasure.")])
     preview = services.erasure_preview(subject)
-    question = Question(
-        title=_("Erase %(name)s's MUS records?") % {"name": subject.name},
-        confirm=_("Yes, erase them for good"),
-        cancel_url=reverse("privacy:person", args=[subject.uuid]),
-        consequences=(
-            _(
-                "%(conversations)d conversations with their preparations, minutes and plans (every version and "
-                "signature), %(invitations)d evaluation invitations and %(emails)d e-mails are deleted. "
-                "This cannot be undone."
-            )
-            % {
-                "conversations": preview.conversations,
-                "invitations": preview.survey_invitations,
-                "emails": preview.emails,
-            },
-            _("The audit trail keeps that they were erased, by whom and why, never what they said."),
-        ),
-        danger=True,
-    )
-    if (asked := ask_first(request, question)) is not None:
-        return asked
-    try:
-        erased = services.person_erase(viewer=viewer, person=subject, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return _person_page_with_errors(request, subject, error.messages)
-    messages.success(
+    return _person_action(
         request,
-        _("%(name)s's MUS records are erased: %(count)d records.") % {"name": subject.name, "count": erased.total},
+        subject,
+        prefix="erase",
+        missing=_("Give the reason for the erasure."),
+        act=lambda reason: services.person_erase(viewer=viewer, person=subject, reason=reason),
+        done=_("%(name)s's MUS records are erased: %(count)d records.")
+        % {"name": subject.name, "count": preview.total},
+        question=Question(
+            title=_("Erase %(name)s's MUS records?") % {"name": subject.name},
+            confirm=_("Yes, erase them for good"),
+            cancel_url=reverse("privacy:person", args=[subject.uuid]),
+            consequences=(
+                _(
+                    "%(conversations)d conversations with their preparations, minutes and plans (every version and "
+                    "signature), %(invitations)d evaluation invitations and %(emails)d e-mails are deleted. "
+                    "This cannot be undone."
+                )
+                % {
+                    "conversations": preview.conversations,
+                    "invitations": preview.survey_invitations,
+                    "emails": preview.emails,
+                },
+                _("The audit trail keeps that they were erased, by whom and why, never what they said."),
+            ),
+            danger=True,
+        ),
     )
-    return redirect("privacy:person", person_uuid=subject.uuid)
 
 
 # The data protection officer -------------------------------------------------------------------------
