@@ -32,3 +32,20 @@ def test_an_icon_is_hidden_from_screen_readers_and_drawn_from_the_sprite() -> No
     html = render("{% icon 'check' %}")
     assert 'aria-hidden="true"' in html and 'focusable="false"' in html
     assert "dkfds/icons" in html and html.endswith('#check"></use></svg>')
+
+
+def test_every_icon_a_template_names_is_in_the_sprite() -> None:
+    """``{% icon "name" %}`` draws nothing for a name the design system's sprite lacks."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    sprite = set(re.findall(r'id="([^"]+)"', (root / "static/dkfds/icons.svg").read_text()))
+    named = {
+        name
+        for template in (root / "templates").rglob("*.html")
+        for name in re.findall(r'\{% icon "([^"]+)" %\}', template.read_text())
+    }
+    assert named and not named - sprite, sorted(named - sprite)
