@@ -20,6 +20,7 @@ from django.core import checks
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 MONTHS, DAYS = "months", "days"
 
@@ -185,10 +186,16 @@ def kept_until(key: str, start: date | datetime | None) -> date | None:
 
 
 def described(key: str) -> str:
-    """The period in words: "12 months", "90 days"."""
-    from django.utils.translation import ngettext
-
+    """The period in words: "12 months", "5 years", "90 days"."""
     amount = period(key)
     if RULE[key].unit == DAYS:
         return ngettext("%(n)d day", "%(n)d days", amount) % {"n": amount}
+    if amount >= 24 and amount % 12 == 0:
+        return ngettext("%(n)d year", "%(n)d years", amount // 12) % {"n": amount // 12}
     return ngettext("%(n)d month", "%(n)d months", amount) % {"n": amount}
+
+
+def kind_label(key: str) -> str:
+    """The name of a kind of record that retention deletes (the people who left have no period
+    of their own: they follow ``after_employment``)."""
+    return str(RULE[key].label) if key in RULE else str(_("People who have left"))

@@ -17,6 +17,7 @@ from samtale.audit.models import AuditEvent
 from samtale.org.models import Person
 from samtale.privacy.models import LegalHold
 from samtale.privacy.retention import ACTION
+from samtale.privacy.schedule import kind_label
 
 PAGE = 50
 # Actions that are someone reading or taking out what a record says.
@@ -105,6 +106,10 @@ class Deleted:
     kind: str
     people: int
     records: int
+
+    @property
+    def label(self) -> str:
+        return kind_label(self.kind)
 
 
 def retention_history(*, days: int = 90, today: date | None = None) -> list[Deleted]:

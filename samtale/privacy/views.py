@@ -34,7 +34,7 @@ from samtale.privacy.exporting import person_export
 from samtale.privacy.forms import AuditFilterForm, HoldForm, ReasonForm, SettingForm
 from samtale.privacy.models import LegalHold, PrivacySetting
 from samtale.privacy.retention import KINDS, retention_due
-from samtale.privacy.schedule import RULES, described
+from samtale.privacy.schedule import RULES, described, kind_label
 
 ZIP = "application/zip"
 
@@ -287,7 +287,7 @@ def retention(request: AuthenticatedRequest) -> HttpResponse:
     due = retention_due(today)
     context = {
         "rules": [(rule, described(rule.key)) for rule in RULES],
-        "due": [(kind.key, due[kind.key]) for kind in KINDS],
+        "due": [(kind_label(kind.key), due[kind.key]) for kind in KINDS],
         "history": selectors.retention_history(today=today),
         "setting_form": SettingForm(
             initial={"export_leader_preparation_text": PrivacySetting.current().export_leader_preparation_text}
