@@ -323,6 +323,10 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
     _add_unit_leaders(people, nodes, places)
     members = _add_members(people, leaves, places, count=max(employees - len(nodes), len(leaves) * 2))
     coordinators = _add_coordinators(members, rng)
+    # The data protection officer after everyone else is drawn and numbered apart, so that everyone
+    # else keeps the number, the name and the daily leader the examples in examples/ were made with.
+    officer = people.new(places.hr, persona=PERSONAS["dpo"], title=PERSONAS["dpo"].job_title, number="9000001")
+    officer["leader"] = places.hr.leader_record
     _insert(people.records, coordinators)
     _assign_roles(nodes)
     _ensure_admin()
@@ -394,9 +398,10 @@ class _People:
         persona: Persona | None = None,
         title: str | None = None,
         employment_type: str = EmploymentType.PERMANENT,
+        number: str | None = None,
     ) -> dict:
         rng = self.rng
-        number = str(next(self._numbers))
+        number = number or str(next(self._numbers))
         if persona:
             name, email = persona.name, persona.email
         else:
@@ -447,7 +452,6 @@ def _add_members(people: _People, leaves: list[_UnitNode], places: _PersonaUnits
         (places.team, PERSONAS["employee"]),
         (places.team, PERSONAS["union_rep"]),
         (places.hr, PERSONAS["hr"]),
-        (places.hr, PERSONAS["dpo"]),
     ]
     kinds, weights = zip(*EMPLOYMENT_MIX, strict=True)
     members: list[dict] = []

@@ -41,17 +41,20 @@ def active_hold(person: Person) -> LegalHold | None:
 
 
 @transaction.atomic
-def legal_hold_place(*, viewer: Viewer, person: Person, reason: str) -> LegalHold:
-    """Stop every deletion of the person's records, by retention or erasure, until lifted."""
-    require_write(privacy_policies.may_hold(viewer, person))
+def legal_hold_place(*, viewer: Viewer | None, person: Person, reason: str) -> LegalHold:
+    """Stop every deletion of the person's records, by retention or erasure, until lifted.
+    ``viewer`` None is the command line (the operator)."""
+    if viewer is not None:
+        require_write(privacy_policies.may_hold(viewer, person))
+    actor = viewer.user if viewer is not None else None
     reason = _reason(reason)
     try:
         with transaction.atomic():
-            hold = LegalHold.objects.create(person=person, reason=reason, placed_by=viewer.user)
+            hold = LegalHold.objects.create(person=person, reason=reason, placed_by=actor)
     except IntegrityError:
         raise ValidationError(_("%(name)s is already under a legal hold.") % {"name": person.name}) from None
     audit_record(
-        actor=viewer.user,
+        actor=actor,
         action="privacy.hold_placed",
         target=hold,
         subject_person_id=person.pk,
@@ -61,16 +64,18 @@ def legal_hold_place(*, viewer: Viewer, person: Person, reason: str) -> LegalHol
 
 
 @transaction.atomic
-def legal_hold_lift(*, viewer: Viewer, hold: LegalHold, reason: str) -> LegalHold:
-    require_write(privacy_policies.may_hold(viewer, hold.person))
+def legal_hold_lift(*, viewer: Viewer | None, hold: LegalHold, reason: str) -> LegalHold:
+    if viewer is not None:
+        require_write(privacy_policies.may_hold(viewer, hold.person))
+    actor = viewer.user if viewer is not None else None
     reason = _reason(reason)
     lifted = LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(
-        lifted_at=timezone.now(), lifted_by=viewer.user, lift_reason=reason
+        lifted_at=timezone.now(), lifted_by=actor, lift_reason=reason
     )
     if not lifted:
         raise ValidationError(_("The hold has already been lifted."))
     audit_record(
-        actor=viewer.user,
+        actor=actor,
         action="privacy.hold_lifted",
         target=hold,
         subject_person_id=hold.person_id,

@@ -135,7 +135,7 @@ def test_what_waits_on_the_start_page_is_accessible_and_leads_on(page: Page, liv
     def as_(persona: str):  # type: ignore[no-untyped-def]
         return viewer_for(User.objects.get(email=PERSONAS[persona].email))
 
-    demo_round_seed()
+    current = demo_round_seed()
     today = timezone.localdate()
     round_create(
         viewer=as_("hr"),
@@ -145,7 +145,7 @@ def test_what_waits_on_the_start_page_is_accessible_and_leads_on(page: Page, liv
         held_by=today + timedelta(days=300),
         units=[Unit.objects.get(parent=None)],
     )
-    conversation = Conversation.objects.get(employee__email=PERSONAS["employee"].email)
+    conversation = Conversation.objects.get(round=current, employee__email=PERSONAS["employee"].email)
     attendees.union_rep_bring(
         viewer=as_("employee"),
         conversation=conversation,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
@@ -270,3 +270,16 @@ def test_nothing_due_is_left_in_a_pg_dump(org: Org, mus: Mus, tmp_path: Path) ->
     assert org.employee.email in dump  # the dump is of this database
     for canary in mine.all + theirs.all:  # 61 months on, every kind of theirs is due, the trail's too
         assert canary not in dump, canary
+
+
+def test_the_legal_hold_command_places_shows_and_lifts(org: Org, mus: Mus) -> None:
+    out = StringIO()
+    call_command("legal_hold", org.employee.email, "--reason", "A case", stdout=out)
+    assert LegalHold.objects.active().filter(person=org.employee).exists()
+    call_command("legal_hold", org.employee.email, "--show", stdout=out)
+    assert "under a legal hold since" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("erase_person", org.employee.email, "--reason", "Asked", stdout=StringIO())
+    call_command("legal_hold", org.employee.email, "--lift", "--reason", "Over", stdout=out)
+    assert not LegalHold.objects.active().exists()
+    assert AuditEvent.objects.filter(action="privacy.hold_lifted", subject_person_id=org.employee.pk).exists()
