@@ -117,3 +117,24 @@ def test_privacy_access_matrix(org: Org, mus: Mus, officer: Person, case: Case, 
     response = client.get(url) if case.method == "get" else client.post(url, case.data(org) if case.data else {})
     expected = case.expected.get(persona, case.default)
     assert response.status_code == expected, f"{persona} on {case.name}: {response.status_code}, expected {expected}"
+
+
+def test_the_officer_reads_no_content(org: Org, mus: Mus, officer: Person) -> None:
+    """The officer sees who did what, never what a record says: the employee's conversation, both
+    preparations, the minutes and the plan answer the officer 404, as they do a stranger."""
+    from samtale.testing.follow_up import signed_plan
+
+    plan = signed_plan(org, mus)
+    client = Client()
+    assert officer.user is not None
+    client.force_login(officer.user)
+    conversation = mus.conversation.uuid
+    for url in (
+        reverse("conversations:detail", args=[conversation]),
+        reverse("conversations:preparation", args=[conversation]),
+        reverse("conversations:leader_preparation", args=[conversation]),
+        reverse("conversations:guide", args=[conversation]),
+        reverse("plans:detail", args=[plan.uuid]),
+        reverse("plans:plan_version_pdf", args=[plan.uuid, 1]),
+    ):
+        assert client.get(url).status_code == 404, url
