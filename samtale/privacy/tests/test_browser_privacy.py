@@ -1,7 +1,7 @@
 """Privacy in the browser, on a 390 px phone and at 1280 px with axe at both: HR closes last year's
 round from the round's page (asked first, in a dialog); the employee downloads their data from their
 account; the data protection officer reads the audit trail, filters it by person, and sees the
-retention schedule and the legal holds."""
+retention schedule and the legal holds, places a hold and lifts it on the person's page."""
 
 from __future__ import annotations
 
@@ -67,4 +67,14 @@ def test_hr_closes_a_round_the_employee_takes_their_data_the_officer_reads_the_t
     page.get_by_role("button", name="Opret tilbageholdelsen").click()
     expect(page.get_by_role("status")).to_contain_text("Tilbageholdelsen er oprettet.")
     expect(page.get_by_role("link", name=PERSONAS["employee"].name)).to_be_visible()
+    fits(page)
+    page.get_by_role("link", name=PERSONAS["employee"].name).click()
+    expect(page.get_by_text("Omfattet af tilbageholdelse")).to_be_visible()
+    expect(page.get_by_text("Ikke så længe tilbageholdelsen gælder.")).to_be_visible()  # no erasure under a hold
+    fits(page)
+    page.get_by_label("Begrundelse").fill("Sagen er afsluttet")
+    page.get_by_role("button", name="Ophæv tilbageholdelsen").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ja, ophæv tilbageholdelsen").click()
+    expect(page.get_by_role("status")).to_contain_text("Tilbageholdelsen af Freja Sørensen er ophævet.")
+    expect(page.get_by_role("button", name="Slet MUS-oplysningerne")).to_be_visible()
     fits(page)
