@@ -107,7 +107,11 @@ class Conversation(models.Model):
                 name="conversations_not_held_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"], name="conversations_round_status")]
+        indexes = [
+            models.Index(fields=["round", "status"], name="conversations_round_status"),
+            # Retention finds the preparations of conversations held long enough ago.
+            models.Index(fields=["held_on"], name="conversations_held_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.employee}"

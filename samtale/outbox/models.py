@@ -50,6 +50,8 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            # Retention finds the messages old enough to delete (samtale.privacy.retention).
+            models.Index(fields=["created_at"], name="outbox_created"),
         ]
 
     def __str__(self) -> str:

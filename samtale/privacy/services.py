@@ -36,6 +36,11 @@ def _reason(text: str, *, field: str = "reason") -> str:
     return text
 
 
+def _actor(viewer: Viewer | None) -> Any:
+    """Who acts: the viewer's user, or nobody for the command line (the operator, "system")."""
+    return viewer.user if viewer is not None else None
+
+
 def active_hold(person: Person) -> LegalHold | None:
     return LegalHold.objects.active().filter(person=person).first()
 
@@ -46,7 +51,7 @@ def legal_hold_place(*, viewer: Viewer | None, person: Person, reason: str) -> L
     ``viewer`` None is the command line (the operator)."""
     if viewer is not None:
         require_write(privacy_policies.may_hold(viewer, person))
-    actor = viewer.user if viewer is not None else None
+    actor = _actor(viewer)
     reason = _reason(reason)
     try:
         with transaction.atomic():
@@ -67,7 +72,7 @@ def legal_hold_place(*, viewer: Viewer | None, person: Person, reason: str) -> L
 def legal_hold_lift(*, viewer: Viewer | None, hold: LegalHold, reason: str) -> LegalHold:
     if viewer is not None:
         require_write(privacy_policies.may_hold(viewer, hold.person))
-    actor = viewer.user if viewer is not None else None
+    actor = _actor(viewer)
     reason = _reason(reason)
     lifted = LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(
         lifted_at=timezone.now(), lifted_by=actor, lift_reason=reason
@@ -136,7 +141,7 @@ def person_erase(*, viewer: Viewer | None, person: Person, reason: str) -> Erasu
     delete_rows(Invitation, "pk", rows["survey_invitations"])
     delete_rows(OutboxMessage, "pk", rows["emails"])
     erasure = Erasure(**{kind: len(ids) for kind, ids in rows.items()})
-    actor = viewer.user if viewer is not None else None
+    actor = _actor(viewer)
     for kind, ids in rows.items():
         if ids:
             batch_record(actor=actor, action="privacy.erased", kind=kind, people=[person.pk] * len(ids), data={})

@@ -37,6 +37,8 @@ from samtale.privacy.retention import KINDS, retention_due
 from samtale.privacy.schedule import RULES, described, kind_label
 
 ZIP = "application/zip"
+# The retention page counts what is due up to this many of each kind ("more than 1,000").
+DUE_SHOWN = 1000
 
 
 def _zip_response(person: Person) -> HttpResponse:
@@ -284,10 +286,10 @@ def retention(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     require(privacy_policies.may_oversee_privacy(viewer))
     today = timezone.localdate()
-    due = retention_due(today)
+    due = retention_due(today, cap=DUE_SHOWN)  # the same cost however much is due
     context = {
         "rules": [(rule, described(rule.key)) for rule in RULES],
-        "due": [(kind_label(kind.key), due[kind.key]) for kind in KINDS],
+        "due": [(kind_label(kind.key), min(due[kind.key], DUE_SHOWN), due[kind.key] > DUE_SHOWN) for kind in KINDS],
         "history": selectors.retention_history(today=today),
         "setting_form": SettingForm(
             initial={"export_leader_preparation_text": PrivacySetting.current().export_leader_preparation_text}

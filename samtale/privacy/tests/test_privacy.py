@@ -30,17 +30,13 @@ from samtale.privacy.exporting import person_data, person_export
 from samtale.privacy.models import LegalHold, PrivacySetting
 from samtale.privacy.retention import retention_apply, retention_due
 from samtale.privacy.schedule import cutoff, kept_until, months_after, months_before
-from samtale.rounds.models import RoundStatus
 from samtale.testing import Mus, Org
 from samtale.testing.personas import make_person, make_role
-from samtale.testing.privacy import database_text, local, plant
-
-CLOSED_ON = date(2021, 3, 1)
+from samtale.testing.privacy import CLOSED_ON, database_text, plant, round_closed
 
 
 def _closed(mus: Mus) -> None:
-    mus.round.status, mus.round.closed_at = RoundStatus.CLOSED, local(CLOSED_ON)
-    mus.round.save()
+    round_closed(mus.round)
 
 
 def _officer(org: Org):  # type: ignore[no-untyped-def]
