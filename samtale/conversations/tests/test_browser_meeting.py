@@ -121,7 +121,9 @@ def test_preparing_and_holding_the_conversation(page: Page, live_server, demo, s
     page.get_by_label(f"Notes on “{phases[0].heading}”").fill("At få en plan for lønsystemet")
     page.get_by_role("button", name="Save the notes").click()
     expect(page.get_by_text("The notes are saved.")).to_be_visible()
-    # Keyboard: the right arrow key (when not writing) goes on to the next phase.
+    # Keyboard: the right arrow key (when not writing) goes on to the next phase — once the saved
+    # page has loaded its script (pressed before, the key reaches a page that does not listen yet).
+    page.wait_for_load_state()
     page.locator("h1").click()
     page.keyboard.press("ArrowRight")
     expect(steps.get_by_role("link", name=re.compile(phases[1].heading))).to_have_attribute("aria-current", "step")
