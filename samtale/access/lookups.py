@@ -139,3 +139,31 @@ def person_for_privacy(viewer: Viewer, person_uuid: UUID | str) -> Person:
     if person is None or not may_hold(viewer, person):
         raise Http404
     return person
+
+
+def person_for_register(viewer: Viewer, person_uuid: UUID | str) -> Person:
+    """A person whose competence register and education record the viewer may read (the person,
+    the personnel leader, the chain); else 404, whether the person exists or not."""
+    from samtale.access.competence_policies import may_view_register
+
+    person = (
+        Person.objects.select_related("unit", "personnel_leader", "user").filter(uuid=person_uuid).first()
+    )
+    if person is None or not may_view_register(viewer, person):
+        raise Http404
+    return person
+
+
+def seat_request_for_viewer(viewer: Viewer, request_uuid: UUID | str) -> Any:
+    """A seat request the viewer may see; else 404."""
+    from samtale.access.competence_policies import may_view_seat_request
+    from samtale.learning.models import SeatRequest
+
+    seat_request = (
+        SeatRequest.objects.select_related("person__unit", "person__personnel_leader", "session__course", "plan")
+        .filter(uuid=request_uuid)
+        .first()
+    )
+    if seat_request is None or not may_view_seat_request(viewer, seat_request):
+        raise Http404
+    return seat_request

@@ -55,6 +55,7 @@ class Viewer:
     union_rep: Coverage | None = None
     management: Coverage | None = None
     dpo: Coverage | None = None
+    education: Coverage | None = None
     # Relations already worked out in this request, by person id.
     cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -107,6 +108,7 @@ def viewer_for(user: User) -> Viewer:
         union_rep=coverages.get(RoleKind.UNION_REP),
         management=coverages.get(RoleKind.MANAGEMENT),
         dpo=coverages.get(RoleKind.DPO),
+        education=coverages.get(RoleKind.EDUCATION),
     )
 
 

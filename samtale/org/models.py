@@ -292,6 +292,9 @@ class RoleKind(models.TextChoices):
     # Reads the audit trail, the retention schedule and the legal holds; never content
     # (docs/trust.md § The data protection officer).
     DPO = "dpo", _("Data protection officer")
+    # Keeps the course catalogue, enrols the seats leaders approved for the people in the units
+    # covered, and is shown to them as a contact person (docs/domain.md § Competences and courses).
+    EDUCATION = "education", _("Education consultant")
 
 
 class Role(models.Model):

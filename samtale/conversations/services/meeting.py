@@ -294,9 +294,10 @@ def open_item_add(
 
 
 @transaction.atomic
-def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem:
+def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str, notify: bool = True) -> OpenItem:
     """The answer to an open item; "the employee is told when one is answered (a link, never the
-    answer)" (docs/domain.md § The meeting and its outcome), unless they answered it themself."""
+    answer)" (docs/domain.md § The meeting and its outcome), unless they answered it themself, or
+    the caller tells them in its own words (``notify`` False: the answer to a seat request)."""
     require_write(round_policies.may_use_open_items(viewer, item.conversation))
     _check_round_open(item.conversation)
     before = item.answer
@@ -314,7 +315,7 @@ def open_item_answer(*, viewer: Viewer, item: OpenItem, answer: str) -> OpenItem
         subject_person_id=item.conversation.employee_id,
     )
     employee = item.conversation.employee
-    if item.answer and item.answer != before and viewer.person_id != employee.pk:
+    if notify and item.answer and item.answer != before and viewer.person_id != employee.pk:
         outbox_enqueue(
             kind="conversations.open_item_answered",
             to_email=employee.email,

@@ -1,0 +1,153 @@
+"""The writes of a person's competence register (docs/domain.md § Competences and courses): the
+employee's own level with an example, the leader's assessment, and the level both settled on
+before the MUS. Each checks its policy, keeps the history and the counters in one transaction and
+writes an audit event (which competence, never the level or the text)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samtale.access import competence_policies
+from samtale.access.lookups import require_write
+from samtale.access.viewer import Viewer
+from samtale.audit.services import audit_record
+from samtale.competences.counters import Profiles, contribution, counters_shift
+from samtale.competences.models import ChangeSide, Competence, Registration, RegistrationChange, ScaleLevel
+from samtale.org.models import Person
+
+TEXT_LIMIT = 1000
+
+
+def check_level(competence: Competence, level: int | None, *, field: str = "level") -> int:
+    """The level must be one of the competence's scale."""
+    values = sorted(ScaleLevel.objects.filter(scale_id=competence.scale_id).values_list("value", flat=True))
+    if level is None or level not in values:
+        raise ValidationError(
+            {
+                field: _("Choose a level of the scale for “%(competence)s”: %(first)s to %(last)s.")
+                % {"competence": competence.name, "first": values[0] if values else 1, "last": values[-1] if values else 1}
+            }
+        )
+    return level
+
+
+def _text(value: str, field: str) -> str:
+    value = value.strip()
+    if len(value) > TEXT_LIMIT:
+        raise ValidationError({field: _("Keep it under %(limit)d characters.") % {"limit": TEXT_LIMIT}})
+    return value
+
+
+def _locked(person: Person, competence: Competence) -> Registration | None:
+    return Registration.objects.select_for_update().filter(person=person, competence=competence).first()
+
+
+def _save(
+    registration: Registration, *, person: Person, before: Registration | None, side: str, level: int, text: str, by: Person | None
+) -> Registration:
+    registration.level = registration.employee_level if registration.employee_level is not None else registration.leader_level or level
+    profiles = Profiles.load()
+    old = contribution(before, person, profiles) if before is not None else None
+    registration.save()
+    RegistrationChange.objects.create(registration=registration, side=side, level=level, text=text, by=by)
+    counters_shift([(old, contribution(registration, person, profiles))])
+    return registration
+
+
+def _copy(registration: Registration | None) -> Registration | None:
+    if registration is None:
+        return None
+    return Registration(competence_id=registration.competence_id, level=registration.level)
+
+
+@transaction.atomic
+def registration_record(
+    *, viewer: Viewer, person: Person, competence: Competence, level: int | None, example: str
+) -> Registration:
+    """The employee records their own level of a competence, with a short example."""
+    require_write(competence_policies.may_register(viewer, person))
+    existing = _locked(person, competence)
+    if existing is None and not competence.active:
+        raise ValidationError(_("“%(competence)s” is no longer in use.") % {"competence": competence.name})
+    level = check_level(competence, level)
+    example = _text(example, "example")
+    before = _copy(existing)
+    registration = existing or Registration(person=person, competence=competence)
+    registration.employee_level = level
+    registration.example = example
+    registration.employee_at = timezone.now()
+    if registration.leader_level == level:
+        registration.settled_at = registration.settled_at or timezone.now()
+    else:
+        registration.settled_at = None
+    _save(registration, person=person, before=before, side=ChangeSide.EMPLOYEE, level=level, text=example, by=viewer.person)
+    audit_record(
+        actor=viewer.user,
+        action="competences.registered",
+        target=registration,
+        subject_person_id=person.pk,
+        data={"competence": competence.code},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_assess(
+    *, viewer: Viewer, person: Person, competence: Competence, level: int | None, note: str
+) -> Registration:
+    """The personnel leader records their assessment of the employee's level. A difference is shown
+    to both, to be settled before the MUS."""
+    require_write(competence_policies.may_assess(viewer, person))
+    existing = _locked(person, competence)
+    if existing is None and not competence.active:
+        raise ValidationError(_("“%(competence)s” is no longer in use.") % {"competence": competence.name})
+    level = check_level(competence, level)
+    note = _text(note, "note")
+    before = _copy(existing)
+    registration = existing or Registration(person=person, competence=competence)
+    registration.leader_level = level
+    registration.leader_note = note
+    registration.leader_at = timezone.now()
+    registration.assessed_by = viewer.person
+    if registration.employee_level == level:
+        registration.settled_at = registration.settled_at or timezone.now()
+    else:
+        registration.settled_at = None
+    _save(registration, person=person, before=before, side=ChangeSide.LEADER, level=level, text=note, by=viewer.person)
+    audit_record(
+        actor=viewer.user,
+        action="competences.assessed",
+        target=registration,
+        subject_person_id=person.pk,
+        data={"competence": competence.code},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_settle(*, viewer: Viewer, registration: Registration, level: int | None) -> Registration:
+    """After talking it over, before the MUS, the leader records the level both agreed on: it becomes
+    the employee's and the leader's level (docs/domain.md § Competences and courses: "must be
+    settled before the conversation, not in it")."""
+    person = registration.person
+    require_write(competence_policies.may_assess(viewer, person))
+    locked = Registration.objects.select_for_update().select_related("competence").get(pk=registration.pk)
+    level = check_level(locked.competence, level)
+    before = _copy(locked)
+    now = timezone.now()
+    locked.employee_level = locked.leader_level = level
+    locked.leader_at = now
+    locked.assessed_by = viewer.person
+    locked.settled_at = now
+    _save(locked, person=person, before=before, side=ChangeSide.SETTLED, level=level, text="", by=viewer.person)
+    audit_record(
+        actor=viewer.user,
+        action="competences.settled",
+        target=locked,
+        subject_person_id=person.pk,
+        data={"competence": locked.competence.code},
+    )
+    return locked

@@ -1,0 +1,1 @@
+"""The learning app's e-mails (registered with the outbox in ``AppConfig.ready``)."""
