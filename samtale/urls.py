@@ -17,6 +17,8 @@ urlpatterns = [
     path("oversight/", include("samtale.oversight.urls")),
     path("surveys/", include("samtale.surveys.urls")),
     path("privacy/", include("samtale.privacy.urls")),
+    path("competences/", include("samtale.competences.urls")),
+    path("learning/", include("samtale.learning.urls")),
     # Administrators sign in like everyone else: the admin's own sign-in form is not throttled.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

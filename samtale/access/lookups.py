@@ -146,9 +146,7 @@ def person_for_register(viewer: Viewer, person_uuid: UUID | str) -> Person:
     the personnel leader, the chain); else 404, whether the person exists or not."""
     from samtale.access.competence_policies import may_view_register
 
-    person = (
-        Person.objects.select_related("unit", "personnel_leader", "user").filter(uuid=person_uuid).first()
-    )
+    person = Person.objects.select_related("unit", "personnel_leader", "user").filter(uuid=person_uuid).first()
     if person is None or not may_view_register(viewer, person):
         raise Http404
     return person

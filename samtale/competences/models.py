@@ -165,9 +165,19 @@ class JobProfile(models.Model):
             models.CheckConstraint(
                 condition=(~Q(job_title="") & Q(unit=None)) | (Q(job_title="") & ~Q(unit=None)),
                 name="competences_profile_title_or_unit",
+                violation_error_message=_("A profile is for a job title or for a unit: give one of them."),
             ),
-            models.UniqueConstraint(fields=["job_title"], condition=~Q(job_title=""), name="competences_profile_title"),
-            models.UniqueConstraint(fields=["unit"], name="competences_profile_unit"),
+            models.UniqueConstraint(
+                fields=["job_title"],
+                condition=~Q(job_title=""),
+                name="competences_profile_title",
+                violation_error_message=_("This job title has a profile already."),
+            ),
+            models.UniqueConstraint(
+                fields=["unit"],
+                name="competences_profile_unit",
+                violation_error_message=_("This unit has a profile already."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -187,6 +197,9 @@ class ExpectedLevel(models.Model):
         verbose_name = _("expected level")
         verbose_name_plural = _("expected levels")
         constraints = [models.UniqueConstraint(fields=["profile", "competence"], name="competences_expected_once")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} · {self.competence_id}: {self.level}"
 
 
 class RegistrationState(models.TextChoices):
@@ -269,6 +282,9 @@ class RegistrationChange(models.Model):
         ordering = ["registration", "-at", "-id"]
         indexes = [models.Index(fields=["registration", "at"], name="competences_change_at")]
 
+    def __str__(self) -> str:
+        return f"{self.side} {self.level} {self.at:%Y-%m-%d}"
+
 
 class LevelCount(models.Model):
     """How many people in ``unit`` and every unit below it are at ``level`` of ``competence``,
@@ -278,8 +294,10 @@ class LevelCount(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     competence = models.ForeignKey(Competence, on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField()
-    people = models.PositiveIntegerField(default=0)
-    short = models.PositiveIntegerField(default=0)
+    # Plain integers: a change is added as a delta (an UPSERT), and a negative delta must not trip a
+    # CHECK on the row it would have inserted.
+    people = models.IntegerField(default=0)
+    short = models.IntegerField(default=0)
 
     if TYPE_CHECKING:
         unit_id: int
@@ -289,6 +307,9 @@ class LevelCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "competence", "level"], name="competences_levelcount_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.competence_id} · {self.level}: {self.people}"
 
 
 # The course catalogue -----------------------------------------------------------------------------
@@ -361,11 +382,21 @@ class CourseSession(models.Model):
         verbose_name_plural = _("course sessions")
         ordering = ["starts_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="competences_session_ends_after"),
             models.CheckConstraint(
-                condition=Q(registration_deadline__lte=F("starts_on")), name="competences_session_deadline_before"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="competences_session_ends_after",
+                violation_error_message=_("The last day is before the first day."),
             ),
-            models.CheckConstraint(condition=Q(enrolled__lte=F("seats")), name="competences_session_not_overfull"),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__lte=F("starts_on")),
+                name="competences_session_deadline_before",
+                violation_error_message=_("The registration deadline must be on or before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(enrolled__lte=F("seats")),
+                name="competences_session_not_overfull",
+                violation_error_message=_("More people are enrolled than the session has seats."),
+            ),
         ]
         indexes = [models.Index(fields=["course", "starts_on"], name="competences_session_course")]
 

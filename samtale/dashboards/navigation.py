@@ -40,6 +40,10 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
     if not round_policies.may_manage_rounds(viewer) and (viewer.hr is not None or viewer.is_leader):
         # The results of the evaluations and the 360 reports (a tab of the rounds area for HR).
         items.append(NavItem(_("Evaluations"), reverse("surveys:list"), "surveys"))
+    if viewer.person is not None:
+        # Everyone's register, education record and the course catalogue; the leader's team, the
+        # education consultant's enrolment, HR's catalogues and overview are its tabs.
+        items.append(NavItem(_("Competences"), reverse("competences:mine"), "competences"))
     if viewer.hr is not None:
         items.append(NavItem(_("The organisation"), reverse("org:people"), "organisation"))
     elif viewer.is_leader:

@@ -32,6 +32,16 @@ TONES = {
     "open": "info",
     "changes_asked": "warning",
     "not_held": "warning",
+    # A competence registration, a seat request.
+    "agreed": "success",
+    "to_settle": "warning",
+    "leader_missing": "info",
+    "requested": "info",
+    "approved": "info",
+    "enrolled": "success",
+    "completed": "success",
+    "waiting": "warning",
+    "declined": "warning",
 }
 
 

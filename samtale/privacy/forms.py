@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samtale.lib.widgets import DateInput
 from samtale.org.models import Person
-from samtale.rounds.forms.rounds import DateInput
 
 REASON_LIMIT = 2000
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samtale.rounds.forms.rounds import DateInput
+from samtale.lib.widgets import DateInput
 from samtale.rounds.models import Round
 from samtale.surveys.models import DEFAULT_THRESHOLD, MIN_THRESHOLD, Question, QuestionKind, SurveyKind
 

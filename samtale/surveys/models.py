@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samtale.lib.suppression import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from samtale.org.models import Person, Unit
 from samtale.rounds.models import Round
 
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 
 # Results of a group are shown only from this many answers: 5 unless HR sets another threshold,
 # never one below 3 (docs/trust.md § Anonymity).
-DEFAULT_THRESHOLD = 5
-MIN_THRESHOLD = 3
 
 
 class SurveyKind(models.TextChoices):

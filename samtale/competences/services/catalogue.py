@@ -80,7 +80,7 @@ def profile_save(*, viewer: Viewer, profile: JobProfile, levels: Mapping[int, in
     created = profile.pk is None
     profile.full_clean()
     profile.save()
-    competences = Competence.objects.in_bulk([pk for pk in levels])
+    competences = Competence.objects.in_bulk(list(levels))
     ExpectedLevel.objects.filter(profile=profile).delete()
     rows = []
     for competence_id, level in levels.items():

@@ -54,9 +54,9 @@ def check_session(session: CourseSession, *, today: date | None = None) -> None:
         }
     if not session.online and not session.place.strip():
         errors["place"] = _("Give the place, or mark the session as online.")
-    if session.start_time and session.end_time and session.starts_on == session.ends_on:
-        if session.end_time <= session.start_time:
-            errors["end_time"] = _("The session ends before it starts.")
+    same_day = session.starts_on == session.ends_on
+    if same_day and session.start_time and session.end_time and session.end_time <= session.start_time:
+        errors["end_time"] = _("The session ends before it starts.")
     if errors:
         raise ValidationError(errors)
 

@@ -28,7 +28,11 @@ def check_level(competence: Competence, level: int | None, *, field: str = "leve
         raise ValidationError(
             {
                 field: _("Choose a level of the scale for “%(competence)s”: %(first)s to %(last)s.")
-                % {"competence": competence.name, "first": values[0] if values else 1, "last": values[-1] if values else 1}
+                % {
+                    "competence": competence.name,
+                    "first": values[0] if values else 1,
+                    "last": values[-1] if values else 1,
+                }
             }
         )
     return level
@@ -46,9 +50,18 @@ def _locked(person: Person, competence: Competence) -> Registration | None:
 
 
 def _save(
-    registration: Registration, *, person: Person, before: Registration | None, side: str, level: int, text: str, by: Person | None
+    registration: Registration,
+    *,
+    person: Person,
+    before: Registration | None,
+    side: str,
+    level: int,
+    text: str,
+    by: Person | None,
 ) -> Registration:
-    registration.level = registration.employee_level if registration.employee_level is not None else registration.leader_level or level
+    registration.level = (
+        registration.employee_level if registration.employee_level is not None else registration.leader_level or level
+    )
     profiles = Profiles.load()
     old = contribution(before, person, profiles) if before is not None else None
     registration.save()
@@ -83,7 +96,15 @@ def registration_record(
         registration.settled_at = registration.settled_at or timezone.now()
     else:
         registration.settled_at = None
-    _save(registration, person=person, before=before, side=ChangeSide.EMPLOYEE, level=level, text=example, by=viewer.person)
+    _save(
+        registration,
+        person=person,
+        before=before,
+        side=ChangeSide.EMPLOYEE,
+        level=level,
+        text=example,
+        by=viewer.person,
+    )
     audit_record(
         actor=viewer.user,
         action="competences.registered",

@@ -2,7 +2,9 @@
 or Windows-1252) or XLSX, with English or Danish headers in any order.
 
 The reader checks size and row count before it parses, and turns every problem with the
-file as a whole into an ``ImportFileError`` with a message for the user.
+file as a whole into an ``ImportFileError`` with a message for the user. What columns a file
+has is a ``Columns`` spec: the organisation's (``ORG_SPEC``) by default; other imports (the
+competence catalogue, the registered levels, the courses) pass their own.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -39,16 +42,38 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED_COLUMNS = ("employee_number", "name", "email", "unit_code", "employment_type")
 
 
-def documented_columns() -> list[tuple[str, str, bool]]:
-    """(English heading, Danish heading, required) for the help text of the import page."""
-    return [(aliases[0], aliases[1], column in REQUIRED_COLUMNS) for column, aliases in COLUMNS.items()]
-
-
 def normalise_header(header: str) -> str:
     return re.sub(r"[\s_\-]+", " ", header.strip().lower())
 
 
-_HEADER_LOOKUP = {normalise_header(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+@dataclass(frozen=True)
+class Columns:
+    """The columns a kind of file has: canonical column -> the header spellings accepted for it
+    (English first, then Danish), and the columns it must have. ``limit_factor`` is how many
+    times the settings' limits (bytes and rows) such a file may be: the registered levels have a
+    line per person and competence."""
+
+    columns: dict[str, tuple[str, ...]] = field(hash=False)
+    required: tuple[str, ...]
+    limit_factor: int = 1
+
+    @cached_property
+    def lookup(self) -> dict[str, str]:
+        """Normalised header -> canonical column."""
+        return {normalise_header(alias): column for column, aliases in self.columns.items() for alias in aliases}
+
+    def documented(self) -> list[tuple[str, str, bool]]:
+        """(English heading, Danish heading, required) for the help text of an import."""
+        return [(aliases[0], aliases[1], column in self.required) for column, aliases in self.columns.items()]
+
+
+ORG_SPEC = Columns(COLUMNS, REQUIRED_COLUMNS)
+
+
+def documented_columns(spec: Columns = ORG_SPEC) -> list[tuple[str, str, bool]]:
+    """(English heading, Danish heading, required) for the help text of the import page."""
+    return spec.documented()
+
 
 # An XLSX is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_XLSX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -72,10 +97,10 @@ class Table:
     header_errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def check_size(size: int) -> None:
+def check_size(size: int, spec: Columns = ORG_SPEC) -> None:
     """Refuse a file over the size limit; callers that know the size before reading the file
     (an upload, a path) check it first."""
-    max_bytes = settings.SAMTALE_IMPORT_MAX_BYTES
+    max_bytes = settings.SAMTALE_IMPORT_MAX_BYTES * spec.limit_factor
     if size > max_bytes:
         raise ImportFileError(
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
@@ -83,16 +108,17 @@ def check_size(size: int) -> None:
         )
 
 
-def read_table(content: bytes, file_name: str) -> Table:
-    check_size(len(content))
+def read_table(content: bytes, file_name: str, spec: Columns = ORG_SPEC) -> Table:
+    """The file's rows, by ``spec``'s canonical columns."""
+    check_size(len(content), spec)
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
     looks_like_zip = content[:4] == b"PK\x03\x04"
     if file_name.lower().endswith((".xlsx", ".xlsm")) or looks_like_zip:
-        return _read_xlsx(content)
+        return _read_xlsx(content, spec)
     if file_name.lower().endswith(".xls"):
         raise ImportFileError(_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV and try again."))
-    return _read_csv(content)
+    return _read_csv(content, spec)
 
 
 def _decode(content: bytes) -> str:
@@ -110,16 +136,20 @@ def _decode(content: bytes) -> str:
         ) from None
 
 
-def _check_row_count(count: int) -> None:
-    limit = settings.SAMTALE_IMPORT_MAX_ROWS
+def _max_rows(spec: Columns) -> int:
+    return int(settings.SAMTALE_IMPORT_MAX_ROWS) * spec.limit_factor
+
+
+def _check_row_count(count: int, spec: Columns) -> None:
+    limit = _max_rows(spec)
     if count > limit:
         raise ImportFileError(_("The file has more than %(limit)s rows, which is the limit.") % {"limit": f"{limit:,}"})
 
 
-def _read_csv(content: bytes) -> Table:
+def _read_csv(content: bytes, spec: Columns) -> Table:
     # Counting line breaks is cheap and bounds the work before anything is parsed (old Mac
     # files end their lines with a carriage return alone).
-    _check_row_count(max(content.count(b"\n"), content.count(b"\r")) - 1)
+    _check_row_count(max(content.count(b"\n"), content.count(b"\r")) - 1, spec)
     text = _decode(content)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))  # a byte order mark and blank lines
@@ -132,7 +162,7 @@ def _read_csv(content: bytes) -> Table:
         raise ImportFileError(_("The file is empty.")) from None
     except csv.Error as error:
         raise ImportFileError(_csv_problem(error, 1), line=1) from None
-    table = _table_for_header(header)
+    table = _table_for_header(header, spec)
     previous_end = reader.line_num
     try:
         for record in reader:
@@ -154,7 +184,7 @@ def _csv_problem(error: csv.Error, line: int) -> str:
     return _("Line %(line)s could not be read; perhaps a quotation mark is missing.") % {"line": line}
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _read_xlsx(content: bytes, spec: Columns) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -175,15 +205,16 @@ def _read_xlsx(content: bytes) -> Table:
     try:
         sheet = workbook.worksheets[0]
         if sheet.max_row is not None:
-            _check_row_count(sheet.max_row - 1)
+            _check_row_count(sheet.max_row - 1, spec)
         rows = sheet.iter_rows(values_only=True)
         header_cells = next(rows, None)
         if header_cells is None:
             raise ImportFileError(_("The file is empty."))
-        table = _table_for_header([_cell_text(cell) for cell in header_cells])
+        table = _table_for_header([_cell_text(cell) for cell in header_cells], spec)
+        max_rows = _max_rows(spec)
         for line, cells in enumerate(rows, start=2):
-            if line - 1 > settings.SAMTALE_IMPORT_MAX_ROWS:
-                _check_row_count(line - 1)
+            if line - 1 > max_rows:
+                _check_row_count(line - 1, spec)
             _add_row(table, line, [_cell_value(cell) for cell in cells])
     except (KeyError, ValueError, TypeError, zipfile.BadZipFile, SyntaxError):
         raise ImportFileError(not_xlsx) from None
@@ -209,7 +240,7 @@ def _cell_value(cell: Any) -> Any:
     return str(cell)
 
 
-def _table_for_header(header: list[str]) -> Table:
+def _table_for_header(header: list[str], spec: Columns) -> Table:
     columns: list[str] = []
     headings: dict[str, str] = {}
     errors: list[tuple[int, str]] = []
@@ -219,13 +250,13 @@ def _table_for_header(header: list[str]) -> Table:
         header = header[:-1]
     for raw in header:
         name = str(raw).strip()
-        column = _HEADER_LOOKUP.get(normalise_header(name))
+        column = spec.lookup.get(normalise_header(name))
         if column is None:
             errors.append(
                 (
                     1,
                     _("Unknown column “%(column)s”. The columns Samtale reads are: %(known)s.")
-                    % {"column": name or _("(no heading)"), "known": ", ".join(COLUMNS)},
+                    % {"column": name or _("(no heading)"), "known": ", ".join(spec.columns)},
                 )
             )
             columns.append("")
@@ -236,9 +267,9 @@ def _table_for_header(header: list[str]) -> Table:
             seen.add(column)
             columns.append(column)
             headings[column] = name
-    for required in REQUIRED_COLUMNS:
+    for required in spec.required:
         if required not in seen:
-            aliases = " / ".join(COLUMNS[required])
+            aliases = " / ".join(spec.columns[required])
             errors.append((1, _("The required column %(column)s is missing.") % {"column": aliases}))
     return Table(columns=columns, headings=headings, header_errors=errors)
 

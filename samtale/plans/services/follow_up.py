@@ -32,10 +32,13 @@ from samtale.access.lookups import require_write
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
+from samtale.competences.models import Competence, EntryKind
+from samtale.competences.services.record import education_entry_record, education_entry_withdraw
 from samtale.conversations.signals import conversations_changed
 from samtale.lib.meetings.time_and_place import LastDay, TimeAndPlace, booking_snapshot, time_and_place_errors
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
+from samtale.plans.content import point_start
 from samtale.plans.models import (
     Departure,
     FollowUp,
@@ -167,6 +170,7 @@ def progress_record(*, viewer: Viewer, plan: Plan, item: str, status: str, note:
     ):
         return latest  # the form posted twice
     progress = Progress.objects.create(plan=plan, item=item, status=status, note=note, on=on, recorded_by=viewer.person)
+    _education_record_follow(plan, item, status=status, on=on)
     audit_record(
         actor=viewer.user,
         action="plans.progress_recorded",
@@ -175,6 +179,37 @@ def progress_record(*, viewer: Viewer, plan: Plan, item: str, status: str, note:
         data={"item": item, "status": status, "on": on.isoformat()},
     )
     return progress
+
+
+def activity_source(plan: Plan, item: str) -> str:
+    """How the education record names a plan's activity (one entry per activity)."""
+    return f"activity:{plan.uuid.hex}:{item}"
+
+
+def _education_record_follow(plan: Plan, item: str, *, status: str, on: date) -> None:
+    """An activity of the plan recorded done enters the person's education record, with the
+    competences its goal builds; set back, it leaves it (docs/domain.md § Competences and courses,
+    the education record)."""
+    version = signed_version(plan)
+    for goal in (version.content if version else {}).get("goals", []):
+        for activity in goal.get("activities", []):
+            if activity.get("id") != item:
+                continue
+            source = activity_source(plan, item)
+            if status != ProgressStatus.DONE:
+                education_entry_withdraw(source=source)
+                return
+            start = activity.get("from", "")
+            education_entry_record(
+                person=plan.employee,
+                kind=EntryKind.ACTIVITY,
+                title=activity.get("text", "") or goal.get("text", ""),
+                started_on=point_start(start) if start else None,
+                completed_on=on,
+                source=source,
+                competences=Competence.objects.filter(uuid__in=goal.get("competences", [])),
+            )
+            return
 
 
 # Departures ---------------------------------------------------------------------------------------------

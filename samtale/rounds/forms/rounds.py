@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samtale.lib.widgets import DateInput
 from samtale.org.forms import UnitCodeInput
 from samtale.org.models import Unit
 from samtale.rounds.models import Concept, Round
@@ -28,13 +29,6 @@ def default_dates(today: date | None = None) -> tuple[date, date]:
     if opens_on < today:
         opens_on = date(today.year + 1, 10, 15)
     return opens_on, date(opens_on.year + 1, 3, 31)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TopUnitsField(forms.ModelMultipleChoiceField):

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
 
+from samtale.lib.suppression import ROOT, shown_groups, shown_within
 from samtale.org.models import Unit, path_ids
 from samtale.surveys.models import Answer, Question, QuestionKind, Response, Survey
 from samtale.surveys.selectors.results import QuestionResult, add_answers, empty_distribution
 from samtale.surveys.selectors.surveys import question_list
-from samtale.surveys.suppression import ROOT, shown_groups, shown_within
 
 TEXTS_PER_PAGE = 50
 

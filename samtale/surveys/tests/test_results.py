@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from samtale.audit.models import AuditEvent
 from samtale.lib.charts import scale_x
+from samtale.lib.suppression import ROOT
 from samtale.surveys.models import SurveyKind
 from samtale.surveys.selectors.evaluation import evaluation_results, evaluation_shown
 from samtale.surveys.selectors.leader_reports import leader_aggregates, leader_report
-from samtale.surveys.suppression import ROOT
 from samtale.testing import Mus, Org
 from samtale.testing.surveys import answer, close, open_survey
 

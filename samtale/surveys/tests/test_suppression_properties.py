@@ -12,7 +12,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samtale.surveys.suppression import ROOT, shown_groups, shown_within, subtree_totals
+from samtale.lib.suppression import ROOT, shown_groups, shown_within, subtree_totals
 
 
 @st.composite

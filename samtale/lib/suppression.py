@@ -1,4 +1,5 @@
-"""Which groups of answers may be shown (docs/trust.md § Anonymity).
+"""Which groups of answers (or of people) may be shown (docs/trust.md § Anonymity): the
+evaluations' results and the competence overview alike.
 
 The groups of the round's evaluation are the units, each with every unit below it, and the
 whole round on top. A group is shown only with at least ``threshold`` answers, and a group that
@@ -20,6 +21,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 ROOT = 0  # the whole round: a group above every unit (unit ids start at 1)
+# The fewest people a group shown may hold: an evaluation's default (HR may raise it, never below the
+# minimum), and the competence overview's.
+DEFAULT_THRESHOLD = 5
+MIN_THRESHOLD = 3
 
 
 def subtree_totals(*, parents: Mapping[int, int | None], direct: Mapping[int, int]) -> dict[int, int]:
@@ -57,14 +62,22 @@ def shown_groups(*, parents: Mapping[int, int | None], direct: Mapping[int, int]
         group = stack.pop()
         shown.add(group)
         parts = children.get(group, [])
-        remainder = direct.get(group, 0) + sum(totals[part] for part in parts if totals[part] < threshold)
-        candidates = sorted(
-            (part for part in parts if totals[part] >= threshold), key=lambda part: (totals[part], part)
+        stack.extend(
+            shown_parts(direct=direct.get(group, 0), parts={part: totals[part] for part in parts}, threshold=threshold)
         )
-        while 0 < remainder < threshold and candidates:
-            remainder += totals[candidates.pop(0)]
-        stack.extend(candidates)
     return shown
+
+
+def shown_parts(*, direct: int, parts: Mapping[int, int], threshold: int) -> list[int]:
+    """One step of ``shown_groups``: of a shown group's parts (each with its total), those that may
+    be shown beside it, when ``direct`` belong to the group itself and none of its parts. A part
+    under the threshold is hidden, and while what the hidden parts and the group's own add up to
+    lies between 1 and ``threshold - 1``, the smallest shown part is hidden too."""
+    remainder = direct + sum(total for total in parts.values() if total < threshold)
+    candidates = sorted((part for part, total in parts.items() if total >= threshold), key=lambda p: (parts[p], p))
+    while 0 < remainder < threshold and candidates:
+        remainder += parts[candidates.pop(0)]
+    return candidates
 
 
 def shown_within(

@@ -1,0 +1,185 @@
+"""The loop of issue 16 end to end, through the pages as people use them: the employee registers a
+level, the leader assesses it differently, both see the difference before the MUS and the leader
+records the level they agreed on; the employee asks for a seat from the plan's course activity (an
+open item until answered), the leader approves, the education consultant enrols (the e-mail carries
+the calendar file), the employee marks the course completed, and it shows in the plan's progress,
+the education record and the register."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from samtale.competences.models import EducationEntry, LevelCount, Registration, RegistrationChange
+from samtale.conversations.models import OpenItem
+from samtale.learning.models import RequestStatus, SeatRequest
+from samtale.outbox.delivery import outbox_deliver
+from samtale.plans.models import Progress, ProgressStatus
+from samtale.testing import Mus, Org
+from samtale.testing.learning import make_catalogue, make_educator, plan_with_course
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_assess_and_settle_before_the_mus(org: Org) -> None:
+    catalogue = make_catalogue()
+    employee, leader = org.client("employee"), org.client("leader")
+    page = reverse("competences:registration", args=[org.employee.uuid, catalogue.payroll_law.uuid])
+
+    response = employee.post(page, {"action": "own", "own-level": "5", "own-example": "Kørte lønnen alene i juli"})
+    assert response.status_code == 302
+    response = leader.post(page, {"action": "assess", "assess-level": "3", "assess-note": "Mangler ferieloven"})
+    assert response.status_code == 302
+
+    registration = Registration.objects.get(person=org.employee, competence=catalogue.payroll_law)
+    assert (registration.employee_level, registration.leader_level, registration.state) == (5, 3, "to_settle")
+    for client in (employee, leader):
+        register = client.get(reverse("competences:register", args=[org.employee.uuid]))
+        assert "differ on one competence" in register.content.decode()
+
+    response = leader.post(page, {"action": "settle", "settle-level": "4"})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert (registration.employee_level, registration.leader_level, registration.state) == (4, 4, "agreed")
+    assert list(registration.changes.order_by("at", "id").values_list("side", "level")) == [
+        ("employee", 5),
+        ("leader", 3),
+        ("settled", 4),
+    ]
+    # The counters follow: the employee counts once, at the agreed level, in Løn and every unit above.
+    counts = dict(
+        LevelCount.objects.filter(competence=catalogue.payroll_law, people__gt=0).values_list("unit_id", "level")
+    )
+    assert counts == {org.payroll.pk: 4, org.economy.pk: 4, org.root.pk: 4}
+
+
+def test_the_employee_may_not_settle_and_the_colleague_sees_nothing(org: Org) -> None:
+    catalogue = make_catalogue()
+    page = reverse("competences:registration", args=[org.employee.uuid, catalogue.payroll_law.uuid])
+    assert org.client("employee").post(page, {"action": "settle", "settle-level": "4"}).status_code == 404
+    assert org.client("colleague").get(page).status_code == 404
+    assert org.client("hr").get(reverse("competences:register", args=[org.employee.uuid])).status_code == 404
+
+
+def test_a_level_off_the_scale_is_refused_with_a_message(org: Org) -> None:
+    catalogue = make_catalogue()
+    page = reverse("competences:registration", args=[org.employee.uuid, catalogue.payroll_law.uuid])
+    response = org.client("employee").post(page, {"action": "own", "own-level": "9"})
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.content.decode()
+    assert (
+        "Vælg et niveau på skalaen" in response.content.decode()
+        or "Choose a level on the scale" in response.content.decode()
+    )
+    assert not Registration.objects.exists()
+
+
+def test_a_seat_from_the_plan_to_the_education_record(org: Org, mus: Mus) -> None:
+    catalogue = make_catalogue()
+    educator = make_educator(org)
+    plan, activity = plan_with_course(org, mus)
+    employee, leader = org.client("employee"), org.client("leader")
+
+    listing = employee.get(reverse("learning:plan_courses", args=[plan.uuid]))
+    assert "Kursus i ferieloven" in listing.content.decode()
+    ask = reverse("learning:request_seat", args=[plan.uuid, activity])
+    page = employee.get(ask, {"course": catalogue.course.uuid})
+    assert catalogue.session.place in page.content.decode()
+    response = employee.post(
+        f"{ask}?course={catalogue.course.uuid}", {"session": catalogue.session.pk, "reason": "Ferieloven er ny"}
+    )
+    assert response.status_code == 302
+    seat = SeatRequest.objects.get()
+    assert seat.status == RequestStatus.REQUESTED
+    item = OpenItem.objects.get(pk=seat.open_item_id)
+    assert item.conversation_id == plan.conversation_id and not item.answer
+
+    response = leader.post(reverse("learning:decide", args=[seat.uuid]), {"decision": "approve", "note": ""})
+    assert response.status_code == 302
+    seat.refresh_from_db()
+    item.refresh_from_db()
+    assert (seat.status == RequestStatus.APPROVED and item.answer.startswith("Godkendt")) or item.answer.startswith(
+        "Approved"
+    )
+
+    consultant = org.client("employee")
+    consultant.force_login(educator.user)
+    queue = consultant.get(reverse("learning:enrolment"))
+    assert org.employee.name in queue.content.decode()
+    request_page = consultant.get(reverse("learning:request", args=[seat.uuid]))
+    assert "Ferieloven er ny" not in request_page.content.decode()  # the reason is not the consultant's
+    assert consultant.post(reverse("learning:enrol", args=[seat.uuid])).status_code == 302
+    seat.refresh_from_db()
+    catalogue.session.refresh_from_db()
+    assert seat.status == RequestStatus.ENROLLED and catalogue.session.enrolled == 1
+
+    outbox_deliver()  # (the test settings deliver at once; this is for a worker that is behind)
+    enrolled = [m for m in mail.outbox if m.to == [org.employee.email] and m.attachments]
+    assert enrolled, [m.subject for m in mail.outbox]
+    ics = enrolled[-1].attachments[0]
+    content = ics.get_content() if hasattr(ics, "get_content") else ics[1]
+    text = content.decode() if isinstance(content, bytes) else str(content)
+    assert "Ferieloven i praksis" in text and "METHOD:REQUEST" in text
+
+    # After the course (the session moved into the past for the test) the employee marks it done.
+    catalogue.session.__class__.objects.filter(pk=catalogue.session.pk).update(
+        starts_on=timezone.localdate() - timedelta(days=2),
+        ends_on=timezone.localdate() - timedelta(days=1),
+        registration_deadline=timezone.localdate() - timedelta(days=9),
+    )
+    response = employee.post(
+        reverse("learning:completed", args=[seat.uuid]),
+        {"completed_on": (timezone.localdate() - timedelta(days=1)).isoformat()},
+    )
+    assert response.status_code == 302
+    seat.refresh_from_db()
+    assert seat.status == RequestStatus.COMPLETED
+    progress = Progress.objects.get(plan=plan, item=activity)
+    assert progress.status == ProgressStatus.DONE
+    entry = EducationEntry.objects.get(person=org.employee)
+    assert entry.course == catalogue.course and list(entry.competences.all()) == [catalogue.payroll_law]
+    record = employee.get(reverse("competences:record", args=[org.employee.uuid]))
+    assert "Ferieloven i praksis" in record.content.decode()
+    assert "Ferieloven i praksis" in employee.get(
+        reverse("competences:record_csv", args=[org.employee.uuid])
+    ).content.decode("utf-8-sig")
+    assert (
+        employee.get(reverse("competences:record_pdf", args=[org.employee.uuid]))["Content-Type"] == "application/pdf"
+    )
+    register = employee.get(reverse("competences:register", args=[org.employee.uuid]))
+    assert "Ferieloven i praksis" in register.content.decode()
+    assert RegistrationChange.objects.count() == 0
+
+
+def test_a_full_session_refuses_the_request_and_the_waiting_list_moves_up(org: Org, mus: Mus) -> None:
+    from samtale.learning import services
+    from samtale.testing.learning import as_
+
+    catalogue = make_catalogue(seats=1)
+    educator = make_educator(org)
+    plan, activity = plan_with_course(org, mus)
+    seat = services.seat_request(
+        viewer=as_(org, "employee"), plan=plan, activity_id=activity, session=catalogue.session, reason=""
+    )
+    services.seat_request_decide(viewer=as_(org, "leader"), seat_request=seat, approve=True, note="")
+    from samtale.access.viewer import viewer_for
+
+    consultant = viewer_for(educator.user)
+    services.seat_enrol(viewer=consultant, seat_request=seat)
+    catalogue.session.refresh_from_db()
+    assert catalogue.session.is_full
+
+    # The colleague's plan, asking for the same (now full) session: refused, with the reason said.
+    from django.core.exceptions import ValidationError
+
+    from samtale.testing.follow_up import make_signed_plan
+
+    other = make_signed_plan(mus.colleague_conversation, leader=org.leader)
+    with pytest.raises(ValidationError, match="full"):
+        services.seat_request(
+            viewer=as_(org, "colleague"), plan=other, activity_id=activity, session=catalogue.session, reason=""
+        )
