@@ -16,12 +16,15 @@ stays the same across saves and amendments, so progress and comparisons can foll
         {"id": "…", "text": "…",             # the development goal
          "measure": "…",                     # what will be true when it is reached
          "milestones": "…",
+         "competences": ["<uuid hex>", …],   # the competences it builds (plans.links)
+         "serves": "goal:<hex>" | "focus:<hex>" | "",   # the round's goal or unit's focus area it serves
          "activities": [                     # at least one per goal
            {"id": "…", "type": "<ActivityType key or uuid>", "text": "…",
             "from": "2027-03-01" | "2027-W10" | "", "to": "2027-04-30" | "2027-W16" | "",
             "starts": "…",                   # who starts it ("my leader")
             "follow_up_how": "…",            # "evaluated at a team meeting"
-            "follow_up_when": "2027-05-01" | "2027-W17" | ""}
+            "follow_up_when": "2027-05-01" | "2027-W17" | "",
+            "course": "<uuid hex>" | ""}     # a course of the catalogue (plans.links)
          ]}
       ]
     }
@@ -54,6 +57,7 @@ from samtale.lib import isoweek
 from samtale.plans.models import ActivityType
 
 if TYPE_CHECKING:
+    from samtale.plans.links import Links
     from samtale.plans.models import Plan, PlanVersion
 
 # Bump when the shape changes; it is part of what is hashed, so old signatures still verify.
@@ -94,6 +98,7 @@ Activity = TypedDict(
         "starts": str,  # who starts it
         "follow_up_how": str,
         "follow_up_when": str,  # a point
+        "course": str,  # a course of the catalogue by its uuid's hex, or ""
     },
 )
 
@@ -103,6 +108,8 @@ class Goal(TypedDict):
     text: str
     measure: str
     milestones: str
+    competences: list[str]  # the competences it builds, by their uuids' hex
+    serves: str  # "goal:<hex>" (the round's goal), "focus:<hex>" (a unit's focus area) or ""
     activities: list[Activity]
 
 
@@ -432,8 +439,27 @@ def _topics(raw: Mapping[str, Any], read: _Reading) -> list[FollowUpTopic]:
     return topics
 
 
+def _course(act: Mapping[str, Any], read: _Reading, links: Links | None) -> str:
+    """The course an activity names: typed by its code in the form, stored by its uuid's hex."""
+    typed = _text(act.get("course"))
+    if not typed:
+        return ""
+    if links is None:
+        return typed if _HEX.match(typed) else ""
+    ref = links.course_ref(typed)
+    if ref is None:
+        read.error(act, "course", _("No course in the catalogue has this code. Choose one from the list."))
+        return ""
+    return ref
+
+
 def _activities(
-    row: Mapping[str, Any], read: _Reading, *, types: AbstractSet[str], kept_types: AbstractSet[str]
+    row: Mapping[str, Any],
+    read: _Reading,
+    *,
+    types: AbstractSet[str],
+    kept_types: AbstractSet[str],
+    links: Links | None = None,
 ) -> list[Activity]:
     """A goal's activities: "when (e.g. weeks 10–16), who starts it (e.g. my leader), how it is
     followed up (e.g. evaluated at a team meeting), when (e.g. week 17)" (docs/domain.md § After
@@ -450,6 +476,7 @@ def _activities(
             "starts": read.text(act, "starts", "starts"),
             "follow_up_how": read.text(act, "follow_up_how", "follow_up_how"),
             "follow_up_when": read.point(act, "follow_up_when"),
+            "course": _course(act, read, links),
         }
         if not any(value for key, value in activity.items() if key != "id"):
             continue
@@ -462,21 +489,48 @@ def _activities(
     return activities
 
 
+def _competences(row: Mapping[str, Any], read: _Reading, links: Links | None) -> list[str]:
+    chosen = row.get("competences") or []
+    refs = [value.strip() for value in chosen if isinstance(value, str) and value.strip()][:MAX_ROWS]
+    known = links.competences if links is not None else None
+    if known is not None and any(ref not in known for ref in refs):
+        read.error(row, "competences", _("Choose the competences from the list."))
+    return [ref for ref in dict.fromkeys(refs) if (ref in known if known is not None else _HEX.match(ref))]
+
+
+def _serves(row: Mapping[str, Any], read: _Reading, links: Links | None) -> str:
+    ref = _text(row.get("serves"))
+    if not ref:
+        return ""
+    if links is not None and ref not in links.serves:
+        read.error(row, "serves", _("Choose the goal or focus area from the list."))
+        return ""
+    kind, _sep, value = ref.partition(":")
+    return ref if kind in ("goal", "focus") and _HEX.match(value) else ""
+
+
 def _goals(
-    raw: Mapping[str, Any], read: _Reading, *, types: AbstractSet[str], kept_types: AbstractSet[str]
+    raw: Mapping[str, Any],
+    read: _Reading,
+    *,
+    types: AbstractSet[str],
+    kept_types: AbstractSet[str],
+    links: Links | None = None,
 ) -> list[Goal]:
     goals: list[Goal] = []
     for row in _rows(raw, "goals"):
         # The activities first: the messages keep the order they have always had on the page.
-        activities = _activities(row, read, types=types, kept_types=kept_types)
+        activities = _activities(row, read, types=types, kept_types=kept_types, links=links)
         goal: Goal = {
             "id": _id(row.get("id")),
             "text": read.text(row, "text", "goal"),
             "measure": read.text(row, "measure", "measure"),
             "milestones": read.text(row, "milestones", "milestones"),
+            "competences": _competences(row, read, links),
+            "serves": _serves(row, read, links),
             "activities": activities,
         }
-        if goal["text"] or goal["measure"] or goal["milestones"] or activities:
+        if goal["text"] or goal["measure"] or goal["milestones"] or activities or goal["competences"] or goal["serves"]:
             goals.append(goal)
     return goals
 
@@ -487,18 +541,21 @@ def normalise_content(
     reference: date,
     active_types: AbstractSet[str],
     kept_types: AbstractSet[str] = frozenset(),
+    links: Links | None = None,
 ) -> PlanContent:
     """The content to store, from what the form posted (``raw`` has the shape of the content,
     with strings as typed and each row's ``prefix``, its field names' start: the form's
     ``RawContent``; content already stored reads back as itself). Empty rows are left out.
     ``reference`` is the conversation's date: a week without a year is the first such week after
     it. A type must be offered (``active_types``); one this version already had (``kept_types``)
-    stays even if HR has since withdrawn it. Raises ``ContentError`` with every message at once."""
+    stays even if HR has since withdrawn it. What a goal or activity links to must be among
+    ``links``' choices (``plans.links.link_choices``); without ``links`` only a well-formed reference
+    is kept. Raises ``ContentError`` with every message at once."""
     read = _Reading(reference)
     content: PlanContent = {
         "focus_areas": _focus_areas(raw, read),
         "follow_up_topics": _topics(raw, read),
-        "goals": _goals(raw, read, types=active_types, kept_types=kept_types),
+        "goals": _goals(raw, read, types=active_types, kept_types=kept_types, links=links),
     }
     if read.errors:
         raise ContentError(read.errors)

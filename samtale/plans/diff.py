@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from samtale.plans.content import follow_up_point, reference_date, version_content
+from samtale.plans.links import link_labels
 from samtale.plans.models import PlanVersion
 from samtale.plans.readable import ReadableItem, ReadablePlan, activity_type_labels, readable_content
 
@@ -47,6 +48,9 @@ FIELDS = {
     "starts": _("Who starts it"),
     "follow_up_how": _("How it is followed up"),
     "follow_up_when": _("Followed up when"),
+    "competences": _("Competences it builds"),
+    "serves": _("Serves"),
+    "course": _("Course from the catalogue"),
 }
 
 
@@ -142,8 +146,11 @@ def version_diff(previous: PlanVersion, version: PlanVersion) -> VersionDiff:
     with the same names for the types."""
     reference = reference_date(version.plan)
     labels = activity_type_labels(version_content(previous), version_content(version))
+    links = link_labels(version_content(previous), version_content(version))
     old, new = (
-        readable_content(version_content(v), labels=labels, reference=reference, follow_up=follow_up_point(v))
+        readable_content(
+            version_content(v), labels=labels, reference=reference, follow_up=follow_up_point(v), links=links
+        )
         for v in (previous, version)
     )
     follow_up = (

@@ -27,6 +27,7 @@ from samtale.plans.content import (
     span_text,
     version_content,
 )
+from samtale.plans.links import Links, link_labels
 from samtale.plans.models import BUILT_IN_ACTIVITY_TYPES, ActivityType
 
 if TYPE_CHECKING:
@@ -66,11 +67,13 @@ class ReadableActivity:
     starts: str
     follow_up_how: str
     follow_up_when: str
+    course: str = ""  # the catalogue's course: "K-FERIE Ferieloven i praksis"
 
     def lines(self) -> dict[str, str]:
         return {
             "text": self.text,
             "type": self.type_label,
+            "course": self.course,
             "from": self.when_from,
             "to": self.when_to,
             "starts": self.starts,
@@ -86,9 +89,17 @@ class ReadableGoal:
     measure: str
     milestones: str
     activities: tuple[ReadableActivity, ...]
+    competences: tuple[str, ...] = ()  # the competences it builds, by name
+    serves: str = ""  # "The round's goal: …", "Focus area of Løn: …"
 
     def lines(self) -> dict[str, str]:
-        return {"text": self.text, "measure": self.measure, "milestones": self.milestones}
+        return {
+            "text": self.text,
+            "measure": self.measure,
+            "milestones": self.milestones,
+            "competences": ", ".join(self.competences),
+            "serves": self.serves,
+        }
 
 
 @dataclass(frozen=True)
@@ -132,12 +143,26 @@ def _type_label(ref: str, labels: Mapping[str, str]) -> str:
 
 
 def readable_content(
-    content: PlanContent, *, labels: Mapping[str, str], reference: date, follow_up: str = ""
+    content: PlanContent,
+    *,
+    labels: Mapping[str, str],
+    reference: date,
+    follow_up: str = "",
+    links: Links | None = None,
 ) -> ReadablePlan:
     """``content`` in words: the activity types by their names (``labels``, by key or uuid), who
     is responsible in words, dates and weeks as people read them from ``reference`` (the
     conversation's date, ``reference_date``), and ``follow_up`` (a stored point, the
-    version's) likewise. The one place a plan's text is made readable."""
+    version's) likewise, and what goals and activities link to by name (``links``, from
+    ``plans.links.link_labels``). The one place a plan's text is made readable."""
+    named = links or Links()
+
+    def course(ref: str) -> str:
+        if not ref:
+            return ""
+        code, title = named.courses.get(ref, ("", ""))
+        return f"{code} {title}".strip() or _("(a course no longer in the catalogue)")
+
     responsible = {"employee": _("The employee"), "leader": _("The leader")}
 
     def point(value: str) -> str:
@@ -181,9 +206,12 @@ def readable_content(
                         starts=activity.get("starts", ""),
                         follow_up_how=activity.get("follow_up_how", ""),
                         follow_up_when=point(activity.get("follow_up_when", "")),
+                        course=course(activity.get("course", "")),
                     )
                     for activity in goal.get("activities", [])
                 ),
+                competences=tuple(named.competences.get(ref, "–") for ref in goal.get("competences", [])),
+                serves=named.serves.get(goal.get("serves", ""), "") if goal.get("serves") else "",
             )
             for goal in content.get("goals", [])
         ),
@@ -200,4 +228,5 @@ def readable_version(version: PlanVersion, *, labels: Mapping[str, str] | None =
         labels=activity_type_labels(content) if labels is None else labels,
         reference=reference_date(version.plan),
         follow_up=follow_up_point(version),
+        links=link_labels(content),
     )

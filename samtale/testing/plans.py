@@ -101,9 +101,9 @@ def topic(**fields: str) -> dict[str, str]:
     return row | fields
 
 
-def post_data(content: RawContent, *, follow_up: str = "", revision: int = 0) -> dict[str, str]:
+def post_data(content: RawContent, *, follow_up: str = "", revision: int = 0) -> dict[str, Any]:
     """The form's fields for ``raw`` content."""
-    data: dict[str, str] = {"revision": str(revision), "follow_up": follow_up}
+    data: dict[str, Any] = {"revision": str(revision), "follow_up": follow_up}
     data["fa-count"] = str(len(content["focus_areas"]))
     for row in content["focus_areas"]:
         data[f"{row['prefix']}-id"] = row.get("id", "")
@@ -117,8 +117,10 @@ def post_data(content: RawContent, *, follow_up: str = "", revision: int = 0) ->
                 data[f"{row['prefix']}-{key}"] = value
     data["goal-count"] = str(len(content["goals"]))
     for goal in content["goals"]:
-        for key in ("id", "text", "measure", "milestones"):
+        for key in ("id", "text", "measure", "milestones", "serves"):
             data[f"{goal['prefix']}-{key}"] = goal.get(key, "")
+        if goal.get("competences"):
+            data[f"{goal['prefix']}-competences"] = goal["competences"]
         data[f"{goal['prefix']}-act-count"] = str(len(goal["activities"]))
         for activity in goal["activities"]:
             for key, value in activity.items():

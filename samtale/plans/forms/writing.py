@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from samtale.plans.content import MAX_ROWS, Activity, PlanContent, point_text, span_form
+from samtale.plans.links import Links
 
 # The as-typed form data: the content's shape with every value a string as typed ("uge 10–16",
 # "4.4.2027"), each row's ``prefix`` (its fields' names start with it) and, once checked, its
@@ -28,8 +29,8 @@ type RawContent = dict[str, Any]
 
 FOCUS_FIELDS = ("id", "text")
 TOPIC_FIELDS = ("id", "text", "responsible", "responsible_name", "by")
-GOAL_FIELDS = ("id", "text", "measure", "milestones")
-ACTIVITY_FIELDS = ("id", "type", "text", "from", "to", "starts", "follow_up_how", "follow_up_when")
+GOAL_FIELDS = ("id", "text", "measure", "milestones", "serves")
+ACTIVITY_FIELDS = ("id", "type", "text", "from", "to", "starts", "follow_up_how", "follow_up_when", "course")
 
 
 def _count(data: Mapping[str, Any], key: str) -> int:
@@ -53,6 +54,9 @@ def raw_from_post(data: Mapping[str, Any]) -> RawContent:
     goals = []
     for i in range(_count(data, "goal-count")):
         goal = _row(data, f"goal-{i}", GOAL_FIELDS)
+        getlist = getattr(data, "getlist", None)
+        chosen = getlist(f"goal-{i}-competences") if getlist else data.get(f"goal-{i}-competences", [])
+        goal["competences"] = [str(value) for value in chosen] if isinstance(chosen, list) else [str(chosen)]
         goal["activities"] = [
             _row(data, f"goal-{i}-act-{j}", ACTIVITY_FIELDS) for j in range(_count(data, f"goal-{i}-act-count"))
         ]
@@ -60,7 +64,7 @@ def raw_from_post(data: Mapping[str, Any]) -> RawContent:
     return {"focus_areas": focus_areas, "follow_up_topics": topics, "goals": goals}
 
 
-def raw_from_content(content: PlanContent, *, reference: date) -> RawContent:
+def raw_from_content(content: PlanContent, *, reference: date, links: Links | None = None) -> RawContent:
     """The stored content as the form shows it, dates and weeks as the employee writes them
     ("uge 8", "uge 10–16", "4.4.2027", read from ``reference`` as when saving); an empty plan
     gets one empty row in each required part, so the form can be filled in without adding rows
@@ -71,13 +75,25 @@ def raw_from_content(content: PlanContent, *, reference: date) -> RawContent:
 
     def activity(item: Activity) -> dict[str, Any]:
         start, end = span_form(str(item.get("from") or ""), str(item.get("to") or ""), reference=reference)
-        return {**item, "from": start, "to": end, "follow_up_when": typed(item.get("follow_up_when"))}
+        course = str(item.get("course") or "")
+        return {
+            **item,
+            "from": start,
+            "to": end,
+            "follow_up_when": typed(item.get("follow_up_when")),
+            "course": links.course_typed(course) if links is not None else course,
+        }
 
     raw: RawContent = {
         "focus_areas": [dict(item) for item in content.get("focus_areas", [])],
         "follow_up_topics": [{**item, "by": typed(item.get("by"))} for item in content.get("follow_up_topics", [])],
         "goals": [
-            {**goal, "activities": [activity(a) for a in goal.get("activities", [])]}
+            {
+                **goal,
+                "competences": list(goal.get("competences", [])),
+                "serves": goal.get("serves", ""),
+                "activities": [activity(a) for a in goal.get("activities", [])],
+            }
             for goal in content.get("goals", [])
         ],
     }
@@ -97,7 +113,7 @@ def _empty(kind: str) -> dict[str, Any]:
     if kind == "topic":
         return dict.fromkeys(TOPIC_FIELDS, "")
     if kind == "goal":
-        return {**dict.fromkeys(GOAL_FIELDS, ""), "activities": [dict.fromkeys(ACTIVITY_FIELDS, "")]}
+        return {**dict.fromkeys(GOAL_FIELDS, ""), "competences": [], "activities": [dict.fromkeys(ACTIVITY_FIELDS, "")]}
     return dict.fromkeys(ACTIVITY_FIELDS, "")
 
 
@@ -166,6 +182,9 @@ FIELD_LABELS = {
     "starts": lambda: _("Who starts it"),
     "follow_up_how": lambda: _("How it is followed up"),
     "follow_up_when": lambda: _("When it is followed up"),
+    "competences": lambda: _("Competences it builds"),
+    "serves": lambda: _("Serves"),
+    "course": lambda: _("Course from the catalogue"),
 }
 
 

@@ -31,6 +31,7 @@ from samtale.lib import isoweek
 from samtale.outbox.services import outbox_enqueue
 from samtale.plans import content as plan_content
 from samtale.plans.content import PlanContent, follow_up_point, plan_completeness_errors, version_content
+from samtale.plans.links import link_choices
 from samtale.plans.models import (
     ActivityType,
     Plan,
@@ -232,6 +233,7 @@ def plan_save(
             reference=conversation.held_on,
             active_types=_active_type_refs(),
             kept_types=_types_in(version_content(version)),
+            links=link_choices(plan, version_content(version)),
         )
     except ValidationError as error:
         errors.update(error.message_dict)

@@ -39,6 +39,7 @@ from samtale.plans.forms.writing import (
     raw_from_post,
     renumber,
 )
+from samtale.plans.links import link_choices
 from samtale.plans.models import ActivityType, Plan, PlanComment, PlanVersion
 from samtale.plans.readable import readable_content, readable_version
 from samtale.plans.services import signing, writing
@@ -111,6 +112,10 @@ def _edit_context(
     types = list(ActivityType.objects.all())
     reference = reference_date(plan)
     used = {a.get("type") for g in raw["goals"] for a in g["activities"]}
+    links = link_choices(plan, version_content(version))
+    competence_groups: dict[str, list[tuple[str, str]]] = {}
+    for ref, name in links.competences.items():
+        competence_groups.setdefault(links.competence_groups.get(ref, ""), []).append((ref, name))
     return {
         "plan": plan,
         "version": version,
@@ -134,6 +139,9 @@ def _edit_context(
         else None,
         "focus": focus,
         "activity_types": [(activity_type_ref(t), t.label) for t in types if t.active or activity_type_ref(t) in used],
+        "competence_groups": list(competence_groups.items()),
+        "serve_options": list(links.serves.items()),
+        "course_options": sorted(links.courses.values(), key=lambda course: course[1]),
         "phases": phases,
         "hints": writing.plan_quality_hints(version_content(version)),
         "comments": list(PlanComment.objects.filter(version__plan=plan).select_related("author", "version")),
@@ -162,7 +170,9 @@ def edit(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
         if not writing.is_editable(version):
             messages.info(request, _("This version of the plan can no longer be changed."))
             return redirect("plans:detail", plan.uuid)
-        raw = raw_from_content(version_content(version), reference=reference_date(plan))
+        raw = raw_from_content(
+            version_content(version), reference=reference_date(plan), links=link_choices(plan, version_content(version))
+        )
         follow_up = writing.follow_up_text(version, typed=True)
         return render(request, "plans/edit.html", _edit_context(plan, version, raw, follow_up, version.revision))
     raw = raw_from_post(request.POST)
