@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.competences.selectors.register import settle_count
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.services.scheduling import ics_uid
 from samtale.lib.meetings.calendar import Method, Participant, attach_ics, calendar_file
@@ -129,6 +130,8 @@ def invitation(message: OutboxMessage) -> EmailMultiAlternatives | None:
         "questions": list(concept.questions.filter(form=PreparationForm.EMPLOYEE))
         if context["is_employee"] and not held_on
         else [],
+        # A reminder to settle differing competence levels before the conversation (to the employee).
+        "levels_to_settle": settle_count(conversation.employee) if context["is_employee"] and not held_on else 0,
     }
     email = render_email("emails/invitation_request", context, to=message.to_email)
     when = TimeAndPlace.from_snapshot(message.context)

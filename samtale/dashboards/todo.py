@@ -17,10 +17,12 @@ from django.utils.translation import ngettext
 
 from samtale.access import policies, round_policies
 from samtale.access.viewer import Viewer
+from samtale.competences.selectors import todo as competence_todo
 from samtale.completion.selectors import todo_for_chain
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.selectors import todo as conversation_todo
 from samtale.conversations.selectors.conversation import conversations_attended_by, conversations_of
+from samtale.learning import selectors as learning_selectors
 from samtale.lib.todo import ToDo
 from samtale.outbox.selectors import parked_count
 from samtale.plans.selectors import todo as plan_todo
@@ -84,9 +86,14 @@ def todo_list(viewer: Viewer, page: StartPage, *, now: datetime | None = None) -
         *round_todo.todo_for_unit_leader(led=page.led, today=today),
         *conversation_todo.todo_for_attendee(person=me, attending=page.attended, now=now),
     ]
+    coming = any(c.status in (ConversationStatus.INVITED, ConversationStatus.SCHEDULED) for c in page.conversations)
+    items += competence_todo.todo_for_employee(person=me, mus_coming=coming)
     if viewer.has_reports:
         items += conversation_todo.todo_for_leader(leader=me, now=now)
         items += plan_todo.todo_for_leader(leader=me, now=now)
+        items += competence_todo.todo_for_leader(leader=me)
+        items += learning_selectors.todo_for_leader(viewer, today=today)
+    items += learning_selectors.todo_for_educator(viewer)
     items += todo_for_chain(led_units=viewer.led_units, today=today)
     if round_policies.may_manage_rounds(viewer):
         items += round_todo.todo_for_hr(today=today)

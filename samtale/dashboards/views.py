@@ -33,6 +33,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "todo": todo_list(viewer, page),
             "hr_contacts": selectors.contact_roles_for(person=me, kind=RoleKind.HR),
             "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
+            "educators": selectors.contact_roles_for(person=me, kind=RoleKind.EDUCATION),
             "conversations": page.conversations,
             "mine": page.mine,
             "led": page.led,

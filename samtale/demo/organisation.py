@@ -55,6 +55,9 @@ PERSONAS = {
     "dpo": Persona(
         "dpo", f"databeskyttelse@{DOMAIN}", "Dorthe Lund", "Databeskyttelsesrådgiver", "data protection officer"
     ),
+    "educator": Persona(
+        "educator", f"uddannelse@{DOMAIN}", "Ebbe Winther", "Uddannelseskonsulent", "education consultant"
+    ),
 }
 ADMIN = Persona("admin", f"admin@{DOMAIN}", "Administrator", "", "administrator")
 
@@ -323,10 +326,15 @@ def seed_demo(*, employees: int = 300, seed: int = 2027) -> SeedResult:
     _add_unit_leaders(people, nodes, places)
     members = _add_members(people, leaves, places, count=max(employees - len(nodes), len(leaves) * 2))
     coordinators = _add_coordinators(members, rng)
-    # The data protection officer after everyone else is drawn and numbered apart, so that everyone
-    # else keeps the number, the name and the daily leader the examples in examples/ were made with.
+    # The data protection officer and the education consultant after everyone else is drawn, and
+    # numbered apart, so that everyone else keeps the number, the name and the daily leader the
+    # examples in examples/ were made with.
     officer = people.new(places.hr, persona=PERSONAS["dpo"], title=PERSONAS["dpo"].job_title, number="9000001")
     officer["leader"] = places.hr.leader_record
+    educator = people.new(
+        places.hr, persona=PERSONAS["educator"], title=PERSONAS["educator"].job_title, number="9000002"
+    )
+    educator["leader"] = places.hr.leader_record
     _insert(people.records, coordinators)
     _assign_roles(nodes)
     _ensure_admin()
@@ -572,6 +580,7 @@ def _assign_roles(nodes: list[_UnitNode]) -> None:
         Role(person=by_email[PERSONAS["hr"].email], kind=RoleKind.HR, region="Hele kommunen"),
         Role(person=by_email[PERSONAS["management"].email], kind=RoleKind.MANAGEMENT),
         Role(person=by_email[PERSONAS["dpo"].email], kind=RoleKind.DPO),
+        Role(person=by_email[PERSONAS["educator"].email], kind=RoleKind.EDUCATION, region="Hele kommunen"),
     ]
     Role.objects.bulk_create(roles)
     union_rep = Role.objects.create(

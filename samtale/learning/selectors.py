@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from samtale.access.viewer import Viewer
 from samtale.competences.models import Course, CourseSession
 from samtale.learning.models import LIVE, RequestStatus, SeatRequest
+from samtale.lib.todo import ToDo, due_state
 from samtale.org.models import employed_q
 from samtale.plans.content import version_content
 from samtale.plans.models import COURSE_TYPES, ActivityType, Plan
@@ -124,3 +127,34 @@ def requests_of(person_id: int) -> QuerySet[SeatRequest]:
         .filter(~Q(status=RequestStatus.WITHDRAWN))
         .order_by("-requested_at")
     )
+
+
+# The start page ------------------------------------------------------------------------------------
+
+TODO_SHOWN = 20
+
+
+def todo_for_leader(viewer: Viewer, *, today: date) -> list[ToDo]:
+    """Each seat request waiting for the leader's answer, by its answer-by date (one query)."""
+    return [
+        ToDo(
+            "learning.answer",
+            gettext("Answer %(name)s's request for a seat on “%(course)s”")
+            % {"name": r.person.name, "course": r.session.course.title},
+            reverse("learning:request", args=[r.uuid]),
+            due=r.answer_by,
+            late=due_state(r.answer_by, today),
+            ref=r.pk,
+            icon="help",
+        )
+        for r in to_answer(viewer)[:TODO_SHOWN]
+    ]
+
+
+def todo_for_educator(viewer: Viewer) -> list[ToDo]:
+    """The approved seats in the units the education consultant covers, waiting to be enrolled."""
+    count = to_enrol(viewer).filter(status=RequestStatus.APPROVED).count() if viewer.education else 0
+    if not count:
+        return []
+    text = ngettext("Enrol %(count)s approved seat", "Enrol %(count)s approved seats", count) % {"count": count}
+    return [ToDo("learning.enrol", text, reverse("learning:enrolment"), icon="person")]

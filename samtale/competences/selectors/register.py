@@ -185,3 +185,13 @@ def settle_counts(person_ids: list[int]) -> dict[int, int]:
 
 
 __all__ = ["Profiles", "Register", "Row", "education_record", "history_of", "profile_for", "register_for"]
+
+
+def register_summary(person: Person) -> Register:
+    """The register as the preparation and the meeting guide show it (no education record)."""
+    return register_for(person, with_entries=False)
+
+
+def settle_count(person: Person) -> int:
+    """How many of the person's levels differ between them and their leader (for the invitation)."""
+    return settle_counts([person.pk]).get(person.pk, 0)

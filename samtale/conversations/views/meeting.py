@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samtale.access import lookups, round_policies
+from samtale.access import competence_policies, lookups, round_policies
 from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import Viewer, get_viewer
+from samtale.competences.selectors.register import register_summary
 from samtale.conversations.forms.meeting import MinutesForm, OpenItemAnswerForm, OpenItemForm, OutcomeForm
 from samtale.conversations.models import Conversation, ConversationStatus, EmployeePreparation, Minutes
 from samtale.conversations.selectors.meeting import (
@@ -164,6 +165,10 @@ def _guide_context(
     index = keys.index(current) if current in keys else -1
     return {
         "conversation": conversation,
+        # The register as agreed before the conversation; the guide shows it, never reopens it.
+        "register": register_summary(conversation.employee)
+        if competence_policies.may_view_register(viewer, conversation.employee)
+        else None,
         "minutes": minutes,
         "form": form if editable else None,
         "conflicts": conflicts,

@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from samtale.access import lookups, round_policies
+from samtale.access import competence_policies, lookups, round_policies
 from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import Viewer, get_viewer
+from samtale.competences.selectors.register import register_summary
 from samtale.conversations.forms.meeting import EmployeePreparationForm, LeaderPreparationForm, ShareForm
 from samtale.conversations.models import Conversation, EmployeePreparation, UnionRepStatus
 from samtale.conversations.selectors.meeting import (
@@ -37,6 +38,7 @@ from samtale.conversations.views.saving import form_saved
 from samtale.lib.confirm import Question, ask_first
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.models import PreparationForm
+from samtale.rounds.selectors.unit_round import focus_areas_for
 
 
 def _fragment(request: AuthenticatedRequest) -> bool:
@@ -104,6 +106,18 @@ def _employee_context(
         if Relation.PERSONNEL_LEADER in relations
         else None,
         "print_url": reverse("conversations:preparation_print", args=[conversation.uuid]),
+        **_register(viewer, conversation),
+    }
+
+
+def _register(viewer: Viewer, conversation: Conversation) -> dict[str, Any]:
+    """The employee's competence register and the unit's focus areas beside a preparation, for the
+    two who may read the register (docs/domain.md § Competences and courses)."""
+    if not competence_policies.may_view_register(viewer, conversation.employee):
+        return {}
+    return {
+        "register": register_summary(conversation.employee),
+        "focus_areas": focus_areas_for(round_=conversation.round, unit=conversation.employee.unit),
     }
 
 
@@ -224,11 +238,14 @@ def leader_preparation(request: AuthenticatedRequest, conversation_uuid: str) ->
             ),
         )
         return _after_save(request, saved, _leader_context(conversation, questions, form))
-    return render(request, "conversations/preparation.html", _leader_context(conversation, questions))
+    return render(request, "conversations/preparation.html", _leader_context(conversation, questions, viewer=viewer))
 
 
 def _leader_context(
-    conversation: Conversation, questions: list[Any], form: LeaderPreparationForm | None = None
+    conversation: Conversation,
+    questions: list[Any],
+    form: LeaderPreparationForm | None = None,
+    viewer: Viewer | None = None,
 ) -> dict[str, Any]:
     prepared = leader_preparation_of(conversation=conversation)
     answers = prepared.answers if prepared else {}
@@ -248,6 +265,7 @@ def _leader_context(
         "answers": [(question, answers.get(question.key, "")) for question in questions],
         "must_improve": prepared.must_improve if prepared else "",
         "print_url": reverse("conversations:leader_preparation_print", args=[conversation.uuid]),
+        **(_register(viewer, conversation) if viewer is not None else {}),
     }
 
 

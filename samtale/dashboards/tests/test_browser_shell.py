@@ -13,13 +13,13 @@ from samtale.demo.organisation import PERSONAS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAVIGATION = {
-    "employee": ["Mine samtaler"],
-    "leader": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Organisationen"],
-    "department_head": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Organisationen"],
-    "director": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Organisationen"],
-    "management": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Organisationen"],
-    "union_rep": ["Mine samtaler"],
-    "hr": ["Mine samtaler", "MUS-runder", "Organisationen"],
+    "employee": ["Mine samtaler", "Kompetencer"],
+    "leader": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Kompetencer", "Organisationen"],
+    "department_head": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Kompetencer", "Organisationen"],
+    "director": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Kompetencer", "Organisationen"],
+    "management": ["Mine samtaler", "Mit team", "MUS-runder", "Evalueringer", "Kompetencer", "Organisationen"],
+    "union_rep": ["Mine samtaler", "Kompetencer"],
+    "hr": ["Mine samtaler", "MUS-runder", "Kompetencer", "Organisationen"],
 }
 
 

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-round", action="store_true", help="Leave out the demo round.")
 
     def handle(self, *args: Any, employees: int, quiet: bool, no_round: bool, **options: Any) -> None:
+        from samtale.demo.competences import demo_competences_seed
         from samtale.demo.evaluations import demo_surveys_seed
         from samtale.demo.round import demo_round_seed  # the organisation first, then the round over it
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo round {round_.name} launched: {round_.conversations.count()} conversations.")
             demo_surveys_seed(round_)
             self.stdout.write(f"Demo evaluations of {round_.name}: the 360 of the leaders closed, the round's open.")
+        if demo_competences_seed():
+            self.stdout.write("Demo competences and courses: 40 competences, 30 courses, levels for most people.")
         if not quiet:
             self.stdout.write(f"\nSign in at {settings.BASE_URL} with password: {DEMO_PASSWORD}")
             for role, email in demo_logins():
