@@ -21,16 +21,19 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
-from collections.abc import Iterable, Sequence
+import time as time_
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -409,13 +412,15 @@ def competences_import(*, content: bytes, file_name: str, actor: User | None, dr
 
 @dataclass
 class _LevelPlan:
-    """What the levels import writes: new registrations (as rows for ``insert_rows``), the changed
-    ones (as rows for ``update_rows``), and the history: (registration id, or the (person,
-    competence) of a new one; level; text)."""
+    """What the levels import writes, all of it stamped ``now``: new registrations (as rows for
+    ``insert_rows``), the changed ones (as rows for ``update_rows``), and the history of the
+    changed ones: (registration id, level, text). The history of the new ones is read off them
+    by the database (``_NEW_HISTORY``)."""
 
+    now: datetime
     new: list[dict[str, Any]] = field(default_factory=list)
     update: list[tuple[Any, ...]] = field(default_factory=list)
-    history: list[tuple[int | tuple[int, int], int, str]] = field(default_factory=list)
+    history: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 _UPDATED = (
@@ -458,7 +463,7 @@ def _existing_registrations(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, 
 
 def _plan_levels(table: Table) -> tuple[ImportResult, _LevelPlan]:
     result, rows, readable = _begin(table, LEVEL_SPEC)
-    plan = _LevelPlan()
+    plan = _LevelPlan(now=timezone.now())
     if not readable:
         return _done(result), plan
     people: dict[str, int] = dict(Person.objects.values_list("employee_number", "pk"))
@@ -473,6 +478,7 @@ def _plan_levels(table: Table) -> tuple[ImportResult, _LevelPlan]:
     has_example = "example" in rows.present
     error = rows.error
     numbers: dict[str, int | None] = {str(value): value for value in range(100)}
+    side_of: dict[str, str | None] = {}
     # (person, competence) -> [the employee's (level, text, line), the leader's], as the file gives them
     wanted: dict[tuple[int, int], list[tuple[int, str, int] | None]] = {}
     for line, raw in table.rows:
@@ -521,7 +527,9 @@ def _plan_levels(table: Table) -> tuple[ImportResult, _LevelPlan]:
                 )
         if example and len(example) > TEXT_LIMIT:
             row_ok = rows.short(line, "example", example, TEXT_LIMIT)
-        side = _SIDES.get(_normalise(side_text)) if side_text else ChangeSide.EMPLOYEE
+        side = side_of.get(side_text)
+        if side is None:
+            side = side_of[side_text] = _SIDES.get(_normalise(side_text)) if side_text else ChangeSide.EMPLOYEE
         if side is None:
             row_ok = False
             error(
@@ -548,7 +556,7 @@ def _plan_levels(table: Table) -> tuple[ImportResult, _LevelPlan]:
     if result.errors:
         return _done(result), plan
 
-    now = timezone.now()
+    now = plan.now
     existing = _existing_registrations(wanted)
     for key, (own, assessed) in wanted.items():
         stored = existing.get(key)
@@ -570,9 +578,6 @@ def _plan_levels(table: Table) -> tuple[ImportResult, _LevelPlan]:
                     "level": employee_level if employee_level is not None else leader_level,
                 }
             )
-            for given in (own, assessed):
-                if given is not None:
-                    plan.history.append((key, given[0], given[1]))
             continue
         (
             pk,
@@ -610,30 +615,60 @@ def _plan_levels(table: Table) -> tuple[ImportResult, _LevelPlan]:
     return _done(result), plan
 
 
+def ordered_uuids(count: int) -> Iterator[UUID]:
+    """UUIDs for rows made together, rising in the order they come (RFC 9562's version 7: the time
+    in milliseconds, a counter, and 44 random bits), so that the unique index on them grows at
+    its end rather than at a random place for every one of a million rows."""
+    head = ((int(time_.time() * 1000) & (2**48 - 1)) << 80) | (0x7 << 76) | (0b10 << 62)
+    noise = os.urandom(8 * count)
+    for index in range(count):
+        counter = index & (2**30 - 1)  # 12 bits in "rand_a", 18 at the top of "rand_b"
+        random = int.from_bytes(noise[8 * index : 8 * index + 8]) >> 20
+        yield UUID(int=head | ((counter >> 18) << 64) | ((counter & (2**18 - 1)) << 44) | random)
+
+
+def _new_history_sql() -> list[str]:
+    """The history of the registrations the import made, read off them by the database: a change
+    for the employee's level and one for the leader's, where the line gave it (its time is the
+    import's, on the registrations made after ``last``)."""
+    quote = connection.ops.quote_name
+    registration, change = Registration._meta, RegistrationChange._meta
+
+    def column(meta: Any, name: str) -> str:
+        return quote(str(meta.get_field(name).column))
+
+    target = ", ".join(column(change, name) for name in ("registration", "side", "level", "text", "by", "at"))
+    statements = []
+    for level, text, at in (("employee_level", "example", "employee_at"), ("leader_level", "leader_note", "leader_at")):
+        statements.append(
+            f"INSERT INTO {quote(change.db_table)} ({target}) "  # noqa: S608 (names from the models' metadata)
+            f"SELECT {column(registration, 'id')}, %s, {column(registration, level)}, {column(registration, text)}, "
+            f"NULL, %s FROM {quote(registration.db_table)} "
+            f"WHERE {column(registration, 'id')} > %s AND {column(registration, at)} = %s"
+        )
+    return statements
+
+
 def _apply_levels(plan: _LevelPlan) -> None:
-    last = Registration.objects.aggregate(last=Max("pk"))["last"] or 0
-    for batch in chunks(plan.new, LEVEL_BATCH):
-        insert_rows(Registration, list(batch))
-    update_rows(Registration, _UPDATED, plan.update)
-    new_ids: dict[tuple[int, int], int] = {}
-    if plan.new:
-        stored = Registration.objects.filter(pk__gt=last).order_by().values_list("person_id", "competence_id", "pk")
-        new_ids = {(person_id, competence_id): pk for person_id, competence_id, pk in stored.iterator(chunk_size=20000)}
-    now = timezone.now()
     imported = str(ChangeSide.IMPORTED)
+    if plan.new:
+        last = Registration.objects.aggregate(last=Max("pk"))["last"] or 0
+        uuids = ordered_uuids(len(plan.new))
+        for batch in chunks(plan.new, LEVEL_BATCH):
+            for row in batch:
+                row["uuid"] = next(uuids)
+            insert_rows(Registration, list(batch))
+        at = Registration._meta.get_field("employee_at").get_db_prep_save(plan.now, connection)
+        with connection.cursor() as cursor:
+            for statement in _new_history_sql():
+                cursor.execute(statement, [imported, at, last, at])
+    update_rows(Registration, _UPDATED, plan.update)
     for batch in chunks(plan.history, LEVEL_BATCH):
         insert_rows(
             RegistrationChange,
             [
-                {
-                    "registration_id": new_ids[registration] if isinstance(registration, tuple) else registration,
-                    "side": imported,
-                    "level": level,
-                    "text": text,
-                    "by_id": None,
-                    "at": now,
-                }
-                for registration, level, text in batch
+                {"registration_id": pk, "side": imported, "level": level, "text": text, "by_id": None, "at": plan.now}
+                for pk, level, text in batch
             ],
         )
 

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from django.tasks import task
 from django.utils import timezone
 
+from samtale.competences.counters import counters_rebuild
 from samtale.completion.counters import completion_rebuild
 from samtale.jobs.reminders import reminders_send
 from samtale.lib.tasks import keeps_waiting_runs, waiting_runs
@@ -29,10 +30,12 @@ def daily_sweep() -> dict[str, int]:
     # The completion counters are kept by the services; recounting them every morning heals any
     # row a path outside the services (a fix in the database by hand) left behind.
     counted = completion_rebuild()
+    # The competence counters likewise, and they follow job titles, profiles and people who left.
+    levels = counters_rebuild()
     # Records kept as long as allowed are deleted for good (docs/trust.md § Erasure and retention).
     retention = retention_apply(today=timezone.localdate())
     daily_sweep_schedule(after=timezone.now())
-    return {**report.as_dict(), "completion_rows": counted, **retention.as_dict()}
+    return {**report.as_dict(), "completion_rows": counted, "level_rows": levels, **retention.as_dict()}
 
 
 def next_sweep(after: datetime) -> datetime:

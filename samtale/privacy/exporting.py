@@ -29,7 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from samtale.audit.models import AuditEvent
+from samtale.competences.models import EducationEntry, Registration
 from samtale.conversations.models import Conversation
+from samtale.learning.models import SeatRequest
 from samtale.org.models import Person
 from samtale.outbox.kinds import builder_for
 from samtale.outbox.models import OutboxMessage
@@ -200,6 +202,30 @@ def person_data(person: Person) -> dict[str, Any]:
             {"evaluation": str(i.survey), **record(i, skip=frozenset({"survey", "person", "subject", "unit"}))}
             for i in Invitation.objects.filter(person=person).select_related("survey").order_by("pk")
         ],
+        "competences": [
+            {
+                "competence": r.competence.name,
+                **record(r, skip=frozenset({"competence", "person"})),
+                "history": [record(c, skip=frozenset({"registration"})) for c in r.changes.all()],
+            }
+            for r in Registration.objects.filter(person=person)
+            .select_related("competence", "assessed_by")
+            .prefetch_related("changes__by")
+            .order_by("competence__name")
+        ],
+        "education_record": [
+            {**record(e, skip=frozenset({"person", "source"})), "competences": [c.name for c in e.competences.all()]}
+            for e in EducationEntry.objects.filter(person=person)
+            .prefetch_related("competences")
+            .order_by("completed_on")
+        ],
+        "seat_requests": [
+            {
+                "course": str(r.session),
+                **record(r, skip=frozenset({"person", "session", "plan", "open_item", "activity"})),
+            }
+            for r in SeatRequest.objects.filter(person=person).select_related("session__course", "decided_by")
+        ],
         "emails": [
             _email(m) for m in OutboxMessage.objects.filter(to_email__iexact=person.email).order_by("created_at")
         ],
@@ -243,6 +269,12 @@ HEADINGS = {
     "evaluations_asked": _("Evaluations you were asked to answer"),
     "evaluation": _("Evaluation"),
     "emails": _("E-mails sent to you"),
+    "competences": _("Your registered competences"),
+    "competence": _("Competence"),
+    "history": _("History"),
+    "education_record": _("Education record"),
+    "seat_requests": _("Seats on courses you asked for"),
+    "course": _("Course"),
     "subject": _("Subject"),
     "text": _("Text"),
     "kind": _("Kind"),

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -95,7 +95,8 @@ def registration(request: AuthenticatedRequest, person_uuid: str, competence_uui
         action = request.POST.get("action")
         form: Any = {"own": own_form, "assess": assess_form, "settle": settle_form}.get(action or "")
         if form is None:
-            raise Http404
+            # A reader who may not write this (the chain, the employee settling): 403, as require_write.
+            raise PermissionDenied
         form = type(form)(request.POST, levels=levels, prefix=action)
         if form.is_valid():
             try:

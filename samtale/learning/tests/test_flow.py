@@ -60,7 +60,7 @@ def test_register_assess_and_settle_before_the_mus(org: Org) -> None:
 def test_the_employee_may_not_settle_and_the_colleague_sees_nothing(org: Org) -> None:
     catalogue = make_catalogue()
     page = reverse("competences:registration", args=[org.employee.uuid, catalogue.payroll_law.uuid])
-    assert org.client("employee").post(page, {"action": "settle", "settle-level": "4"}).status_code == 404
+    assert org.client("employee").post(page, {"action": "settle", "settle-level": "4"}).status_code == 403
     assert org.client("colleague").get(page).status_code == 404
     assert org.client("hr").get(reverse("competences:register", args=[org.employee.uuid])).status_code == 404
 
