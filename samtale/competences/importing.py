@@ -478,10 +478,34 @@ def _plan_levels(table: Table) -> tuple[ImportResult, _LevelPlan]:
     has_example = "example" in rows.present
     error = rows.error
     numbers: dict[str, int | None] = {str(value): value for value in range(100)}
-    side_of: dict[str, str | None] = {}
+    side_of: dict[str, str | None] = {"": ChangeSide.EMPLOYEE}
+    # code -> (id, its scale's levels as the file writes them -> level): the usual line, at once
+    usual = {
+        code: (pk, {str(value): value for value in scale_values.get(scale_id, ())})
+        for code, (pk, scale_id, _name) in competences.items()
+    }
+    employee, limit = ChangeSide.EMPLOYEE, TEXT_LIMIT
     # (person, competence) -> [the employee's (level, text, line), the leader's], as the file gives them
     wanted: dict[tuple[int, int], list[tuple[int, str, int] | None]] = {}
     for line, raw in table.rows:
+        number, code, level_text = raw.get("employee_number", ""), raw.get("competence", ""), raw.get("level", "")
+        example, side_text = raw.get("example", ""), raw.get("side", "")
+        # The usual line: known person and competence, a level of its scale, a known side.
+        person_id, known = people.get(number), usual.get(code)
+        if person_id is not None and known is not None:
+            level = known[1].get(level_text)
+            side = side_of.get(side_text)
+            if level is not None and side is not None and len(example) <= limit:
+                key = (person_id, known[0])
+                slot = wanted.get(key)
+                if slot is None:
+                    slot = wanted[key] = [None, None]
+                index = 0 if side == employee else 1
+                given = slot[index]
+                if given is None:
+                    slot[index] = (level, example, line)
+                    continue
+        # Anything else is checked and said in full.
         number, code, level_text = raw.get("employee_number", ""), raw.get("competence", ""), raw.get("level", "")
         example, side_text = raw.get("example", ""), raw.get("side", "")
         if type(number) is not str or type(code) is not str or type(level_text) is not str:

@@ -25,7 +25,7 @@ def todo_for_employee(*, person: Person, mus_coming: bool) -> list[ToDo]:
     )
     if counts["differ"]:
         text = ngettext(
-            "Settle the competence level that differs from your leader's before your MUS",
+            "Settle %(count)s competence level that differs from your leader's before your MUS",
             "Settle the %(count)s competence levels that differ from your leader's before your MUS",
             counts["differ"],
         ) % {"count": counts["differ"]}

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.competences.models import EducationEntry, LevelCount, Registration, RegistrationChange
-from samtale.conversations.models import OpenItem
+from samtale.conversations.models import Conversation, OpenItem
 from samtale.learning.models import RequestStatus, SeatRequest
 from samtale.outbox.delivery import outbox_deliver
 from samtale.plans.models import Progress, ProgressStatus
@@ -39,7 +39,7 @@ def test_register_assess_and_settle_before_the_mus(org: Org) -> None:
     assert (registration.employee_level, registration.leader_level, registration.state) == (5, 3, "to_settle")
     for client in (employee, leader):
         register = client.get(reverse("competences:register", args=[org.employee.uuid]))
-        assert "differ on one competence" in register.content.decode()
+        assert "I er uenige om niveauet for 1 kompetence." in register.content.decode()
 
     response = leader.post(page, {"action": "settle", "settle-level": "4"})
     assert response.status_code == 302
@@ -155,31 +155,45 @@ def test_a_seat_from_the_plan_to_the_education_record(org: Org, mus: Mus) -> Non
     assert RegistrationChange.objects.count() == 0
 
 
-def test_a_full_session_refuses_the_request_and_the_waiting_list_moves_up(org: Org, mus: Mus) -> None:
+def test_the_waiting_list_moves_up_and_a_full_session_refuses_a_request(org: Org, mus: Mus) -> None:
+    from django.core.exceptions import ValidationError
+
+    from samtale.access.viewer import viewer_for
     from samtale.learning import services
+    from samtale.testing.follow_up import make_signed_plan
     from samtale.testing.learning import as_
 
     catalogue = make_catalogue(seats=1)
-    educator = make_educator(org)
+    consultant = viewer_for(make_educator(org).user)
     plan, activity = plan_with_course(org, mus)
-    seat = services.seat_request(
+    other = make_signed_plan(mus.colleague_conversation, leader=org.leader)
+    first = services.seat_request(
         viewer=as_(org, "employee"), plan=plan, activity_id=activity, session=catalogue.session, reason=""
     )
-    services.seat_request_decide(viewer=as_(org, "leader"), seat_request=seat, approve=True, note="")
-    from samtale.access.viewer import viewer_for
-
-    consultant = viewer_for(educator.user)
-    services.seat_enrol(viewer=consultant, seat_request=seat)
+    second = services.seat_request(
+        viewer=as_(org, "colleague"), plan=other, activity_id=activity, session=catalogue.session, reason=""
+    )
+    for seat in (first, second):
+        services.seat_request_decide(viewer=as_(org, "leader"), seat_request=seat, approve=True, note="")
+        services.seat_enrol(viewer=consultant, seat_request=seat)
+    first.refresh_from_db()
+    second.refresh_from_db()
     catalogue.session.refresh_from_db()
-    assert catalogue.session.is_full
+    assert (first.status, second.status) == (RequestStatus.ENROLLED, RequestStatus.WAITING)
+    assert (catalogue.session.enrolled, catalogue.session.waiting) == (1, 1)
 
-    # The colleague's plan, asking for the same (now full) session: refused, with the reason said.
-    from django.core.exceptions import ValidationError
+    services.seat_cancel(viewer=as_(org, "employee"), seat_request=first)
+    second.refresh_from_db()
+    catalogue.session.refresh_from_db()
+    assert second.status == RequestStatus.ENROLLED  # the first in line gets the seat at once
+    assert (catalogue.session.enrolled, catalogue.session.waiting) == (1, 0)
 
-    from samtale.testing.follow_up import make_signed_plan
-
-    other = make_signed_plan(mus.colleague_conversation, leader=org.leader)
-    with pytest.raises(ValidationError, match="full"):
+    # Full again: a new request is refused, and says so.
+    third_plan = make_signed_plan(
+        Conversation.objects.get(round=mus.round, employee=org.union_rep),
+        leader=org.leader,
+    )
+    with pytest.raises(ValidationError, match=r"fuldt|full"):
         services.seat_request(
-            viewer=as_(org, "colleague"), plan=other, activity_id=activity, session=catalogue.session, reason=""
+            viewer=as_(org, "union_rep"), plan=third_plan, activity_id=activity, session=catalogue.session, reason=""
         )
