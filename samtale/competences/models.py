@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samtale.org.models import Person, Unit
 
@@ -205,7 +206,7 @@ class ExpectedLevel(models.Model):
 class RegistrationState(models.TextChoices):
     OWN_MISSING = "own_missing", _("Not registered by the employee")
     LEADER_MISSING = "leader_missing", _("Awaiting the leader's assessment")
-    AGREED = "agreed", _("Agreed")
+    AGREED = "agreed", pgettext_lazy("the employee's and the leader's level", "Agreed")
     TO_SETTLE = "to_settle", _("To be settled before the MUS")
 
 

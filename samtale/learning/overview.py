@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.access.viewer import Viewer
-from samtale.competences.models import Competence, CourseSession, LevelCount, ScaleLevel
+from samtale.competences.models import Competence, CompetenceGroup, CourseSession, LevelCount, ScaleLevel
 from samtale.learning.models import RequestStatus, SeatRequest
 from samtale.lib.spreadsheet import neutralise_formula
 from samtale.lib.suppression import DEFAULT_THRESHOLD, ROOT, shown_parts
@@ -37,6 +37,7 @@ class Line:
     levels: list[tuple[int, int]]  # (level, people) for each level of the scale
     people: int
     short: int
+    cells: list[int | None] = field(default_factory=list)  # people per column of ``Overview.columns``
 
 
 @dataclass
@@ -53,6 +54,16 @@ class Overview:
     hidden: int  # competences registered here but not shown (too few, or given away by others)
     children: list[Child] = field(default_factory=list)
     demand: list[dict[str, Any]] = field(default_factory=list)
+    columns: list[int] = field(default_factory=list)  # the levels of every scale shown, in order
+
+    @property
+    def groups(self) -> list[tuple[str, list[Line]]]:
+        """The lines by competence group, in the catalogue's order of the groups."""
+        return [
+            (str(label), rows)
+            for value, label in CompetenceGroup.choices
+            if (rows := [line for line in self.lines if line.competence.group == value])
+        ]
 
 
 def scope_units(viewer: Viewer) -> list[Unit]:
@@ -128,12 +139,18 @@ def overview_for(viewer: Viewer, unit_uuid: str = "") -> Overview:
         )
         for child in visible:
             shown_children[child] += 1
-    lines.sort(key=lambda line: (line.competence.group, line.competence.name))
+    lines.sort(key=lambda line: line.competence.name)
+    columns = sorted({level for line in lines for level, _people in line.levels})
+    for line in lines:
+        on_scale = dict(line.levels)
+        line.cells = [on_scale.get(level) if level in on_scale else None for level in columns]
     children = [
         Child(unit=child, shown=shown_children.get(child.pk, 0))
         for child in Unit.objects.filter(parent=unit).order_by("name")
     ]
-    return Overview(unit=unit, scope=scope, lines=lines, hidden=hidden, children=children, demand=_demand(unit))
+    return Overview(
+        unit=unit, scope=scope, lines=lines, hidden=hidden, children=children, demand=_demand(unit), columns=columns
+    )
 
 
 def _shown_down(by_unit: dict[int, int], lineage: list[int], children_of: dict[int, list[int]]) -> list[int] | None:
