@@ -20,11 +20,13 @@ unchanged.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
 import re
 import time as time_
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -706,24 +708,40 @@ def levels_import(*, content: bytes, file_name: str, actor: User | None, dry_run
     counts the employee's level, else the leader's; a registration whose two levels agree is
     settled. Raises ``ImportFileError`` when the file cannot be read at all; otherwise every bad
     row is in the result, and then nothing is written."""
-    table = read_table(content, file_name, LEVEL_SPEC)
-    if dry_run:
-        return _plan_levels(table)[0]
-    with transaction.atomic():
-        result, plan = _plan_levels(table)
-        del table  # the rows are in the plan now; let a million of them go
-        if not result.ok:
-            return result
-        if plan.new or plan.update:
-            _apply_levels(plan)
-            counters_rebuild()
-        audit_record(
-            actor=actor,
-            action="competences.levels_imported",
-            data={"rows": result.rows, "created": result.created, "changed": result.changed},
-        )
-        result.applied = True
-    return result
+    with _without_cycle_collection():
+        table = read_table(content, file_name, LEVEL_SPEC)
+        if dry_run:
+            return _plan_levels(table)[0]
+        with transaction.atomic():
+            result, plan = _plan_levels(table)
+            del table  # the rows are in the plan now; let a million of them go
+            if not result.ok:
+                return result
+            if plan.new or plan.update:
+                _apply_levels(plan)
+                counters_rebuild()
+            audit_record(
+                actor=actor,
+                action="competences.levels_imported",
+                data={"rows": result.rows, "created": result.created, "changed": result.changed},
+            )
+            result.applied = True
+        return result
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's collector of reference cycles paused: the import makes millions of small objects
+    (a dict and a tuple or two per line) without a cycle among them, and each of the collector's
+    full passes would walk all of them again; a third of the import's time at a million lines.
+    Reference counting frees them as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # The course catalogue ---------------------------------------------------------------------------

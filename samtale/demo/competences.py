@@ -202,12 +202,10 @@ def _registers(competences: dict[str, Competence], rng: random.Random) -> None:
     codes = list(competences)
     now = timezone.now()
     rows, changes = [], []
-    people = (
-        Person.objects.filter(employed_q())
-        .exclude(pk=employee.pk if employee else None)
-        .values_list("pk", "personnel_leader_id")
-    )
-    for person_id, leader_id in people:
+    people = Person.objects.filter(employed_q())
+    if employee is not None:
+        people = people.exclude(pk=employee.pk)
+    for person_id, leader_id in people.values_list("pk", "personnel_leader_id"):
         if rng.random() < 0.2:
             continue  # not everyone has registered yet
         for code in rng.sample(codes, rng.randint(3, 8)):
@@ -243,14 +241,14 @@ def _registers(competences: dict[str, Competence], rng: random.Random) -> None:
         "F04": "Jeg kørte lønnen alene i sommerferien og rettede fejlene i refusionerne.",
         "S02": "Jeg har skrevet teamets vejledning til refusioner.",
     }
-    for code, own, assessed in mine:
+    for code, own, theirs in mine:
         register_services.registration_record(
             viewer=me, person=employee, competence=competences[code], level=own, example=examples.get(code, "")
         )
         if leader is not None:
-            note = "Vi skal tale om, hvor du er sikker alene." if own != assessed else ""
+            note = "Vi skal tale om, hvor du er sikker alene." if own != theirs else ""
             register_services.registration_assess(
-                viewer=leader, person=employee, competence=competences[code], level=assessed, note=note
+                viewer=leader, person=employee, competence=competences[code], level=theirs, note=note
             )
 
 

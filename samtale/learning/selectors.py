@@ -110,7 +110,12 @@ def participants(session: CourseSession, viewer: Viewer) -> list[SeatRequest]:
     enrolled first, then the waiting list in its order, then those approved."""
     if viewer.education is None:
         return []
-    order = {RequestStatus.ENROLLED: 0, RequestStatus.COMPLETED: 0, RequestStatus.WAITING: 1, RequestStatus.APPROVED: 2}
+    order: dict[str, int] = {
+        RequestStatus.ENROLLED: 0,
+        RequestStatus.COMPLETED: 0,
+        RequestStatus.WAITING: 1,
+        RequestStatus.APPROVED: 2,
+    }
     rows = list(
         SeatRequest.objects.filter(session=session, status__in=list(order))
         .filter(viewer.education.people_q("person__"))

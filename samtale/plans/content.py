@@ -45,7 +45,7 @@ import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
@@ -98,7 +98,9 @@ Activity = TypedDict(
         "starts": str,  # who starts it
         "follow_up_how": str,
         "follow_up_when": str,  # a point
-        "course": str,  # a course of the catalogue by its uuid's hex, or ""
+        # A course of the catalogue by its uuid's hex, or "" (written since issue 16; older content
+        # has no such key, so readers use .get).
+        "course": NotRequired[str],
     },
 )
 
@@ -108,8 +110,9 @@ class Goal(TypedDict):
     text: str
     measure: str
     milestones: str
-    competences: list[str]  # the competences it builds, by their uuids' hex
-    serves: str  # "goal:<hex>" (the round's goal), "focus:<hex>" (a unit's focus area) or ""
+    # Written since issue 16; older content has no such keys, so readers use .get.
+    competences: NotRequired[list[str]]  # the competences it builds, by their uuids' hex
+    serves: NotRequired[str]  # "goal:<hex>" (the round's goal), "focus:<hex>" (a unit's focus area) or ""
     activities: list[Activity]
 
 
