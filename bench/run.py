@@ -44,6 +44,8 @@ def steps(quick: bool) -> list[tuple[tuple[str, ...], list[str]]]:
             (both, ["outbox.py", "--people", "1000", "--messages", "300", "--repeat", "1"]),
             (both, ["load.py", "--people", "1000", "--users", "20", "--seconds", "20"]),
             (both, ["retention.py", "--people", "1000", "--events", "100000", "--repeat", "1", "--requests", "10"]),
+            (both, ["competences.py", "--people", "1000", "--requests", "10"]),
+            (both, ["competence_import.py", "--people", "1000", "--repeat", "1"]),
         ]
     return [
         (both, ["import_org.py", "--people", "10000", "--repeat", "3"]),
@@ -53,6 +55,8 @@ def steps(quick: bool) -> list[tuple[tuple[str, ...], list[str]]]:
         (both, ["outbox.py", "--people", "50000", "--messages", "3000", "--repeat", "3"]),
         (both, ["load.py", "--people", "50000", "--users", "100", "--seconds", "60"]),
         (both, ["retention.py", "--people", "50000", "--events", "1000000", "--repeat", "3"]),
+        (both, ["competences.py", "--people", "50000", "--levels", "20", "--courses", "500", "--requests", "30"]),
+        (both, ["competence_import.py", "--people", "50000", "--competences", "20", "--repeat", "3"]),
         (("postgres",), ["load.py", "--people", "50000", "--users", "100", "--seconds", "45", "--pace", "1-3"]),
     ]
 

@@ -417,7 +417,7 @@ class _LevelPlan:
     """What the levels import writes, all of it stamped ``now``: new registrations (as rows for
     ``insert_rows``), the changed ones (as rows for ``update_rows``), and the history of the
     changed ones: (registration id, level, text). The history of the new ones is read off them
-    by the database (``_NEW_HISTORY``)."""
+    by the database (``_new_history_sql``)."""
 
     now: datetime
     new: list[dict[str, Any]] = field(default_factory=list)
@@ -680,10 +680,10 @@ def _apply_levels(plan: _LevelPlan) -> None:
     if plan.new:
         last = Registration.objects.aggregate(last=Max("pk"))["last"] or 0
         uuids = ordered_uuids(len(plan.new))
-        for batch in chunks(plan.new, LEVEL_BATCH):
-            for row in batch:
+        for rows in chunks(plan.new, LEVEL_BATCH):
+            for row in rows:
                 row["uuid"] = next(uuids)
-            insert_rows(Registration, list(batch))
+            insert_rows(Registration, list(rows))
         at = Registration._meta.get_field("employee_at").get_db_prep_save(plan.now, connection)
         with connection.cursor() as cursor:
             for statement in _new_history_sql():
@@ -750,15 +750,15 @@ _PRICE_LIMIT = Decimal("99999999.99")
 
 
 def parse_price(text: str) -> Decimal | None:
-    """A price as Danes and spreadsheets write it: "1.234,50", "1234,50", "1234.50", "1 234 kr."
-    (None for anything else)."""
+    """A price as Danes and spreadsheets write it: "1.234,50", "1234,50", "1234.50", "12.500",
+    "1,234.50", "1 234 kr." (None for anything else, and for more than two decimals)."""
     value = re.sub(r"(?i)\s|\u00a0|kr\.?|dkk", "", text)
     if not re.fullmatch(r"\d[\d.,]*", value):
         return None
     if "," in value and "." in value:
         decimal_mark = "," if value.rindex(",") > value.rindex(".") else "."
     elif "," in value:
-        decimal_mark = "," if re.fullmatch(r"\d+,\d{1,2}", value) else ""
+        decimal_mark = ","  # as Danes write it: "12,345" is not twelve thousand
     elif "." in value:
         decimal_mark = "." if re.fullmatch(r"\d+\.\d{1,2}", value) else ""
     else:
@@ -843,9 +843,11 @@ def _plan_courses(table: Table) -> tuple[ImportResult, _CoursePlan]:
             continue
         given = {column: _text(raw.get(column)) for column in COURSE_COLUMNS if column in rows.present}
         if code in first:
-            first_line, values = first[code]
+            # The course is the first line's; the lines after it repeat its values or leave them
+            # empty (nothing more to say of a course whose first line is wrong already).
+            first_line, first_given = first[code] if code in lines else (0, given)
             for column, value in given.items():
-                if value and value != values.get(column, ""):
+                if value and value != first_given.get(column, ""):
                     rows.error(
                         line,
                         _("The course %(code)s has another %(column)s on line %(line)s.")
@@ -1078,10 +1080,11 @@ def course_rows() -> list[list[Any]]:
             _price(course.price),
         ]
         course_sessions: Sequence[CourseSession | None] = sessions.get(course.pk) or [None]
-        for session in course_sessions:
-            if session is None:
+        for each in course_sessions:
+            if each is None:
                 rows.append([*head, "", "", "", "", "", "", "", ""])
                 continue
+            session = each
             rows.append(
                 [
                     *head,
@@ -1103,11 +1106,11 @@ def _file(rows: list[list[Any]], format: str) -> bytes:
         return neutralise_formula(value) if isinstance(value, str) else value
 
     if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        text = io.StringIO()
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
         for row in rows:
             writer.writerow([cell(_text(value)) if isinstance(value, date) else cell(value) for value in row])
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        return ("\ufeff" + text.getvalue()).encode("utf-8")
     if format == "xlsx":
         import openpyxl
 

@@ -19,9 +19,17 @@ from samtale.access import competence_policies
 from samtale.access.lookups import require
 from samtale.access.viewer import get_viewer
 from samtale.competences.defaults import default_scale
-from samtale.competences.forms.catalogue import CompetenceForm, CourseForm, SessionForm
-from samtale.competences.models import Competence, Course, CourseSession
+from samtale.competences.forms.catalogue import (
+    CompetenceForm,
+    CourseForm,
+    ExpectedLevelsForm,
+    ProfileForm,
+    ScaleForm,
+    SessionForm,
+)
+from samtale.competences.models import Competence, Course, CourseSession, JobProfile, Scale
 from samtale.competences.selectors import catalogue as selectors
+from samtale.competences.selectors.register import catalogue_levels
 from samtale.competences.services import catalogue as catalogue_services
 from samtale.competences.services import courses as course_services
 from samtale.lib.requests import AuthenticatedRequest
@@ -76,6 +84,69 @@ def competence_edit(request: AuthenticatedRequest, competence_uuid: str | None =
     return render(
         request, "competences/competence_edit.html", _context(request, "catalogue", form=form, competence=competence)
     )
+
+
+@login_required
+def scale_edit(request: AuthenticatedRequest, scale_uuid: str | None = None) -> HttpResponse:
+    """A level scale of HR's own (the default one is translated, and HR may rename its levels)."""
+    viewer = get_viewer(request)
+    require(competence_policies.may_manage_competences(viewer))
+    scale = get_object_or_404(Scale, uuid=scale_uuid) if scale_uuid else None
+    initial: dict[str, Any] = {}
+    if scale is not None:
+        initial["name"] = scale.label
+        for level in scale.levels.select_related("scale"):
+            initial[f"level_{level.value}_name"] = level.label
+            initial[f"level_{level.value}_description"] = level.text
+    form = ScaleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and _save_form(
+        request,
+        form,
+        lambda f: catalogue_services.scale_save(
+            viewer=viewer,
+            scale=_named(scale or Scale(), f.cleaned_data["name"]),
+            levels=f.levels(),
+        ),
+        _("The scale is saved."),
+    ):
+        return redirect("competences:catalogue")
+    return render(request, "competences/scale_edit.html", _context(request, "catalogue", form=form, scale=scale))
+
+
+def _named(scale: Scale, name: str) -> Scale:
+    scale.name = name.strip()
+    return scale
+
+
+@login_required
+def profile_edit(request: AuthenticatedRequest, profile_uuid: str | None = None) -> HttpResponse:
+    """A job profile: for a job title or a unit, the level expected of each competence."""
+    viewer = get_viewer(request)
+    require(competence_policies.may_manage_competences(viewer))
+    profile = get_object_or_404(JobProfile, uuid=profile_uuid) if profile_uuid else None
+    competences, levels = catalogue_levels()
+    values = {scale_id: [level.value for level in rows] for scale_id, rows in levels.items()}
+    expected = dict(profile.levels.values_list("competence_id", "level")) if profile else {}
+    form = ProfileForm(request.POST or None, instance=profile)
+    levels_form = ExpectedLevelsForm(
+        request.POST or None,
+        competences=competences,
+        levels=values,
+        initial={f"expected_{pk}": level for pk, level in expected.items()},
+    )
+    if (
+        request.method == "POST"
+        and levels_form.is_valid()
+        and _save_form(
+            request,
+            form,
+            lambda f: catalogue_services.profile_save(viewer=viewer, profile=f.instance, levels=levels_form.expected()),
+            _("The job profile is saved."),
+        )
+    ):
+        return redirect("competences:catalogue")
+    context = _context(request, "catalogue", form=form, levels_form=levels_form, profile=profile)
+    return render(request, "competences/profile_edit.html", context)
 
 
 # The course catalogue ------------------------------------------------------------------------------

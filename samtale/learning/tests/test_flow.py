@@ -197,3 +197,30 @@ def test_the_waiting_list_moves_up_and_a_full_session_refuses_a_request(org: Org
         services.seat_request(
             viewer=as_(org, "union_rep"), plan=third_plan, activity_id=activity, session=catalogue.session, reason=""
         )
+
+
+def test_hr_makes_a_scale_and_a_job_profile_and_the_register_shows_the_gap(org: Org) -> None:
+    from samtale.competences.models import JobProfile, Scale
+
+    catalogue = make_catalogue()
+    hr = org.client("hr")
+    response = hr.post(
+        reverse("competences:scale_new"),
+        {"name": "Tre trin", "level_1_name": "Kender", "level_2_name": "Kan", "level_3_name": "Lærer fra sig"},
+    )
+    assert response.status_code == 302
+    scale = Scale.objects.get(name="Tre trin")
+    assert list(scale.levels.values_list("value", "name")) == [(1, "Kender"), (2, "Kan"), (3, "Lærer fra sig")]
+
+    page = hr.post(reverse("competences:profile_new"), {"name": "Løn", "job_title": "", "unit_code": "NOPE"})
+    assert page.status_code == 200 and not JobProfile.objects.exists()  # no such unit: said at the field
+    response = hr.post(
+        reverse("competences:profile_new"),
+        {"name": "Løn", "job_title": "", "unit_code": org.payroll.code, f"expected_{catalogue.payroll_law.pk}": "5"},
+    )
+    assert response.status_code == 302
+    profile = JobProfile.objects.get()
+    assert profile.unit == org.payroll
+    register = org.client("employee").get(reverse("competences:register", args=[org.employee.uuid])).content.decode()
+    assert "Jobprofil: Løn." in register
+    assert org.client("employee").get(reverse("competences:profile_new")).status_code == 404
