@@ -93,6 +93,8 @@ CASES = [
     ),
     Case("the competence catalogue", "get", lambda o: reverse("competences:catalogue"), None, WITH_A_PERSON),
     Case("a new competence", "get", lambda o: reverse("competences:competence_new"), None, {"hr": 200}),
+    Case("a new level scale", "get", lambda o: reverse("competences:scale_new"), None, {"hr": 200}),
+    Case("a new job profile", "get", lambda o: reverse("competences:profile_new"), None, {"hr": 200}),
     Case("the course catalogue", "get", lambda o: reverse("competences:courses"), None, WITH_A_PERSON),
     Case("a course", "get", lambda o: reverse("competences:course", args=[_c(o).course.uuid]), None, WITH_A_PERSON),
     Case("a new course", "get", lambda o: reverse("competences:course_new"), None, CATALOGUE_KEEPERS),

@@ -139,3 +139,6 @@ def test_from_the_register_to_the_education_record(page: Page, live_server, demo
     fits(page)
     page.goto(f"{live_server.url}/competences/import/")
     fits(page)
+    for path in ("/competences/scales/new/", "/competences/profiles/new/", "/competences/catalogue/new/"):
+        page.goto(f"{live_server.url}{path}")
+        fits(page)
