@@ -173,9 +173,8 @@ def main() -> None:
         ],
     )
     print()
-    print(
-        f"| measure ({args.people:,} people × {args.competences}, {args.database}, {args.repeat} runs) | median | min | max | target |"
-    )
+    size = f"{args.people:,} people × {args.competences}, {args.database}, {args.repeat} runs"
+    print(f"| measure ({size}) | median | min | max | target |")
     print("|---|---|---|---|---|")
     for label, values, target in (
         ("import of the levels", imports, TARGET),

@@ -17,6 +17,11 @@ from samtale.competences.forms.importing import ImportForm
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org.importing.reader import ImportFileError, check_size
 
+SPECS = {
+    "competences": importing.COMPETENCE_SPEC,
+    "levels": importing.LEVEL_SPEC,
+    "courses": importing.COURSE_SPEC,
+}
 IMPORTS = {
     "competences": importing.competences_import,
     "levels": importing.levels_import,
@@ -49,7 +54,7 @@ def import_page(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            check_size(upload.size)
+            check_size(upload.size, SPECS[form.cleaned_data["kind"]])
             result = IMPORTS[form.cleaned_data["kind"]](
                 content=upload.read(),
                 file_name=upload.name,

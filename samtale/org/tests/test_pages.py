@@ -237,9 +237,16 @@ def test_the_navigation_follows_the_role(org: Org) -> None:
         user = org.user(persona)
         user.language = "en"
         user.save(update_fields=["language"])
-    assert labels("employee") == ["My conversations"]
-    assert labels("leader") == ["My conversations", "My team", "MUS rounds", "Evaluations", "The organisation"]
-    assert labels("hr") == ["My conversations", "MUS rounds", "The organisation"]
+    assert labels("employee") == ["My conversations", "Competences"]
+    assert labels("leader") == [
+        "My conversations",
+        "My team",
+        "MUS rounds",
+        "Evaluations",
+        "Competences",
+        "The organisation",
+    ]
+    assert labels("hr") == ["My conversations", "MUS rounds", "Competences", "The organisation"]
 
 
 def test_regional_hr_moves_people_and_names_leaders_only_inside_their_units(org: Org) -> None:
