@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from samtale.competences.models import LevelCount
 from samtale.completion.models import UnitCompletion
 from samtale.conversations.models import Conversation, ConversationStatus, EmployeePreparation
 from samtale.conversations.services import reminders
@@ -206,6 +207,7 @@ def test_the_daily_run_is_booked_once_and_books_the_next(org: Org, mus: Mus, set
     waiting.update(status="SUCCESSFUL")  # the worker ran it: the run books the next one
     counts = daily_sweep.call()
     completion_rows = counts.pop("completion_rows")  # the sweep recounts the completion counters too
+    assert counts.pop("level_rows") == LevelCount.objects.count()  # and the competence counters
     deleted = {key: counts.pop(key) for key in list(counts) if key.startswith("deleted_")}  # and applies retention
     assert set(deleted) == {f"deleted_{kind.key}" for kind in KINDS} and set(deleted.values()) == {0}
     assert set(counts) == {"prepare", "schedule", "plan_due", "plan_overdue", "signature", "open_item", "follow_up"}

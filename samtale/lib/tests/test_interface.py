@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.template import Context, Template
 
+from samtale.competences.models import RegistrationState
 from samtale.conversations.models import ConversationStatus
+from samtale.learning.models import RequestStatus
 from samtale.lib.interface import TONES
 from samtale.plans.models import FollowUpStatus, PlanStatus
 
@@ -24,7 +26,9 @@ def test_a_state_is_a_tag_whose_words_say_it_and_whose_colour_follows_it() -> No
 
 
 def test_every_tone_names_a_state_that_exists() -> None:
-    states = {str(s) for s in (*ConversationStatus, *PlanStatus, *FollowUpStatus)} | {"launched", "open"}
+    states = {
+        str(s) for s in (*ConversationStatus, *PlanStatus, *FollowUpStatus, *RegistrationState, *RequestStatus)
+    } | {"launched", "open"}
     assert set(TONES) <= states
 
 
