@@ -43,27 +43,15 @@ def build(people: int, levels: int, courses: int) -> float:
     from django.utils import timezone
 
     from samtale.competences.counters import counters_rebuild
-    from samtale.competences.defaults import default_scale
-    from samtale.competences.models import Competence, CompetenceGroup, Course, CourseSession, Registration
-    from samtale.demo.competences import PERSONAL, PROFESSIONAL, SOCIAL, _profiles
+    from samtale.competences.models import Course, CourseSession, Registration
+    from samtale.demo.competences import competence_catalogue_seed
     from samtale.demo.organisation import seed_demo
     from samtale.lib.bulk import insert_rows
     from samtale.org.models import Person
 
     seed_demo(employees=people)
     rng = random.Random(16)
-    scale = default_scale()
-    made = {}
-    for group, rows in (
-        (CompetenceGroup.PROFESSIONAL, PROFESSIONAL),
-        (CompetenceGroup.PERSONAL, PERSONAL),
-        (CompetenceGroup.SOCIAL, SOCIAL),
-    ):
-        for code, name, description in rows:
-            made[code] = Competence.objects.create(
-                code=code, name=name, group=group, scale=scale, description=description
-            )
-    _profiles(made)
+    made = competence_catalogue_seed()
     competence_ids = [c.pk for c in made.values()]
     today = timezone.localdate()
     course_rows = [

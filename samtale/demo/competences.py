@@ -131,6 +131,17 @@ def demo_competences_seed(*, seed: int = 2027) -> bool:
         return False
     rng = random.Random(seed)
     today = timezone.localdate()
+    competences = competence_catalogue_seed()
+    courses = _courses(competences, rng, today)
+    _registers(competences, rng)
+    counters_rebuild()
+    _seats(courses, today)
+    return True
+
+
+def competence_catalogue_seed() -> dict[str, Competence]:
+    """The forty competences on the default scale and the two job profiles, by code (the benchmarks
+    use them too)."""
     scale = default_scale()
     competences = {}
     for group, rows in (
@@ -143,11 +154,7 @@ def demo_competences_seed(*, seed: int = 2027) -> bool:
                 code=code, name=name, group=group, description=description, scale=scale
             )
     _profiles(competences)
-    courses = _courses(competences, rng, today)
-    _registers(competences, rng)
-    counters_rebuild()
-    _seats(courses, today)
-    return True
+    return competences
 
 
 def _profiles(competences: dict[str, Competence]) -> None:

@@ -76,43 +76,47 @@ def _copy(registration: Registration | None) -> Registration | None:
     return Registration(competence_id=registration.competence_id, level=registration.level)
 
 
+def _record(
+    *, viewer: Viewer, person: Person, competence: Competence, level: int | None, text: str, side: str
+) -> Registration:
+    """One side's level and text (the employee's example, the leader's note), kept with its history
+    and the counters; a level both give alike is agreed."""
+    existing = _locked(person, competence)
+    if existing is None and not competence.active:
+        raise ValidationError(_("“%(competence)s” is no longer in use.") % {"competence": competence.name})
+    level = check_level(competence, level)
+    text = _text(text, "example" if side == ChangeSide.EMPLOYEE else "note")
+    before = _copy(existing)
+    registration = existing or Registration(person=person, competence=competence)
+    now = timezone.now()
+    if side == ChangeSide.EMPLOYEE:
+        registration.employee_level, registration.example, registration.employee_at = level, text, now
+        other = registration.leader_level
+    else:
+        registration.leader_level, registration.leader_note, registration.leader_at = level, text, now
+        registration.assessed_by = viewer.person
+        other = registration.employee_level
+    registration.settled_at = (registration.settled_at or now) if other == level else None
+    _save(registration, person=person, before=before, side=side, level=level, text=text, by=viewer.person)
+    audit_record(
+        actor=viewer.user,
+        action="competences.registered" if side == ChangeSide.EMPLOYEE else "competences.assessed",
+        target=registration,
+        subject_person_id=person.pk,
+        data={"competence": competence.code},
+    )
+    return registration
+
+
 @transaction.atomic
 def registration_record(
     *, viewer: Viewer, person: Person, competence: Competence, level: int | None, example: str
 ) -> Registration:
     """The employee records their own level of a competence, with a short example."""
     require_write(competence_policies.may_register(viewer, person))
-    existing = _locked(person, competence)
-    if existing is None and not competence.active:
-        raise ValidationError(_("“%(competence)s” is no longer in use.") % {"competence": competence.name})
-    level = check_level(competence, level)
-    example = _text(example, "example")
-    before = _copy(existing)
-    registration = existing or Registration(person=person, competence=competence)
-    registration.employee_level = level
-    registration.example = example
-    registration.employee_at = timezone.now()
-    if registration.leader_level == level:
-        registration.settled_at = registration.settled_at or timezone.now()
-    else:
-        registration.settled_at = None
-    _save(
-        registration,
-        person=person,
-        before=before,
-        side=ChangeSide.EMPLOYEE,
-        level=level,
-        text=example,
-        by=viewer.person,
+    return _record(
+        viewer=viewer, person=person, competence=competence, level=level, text=example, side=ChangeSide.EMPLOYEE
     )
-    audit_record(
-        actor=viewer.user,
-        action="competences.registered",
-        target=registration,
-        subject_person_id=person.pk,
-        data={"competence": competence.code},
-    )
-    return registration
 
 
 @transaction.atomic
@@ -122,30 +126,7 @@ def registration_assess(
     """The personnel leader records their assessment of the employee's level. A difference is shown
     to both, to be settled before the MUS."""
     require_write(competence_policies.may_assess(viewer, person))
-    existing = _locked(person, competence)
-    if existing is None and not competence.active:
-        raise ValidationError(_("“%(competence)s” is no longer in use.") % {"competence": competence.name})
-    level = check_level(competence, level)
-    note = _text(note, "note")
-    before = _copy(existing)
-    registration = existing or Registration(person=person, competence=competence)
-    registration.leader_level = level
-    registration.leader_note = note
-    registration.leader_at = timezone.now()
-    registration.assessed_by = viewer.person
-    if registration.employee_level == level:
-        registration.settled_at = registration.settled_at or timezone.now()
-    else:
-        registration.settled_at = None
-    _save(registration, person=person, before=before, side=ChangeSide.LEADER, level=level, text=note, by=viewer.person)
-    audit_record(
-        actor=viewer.user,
-        action="competences.assessed",
-        target=registration,
-        subject_person_id=person.pk,
-        data={"competence": competence.code},
-    )
-    return registration
+    return _record(viewer=viewer, person=person, competence=competence, level=level, text=note, side=ChangeSide.LEADER)
 
 
 @transaction.atomic
