@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Count
 
 from samtale.competences.models import ExpectedLevel, JobProfile, LevelCount, Registration
 from samtale.lib.bulk import chunks, insert_rows
@@ -158,19 +159,23 @@ def counters_rebuild() -> int:
     profiles = Profiles.load()
     counts: Counter[tuple[int, int, int]] = Counter()
     shorts: Counter[tuple[int, int, int]] = Counter()
+    # Counted in the database per unit, job title, competence and level (a few hundred thousand groups
+    # for a million registrations), then added up the lines of units in Python.
     rows = (
         Registration.objects.filter(person__in=Person.objects.filter(employed_q()))
+        .values("person__unit__path", "person__job_title", "competence_id", "level")
+        .annotate(people=Count("id"))
         .order_by()
-        .values_list("person__unit__path", "person__job_title", "competence_id", "level")
+        .values_list("person__unit__path", "person__job_title", "competence_id", "level", "people")
     )
-    for path, job_title, competence_id, level in rows.iterator(chunk_size=20000):
+    for path, job_title, competence_id, level, people in rows.iterator(chunk_size=20000):
         wanted = profiles.expected(job_title=job_title, unit_path=path).get(competence_id)
         short = wanted is not None and level < wanted
         for unit_id in path_ids(path):
             key = (unit_id, competence_id, level)
-            counts[key] += 1
+            counts[key] += people
             if short:
-                shorts[key] += 1
+                shorts[key] += people
     LevelCount.objects.all().delete()
     insert_rows(
         LevelCount,
