@@ -168,10 +168,18 @@ def counters_rebuild() -> int:
         .order_by()
         .values_list("person__unit__path", "person__job_title", "competence_id", "level", "people")
     )
+    lines: dict[str, list[int]] = {}  # a unit's path -> its line of units (a few thousand paths)
+    wanted_by: dict[tuple[str, str], dict[int, int]] = {}  # (job title, path) -> the profile's levels
     for path, job_title, competence_id, level, people in rows.iterator(chunk_size=20000):
-        wanted = profiles.expected(job_title=job_title, unit_path=path).get(competence_id)
+        line = lines.get(path)
+        if line is None:
+            line = lines[path] = path_ids(path)
+        expected = wanted_by.get((job_title, path))
+        if expected is None:
+            expected = wanted_by[(job_title, path)] = profiles.expected(job_title=job_title, unit_path=path)
+        wanted = expected.get(competence_id)
         short = wanted is not None and level < wanted
-        for unit_id in path_ids(path):
+        for unit_id in line:
             key = (unit_id, competence_id, level)
             counts[key] += people
             if short:

@@ -270,7 +270,12 @@ class ChangeSide(models.TextChoices):
 class RegistrationChange(models.Model):
     """The history of a registration: every level recorded, by whom and when (append-only)."""
 
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="changes")
+    # No constraint in the database: a history row is written and deleted only with its registration
+    # (the services, the import, delete_tree from the models' metadata), and checking a million keys
+    # at the commit of an import of levels would cost PostgreSQL seconds.
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="changes", db_constraint=False
+    )
     side = models.CharField(max_length=10, choices=ChangeSide.choices)
     level = models.PositiveSmallIntegerField()
     text = models.TextField(blank=True, max_length=1000)
