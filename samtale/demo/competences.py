@@ -33,6 +33,7 @@ from samtale.competences.services import register as register_services
 from samtale.competences.services.record import education_entry_record
 from samtale.demo.organisation import PERSONAS
 from samtale.learning import services as learning
+from samtale.learning.counters import activity_counts_rebuild
 from samtale.learning.models import RequestStatus, SeatRequest
 from samtale.lib.bulk import insert_rows
 from samtale.org.models import Person, employed_q
@@ -136,6 +137,7 @@ def demo_competences_seed(*, seed: int = 2027) -> bool:
     _registers(competences, rng)
     counters_rebuild()
     _seats(courses, today)
+    activity_counts_rebuild()  # the round's plans were moved forward in bulk
     return True
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from samtale.competences.counters import counters_rebuild
 from samtale.completion.counters import completion_rebuild
 from samtale.jobs.reminders import reminders_send
+from samtale.learning.counters import activity_counts_rebuild
 from samtale.lib.tasks import keeps_waiting_runs, waiting_runs
 from samtale.privacy.retention import retention_apply
 
@@ -32,10 +33,17 @@ def daily_sweep() -> dict[str, int]:
     counted = completion_rebuild()
     # The competence counters likewise, and they follow job titles, profiles and people who left.
     levels = counters_rebuild()
+    activities = activity_counts_rebuild()
     # Records kept as long as allowed are deleted for good (docs/trust.md § Erasure and retention).
     retention = retention_apply(today=timezone.localdate())
     daily_sweep_schedule(after=timezone.now())
-    return {**report.as_dict(), "completion_rows": counted, "level_rows": levels, **retention.as_dict()}
+    return {
+        **report.as_dict(),
+        "completion_rows": counted,
+        "level_rows": levels,
+        "activity_rows": activities,
+        **retention.as_dict(),
+    }
 
 
 def next_sweep(after: datetime) -> datetime:

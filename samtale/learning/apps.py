@@ -12,4 +12,4 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning")
 
     def ready(self) -> None:
-        from samtale.learning import emails  # noqa: F401 (registers the e-mail kinds)
+        from samtale.learning import emails, receivers  # noqa: F401 (the e-mail kinds, the receivers)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samtale.competences.models import CourseSession
 from samtale.conversations.models import OpenItem
-from samtale.org.models import Person
+from samtale.org.models import Person, Unit
 from samtale.plans.models import Plan
 
 
@@ -93,3 +93,24 @@ class SeatRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.session}"
+
+
+class ActivityCount(models.Model):
+    """How many activities of each type the signed plans of the people directly in ``unit`` hold,
+    in rounds not closed (``activity_type`` as the plan's content names it; the row with the type
+    "" counts the plans). Kept by ``learning.counters``; the overview adds up a unit's subtree."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    activity_type = models.CharField(max_length=40, blank=True)
+    activities = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "activity_type"], name="learning_activitycount_once"),
+        ]
+
+    if TYPE_CHECKING:
+        unit_id: int
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.activity_type or 'plans'}: {self.activities}"

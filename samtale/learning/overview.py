@@ -22,10 +22,13 @@ from django.utils.translation import gettext as _
 
 from samtale.access.viewer import Viewer
 from samtale.competences.models import Competence, CompetenceGroup, CourseSession, LevelCount, ScaleLevel
-from samtale.learning.models import RequestStatus, SeatRequest
+from samtale.learning.counters import PLANS
+from samtale.learning.models import ActivityCount, RequestStatus, SeatRequest
 from samtale.lib.spreadsheet import neutralise_formula
 from samtale.lib.suppression import DEFAULT_THRESHOLD, ROOT, shown_parts
 from samtale.org.models import Unit, path_ids
+from samtale.plans.content import activity_type_ref
+from samtale.plans.models import BUILT_IN_ACTIVITY_TYPES, ActivityType
 
 THRESHOLD = DEFAULT_THRESHOLD
 DEMAND = (RequestStatus.REQUESTED, RequestStatus.APPROVED, RequestStatus.ENROLLED, RequestStatus.WAITING)
@@ -55,6 +58,8 @@ class Overview:
     children: list[Child] = field(default_factory=list)
     demand: list[dict[str, Any]] = field(default_factory=list)
     columns: list[int] = field(default_factory=list)  # the levels of every scale shown, in order
+    plans: int = 0  # signed plans in the unit and below it (shown from the threshold up)
+    activities: list[tuple[str, int]] = field(default_factory=list)  # (type, activities) from the threshold up
 
     @property
     def groups(self) -> list[tuple[str, list[Line]]]:
@@ -148,9 +153,38 @@ def overview_for(viewer: Viewer, unit_uuid: str = "") -> Overview:
         Child(unit=child, shown=shown_children.get(child.pk, 0))
         for child in Unit.objects.filter(parent=unit).order_by("name")
     ]
+    plans, activities = _activities(unit)
     return Overview(
-        unit=unit, scope=scope, lines=lines, hidden=hidden, children=children, demand=_demand(unit), columns=columns
+        unit=unit,
+        scope=scope,
+        lines=lines,
+        hidden=hidden,
+        children=children,
+        demand=_demand(unit),
+        columns=columns,
+        plans=plans,
+        activities=activities,
     )
+
+
+def _activities(unit: Unit) -> tuple[int, list[tuple[str, int]]]:
+    """The activities of each type planned in the signed plans of the unit and below it, from the
+    kept counts (``learning.counters``): only when at least the threshold of plans are signed, and
+    only the types planned at least that many times."""
+    totals = dict(
+        ActivityCount.objects.filter(unit__path__startswith=unit.path)
+        .values("activity_type")
+        .annotate(n=Sum("activities"))
+        .values_list("activity_type", "n")
+    )
+    plans = totals.pop(PLANS, 0)
+    if plans < THRESHOLD:
+        return 0, []
+    refs = [ref for ref, n in totals.items() if n >= THRESHOLD]
+    uuids = [ref for ref in refs if len(ref) == 32]
+    names = {activity_type_ref(t): t.label for t in ActivityType.objects.filter(Q(key__in=refs) | Q(uuid__in=uuids))}
+    shown = [(names.get(ref) or str(BUILT_IN_ACTIVITY_TYPES.get(ref, ref)), totals[ref]) for ref in refs]
+    return plans, sorted(shown, key=lambda row: (-row[1], row[0]))
 
 
 def _shown_down(by_unit: dict[int, int], lineage: list[int], children_of: dict[int, list[int]]) -> list[int] | None:

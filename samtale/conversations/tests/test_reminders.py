@@ -21,6 +21,7 @@ from samtale.conversations.models import Conversation, ConversationStatus, Emplo
 from samtale.conversations.services import reminders
 from samtale.jobs.reminders import ReminderReport, reminders_send
 from samtale.jobs.tasks import daily_sweep, daily_sweep_schedule, next_sweep
+from samtale.learning.models import ActivityCount
 from samtale.outbox.models import MessageStatus, OutboxMessage
 from samtale.privacy.retention import KINDS
 from samtale.rounds.models import Round
@@ -208,6 +209,7 @@ def test_the_daily_run_is_booked_once_and_books_the_next(org: Org, mus: Mus, set
     counts = daily_sweep.call()
     completion_rows = counts.pop("completion_rows")  # the sweep recounts the completion counters too
     assert counts.pop("level_rows") == LevelCount.objects.count()  # and the competence counters
+    assert counts.pop("activity_rows") == ActivityCount.objects.count()  # and the planned activities
     deleted = {key: counts.pop(key) for key in list(counts) if key.startswith("deleted_")}  # and applies retention
     assert set(deleted) == {f"deleted_{kind.key}" for kind in KINDS} and set(deleted.values()) == {0}
     assert set(counts) == {"prepare", "schedule", "plan_due", "plan_overdue", "signature", "open_item", "follow_up"}

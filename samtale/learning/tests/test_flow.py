@@ -224,3 +224,24 @@ def test_hr_makes_a_scale_and_a_job_profile_and_the_register_shows_the_gap(org: 
     register = org.client("employee").get(reverse("competences:register", args=[org.employee.uuid])).content.decode()
     assert "Jobprofil: Løn." in register
     assert org.client("employee").get(reverse("competences:profile_new")).status_code == 404
+
+
+def test_the_overview_counts_the_planned_activities_by_type_from_five_plans(org: Org, mus: Mus) -> None:
+    """The planned activities of the signed plans, by type: kept when a plan is signed (the signal),
+    shown only from five plans and only for types planned five times or more."""
+    from samtale.learning.counters import activity_counts_rebuild
+    from samtale.testing import make_person
+    from samtale.testing.follow_up import make_signed_plan
+
+    hr = org.client("hr")
+    conversations = list(Conversation.objects.filter(round=mus.round, employee__unit=org.payroll))
+    for conversation in conversations[:4]:
+        make_signed_plan(conversation, leader=org.leader)
+    activity_counts_rebuild()
+    page = hr.get(reverse("learning:overview"), {"unit": str(org.payroll.uuid)}).content.decode()
+    assert "Sidemandsoplæring" not in page  # four plans: too few
+    extra = make_person("Femte Person", unit=org.payroll, leader=org.leader)
+    make_signed_plan(Conversation.objects.create(round=mus.round, employee=extra), leader=org.leader)
+    activity_counts_rebuild()
+    page = hr.get(reverse("learning:overview"), {"unit": str(org.payroll.uuid)}).content.decode()
+    assert "Sidemandsoplæring" in page and "Faglige kurser" in page  # five of each, from five plans
