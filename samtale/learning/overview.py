@@ -14,6 +14,7 @@ import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
@@ -88,13 +89,15 @@ def _within(unit: Unit, scope: list[Unit]) -> bool:
     return any(unit.path.startswith(top.path) for top in scope)
 
 
-def overview_for(viewer: Viewer, unit_uuid: str = "") -> Overview:
+def overview_for(viewer: Viewer, unit_uuid: UUID | None = None, *, given: bool = False) -> Overview:
+    """The overview of the unit (the first of the viewer's scope when none is ``given``; a unit
+    given that is not one of the scope's, or not a unit at all, is a 404)."""
     scope = scope_units(viewer)
     if not scope:
         raise Http404
     unit = scope[0]
-    if unit_uuid:
-        chosen = Unit.objects.filter(uuid=unit_uuid).first()
+    if given:
+        chosen = Unit.objects.filter(uuid=unit_uuid).first() if unit_uuid else None
         if chosen is None or not _within(chosen, scope):
             raise Http404
         unit = chosen
@@ -235,8 +238,8 @@ def _demand(unit: Unit) -> list[dict[str, Any]]:
     ]
 
 
-def overview_context(viewer: Viewer, unit_uuid: str) -> dict[str, Any]:
-    result = overview_for(viewer, unit_uuid)
+def overview_context(viewer: Viewer, unit_uuid: UUID | None, *, given: bool) -> dict[str, Any]:
+    result = overview_for(viewer, unit_uuid, given=given)
     return {"overview": result, "threshold": THRESHOLD, "crumbs": _crumbs(result)}
 
 
@@ -251,8 +254,8 @@ def _crumbs(result: Overview) -> list[dict[str, Any]]:
     return crumbs
 
 
-def overview_csv(viewer: Viewer, unit_uuid: str) -> HttpResponse:
-    result = overview_for(viewer, unit_uuid)
+def overview_csv(viewer: Viewer, unit_uuid: UUID | None, *, given: bool) -> HttpResponse:
+    result = overview_for(viewer, unit_uuid, given=given)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="kompetenceoverblik-{result.unit.code}-{stamp}.csv"'

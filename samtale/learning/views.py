@@ -27,7 +27,7 @@ from samtale.learning import selectors, services
 from samtale.learning.forms import CompletedForm, DecisionForm, SeatRequestForm
 from samtale.learning.models import RequestStatus
 from samtale.lib.confirm import Question, ask_first
-from samtale.lib.requests import AuthenticatedRequest
+from samtale.lib.requests import AuthenticatedRequest, query_uuid
 from samtale.org.models import Person, employed_q
 
 TEAM_PAGE = 50
@@ -65,8 +65,9 @@ def request_seat(request: AuthenticatedRequest, plan_uuid: str, activity_id: str
     if activity is None:
         raise Http404
     course = activity.course
-    if course is None and request.GET.get("course"):
-        course = Course.objects.active().filter(uuid=request.GET["course"]).first()
+    chosen = query_uuid(request, "course")
+    if course is None and chosen is not None:
+        course = Course.objects.active().filter(uuid=chosen).first()
     today = timezone.localdate()
     sessions = selectors.sessions_open(course, today=today) if course else []
     form = SeatRequestForm(request.POST or None, sessions=sessions)
@@ -312,7 +313,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
 
     viewer = get_viewer(request)
     require(competence_policies.may_view_competence_overview(viewer))
-    context = _context("overview", **overview_context(viewer, request.GET.get("unit", "")))
+    context = _context("overview", **overview_context(viewer, query_uuid(request, "unit"), given="unit" in request.GET))
     return render(request, "learning/overview.html", context)
 
 
@@ -322,4 +323,4 @@ def overview_export(request: AuthenticatedRequest) -> HttpResponse:
 
     viewer = get_viewer(request)
     require(competence_policies.may_view_competence_overview(viewer))
-    return overview_csv(viewer, request.GET.get("unit", ""))
+    return overview_csv(viewer, query_uuid(request, "unit"), given="unit" in request.GET)

@@ -32,7 +32,7 @@ from samtale.competences.selectors import catalogue as selectors
 from samtale.competences.selectors.register import catalogue_levels
 from samtale.competences.services import catalogue as catalogue_services
 from samtale.competences.services import courses as course_services
-from samtale.lib.requests import AuthenticatedRequest
+from samtale.lib.requests import AuthenticatedRequest, query_uuid
 
 
 def _context(request: AuthenticatedRequest, tab: str, **extra: Any) -> dict[str, Any]:
@@ -157,9 +157,8 @@ def courses(request: AuthenticatedRequest) -> HttpResponse:
     viewer = get_viewer(request)
     require(competence_policies.may_view_catalogue(viewer) or competence_policies.may_manage_courses(viewer))
     query = request.GET.get("q", "").strip()[:200]
-    competence = None
-    if request.GET.get("competence"):
-        competence = Competence.objects.filter(uuid=request.GET["competence"]).first()
+    wanted = query_uuid(request, "competence")
+    competence = Competence.objects.filter(uuid=wanted).first() if wanted else None
     found = selectors.courses(today=timezone.localdate(), query=query, competence=competence)
     page = Paginator(found, selectors.COURSES_PER_PAGE).get_page(request.GET.get("page"))
     params = "&".join(

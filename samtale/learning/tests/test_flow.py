@@ -245,3 +245,14 @@ def test_the_overview_counts_the_planned_activities_by_type_from_five_plans(org:
     activity_counts_rebuild()
     page = hr.get(reverse("learning:overview"), {"unit": str(org.payroll.uuid)}).content.decode()
     assert "Sidemandsoplæring" in page and "Faglige kurser" in page  # five of each, from five plans
+
+
+def test_a_link_typed_wrong_is_a_404_or_no_choice_never_an_error(org: Org, mus: Mus) -> None:
+    catalogue = make_catalogue()
+    plan, activity = plan_with_course(org, mus)
+    hr, employee = org.client("hr"), org.client("employee")
+    assert hr.get(reverse("learning:overview"), {"unit": "junk"}).status_code == 404
+    assert hr.get(reverse("learning:overview_export"), {"unit": "junk"}).status_code == 404
+    assert employee.get(reverse("competences:courses"), {"competence": "junk"}).status_code == 200
+    page = employee.get(reverse("learning:request_seat", args=[plan.uuid, activity]), {"course": "junk"})
+    assert page.status_code == 200 and catalogue.course.title in page.content.decode()  # the list to choose from
