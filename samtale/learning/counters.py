@@ -1,5 +1,5 @@
-"""Keeping ``ActivityCount`` equal to the signed plans it counts: the activities of each type in
-the signed plans of each unit's people, in the rounds not closed (docs/domain.md § Competences and
+"""Keeping ``ActivityCount`` equal to the signed plans it counts: how many signed plans of each
+unit's people hold an activity of each type, in the rounds not closed (docs/domain.md § Competences and
 courses, the overview's "planned activities by type").
 
 Every row is recounted from its unit's plans, never incremented: ``activity_counts_rebuild(units)``
@@ -45,10 +45,16 @@ def activity_counts_rebuild(units: Iterable[int] | None = None) -> int:
             continue
         seen.add(plan_id)
         counts[(unit_id, PLANS)] += 1
-        for goal in (content or {}).get("goals", []):
-            for activity in goal.get("activities", []):
-                if activity.get("type"):
-                    counts[(unit_id, str(activity["type"])[:40])] += 1
+        # Plans, not activities: a person with three courses in their plan counts once, so no
+        # figure of the overview can be one person's.
+        types = {
+            str(activity["type"])[:40]
+            for goal in (content or {}).get("goals", [])
+            for activity in goal.get("activities", [])
+            if activity.get("type")
+        }
+        for type_ref in types:
+            counts[(unit_id, type_ref)] += 1
     rows.delete()
     insert_rows(ActivityCount, [{"unit_id": u, "activity_type": t, "activities": n} for (u, t), n in counts.items()])
     return len(counts)

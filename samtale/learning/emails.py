@@ -65,6 +65,13 @@ def _found(message: OutboxMessage) -> tuple[SeatRequest, Person] | None:
     person = Person.objects.filter(pk=message.context.get("person")).first()
     if seat_request is None or person is None or not person.is_employed():
         return None
+    # Still meant for them when it goes (a mail server may have been away for a day): the leader
+    # asked is still the employee's and the request still waits; anything else is the employee's own.
+    if message.kind == "learning.seat_requested":
+        if seat_request.person.personnel_leader_id != person.pk or seat_request.status != RequestStatus.REQUESTED:
+            return None
+    elif person.pk != seat_request.person_id:
+        return None
     return seat_request, person
 
 

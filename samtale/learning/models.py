@@ -96,8 +96,8 @@ class SeatRequest(models.Model):
 
 
 class ActivityCount(models.Model):
-    """How many activities of each type the signed plans of the people directly in ``unit`` hold,
-    in rounds not closed (``activity_type`` as the plan's content names it; the row with the type
+    """How many signed plans of the people directly in ``unit`` hold an activity of each type, in
+    rounds not closed (``activity_type`` as the plan's content names it; the row with the type
     "" counts the plans). Kept by ``learning.counters``; the overview adds up a unit's subtree."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")

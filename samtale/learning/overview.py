@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.access.viewer import Viewer
-from samtale.competences.models import Competence, CompetenceGroup, CourseSession, LevelCount, ScaleLevel
+from samtale.competences.models import Competence, CompetenceGroup, Course, CourseSession, LevelCount, ScaleLevel
 from samtale.learning.counters import PLANS
 from samtale.learning.models import ActivityCount, RequestStatus, SeatRequest
 from samtale.lib.spreadsheet import neutralise_formula
@@ -131,8 +131,8 @@ def overview_for(viewer: Viewer, unit_uuid: UUID | None = None, *, given: bool =
     for competence_id, by_unit in totals.items():
         visible = _shown_down(by_unit, lineage, children_of)
         if visible is None:
-            if by_unit.get(unit.pk):
-                hidden += 1
+            if by_unit.get(unit.pk, 0) >= THRESHOLD:
+                hidden += 1  # enough people, but a figure that subtraction would give away
             continue
         competence = competences[competence_id]
         lines.append(
@@ -156,38 +156,53 @@ def overview_for(viewer: Viewer, unit_uuid: UUID | None = None, *, given: bool =
         Child(unit=child, shown=shown_children.get(child.pk, 0))
         for child in Unit.objects.filter(parent=unit).order_by("name")
     ]
-    plans, activities = _activities(unit)
+    plans, activities = _activities(unit, lineage, children_of)
     return Overview(
         unit=unit,
         scope=scope,
         lines=lines,
         hidden=hidden,
         children=children,
-        demand=_demand(unit),
+        demand=_demand(unit, lineage, children_of),
         columns=columns,
         plans=plans,
         activities=activities,
     )
 
 
-def _activities(unit: Unit) -> tuple[int, list[tuple[str, int]]]:
-    """The activities of each type planned in the signed plans of the unit and below it, from the
-    kept counts (``learning.counters``): only when at least the threshold of plans are signed, and
-    only the types planned at least that many times."""
-    totals = dict(
-        ActivityCount.objects.filter(unit__path__startswith=unit.path)
-        .values("activity_type")
-        .annotate(n=Sum("activities"))
-        .values_list("activity_type", "n")
-    )
-    plans = totals.pop(PLANS, 0)
-    if plans < THRESHOLD:
+def _subtree_totals(rows: Any, needed: set[int]) -> dict[Any, dict[int, int]]:
+    """From rows of (a unit's path, a key, a count for the unit's own people): per key, the totals of
+    the ``needed`` units with everything below them."""
+    totals: dict[Any, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for path, key, count in rows:
+        for unit_id in path_ids(path):
+            if unit_id in needed:
+                totals[key][unit_id] += count
+    return totals
+
+
+def _activities(unit: Unit, lineage: list[int], children_of: dict[int, list[int]]) -> tuple[int, list[tuple[str, int]]]:
+    """How many signed plans of the unit and below it hold an activity of each type (kept counts,
+    ``learning.counters``), each figure shown only as the competence lines are: from the threshold
+    up, and never one that subtraction from the figures around it would give away."""
+    needed = set(lineage) | {pk for kids in children_of.values() for pk in kids}
+    rows = ActivityCount.objects.filter(activities__gt=0).values_list("unit__path", "activity_type", "activities")
+    totals = _subtree_totals(rows, needed)
+    if _shown_down(totals.get(PLANS, {}), lineage, children_of) is None:
         return 0, []
-    refs = [ref for ref, n in totals.items() if n >= THRESHOLD]
+    refs = [
+        ref
+        for ref, by_unit in totals.items()
+        if ref != PLANS and _shown_down(by_unit, lineage, children_of) is not None
+    ]
     uuids = [ref for ref in refs if len(ref) == 32]
-    names = {activity_type_ref(t): t.label for t in ActivityType.objects.filter(Q(key__in=refs) | Q(uuid__in=uuids))}
-    shown = [(names.get(ref) or str(BUILT_IN_ACTIVITY_TYPES.get(ref, ref)), totals[ref]) for ref in refs]
-    return plans, sorted(shown, key=lambda row: (-row[1], row[0]))
+    names = (
+        {activity_type_ref(t): t.label for t in ActivityType.objects.filter(Q(key__in=refs) | Q(uuid__in=uuids))}
+        if refs
+        else {}
+    )
+    shown = [(names.get(ref) or str(BUILT_IN_ACTIVITY_TYPES.get(ref, ref)), totals[ref][unit.pk]) for ref in refs]
+    return totals[PLANS][unit.pk], sorted(shown, key=lambda row: (-row[1], row[0]))
 
 
 def _shown_down(by_unit: dict[int, int], lineage: list[int], children_of: dict[int, list[int]]) -> list[int] | None:
@@ -206,36 +221,36 @@ def _shown_down(by_unit: dict[int, int], lineage: list[int], children_of: dict[i
     return None
 
 
-def _demand(unit: Unit) -> list[dict[str, Any]]:
-    """Per course with a coming session: the seats asked for by people in the unit and below it
-    (waiting for an answer, approved, enrolled, on a waiting list) against the sessions' seats.
-    Only counts of at least the threshold are shown."""
+def _demand(unit: Unit, lineage: list[int], children_of: dict[int, list[int]]) -> list[dict[str, Any]]:
+    """Per course with a coming session: how many people of the unit and below it asked for a seat
+    (waiting for an answer, approved, enrolled, on a waiting list) against the sessions' seats. People,
+    not requests; each figure shown only as the competence lines are."""
     today = timezone.localdate()
-    asked = (
-        SeatRequest.objects.filter(
-            status__in=DEMAND, session__starts_on__gte=today, person__unit__path__startswith=unit.path
-        )
-        .values("session__course_id", "session__course__title")
-        .annotate(asked=Count("id"))
-        .order_by("-asked", "session__course__title")
+    needed = set(lineage) | {pk for kids in children_of.values() for pk in kids}
+    rows = (
+        SeatRequest.objects.filter(status__in=DEMAND, session__starts_on__gte=today)
+        .values("person__unit__path", "session__course_id")
+        .annotate(people=Count("person", distinct=True))
+        .values_list("person__unit__path", "session__course_id", "people")
     )
-    rows = [row for row in asked[:200] if row["asked"] >= THRESHOLD]
+    totals = _subtree_totals(rows, needed)
+    shown = [
+        course_id
+        for course_id, by_unit in totals.items()
+        if by_unit.get(unit.pk) and _shown_down(by_unit, lineage, children_of) is not None
+    ]
+    courses = dict(Course.objects.filter(pk__in=shown).values_list("pk", "title"))
     seats = dict(
-        CourseSession.objects.filter(
-            course_id__in=[row["session__course_id"] for row in rows], starts_on__gte=today, cancelled_at__isnull=True
-        )
+        CourseSession.objects.filter(course_id__in=shown, starts_on__gte=today, cancelled_at__isnull=True)
         .values("course_id")
         .annotate(seats=Sum("seats"))
         .values_list("course_id", "seats")
     )
-    return [
-        {
-            "course": row["session__course__title"],
-            "asked": row["asked"],
-            "seats": seats.get(row["session__course_id"], 0),
-        }
-        for row in rows
+    found = [
+        {"course": courses.get(course_id, ""), "asked": totals[course_id][unit.pk], "seats": seats.get(course_id, 0)}
+        for course_id in shown
     ]
+    return sorted(found, key=lambda row: (-row["asked"], row["course"]))
 
 
 def overview_context(viewer: Viewer, unit_uuid: UUID | None, *, given: bool) -> dict[str, Any]:

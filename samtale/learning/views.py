@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from samtale.access import competence_policies, plan_policies
 from samtale.access.lookups import plan_for_viewer, require, require_write, seat_request_for_viewer
 from samtale.access.viewer import get_viewer
+from samtale.audit.services import audit_record
 from samtale.competences.models import Course, CourseSession
 from samtale.learning import selectors, services
 from samtale.learning.forms import CompletedForm, DecisionForm, SeatRequestForm
@@ -60,7 +61,7 @@ def request_seat(request: AuthenticatedRequest, plan_uuid: str, activity_id: str
     choose from the catalogue)."""
     viewer = get_viewer(request)
     plan = plan_for_viewer(viewer, plan_uuid)
-    require(competence_policies.may_request_seat(viewer, plan.employee))
+    require_write(competence_policies.may_request_seat(viewer, plan.employee))
     activity = next((a for a in selectors.course_activities(plan) if a.id == activity_id), None)
     if activity is None:
         raise Http404
@@ -104,6 +105,10 @@ def request_seat(request: AuthenticatedRequest, plan_uuid: str, activity_id: str
 def seat_request(request: AuthenticatedRequest, request_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     found = seat_request_for_viewer(viewer, request_uuid)
+    if viewer.person_id != found.person_id:
+        audit_record(
+            actor=request.user, action="learning.request_read", target=found, subject_person_id=found.person_id
+        )
     status = found.status
     context = _context(
         "register",
@@ -279,7 +284,7 @@ def session(request: AuthenticatedRequest, session_uuid: str) -> HttpResponse:
 @require_POST
 def session_cancel(request: AuthenticatedRequest, session_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
-    require_write(competence_policies.may_manage_courses(viewer))
+    require(competence_policies.may_manage_courses(viewer))
     found = get_object_or_404(CourseSession.objects.select_related("course"), uuid=session_uuid)
     question = Question(
         title=_("Cancel the session of “%(course)s” on %(day)s?")

@@ -132,7 +132,7 @@ CASES = [
         "get",
         lambda o: reverse("learning:request_seat", args=[o.world["plan"].uuid, o.world["activity"]]),  # type: ignore[attr-defined]
         None,
-        {"employee": 200},
+        {"employee": 200, "leader": 403, "head": 403, "director": 403},
     ),
     Case(
         "the seat request",

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 KINDS = [
     ("competences", _("The competence catalogue")),
-    ("levels", _("Registered levels (from an earlier system)")),
     ("courses", _("The course catalogue with sessions")),
 ]
 

@@ -153,3 +153,10 @@ def registration_settle(*, viewer: Viewer, registration: Registration, level: in
         data={"competence": locked.competence.code},
     )
     return locked
+
+
+def register_read_record(*, viewer: Viewer, person: Person, what: str) -> None:
+    """A read of someone else's register or education record (``what``: "register", "record") is in
+    the audit trail, as a read of their plan is (docs/trust.md § Audit trail); their own is not."""
+    if viewer.person_id != person.pk:
+        audit_record(actor=viewer.user, action=f"competences.{what}_read", target=person, subject_person_id=person.pk)

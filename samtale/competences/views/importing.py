@@ -1,5 +1,5 @@
 """The catalogues' import and export page (docs/domain.md § Competences and courses): the competence
-catalogue and the registered levels for HR covering the whole organisation, the course catalogue
+catalogue for HR covering the whole organisation, the course catalogue
 for the education consultants and HR. All or nothing, with every bad row by its line number."""
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ from samtale.org.importing.reader import ImportFileError, check_size
 
 SPECS = {
     "competences": importing.COMPETENCE_SPEC,
-    "levels": importing.LEVEL_SPEC,
     "courses": importing.COURSE_SPEC,
 }
 IMPORTS = {
     "competences": importing.competences_import,
-    "levels": importing.levels_import,
     "courses": importing.courses_import,
 }
 EXPORTS = {"competences": importing.competences_export, "courses": importing.courses_export}
@@ -36,8 +34,11 @@ CONTENT_TYPES = {
 
 def _kinds(viewer: Viewer) -> list[str]:
     kinds = []
+    # Registered levels are moved from an earlier system by the operator (manage.py
+    # import_competences --levels), never from this page: HR may not read or write a register, and
+    # an import's "changed" or "as it was" would tell a level (docs/trust.md § Competences and courses).
     if competence_policies.may_manage_competences(viewer):
-        kinds += ["competences", "levels"]
+        kinds.append("competences")
     if competence_policies.may_manage_courses(viewer):
         kinds.append("courses")
     return kinds

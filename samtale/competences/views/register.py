@@ -54,6 +54,7 @@ def _crumbs(person: Any, viewer: Any, here: str | None = None) -> list[dict[str,
 def register(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     person = person_for_register(viewer, person_uuid)
+    services.register_read_record(viewer=viewer, person=person, what="register")
     context = {
         "subject": person,
         "own": viewer.person_id == person.pk,
@@ -79,6 +80,8 @@ def registration(request: AuthenticatedRequest, person_uuid: str, competence_uui
     existing = Registration.objects.filter(person=person, competence=competence).select_related("assessed_by").first()
     if existing is None and not competence.active:
         raise Http404
+    if request.method != "POST":
+        services.register_read_record(viewer=viewer, person=person, what="register")
     levels = list(competence.scale.levels.select_related("scale").order_by("value"))
     may_register = competence_policies.may_register(viewer, person)
     may_assess = competence_policies.may_assess(viewer, person)
@@ -159,6 +162,7 @@ def registration(request: AuthenticatedRequest, person_uuid: str, competence_uui
 def record(request: AuthenticatedRequest, person_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     person = person_for_register(viewer, person_uuid)
+    services.register_read_record(viewer=viewer, person=person, what="record")
     context = {
         "subject": person,
         "own": viewer.person_id == person.pk,

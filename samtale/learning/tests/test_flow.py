@@ -256,3 +256,50 @@ def test_a_link_typed_wrong_is_a_404_or_no_choice_never_an_error(org: Org, mus: 
     assert employee.get(reverse("competences:courses"), {"competence": "junk"}).status_code == 200
     page = employee.get(reverse("learning:request_seat", args=[plan.uuid, activity]), {"course": "junk"})
     assert page.status_code == 200 and catalogue.course.title in page.content.decode()  # the list to choose from
+
+
+def test_a_figure_that_subtraction_would_give_away_is_not_shown(org: Org, mus: Mus) -> None:
+    """Six plans in Økonomi, five of them in Løn: Løn's figure would give away the one plan in
+    Regnskab by subtraction from Økonomi's, so Løn shows none (docs/trust.md § Anonymity)."""
+    from samtale.learning.counters import activity_counts_rebuild
+    from samtale.testing import make_person
+    from samtale.testing.follow_up import make_signed_plan
+
+    for conversation in Conversation.objects.filter(round=mus.round, employee__personnel_leader=org.leader)[:4]:
+        make_signed_plan(conversation, leader=org.leader)
+    fifth = make_person("Femte Person", unit=org.payroll, leader=org.leader)
+    make_signed_plan(Conversation.objects.create(round=mus.round, employee=fifth), leader=org.leader)
+    lone = make_person("Eneste Regnskab", unit=org.accounting, leader=org.former_leader)
+    make_signed_plan(Conversation.objects.create(round=mus.round, employee=lone), leader=org.former_leader)
+    activity_counts_rebuild()
+    hr = org.client("hr")
+    economy = hr.get(reverse("learning:overview"), {"unit": str(org.economy.uuid)}).content.decode()
+    payroll = hr.get(reverse("learning:overview"), {"unit": str(org.payroll.uuid)}).content.decode()
+    assert "Sidemandsoplæring" in economy
+    assert "Sidemandsoplæring" not in payroll
+
+
+def test_reads_by_others_are_in_the_audit_trail_and_a_late_mail_goes_to_the_leader_of_now(org: Org, mus: Mus) -> None:
+    from samtale.audit.models import AuditEvent
+    from samtale.learning import emails as learning_emails
+    from samtale.outbox.models import OutboxMessage
+
+    catalogue = make_catalogue()
+    plan, activity = plan_with_course(org, mus)
+    org.client("employee").get(reverse("competences:register", args=[org.employee.uuid]))
+    assert not AuditEvent.objects.filter(action="competences.register_read").exists()  # one's own
+    org.client("head").get(reverse("competences:register", args=[org.employee.uuid]))
+    org.client("leader").get(reverse("competences:record", args=[org.employee.uuid]))
+    assert AuditEvent.objects.filter(action="competences.register_read", subject_person_id=org.employee.pk).exists()
+    assert AuditEvent.objects.filter(action="competences.record_read", subject_person_id=org.employee.pk).exists()
+
+    from samtale.learning import services
+    from samtale.testing.learning import as_
+
+    seat = services.seat_request(
+        viewer=as_(org, "employee"), plan=plan, activity_id=activity, session=catalogue.session, reason=""
+    )
+    message = OutboxMessage.objects.filter(kind="learning.seat_requested").latest("pk")
+    assert learning_emails.seat_requested(message) is not None
+    services.seat_cancel(viewer=as_(org, "employee"), seat_request=seat)  # withdrawn before it went
+    assert learning_emails.seat_requested(message) is None
