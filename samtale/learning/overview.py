@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from samtale.access.viewer import Viewer
 from samtale.competences.models import Competence, CompetenceGroup, Course, CourseSession, LevelCount, ScaleLevel
 from samtale.learning.counters import PLANS
-from samtale.learning.models import ActivityCount, RequestStatus, SeatRequest
+from samtale.learning.models import RequestStatus, SeatRequest
 from samtale.lib.spreadsheet import neutralise_formula
 from samtale.lib.suppression import DEFAULT_THRESHOLD, ROOT, shown_parts
 from samtale.org.models import Unit, path_ids
@@ -181,13 +182,34 @@ def _subtree_totals(rows: Any, needed: set[int]) -> dict[Any, dict[int, int]]:
     return totals
 
 
+# The kept counts of the needed units' subtrees, added up in the database: a few rows per unit shown,
+# whatever the size of the organisation below (the paths hold digits and "/" only, so LIKE is a prefix).
+_SUBTREE_SUMS = """
+SELECT n.id, c.activity_type, SUM(c.activities)
+FROM learning_activitycount c
+JOIN org_unit u ON u.id = c.unit_id
+JOIN org_unit n ON u.path LIKE n.path || '%%'
+WHERE n.id IN ({ids}) AND c.activities > 0
+GROUP BY n.id, c.activity_type
+"""
+
+
+def _subtree_sums(units: set[int]) -> list[tuple[int, str, int]]:
+    if not units:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBTREE_SUMS.format(ids=", ".join(["%s"] * len(units))), sorted(units))
+        return [(unit_id, activity_type, int(total)) for unit_id, activity_type, total in cursor.fetchall()]
+
+
 def _activities(unit: Unit, lineage: list[int], children_of: dict[int, list[int]]) -> tuple[int, list[tuple[str, int]]]:
     """How many signed plans of the unit and below it hold an activity of each type (kept counts,
     ``learning.counters``), each figure shown only as the competence lines are: from the threshold
     up, and never one that subtraction from the figures around it would give away."""
     needed = set(lineage) | {pk for kids in children_of.values() for pk in kids}
-    rows = ActivityCount.objects.filter(activities__gt=0).values_list("unit__path", "activity_type", "activities")
-    totals = _subtree_totals(rows, needed)
+    totals: dict[Any, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, activity_type, plans in _subtree_sums(needed):
+        totals[activity_type][unit_id] = plans
     if _shown_down(totals.get(PLANS, {}), lineage, children_of) is None:
         return 0, []
     refs = [
