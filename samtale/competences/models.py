@@ -30,7 +30,7 @@ from django.utils.translation import pgettext_lazy
 from samtale.org.models import Person, Unit
 
 if TYPE_CHECKING:
-    from django.db.models.fields.related_descriptors import ManyRelatedManager, RelatedManager
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class CompetenceGroup(models.TextChoices):
@@ -351,7 +351,6 @@ class Course(models.Model):
 
     if TYPE_CHECKING:
         sessions: RelatedManager[CourseSession]
-        competences: ManyRelatedManager[Competence]  # type: ignore[no-redef]
 
     class Meta:
         verbose_name = _("course")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
@@ -35,6 +35,12 @@ class CourseActivity:
     @property
     def live_request(self) -> SeatRequest | None:
         return next((r for r in self.requests if r.status in LIVE), None)
+
+    @property
+    def chosen_course(self) -> Course | None:
+        """The course the activity names, else the one a seat is asked for on."""
+        live = self.live_request
+        return self.course or (live.session.course if live is not None else None)
 
 
 def course_type_refs() -> set[str]:
@@ -123,15 +129,6 @@ def participants(session: CourseSession, viewer: Viewer) -> list[SeatRequest]:
         .order_by("waiting_since", "approved_at", "id")
     )
     return sorted(rows, key=lambda r: order[r.status])
-
-
-def requests_of(person_id: int) -> QuerySet[SeatRequest]:
-    return (
-        SeatRequest.objects.filter(person_id=person_id)
-        .select_related("session__course")
-        .filter(~Q(status=RequestStatus.WITHDRAWN))
-        .order_by("-requested_at")
-    )
 
 
 # The start page ------------------------------------------------------------------------------------

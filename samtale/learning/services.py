@@ -7,7 +7,7 @@ outbox in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,15 +33,11 @@ REASON_LIMIT = 2000
 ANSWER_DAYS = 14
 
 
-def _language(person: Person) -> str:
-    return getattr(person.user, "language", "") or "da" if person.user_id else "da"
-
-
 def _mail(kind: str, seat_request: SeatRequest, to: Person, *, stamp: str = "") -> None:
     outbox_enqueue(
         kind=kind,
         to_email=to.email,
-        language=_language(to),
+        language=to.account_language,
         context={"request": seat_request.pk, "person": to.pk},
         dedupe_key=f"{kind}:{seat_request.uuid}:{stamp or timezone.now().isoformat()}",
     )
@@ -170,7 +166,7 @@ def seat_request_decide(*, viewer: Viewer, seat_request: SeatRequest, approve: b
     return locked
 
 
-def _enrol_one(locked: SeatRequest, session: CourseSession, *, now: timezone.datetime) -> None:  # type: ignore[name-defined]
+def _enrol_one(locked: SeatRequest, session: CourseSession, *, now: datetime) -> None:
     if not session.is_full:
         if locked.status == RequestStatus.WAITING:
             session.waiting -= 1
@@ -215,7 +211,7 @@ def seat_enrol(*, viewer: Viewer, seat_request: SeatRequest) -> SeatRequest:
     return locked
 
 
-def _promote_first_waiting(session: CourseSession, *, now: timezone.datetime) -> SeatRequest | None:  # type: ignore[name-defined]
+def _promote_first_waiting(session: CourseSession, *, now: datetime) -> SeatRequest | None:
     first = (
         SeatRequest.objects.select_for_update()
         .select_related("person__unit", "session__course")

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q
 
-from samtale.competences.counters import Profiles
 from samtale.competences.models import (
     Competence,
     CompetenceGroup,
@@ -182,9 +181,6 @@ def settle_counts(person_ids: list[int]) -> dict[int, int]:
         .values_list("person_id", "n")
     )
     return dict(rows)
-
-
-__all__ = ["Profiles", "Register", "Row", "education_record", "history_of", "profile_for", "register_for"]
 
 
 def register_summary(person: Person) -> Register:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from samtale.competences.models import Competence, Registration
 from samtale.lib.todo import ToDo
@@ -31,14 +31,9 @@ def todo_for_employee(*, person: Person, mus_coming: bool) -> list[ToDo]:
         ) % {"count": counts["differ"]}
         return [ToDo("competences.settle", text, url, icon="warning")]
     if not counts["registered"] and Competence.objects.active().exists():
-        return [ToDo("competences.register", str(_register_text()), url, icon="edit")]
+        text = gettext("Register your competences before your MUS: your level and an example for each")
+        return [ToDo("competences.register", text, url, icon="edit")]
     return []
-
-
-def _register_text() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("Register your competences before your MUS: your level and an example for each")
 
 
 def todo_for_leader(*, leader: Person) -> list[ToDo]:
