@@ -139,6 +139,15 @@ def test_from_the_register_to_the_education_record(page: Page, live_server, demo
     fits(page)
     page.goto(f"{live_server.url}/competences/import/")
     fits(page)
-    for path in ("/competences/scales/new/", "/competences/profiles/new/", "/competences/catalogue/new/"):
+    course = seat.session.course
+    for path in (
+        "/competences/scales/new/",
+        "/competences/profiles/new/",
+        "/competences/catalogue/new/",
+        "/competences/courses/new/",
+        f"/competences/courses/{course.uuid}/edit/",
+        f"/competences/courses/{course.uuid}/sessions/new/",
+        f"/learning/sessions/{seat.session.uuid}/",
+    ):
         page.goto(f"{live_server.url}{path}")
         fits(page)
