@@ -16,16 +16,17 @@ unit reads a few hundred rows, whatever the size of the organisation below it.
 
 from __future__ import annotations
 
-from collections import Counter
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import QuerySet
 
 from samtale.competences.models import ExpectedLevel, JobProfile, LevelCount, Registration
-from samtale.lib.bulk import chunks, insert_rows
-from samtale.org.models import Person, employed_q, path_ids
+from samtale.lib.bulk import chunks
+from samtale.org.models import Person, Unit, employed_q, path_ids
 
 # (unit id, competence id, level) -> (people, short)
 Deltas = dict[tuple[int, int, int], list[int]]
@@ -33,39 +34,47 @@ Deltas = dict[tuple[int, int, int], list[int]]
 
 @dataclass(frozen=True)
 class Profiles:
-    """Every job profile's expected levels, by job title (compared case-insensitively) and by unit."""
+    """Every job profile: its expected levels, and which profile a job title (compared
+    case-insensitively) or a unit has."""
 
-    by_title: dict[str, dict[int, int]]
-    by_unit: dict[int, dict[int, int]]
+    levels: dict[int, dict[int, int]]  # profile id -> competence id -> level
+    by_title: dict[str, int]
+    by_unit: dict[int, int]
 
     @classmethod
     def load(cls) -> Profiles:
-        by_title: dict[str, dict[int, int]] = {}
-        by_unit: dict[int, dict[int, int]] = {}
-        rows = ExpectedLevel.objects.values_list("profile__job_title", "profile__unit_id", "competence_id", "level")
-        for title, unit_id, competence_id, level in rows:
+        levels: dict[int, dict[int, int]] = {}
+        by_title: dict[str, int] = {}
+        by_unit: dict[int, int] = {}
+        # In the profiles' order, so that of two titles differing only in case the first counts, as
+        # on the register (``selectors.register.profile_for``). A profile without levels still
+        # applies (it expects nothing): a title's empty profile stops the search at the title.
+        for pk, title, unit_id in JobProfile.objects.values_list("pk", "job_title", "unit_id"):
+            levels[pk] = {}
             if title:
-                by_title.setdefault(title.casefold(), {})[competence_id] = level
+                by_title.setdefault(title.casefold(), pk)
             elif unit_id is not None:
-                by_unit.setdefault(unit_id, {})[competence_id] = level
-        # Profiles without levels still apply (they expect nothing): a title's empty profile stops
-        # the search at the title.
-        for title, unit_id in JobProfile.objects.values_list("job_title", "unit_id"):
-            if title:
-                by_title.setdefault(title.casefold(), {})
-            elif unit_id is not None:
-                by_unit.setdefault(unit_id, {})
-        return cls(by_title=by_title, by_unit=by_unit)
+                by_unit[unit_id] = pk
+        for profile_id, competence_id, level in ExpectedLevel.objects.values_list(
+            "profile_id", "competence_id", "level"
+        ):
+            levels[profile_id][competence_id] = level
+        return cls(levels=levels, by_title=by_title, by_unit=by_unit)
 
-    def expected(self, *, job_title: str, unit_path: str) -> dict[int, int]:
-        """The person's profile: their job title's, else the nearest of their unit and the units
-        above it; {} when none applies."""
+    def profile(self, *, job_title: str, unit_path: str) -> int | None:
+        """The id of the person's profile: their job title's, else the nearest of their unit and the
+        units above it; None when none applies."""
         if job_title and job_title.casefold() in self.by_title:
             return self.by_title[job_title.casefold()]
         for unit_id in reversed(path_ids(unit_path)):
             if unit_id in self.by_unit:
                 return self.by_unit[unit_id]
-        return {}
+        return None
+
+    def expected(self, *, job_title: str, unit_path: str) -> dict[int, int]:
+        """The person's profile's levels by competence; {} when none applies."""
+        profile_id = self.profile(job_title=job_title, unit_path=unit_path)
+        return {} if profile_id is None else self.levels[profile_id]
 
 
 def _add(deltas: Deltas, *, unit_path: str, competence_id: int, level: int, short: bool, sign: int) -> None:
@@ -152,44 +161,80 @@ def counters_people_moved(moves: Sequence[tuple[int, str, str]]) -> None:
     _apply(deltas)
 
 
+# Counted in the database, from the registers of the people employed today: per unit, competence
+# and level first (a few hundred thousand groups for a million registrations), then into each unit
+# and every unit above it (``line``: a unit and each of its ancestors). Each person's profile is
+# found as everywhere (``Profiles.profile``) and given to the database as the job titles and the
+# units of each profile that expects levels (``{profile}``: a CASE).
+_REBUILD = """
+INSERT INTO {count} (unit_id, competence_id, level, people, short)
+WITH RECURSIVE line (unit_id, ancestor_id, parent_id) AS (
+    SELECT id, id, parent_id FROM {unit}
+    UNION ALL
+    SELECT line.unit_id, above.id, above.parent_id FROM line JOIN {unit} above ON above.id = line.parent_id
+),
+counted AS (
+    SELECT p.unit_id, r.competence_id, r.level, COUNT(*) AS people,
+           SUM(CASE WHEN r.level < e.level THEN 1 ELSE 0 END) AS short
+    FROM {registration} r
+    JOIN (SELECT employed.id, employed.unit_id, {profile} AS profile_id FROM ({employed}) employed) p
+        ON p.id = r.person_id
+    LEFT JOIN {expected} e ON e.profile_id = p.profile_id AND e.competence_id = r.competence_id
+    GROUP BY p.unit_id, r.competence_id, r.level
+)
+SELECT line.ancestor_id, counted.competence_id, counted.level, SUM(counted.people), SUM(counted.short)
+FROM counted JOIN line ON line.unit_id = counted.unit_id
+GROUP BY line.ancestor_id, counted.competence_id, counted.level
+"""
+
+
+def _profile_case(profiles: Profiles, employed: QuerySet[Person]) -> tuple[str, list[Any]]:
+    """SQL giving the id of an employed person's profile (``employed.job_title``, ``.unit_id``): a
+    title's profile first, then the nearest unit's; NULL when none applies or it expects nothing."""
+    titles: dict[int, list[str]] = {}
+    units: dict[int, list[int]] = {}
+    for job_title, unit_id, path in employed.values_list("job_title", "unit_id", "unit__path").distinct():
+        profile_id = profiles.profile(job_title=job_title, unit_path=path)
+        if profile_id is None:
+            continue
+        if job_title and job_title.casefold() in profiles.by_title:
+            # Even a title's profile that expects nothing: it stops the search at the title.
+            titles.setdefault(profile_id, []).append(job_title)
+        elif profiles.levels[profile_id]:
+            units.setdefault(profile_id, []).append(unit_id)
+    # A list given whole: an array on PostgreSQL, JSON read as a table on SQLite.
+    postgres = connection.vendor == "postgresql"
+    one_of = "= ANY(%s)" if postgres else "IN (SELECT value FROM json_each(%s))"
+    whens: list[str] = []
+    params: list[Any] = []
+    for column, members in (("employed.job_title", titles), ("employed.unit_id", units)):
+        for profile_id, values in members.items():
+            distinct = sorted(set(values), key=str)
+            whens.append(f"WHEN {column} {one_of} THEN CAST(%s AS bigint)")
+            params += [distinct if postgres else json.dumps(distinct), profile_id]
+    if not whens:
+        return "CAST(NULL AS bigint)", []
+    return f"CASE {' '.join(whens)} END", params
+
+
 @transaction.atomic
 def counters_rebuild() -> int:
-    """Every count again from the registers of the people employed today, in bulk; returns the
-    number of counter rows."""
-    profiles = Profiles.load()
-    counts: Counter[tuple[int, int, int]] = Counter()
-    shorts: Counter[tuple[int, int, int]] = Counter()
-    # Counted in the database per unit, job title, competence and level (a few hundred thousand groups
-    # for a million registrations), then added up the lines of units in Python.
-    rows = (
-        Registration.objects.filter(person__in=Person.objects.filter(employed_q()))
-        .values("person__unit__path", "person__job_title", "competence_id", "level")
-        .annotate(people=Count("id"))
-        .order_by()
-        .values_list("person__unit__path", "person__job_title", "competence_id", "level", "people")
+    """Every count again from the registers of the people employed today, in the database; returns
+    the number of counter rows."""
+    employed = Person.objects.filter(employed_q()).order_by()
+    profile_sql, profile_params = _profile_case(Profiles.load(), employed)
+    people_sql, people_params = employed.values("id", "unit_id", "job_title").query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = _REBUILD.format(
+        count=quote(LevelCount._meta.db_table),
+        unit=quote(Unit._meta.db_table),
+        registration=quote(Registration._meta.db_table),
+        expected=quote(ExpectedLevel._meta.db_table),
+        employed=people_sql,
+        profile=profile_sql,
     )
-    lines: dict[str, list[int]] = {}  # a unit's path -> its line of units (a few thousand paths)
-    wanted_by: dict[tuple[str, str], dict[int, int]] = {}  # (job title, path) -> the profile's levels
-    for path, job_title, competence_id, level, people in rows.iterator(chunk_size=20000):
-        line = lines.get(path)
-        if line is None:
-            line = lines[path] = path_ids(path)
-        expected = wanted_by.get((job_title, path))
-        if expected is None:
-            expected = wanted_by[(job_title, path)] = profiles.expected(job_title=job_title, unit_path=path)
-        wanted = expected.get(competence_id)
-        short = wanted is not None and level < wanted
-        for unit_id in line:
-            key = (unit_id, competence_id, level)
-            counts[key] += people
-            if short:
-                shorts[key] += people
     LevelCount.objects.all().delete()
-    insert_rows(
-        LevelCount,
-        [
-            {"unit_id": u, "competence_id": c, "level": lv, "people": n, "short": shorts.get((u, c, lv), 0)}
-            for (u, c, lv), n in counts.items()
-        ],
-    )
-    return len(counts)
+    with connection.cursor() as cursor:
+        # In the statement's order: the profiles' CASE, then the people employed.
+        cursor.execute(sql, [*profile_params, *people_params])
+        return max(cursor.rowcount, 0)

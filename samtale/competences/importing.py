@@ -26,7 +26,7 @@ import os
 import re
 import time as time_
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -58,7 +58,7 @@ from samtale.competences.models import (
 )
 from samtale.competences.services.courses import check_session
 from samtale.competences.services.register import TEXT_LIMIT
-from samtale.lib.bulk import chunks, insert_rows, update_rows
+from samtale.lib.bulk import chunks, foreign_keys_checked_at_end, insert_rows, update_rows
 from samtale.lib.spreadsheet import neutralise_formula
 from samtale.org.importing.reader import Columns, Table, read_table
 from samtale.org.importing.rows import DateError, parse_date
@@ -142,6 +142,8 @@ SESSION_COLUMNS = (
 )
 # Rows given to the database at a time by the levels import (bounds the memory of the lists).
 LEVEL_BATCH = 100_000
+# New registrations from which an import loads them in bulk (``foreign_keys_checked_at_end``).
+BULK_LOAD = 50_000
 
 
 def _normalise(value: str) -> str:
@@ -680,10 +682,14 @@ def _apply_levels(plan: _LevelPlan) -> None:
     if plan.new:
         last = Registration.objects.aggregate(last=Max("pk"))["last"] or 0
         uuids = ordered_uuids(len(plan.new))
-        for rows in chunks(plan.new, LEVEL_BATCH):
-            for row in rows:
-                row["uuid"] = next(uuids)
-            insert_rows(Registration, list(rows))
+        # A whole organisation's levels (moved from SAP HR) are loaded as the database's manual
+        # advises: the keys to people and competences checked once for all rows, not row by row.
+        loading = foreign_keys_checked_at_end(Registration) if len(plan.new) >= BULK_LOAD else nullcontext()
+        with loading:
+            for rows in chunks(plan.new, LEVEL_BATCH):
+                for row in rows:
+                    row["uuid"] = next(uuids)
+                insert_rows(Registration, list(rows))
         at = Registration._meta.get_field("employee_at").get_db_prep_save(plan.now, connection)
         with connection.cursor() as cursor:
             for statement in _new_history_sql():

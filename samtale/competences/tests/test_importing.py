@@ -311,6 +311,24 @@ def test_levels_are_registered_in_bulk_with_their_history_and_counted(org: Org, 
     assert AuditEvent.objects.filter(action__startswith="competences.").count() == 1
 
 
+def test_a_whole_organisations_levels_are_loaded_with_their_keys_checked_once(org: Org, catalogue, monkeypatch):
+    """From ``BULK_LOAD`` new registrations on, the keys are checked for all rows at the end (on
+    PostgreSQL: ``lib.bulk.foreign_keys_checked_at_end``); what is written is the same."""
+    monkeypatch.setattr("samtale.competences.importing.BULK_LOAD", 2)
+    records = [
+        {"employee_number": person.employee_number, "competence": code, "level": "2"}
+        for person in (org.employee, org.colleague, org.leader)
+        for code in ("K1", "K3")
+    ]
+
+    result = levels_import(content=a_file(LEVEL_SPEC, records), file_name="sap.csv", actor=None)
+
+    assert (result.errors, result.created, result.applied) == ([], 6, True)
+    assert Registration.objects.filter(person=org.colleague, competence=catalogue["K3"], level=2).exists()
+    assert RegistrationChange.objects.count() == 6
+    assert LevelCount.objects.get(unit=org.economy, competence=catalogue["K1"], level=2).people == 3
+
+
 def test_levels_imported_again_change_what_differs_and_keep_the_rest(org: Org, catalogue):
     employee = org.employee.employee_number
     first = [
