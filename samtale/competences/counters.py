@@ -165,7 +165,7 @@ def counters_people_moved(moves: Sequence[tuple[int, str, str]]) -> None:
 # and level first (a few hundred thousand groups for a million registrations), then into each unit
 # and every unit above it (``line``: a unit and each of its ancestors). Each person's profile is
 # found as everywhere (``Profiles.profile``) and given to the database as the job titles and the
-# units of each profile that expects levels (``{profile}``: a CASE).
+# units of each profile that expects levels (``{profile}``: a CASE, worked out once per person).
 _REBUILD = """
 INSERT INTO {count} (unit_id, competence_id, level, people, short)
 WITH RECURSIVE line (unit_id, ancestor_id, parent_id) AS (
@@ -173,12 +173,14 @@ WITH RECURSIVE line (unit_id, ancestor_id, parent_id) AS (
     UNION ALL
     SELECT line.unit_id, above.id, above.parent_id FROM line JOIN {unit} above ON above.id = line.parent_id
 ),
+people AS MATERIALIZED (
+    SELECT employed.id, employed.unit_id, {profile} AS profile_id FROM ({employed}) employed
+),
 counted AS (
     SELECT p.unit_id, r.competence_id, r.level, COUNT(*) AS people,
            SUM(CASE WHEN r.level < e.level THEN 1 ELSE 0 END) AS short
     FROM {registration} r
-    JOIN (SELECT employed.id, employed.unit_id, {profile} AS profile_id FROM ({employed}) employed) p
-        ON p.id = r.person_id
+    JOIN people p ON p.id = r.person_id
     LEFT JOIN {expected} e ON e.profile_id = p.profile_id AND e.competence_id = r.competence_id
     GROUP BY p.unit_id, r.competence_id, r.level
 )
@@ -204,10 +206,10 @@ def _profile_case(profiles: Profiles, employed: QuerySet[Person]) -> tuple[str, 
             units.setdefault(profile_id, []).append(unit_id)
     # A list given whole: an array on PostgreSQL, JSON read as a table on SQLite.
     postgres = connection.vendor == "postgresql"
-    one_of = "= ANY(%s)" if postgres else "IN (SELECT value FROM json_each(%s))"
     whens: list[str] = []
     params: list[Any] = []
-    for column, members in (("employed.job_title", titles), ("employed.unit_id", units)):
+    for column, kind, members in (("employed.job_title", "text", titles), ("employed.unit_id", "bigint", units)):
+        one_of = f"= ANY(%s::{kind}[])" if postgres else "IN (SELECT value FROM json_each(%s))"
         for profile_id, values in members.items():
             distinct = sorted(set(values), key=str)
             whens.append(f"WHEN {column} {one_of} THEN CAST(%s AS bigint)")
@@ -235,6 +237,9 @@ def counters_rebuild() -> int:
     )
     LevelCount.objects.all().delete()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A million registrations grouped twice: in memory rather than in files on disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         # In the statement's order: the profiles' CASE, then the people employed.
         cursor.execute(sql, [*profile_params, *people_params])
         return max(cursor.rowcount, 0)

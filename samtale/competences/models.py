@@ -297,8 +297,11 @@ class LevelCount(models.Model):
     and how many of them are below the level their profile expects (``short``). Kept by
     ``counters.py``; HR's and the leaders' overview reads only these."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    competence = models.ForeignKey(Competence, on_delete=models.CASCADE, related_name="+")
+    # No constraints in the database: the rows are counted from the registers (again each night), and
+    # checking the keys of a whole rebuild's 800,000 rows at commit would cost seconds. Deleted with
+    # their unit or competence all the same (``on_delete``); the unique index below finds a unit's.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    competence = models.ForeignKey(Competence, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     level = models.PositiveSmallIntegerField()
     # Plain integers: a change is added as a delta (an UPSERT), and a negative delta must not trip a
     # CHECK on the row it would have inserted.
