@@ -154,7 +154,6 @@ def load(targets: list[Target], *, clients: int, seconds: float) -> tuple[float,
 
 def samtale_targets(port: int) -> dict[str, Target]:
     from django.conf import settings
-
     from pages import pages_and_sessions
 
     pages, sessions = pages_and_sessions()
@@ -235,7 +234,10 @@ def main() -> None:
         connection.close()
         fresh.drop()
 
-    print(f"\n| what the user asks for ({args.people:,} people, {args.database}) | {peer_name} p50 | Samtale p50 (p95) | Samtale ÷ peer |")
+    print(
+        f"\n| what the user asks for ({args.people:,} people, {args.database}) | {peer_name} p50 "
+        "| Samtale p50 (p95) | Samtale ÷ peer |"
+    )
     print("|---|---|---|---|")
     for row in rows:
         peer = "—" if row["peer_p50"] is None else f"{row['peer_p50']} ms"

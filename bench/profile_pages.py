@@ -92,7 +92,10 @@ def main() -> None:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
             stats.sort_stats(args.sort).print_stats(args.top)
-            print(f"\n=== {page.name} ({page.persona}): {total:.1f} ms a request, {sql[0] / args.requests * 1000:.1f} ms of it SQL")
+            print(
+                f"\n=== {page.name} ({page.persona}): {total:.1f} ms a request, "
+                f"{sql[0] / args.requests * 1000:.1f} ms of it SQL"
+            )
             print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
     finally:
         connection.close()

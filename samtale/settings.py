@@ -181,7 +181,9 @@ SAMTALE_LOGIN_COOLOFF = timedelta(minutes=envint("SAMTALE_LOGIN_COOLOFF_MINUTES"
 # How many reverse proxies in front of Samtale append to X-Forwarded-For (0: use REMOTE_ADDR).
 SAMTALE_PROXY_COUNT = envint("SAMTALE_PROXY_COUNT", 0)
 
-# Sessions end after a working day, and when the browser closes.
+# Sessions end after a working day, and when the browser closes. Kept in the database (signing out
+# ends them everywhere), read by one prepared statement (samtale/accounts/sessions.py).
+SESSION_ENGINE = "samtale.accounts.sessions"
 SESSION_COOKIE_AGE = envint("SAMTALE_SESSION_HOURS", 8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
