@@ -53,3 +53,12 @@ def test_every_icon_a_template_names_is_in_the_sprite() -> None:
         for name in re.findall(r'\{% icon "([^"]+)" %\}', template.read_text())
     }
     assert named and not named - sprite, sorted(named - sprite)
+
+
+def test_a_remembered_state_tag_still_escapes_a_label_that_is_not_safe() -> None:
+    from django.utils.safestring import mark_safe
+
+    from samtale.lib.interface import status
+
+    assert status("held", mark_safe("<b>Holdt</b>")) == '<span class="badge badge-success"><b>Holdt</b></span>'
+    assert status("held", "<b>Holdt</b>") == '<span class="badge badge-success">&lt;b&gt;Holdt&lt;/b&gt;</span>'
