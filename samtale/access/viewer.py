@@ -149,7 +149,7 @@ class _ViewerSql:
 def _viewer_sql() -> _ViewerSql:
     people, units = ModelRows(Person), ModelRows(Unit)
     roles = ModelRows(Role)
-    through = ModelRows(Role._meta.get_field("units").remote_field.through)  # type: ignore[union-attr]
+    through = ModelRows(Role._meta.get_field("units").remote_field.through)  # type: ignore[union-attr, arg-type]
     end, key = people.column("end_date"), people.column("id")
     employed = f"(r.{end} IS NULL OR r.{end} >= %s)"
     reports = f"SELECT 1 FROM {people.table} r WHERE {employed} AND r"  # noqa: S608 (names from the models' metadata)
