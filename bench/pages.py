@@ -67,6 +67,8 @@ class Result:
     p95_high: float
     queries: int
     target: float
+    # The server's time ÷ the time of its SQL alone, median over the requests (issue 17: ≤ 3).
+    ratio: float = 0.0
 
     @property
     def met(self) -> bool:
@@ -189,33 +191,34 @@ class Gunicorn:
 
 
 def repeated(
-    request: Callable[[], tuple[float, int]], *, requests: int, runs: int
-) -> tuple[list[float], list[float], int]:
-    """``runs`` times ``requests`` requests: each run's p50 and p95 of the server time, and the
-    statements of the last request."""
-    p50s, p95s, queries = [], [], 0
+    request: Callable[[], tuple[float, int, float]], *, requests: int, runs: int
+) -> tuple[list[float], list[float], int, float]:
+    """``runs`` times ``requests`` requests: each run's p50 and p95 of the server time, the
+    statements of the last request, and the median of the server time ÷ its SQL time."""
+    p50s, p95s, queries, ratios = [], [], 0, []
     for _ in range(runs):
         times = []
         for _ in range(requests):
-            ms, queries = request()
+            ms, queries, sql_ms = request()
             times.append(ms)
+            ratios.append(ms / sql_ms if sql_ms > 0 else 0.0)
         times.sort()
         p50s.append(statistics.median(times))
         p95s.append(times[min(len(times) - 1, round(0.95 * len(times)) - 1)])
-    return p50s, p95s, queries
+    return p50s, p95s, queries, statistics.median(ratios)
 
 
 def measure_page(
     port: int, page: Page, session: str, *, requests: int, runs: int
-) -> tuple[list[float], list[float], int]:
-    """Each run's p50 and p95 of the server time, and the statements of the page."""
+) -> tuple[list[float], list[float], int, float]:
+    """Each run's p50 and p95 of the server time, the statements of the page and its server ÷ SQL time."""
     from django.conf import settings
 
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
     last_process = [""]
 
-    def get() -> tuple[float, int]:
+    def get() -> tuple[float, int, float]:
         connection.request("GET", page.path, headers=headers)
         response = connection.getresponse()
         response.read()
@@ -226,7 +229,7 @@ def measure_page(
         assert match is not None, "no Server-Timing header: is SAMTALE_SERVER_TIMING set?"
         process = PROCESS.search(timing)
         last_process[0] = process[1] if process else ""
-        return float(match[1]), int(match[3])
+        return float(match[1]), int(match[3]), float(match[2])
 
     # Each process compiles a page's templates on its first request for it: warm both (each
     # response names its process), so the figures are of pages as they are served all day.
@@ -244,7 +247,7 @@ def measure_page(
 
 def measure_save(
     port: int, path: str, session: str, *, requests: int, runs: int
-) -> tuple[list[float], list[float], int]:
+) -> tuple[list[float], list[float], int, float]:
     """The employee saves the plan: each time the form is read (as the browser has it) and posted
     back changed; the server time of the POST (answered by a redirect) is measured."""
     from django.conf import settings
@@ -252,7 +255,7 @@ def measure_save(
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
 
-    def save(n: int) -> tuple[float, int]:
+    def save(n: int) -> tuple[float, int, float]:
         connection.request("GET", path, headers={"Cookie": cookie})
         response = connection.getresponse()
         body = response.read().decode()
@@ -279,7 +282,7 @@ def measure_save(
             raise RuntimeError(f"saving the plan: HTTP {response.status}")
         match = TIMING.search(response.getheader("Server-Timing", ""))
         assert match is not None
-        return float(match[1]), int(match[3])
+        return float(match[1]), int(match[3]), float(match[2])
 
     saves = itertools.count()
     save(next(saves))
@@ -317,11 +320,11 @@ def run_size(
         with Gunicorn(url) as server:
             for page in pages:
                 if page.name == "plan save":
-                    p50s, p95s, queries = measure_save(
+                    p50s, p95s, queries, ratio = measure_save(
                         server.port, page.path, sessions[page.persona], requests=requests, runs=runs
                     )
                 else:
-                    p50s, p95s, queries = measure_page(
+                    p50s, p95s, queries, ratio = measure_page(
                         server.port, page, sessions[page.persona], requests=requests, runs=runs
                     )
                 result = Result(
@@ -335,11 +338,13 @@ def run_size(
                     p95_high=max(p95s),
                     queries=queries,
                     target=TARGETS.get(page.name, DEFAULT_TARGET),
+                    ratio=ratio,
                 )
                 results.append(result)
                 print(
                     f"  {page.name:<31} {result.p50:7.1f} ms p50 {result.p95:7.1f} ms p95 "
-                    f"({result.p95_low:.1f}–{result.p95_high:.1f}) {queries:3d} queries",
+                    f"({result.p95_low:.1f}–{result.p95_high:.1f}) {queries:3d} queries, "
+                    f"server ÷ SQL {ratio:.1f}",
                     flush=True,
                 )
     finally:
@@ -350,8 +355,8 @@ def run_size(
 def table(results: list[Result]) -> str:
     sizes = sorted({r.people for r in results})
     lines = [
-        "| page | persona | database | people | p50 | p95 (runs' range) | target | queries |",
-        "|---|---|---|---|---|---|---|---|",
+        "| page | persona | database | people | p50 | p95 (runs' range) | target | queries | server ÷ SQL |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     queries: dict[tuple[str, str], set[int]] = {}
     for r in results:
@@ -362,7 +367,7 @@ def table(results: list[Result]) -> str:
         lines.append(
             f"| {r.page} | {r.persona} | {r.database} | {r.people:,} | {r.p50:.1f} ms "
             f"| {r.p95:.1f} ms ({r.p95_low:.1f}–{r.p95_high:.1f}) | ≤ {r.target:.0f} ms {verdict} "
-            f"| {r.queries} ({same}) |"
+            f"| {r.queries} ({same}) | {r.ratio:.1f} |"
         )
     return "\n".join(lines)
 
@@ -396,7 +401,7 @@ def main() -> None:
             target=r.target,
             note=f"p50 {r.p50:.1f} ms",
         )
-        | {"runs": args.runs, "queries": r.queries}
+        | {"runs": args.runs, "queries": r.queries, "server_sql_ratio": round(r.ratio, 2)}
         for r in results
     ]
     write_figures(args.json, figures)
