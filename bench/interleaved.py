@@ -27,6 +27,7 @@ import argparse
 import functools
 import http.client
 import json
+import shutil
 import statistics
 import sys
 import threading
@@ -233,6 +234,7 @@ def main() -> None:
     finally:
         connection.close()
         fresh.drop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
     print(
         f"\n| what the user asks for ({args.people:,} people, {args.database}) | {peer_name} p50 "

@@ -18,6 +18,7 @@ import cProfile
 import functools
 import io
 import pstats
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -100,6 +101,7 @@ def main() -> None:
     finally:
         connection.close()
         fresh.drop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

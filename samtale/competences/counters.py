@@ -211,7 +211,7 @@ def _profile_case(profiles: Profiles, employed: QuerySet[Person]) -> tuple[str, 
     for column, kind, members in (("employed.job_title", "text", titles), ("employed.unit_id", "bigint", units)):
         one_of = f"= ANY(%s::{kind}[])" if postgres else "IN (SELECT value FROM json_each(%s))"
         for profile_id, values in members.items():
-            distinct = sorted(set(values), key=str)
+            distinct = list(dict.fromkeys(values))  # a job title is in many units
             whens.append(f"WHEN {column} {one_of} THEN CAST(%s AS bigint)")
             params += [distinct if postgres else json.dumps(distinct), profile_id]
     if not whens:

@@ -19,12 +19,14 @@ register = template.Library()
 def date_filter(value: Any, arg: str | None = None) -> str:
     """Django's ``date`` filter, remembered: a list of a hundred people shows the same few dates
     and times again and again, and formatting one costs more than the rest of its cell. Kept per
-    value, format, language and the value's own offset (an aware time arrives in Danish time;
-    two equal instants in different zones are not the same text)."""
+    value, format, language and the value's own zone and offset (an aware time arrives in Danish
+    time; two equal instants in different zones, or the two 02:30 of the night the clocks go back,
+    are not the same text)."""
     if value in (None, ""):
         return ""
+    zone = f"{value.tzinfo} {value.utcoffset()}" if isinstance(value, datetime) else ""  # fold: the night in October
     try:
-        return _formatted(value, arg, translation.get_language(), str(getattr(value, "tzinfo", None)))
+        return _formatted(value, arg, translation.get_language(), zone)
     except TypeError:  # not hashable: as Django does it
         return defaultfilters.date(value, arg)
 
