@@ -4,6 +4,7 @@ most time printed; a ``.prof`` file per page for snakeviz or ``pstats``.
 
     .venv/bin/python bench/profile_pages.py [--people 1000] [--database sqlite|postgres]
                                             [--requests 200] [--pages NAME ...] [--out DIR] [--top 25]
+                                            [--queries]
 
 The organisation is the one ``bench/pages.py`` builds (``history.organisation_build``, cached);
 the requests go through Django's test client, so the figures are the application's alone
@@ -39,6 +40,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "profiles")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="tottime", help="pstats order: tottime or cumulative")
+    parser.add_argument(
+        "--queries", action="store_true", help="each page's statements (one request), on PostgreSQL with their plan time"
+    )
+    parser.add_argument("--width", type=int, default=300, help="characters of each statement printed")
     args = parser.parse_args()
 
     workdir = start(args.database)
@@ -69,6 +74,14 @@ def main() -> None:
             client.cookies[settings.SESSION_COOKIE_NAME] = sessions[page.persona]
             for _ in range(20):  # warm: templates compiled, caches filled
                 assert client.get(page.path).status_code == 200, page
+            if args.queries:
+                from django.test.utils import CaptureQueriesContext
+
+                with CaptureQueriesContext(connection) as captured:
+                    client.get(page.path)
+                print(f"\n=== {page.name}: {len(captured)} statements")
+                for query in captured:
+                    print(f"{explained(connection, query['sql'])}  {query['sql'][:args.width]}")
             sql = [0.0]
 
             def timed(execute, sql_text, params, many, context, sql=sql):  # type: ignore[no-untyped-def]
@@ -102,6 +115,16 @@ def main() -> None:
         connection.close()
         fresh.drop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def explained(connection, sql: str) -> str:  # type: ignore[no-untyped-def]
+    """A statement's planning and execution time in PostgreSQL (EXPLAIN ANALYZE), or nothing."""
+    if connection.vendor != "postgresql" or not sql.lstrip().upper().startswith("SELECT"):
+        return " " * 24
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        (plan,) = cursor.fetchone()
+    return f"plan {plan[0]['Planning Time']:5.2f} run {plan[0]['Execution Time']:5.2f}"
 
 
 if __name__ == "__main__":
