@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="tottime", help="pstats order: tottime or cumulative")
     parser.add_argument(
-        "--queries", action="store_true", help="each page's statements (one request), on PostgreSQL with their plan time"
+        "--queries", action="store_true", help="each page's statements, with their plan and run times on PostgreSQL"
     )
     parser.add_argument("--width", type=int, default=300, help="characters of each statement printed")
     args = parser.parse_args()
