@@ -81,7 +81,7 @@ def main() -> None:
                     client.get(page.path)
                 print(f"\n=== {page.name}: {len(captured)} statements")
                 for query in captured:
-                    print(f"{explained(connection, query['sql'])}  {query['sql'][:args.width]}")
+                    print(f"{explained(connection, query['sql'])}  {query['sql'][: args.width]}")
             sql = [0.0]
 
             def timed(execute, sql_text, params, many, context, sql=sql):  # type: ignore[no-untyped-def]
