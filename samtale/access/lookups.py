@@ -11,6 +11,7 @@ from django.http import Http404
 
 from samtale.access import policies
 from samtale.access.viewer import Viewer
+from samtale.lib.queries import one_or_none
 from samtale.org.models import Person, Unit
 
 if TYPE_CHECKING:
@@ -19,10 +20,8 @@ if TYPE_CHECKING:
 
 
 def person_for_viewer(viewer: Viewer, person_uuid: UUID | str) -> Person:
-    person = (
-        Person.objects.select_related("unit", "personnel_leader", "daily_leader", "user")
-        .filter(uuid=person_uuid)
-        .first()
+    person = one_or_none(
+        Person.objects.select_related("unit", "personnel_leader", "daily_leader", "user").filter(uuid=person_uuid)
     )
     if person is None or not policies.may_view_person(viewer, person):
         raise Http404
@@ -38,7 +37,7 @@ def person_for_placement_change(viewer: Viewer, person_uuid: UUID | str) -> Pers
 
 
 def unit_for_viewer(viewer: Viewer, unit_uuid: UUID | str) -> Unit:
-    unit = Unit.objects.select_related("leader", "parent").filter(uuid=unit_uuid).first()
+    unit = one_or_none(Unit.objects.select_related("leader", "parent").filter(uuid=unit_uuid))
     if unit is None or not policies.may_view_organisation(viewer):
         raise Http404
     return unit
@@ -56,7 +55,7 @@ def conversation_for_viewer(viewer: Viewer, conversation_uuid: UUID | str) -> Co
     from samtale.access.round_policies import may_view_conversation
     from samtale.conversations.models import Conversation
 
-    conversation = (
+    conversation = one_or_none(
         Conversation.objects.select_related(
             "round",
             "round__concept",
@@ -65,9 +64,7 @@ def conversation_for_viewer(viewer: Viewer, conversation_uuid: UUID | str) -> Co
             "employee__personnel_leader",
             "daily_leader",
             "union_rep",
-        )
-        .filter(uuid=conversation_uuid)
-        .first()
+        ).filter(uuid=conversation_uuid)
     )
     if conversation is None or not may_view_conversation(viewer, conversation):
         raise Http404
@@ -79,7 +76,7 @@ def plan_for_viewer(viewer: Viewer, plan_uuid: UUID | str) -> Plan:
     from samtale.access.plan_policies import may_view_plan
     from samtale.plans.models import Plan
 
-    plan = (
+    plan = one_or_none(
         Plan.objects.select_related(
             "employee",
             "employee__unit",
@@ -87,9 +84,7 @@ def plan_for_viewer(viewer: Viewer, plan_uuid: UUID | str) -> Plan:
             "conversation",
             "conversation__round",
             "conversation__round__concept",
-        )
-        .filter(uuid=plan_uuid)
-        .first()
+        ).filter(uuid=plan_uuid)
     )
     if plan is None or not may_view_plan(viewer, plan):
         raise Http404
@@ -101,7 +96,7 @@ def plan_of_conversation(viewer: Viewer, conversation: Conversation) -> Plan | N
     from samtale.access.plan_policies import may_view_plan
     from samtale.plans.models import Plan
 
-    plan = Plan.objects.select_related("employee", "employee__unit").filter(conversation=conversation).first()
+    plan = one_or_none(Plan.objects.select_related("employee", "employee__unit").filter(conversation=conversation))
     if plan is None or not may_view_plan(viewer, plan):
         return None
     return plan
@@ -120,8 +115,8 @@ def leader_for_report(viewer: Viewer, survey_uuid: UUID | str, person_uuid: UUID
     from samtale.access.survey_policies import may_view_leader_report
     from samtale.surveys.models import Invitation, Side, Survey, SurveyKind
 
-    survey = Survey.objects.select_related("round").filter(uuid=survey_uuid, kind=SurveyKind.LEADER_360).first()
-    leader = Person.objects.select_related("unit").filter(uuid=person_uuid).first()
+    survey = one_or_none(Survey.objects.select_related("round").filter(uuid=survey_uuid, kind=SurveyKind.LEADER_360))
+    leader = one_or_none(Person.objects.select_related("unit").filter(uuid=person_uuid))
     if survey is None or leader is None:
         raise Http404
     asked_about = Invitation.objects.filter(survey=survey, subject=leader, side=Side.SELF).exists()
@@ -135,7 +130,7 @@ def person_for_privacy(viewer: Viewer, person_uuid: UUID | str) -> Person:
     officer covering them, whether employed or left); else 404."""
     from samtale.access.privacy_policies import may_hold
 
-    person = Person.objects.select_related("unit", "user").filter(uuid=person_uuid).first()
+    person = one_or_none(Person.objects.select_related("unit", "user").filter(uuid=person_uuid))
     if person is None or not may_hold(viewer, person):
         raise Http404
     return person
@@ -146,7 +141,7 @@ def person_for_register(viewer: Viewer, person_uuid: UUID | str) -> Person:
     the personnel leader, the chain); else 404, whether the person exists or not."""
     from samtale.access.competence_policies import may_view_register
 
-    person = Person.objects.select_related("unit", "personnel_leader", "user").filter(uuid=person_uuid).first()
+    person = one_or_none(Person.objects.select_related("unit", "personnel_leader", "user").filter(uuid=person_uuid))
     if person is None or not may_view_register(viewer, person):
         raise Http404
     return person
@@ -157,10 +152,10 @@ def seat_request_for_viewer(viewer: Viewer, request_uuid: UUID | str) -> Any:
     from samtale.access.competence_policies import may_view_seat_request
     from samtale.learning.models import SeatRequest
 
-    seat_request = (
-        SeatRequest.objects.select_related("person__unit", "person__personnel_leader", "session__course", "plan")
-        .filter(uuid=request_uuid)
-        .first()
+    seat_request = one_or_none(
+        SeatRequest.objects.select_related(
+            "person__unit", "person__personnel_leader", "session__course", "plan"
+        ).filter(uuid=request_uuid)
     )
     if seat_request is None or not may_view_seat_request(viewer, seat_request):
         raise Http404

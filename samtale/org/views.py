@@ -18,6 +18,7 @@ from samtale.access import lookups, policies, privacy_policies
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.accounts.services import invitations_send
 from samtale.lib.confirm import Question, ask_first
+from samtale.lib.queries import one_or_none
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org import selectors, services
 from samtale.org.exporting import organisation_csv_response
@@ -279,7 +280,7 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
 
 def _import_run(request: AuthenticatedRequest, run_uuid: str) -> ImportRun:
     lookups.require(policies.may_import_organisation(get_viewer(request)))
-    run = ImportRun.objects.filter(uuid=run_uuid).select_related("created_by").first()
+    run = one_or_none(ImportRun.objects.filter(uuid=run_uuid).select_related("created_by"))
     if run is None:
         raise Http404
     return run
@@ -367,7 +368,7 @@ def roles(request: AuthenticatedRequest) -> HttpResponse:
 def role_remove(request: AuthenticatedRequest, role_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_manage_roles(viewer))
-    role = Role.objects.filter(uuid=role_uuid).select_related("person").first()
+    role = one_or_none(Role.objects.filter(uuid=role_uuid).select_related("person"))
     if role is None:
         raise Http404
     question = Question(

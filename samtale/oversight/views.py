@@ -4,6 +4,7 @@ never text (docs/trust.md § HR sees dates and states)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,6 +15,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -23,6 +27,8 @@ from samtale.access.lookups import require
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
 from samtale.lib.confirm import Question, ask_first
+from samtale.lib.formatting import date_filter
+from samtale.lib.interface import status
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.org.models import Unit
 from samtale.oversight import exports, services
@@ -109,11 +115,59 @@ def unit_people(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) 
         "unit": unit,
         "form": form,
         "page": page,
-        "rows": page.object_list,
-        "late": exports.overdue_labels(),
+        "rows": [format_html(_ROW, **cells) for cells in _cells(page.object_list)],
         "query": query.urlencode(),
     }
     return render(request, "oversight/unit_people.html", context)
+
+
+# One row of the drill-down's table, whose head is in templates/oversight/unit_people.html. The
+# rows are written in Python, as Django's admin writes its change list's: a page shows a hundred
+# rows of ten cells, and the template engine resolving each row's dates, states and labels (with
+# a tag and a translation in every row) was half of the page's time.
+_ROW = (
+    '<tr><th scope="row">{name}</th><td>{unit}</td><td>{conversation}</td><td>{time}</td><td>{held_on}</td>'
+    "<td>{plan}</td><td>{plan_due_on}</td><td>{plan_signed}</td><td>{follow_up}</td><td>{late}</td></tr>"
+)
+
+
+def _cells(rows: list[drill_down.PersonRow]) -> list[dict[str, str]]:
+    """Each row's cells, in ``_ROW``'s order; what is not marked safe is escaped there."""
+    late = exports.overdue_labels()
+
+    def day(value: date | datetime | None, pattern: str = "DATE_FORMAT") -> str:
+        return date_filter(template_localtime(value), pattern)
+
+    cells = []
+    for row in rows:
+        if row.follow_up_held_on:
+            follow_up = format_html(
+                "{} {}", status(row.follow_up_status, row.follow_up_status_label), day(row.follow_up_held_on)
+            )
+        elif row.follow_up_by:
+            by = _("by %(date)s") % {"date": day(row.follow_up_by)}
+            follow_up = format_html(
+                '{} <span class="muted">{}</span>', status(row.follow_up_status, row.follow_up_status_label), by
+            )
+        else:
+            follow_up = status(row.follow_up_status, row.follow_up_status_label)
+        cells.append(
+            {
+                "name": row.name,
+                "unit": row.unit_name,
+                "conversation": status(row.status, row.status_label),
+                "time": day(row.starts_at, "DATETIME_FORMAT"),
+                "held_on": day(row.held_on),
+                "plan": status(row.plan_status, row.plan_status_label),
+                "plan_due_on": day(row.plan_due_on),
+                "plan_signed": day(row.plan_signed_at),
+                "follow_up": follow_up,
+                "late": format_html_join(
+                    mark_safe("<br>"), '<strong class="error-text">{}</strong>', ((late[step],) for step in row.overdue)
+                ),
+            }
+        )
+    return cells
 
 
 @login_required

@@ -24,6 +24,7 @@ from samtale.competences.forms.register import AssessmentForm, OwnLevelForm, Set
 from samtale.competences.models import Competence, Registration
 from samtale.competences.selectors import register as selectors
 from samtale.competences.services import register as services
+from samtale.lib.queries import one_or_none
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.lib.spreadsheet import neutralise_formula
 
@@ -74,10 +75,12 @@ def registration(request: AuthenticatedRequest, person_uuid: str, competence_uui
     settling of a difference, and the history."""
     viewer = get_viewer(request)
     person = person_for_register(viewer, person_uuid)
-    competence = Competence.objects.filter(uuid=competence_uuid).select_related("scale").first()
+    competence = one_or_none(Competence.objects.filter(uuid=competence_uuid).select_related("scale"))
     if competence is None:
         raise Http404
-    existing = Registration.objects.filter(person=person, competence=competence).select_related("assessed_by").first()
+    existing = one_or_none(
+        Registration.objects.filter(person=person, competence=competence).select_related("assessed_by")
+    )
     if existing is None and not competence.active:
         raise Http404
     if request.method != "POST":

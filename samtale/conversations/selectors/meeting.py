@@ -7,15 +7,16 @@ from __future__ import annotations
 from uuid import UUID
 
 from samtale.conversations.models import Conversation, EmployeePreparation, LeaderPreparation, Minutes, OpenItem
+from samtale.lib.queries import one_or_none
 from samtale.rounds.models import ConceptPhase, PreparationQuestion
 
 
 def employee_preparation_of(*, conversation: Conversation) -> EmployeePreparation | None:
-    return EmployeePreparation.objects.filter(conversation=conversation).first()
+    return one_or_none(EmployeePreparation.objects.filter(conversation=conversation))
 
 
 def leader_preparation_of(*, conversation: Conversation) -> LeaderPreparation | None:
-    return LeaderPreparation.objects.filter(conversation=conversation).first()
+    return one_or_none(LeaderPreparation.objects.filter(conversation=conversation))
 
 
 def preparation_questions(*, conversation: Conversation, form: str) -> list[PreparationQuestion]:
@@ -30,7 +31,7 @@ def phases_of(*, conversation: Conversation) -> list[ConceptPhase]:
 
 
 def minutes_of(*, conversation: Conversation) -> Minutes | None:
-    return Minutes.objects.select_related("updated_by").filter(conversation=conversation).first()
+    return one_or_none(Minutes.objects.select_related("updated_by").filter(conversation=conversation))
 
 
 def open_items_of(*, conversation: Conversation) -> list[OpenItem]:
@@ -38,7 +39,7 @@ def open_items_of(*, conversation: Conversation) -> list[OpenItem]:
 
 
 def open_item_of(*, conversation: Conversation, item_uuid: UUID | str) -> OpenItem | None:
-    item = OpenItem.objects.filter(conversation=conversation, uuid=item_uuid).first()
+    item = one_or_none(OpenItem.objects.filter(conversation=conversation, uuid=item_uuid))
     if item is not None:
         item.conversation = conversation  # already looked up with what the policies need
     return item

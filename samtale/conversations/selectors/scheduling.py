@@ -25,6 +25,7 @@ from samtale.conversations.models import (
 from samtale.conversations.services.attendees import union_rep_choices
 from samtale.conversations.services.notice import NOTICE_WARNING_DAYS
 from samtale.conversations.services.scheduling import conversation_attendees
+from samtale.lib.queries import one_or_none
 from samtale.org.models import Person, employed_q
 from samtale.rounds.models import Round, RoundStatus
 
@@ -131,7 +132,7 @@ def scheduling_section(viewer: Viewer, conversation: Conversation) -> Scheduling
         section.topic_side = round_policies.special_topic_side(viewer, conversation) if writable else None
     if round_policies.may_view_improvement_notice(viewer, conversation):
         section.may_view_notice = True
-        section.notice = ImprovementNotice.objects.filter(conversation=conversation).first()
+        section.notice = one_or_none(ImprovementNotice.objects.filter(conversation=conversation))
         section.may_give_notice = writable and round_policies.may_give_improvement_notice(viewer, conversation)
     if section.is_leader and section.notice is None:
         section.notice_warning = (

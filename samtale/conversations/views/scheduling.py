@@ -34,6 +34,7 @@ from samtale.conversations.services.notice import improvement_notice_give
 from samtale.lib.confirm import Question, ask_first
 from samtale.lib.meetings.calendar import Method
 from samtale.lib.meetings.time_and_place import TimeAndPlace
+from samtale.lib.queries import one_or_none
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.models import Round, RoundStatus
 
@@ -230,7 +231,7 @@ def topic_withdraw(request: AuthenticatedRequest, conversation_uuid: str, topic_
     viewer, conversation = _writable(
         request, conversation_uuid, lambda v, c: round_policies.special_topic_side(v, c) is not None
     )
-    topic = SpecialTopic.objects.filter(uuid=topic_uuid, conversation=conversation).first()
+    topic = one_or_none(SpecialTopic.objects.filter(uuid=topic_uuid, conversation=conversation))
     if topic is None:
         raise Http404
     lookups.require_write(round_policies.special_topic_side(viewer, conversation) == topic.side)
@@ -249,7 +250,7 @@ def topic_withdraw(request: AuthenticatedRequest, conversation_uuid: str, topic_
 @login_required
 def notice(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
     viewer, conversation = _writable(request, conversation_uuid, round_policies.may_give_improvement_notice)
-    current = ImprovementNotice.objects.filter(conversation=conversation).first()
+    current = one_or_none(ImprovementNotice.objects.filter(conversation=conversation))
     form = NoticeForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         try:

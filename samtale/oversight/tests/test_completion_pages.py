@@ -149,3 +149,53 @@ def test_the_drill_down_comes_in_pages_and_the_export_holds_every_row(
     assert "Page 2 of 3" in second
     exported = client.get(reverse("oversight:csv", args=[mus.round.uuid, org.root.uuid])).getvalue().decode("utf-8-sig")
     assert len(exported.strip().splitlines()) == 1 + Conversation.objects.filter(round=mus.round).count()
+
+
+def test_each_cell_of_the_drill_down_reads_as_the_template_wrote_it() -> None:
+    """The cells are written in Python (``views._cells``): dates in the language's format, a time
+    in Danish time, the states as tags, the follow-up's date or deadline, the late steps one a
+    line, and nothing of a name marked safe."""
+    from datetime import UTC, date, datetime
+
+    from django.utils import translation
+
+    from samtale.oversight.selectors.drill_down import PersonRow
+
+    def row(**changes: object) -> PersonRow:
+        values: dict[str, object] = {
+            "person_uuid": None,
+            "name": "<b>Åse</b>",
+            "employee_number": "1",
+            "unit_name": "Løn",
+            "leader_id": None,
+            "leader_name": "",
+            "status": "held",
+            "starts_at": datetime(2027, 3, 1, 23, 30, tzinfo=UTC),  # 2 March 00:30 in Copenhagen
+            "held_on": date(2027, 3, 2),
+            "plan_status": "",
+            "plan_due_on": None,
+            "plan_submitted_at": None,
+            "plan_signed_at": None,
+            "follow_up_by": date(2027, 9, 2),
+            "follow_up_status": "",
+            "follow_up_held_on": None,
+            "overdue": ("overdue_plan", "overdue_follow_up"),
+        }
+        return PersonRow(**{**values, **changes})  # type: ignore[arg-type]
+
+    with translation.override("da"):
+        (cells,) = views._cells([row()])
+        assert cells["name"] == "<b>Åse</b>"  # a plain string: the template escapes it
+        assert cells["time"].startswith("2. marts 2027")
+        assert cells["held_on"] == "2. marts 2027"
+        assert cells["conversation"] == '<span class="badge badge-success">Afholdt</span>'
+        assert cells["plan"] == "" and cells["plan_due_on"] == ""
+        assert cells["follow_up"] == ' <span class="muted">senest 2. september 2027</span>'
+        assert cells["late"] == (
+            '<strong class="error-text">Planen er ikke underskrevet inden fristen</strong><br>'
+            '<strong class="error-text">Opfølgningen er ikke afholdt i tide</strong>'
+        )
+    with translation.override("en"):
+        (cells,) = views._cells([row(follow_up_status="held", follow_up_held_on=date(2027, 9, 1), overdue=())])
+        assert cells["follow_up"] == '<span class="badge badge-success">Held</span> 1 September 2027'
+        assert cells["late"] == ""

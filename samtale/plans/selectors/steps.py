@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from samtale.conversations.models import Conversation
 from samtale.conversations.selectors.steps import CURRENT, DONE, Step, follow_up_step, plan_step
 from samtale.lib.formatting import long_date
+from samtale.lib.queries import one_or_none
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
 
 
@@ -50,5 +51,5 @@ def plan_steps(plan: Plan | None, *, side: str) -> list[Step]:
 
 
 def plan_steps_of(conversation: Conversation, *, side: str) -> list[Step]:
-    plan = Plan.objects.select_related("employee", "follow_up").filter(conversation=conversation).first()
+    plan = one_or_none(Plan.objects.select_related("employee", "follow_up").filter(conversation=conversation))
     return plan_steps(plan, side=side)

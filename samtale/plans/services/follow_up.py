@@ -36,6 +36,7 @@ from samtale.competences.models import Competence, EntryKind
 from samtale.competences.services.record import education_entry_record, education_entry_withdraw
 from samtale.conversations.signals import conversations_changed
 from samtale.lib.meetings.time_and_place import LastDay, TimeAndPlace, booking_snapshot, time_and_place_errors
+from samtale.lib.queries import one_or_none
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
 from samtale.plans.content import point_start
@@ -266,7 +267,7 @@ def follow_up_deadline(plan: Plan) -> date | None:
 
 
 def follow_up_of(plan: Plan) -> FollowUp | None:
-    return FollowUp.objects.filter(plan=plan).select_related("held_with").first()
+    return one_or_none(FollowUp.objects.filter(plan=plan).select_related("held_with"))
 
 
 def follow_up_time_errors(plan: Plan, when: TimeAndPlace, *, now: datetime | None = None) -> dict[str, list[str]]:

@@ -28,6 +28,7 @@ from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
 from samtale.conversations.models import Conversation, OpenItem
 from samtale.lib import isoweek
+from samtale.lib.queries import one_or_none
 from samtale.outbox.services import outbox_enqueue
 from samtale.plans import content as plan_content
 from samtale.plans.content import PlanContent, follow_up_point, plan_completeness_errors, version_content
@@ -72,7 +73,7 @@ EDITABLE = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
 def plan_started(conversation: Conversation) -> bool:
     """The employee has started the plan: saved it once, or it has moved on from the first draft.
     From then on the conversation's outcome can no longer be corrected."""
-    plan = Plan.objects.filter(conversation=conversation).first()
+    plan = one_or_none(Plan.objects.filter(conversation=conversation))
     if plan is None:
         return False
     return plan.status != PlanStatus.DRAFT or plan.versions.filter(revision__gt=0).exists() or plan.versions.count() > 1
@@ -89,7 +90,7 @@ def plan_for_conversation_held(conversation: Conversation) -> Plan:
     after the conversation, with version 1 an empty draft."""
     due_on = conversation.plan_due_on()
     assert due_on is not None
-    plan = Plan.objects.filter(conversation=conversation).first()
+    plan = one_or_none(Plan.objects.filter(conversation=conversation))
     if plan is not None:
         if plan.due_on != due_on:
             plan.due_on = due_on
@@ -105,7 +106,7 @@ def plan_for_conversation_held(conversation: Conversation) -> Plan:
 def plan_for_conversation_undone(conversation: Conversation) -> None:
     """The outcome was corrected to "not held" or undone before the plan was started: the empty
     plan goes with it (the outcome service has checked ``plan_started``)."""
-    plan = Plan.objects.filter(conversation=conversation).first()
+    plan = one_or_none(Plan.objects.filter(conversation=conversation))
     if plan is None:
         return
     PlanVersion.objects.filter(plan=plan).delete()

@@ -31,6 +31,7 @@ from samtale.conversations.models import Conversation
 from samtale.lib.confirm import Question, ask_first
 from samtale.lib.meetings.calendar import Method
 from samtale.lib.meetings.time_and_place import TimeAndPlace
+from samtale.lib.queries import one_or_none
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.emails.follow_up import follow_up_ics
 from samtale.plans.forms.follow_up import DepartureForm, FollowUpCallForm, FollowUpHeldForm, ProgressForm
@@ -257,7 +258,7 @@ def ics(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
     lookups.require(plan_policies.may_view_follow_up(viewer, plan))
-    current: FollowUp | None = FollowUp.objects.filter(plan=plan).first()
+    current: FollowUp | None = one_or_none(FollowUp.objects.filter(plan=plan))
     if current is None or current.status != FollowUpStatus.SCHEDULED or current.starts_at is None:
         raise Http404
     current.plan = plan

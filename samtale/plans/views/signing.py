@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from samtale.access import lookups, plan_policies
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.lib.client_address import client_address
+from samtale.lib.queries import one_or_none
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.diff import version_diff
 from samtale.plans.forms.signing import AmendForm, AskChangesForm, SignForm
@@ -45,7 +46,7 @@ def plan_page_url(plan: Plan) -> str:
 
 
 def _version(plan: Plan, number: int) -> PlanVersion:
-    version = plan.versions.filter(number=number).select_related("amends").first()
+    version = one_or_none(plan.versions.filter(number=number).select_related("amends"))
     if version is None:
         raise Http404
     return version
@@ -236,7 +237,7 @@ def version_detail(request: AuthenticatedRequest, plan_uuid: str, number: int) -
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
     version = _version(plan, number)
-    previous = version.amends or plan.versions.filter(number=number - 1).first()
+    previous = version.amends or one_or_none(plan.versions.filter(number=number - 1))
     signing.plan_version_read_record(viewer=viewer, plan=plan, version=version)
     context = {
         "plan": plan,

@@ -26,6 +26,7 @@ from samtale.access import lookups, plan_policies, round_policies
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.conversations.models import Minutes
+from samtale.lib.queries import one_or_none
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.content import activity_type_ref, follow_up_point, reference_date, version_content
 from samtale.plans.forms.writing import (
@@ -103,7 +104,7 @@ def _edit_context(
     errors = errors or {}
     attach_errors(raw, errors)
     conversation = plan.conversation
-    minutes = Minutes.objects.filter(conversation=conversation).first()
+    minutes = one_or_none(Minutes.objects.filter(conversation=conversation))
     notes = minutes.notes if minutes else {}
     phases = [
         (phase, notes.get(phase.key, ""))
@@ -274,7 +275,7 @@ def activity_types(request: AuthenticatedRequest) -> HttpResponse:
 def activity_type_change(request: AuthenticatedRequest, type_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(round_policies.may_manage_concepts(viewer))
-    activity_type = ActivityType.objects.filter(uuid=type_uuid).first()
+    activity_type = one_or_none(ActivityType.objects.filter(uuid=type_uuid))
     lookups.require(activity_type is not None)
     assert activity_type is not None
     action = request.POST.get("action", "")
