@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -115,7 +114,7 @@ def unit_people(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) 
         "unit": unit,
         "form": form,
         "page": page,
-        "rows": [format_html(_ROW, **cells) for cells in _cells(page.object_list)],
+        "rows": [format_html(_ROW, **cells) for cells in _cells(list(page.object_list))],
         "query": query.urlencode(),
     }
     return render(request, "oversight/unit_people.html", context)
@@ -136,7 +135,7 @@ def _cells(rows: list[drill_down.PersonRow]) -> list[dict[str, str]]:
     late = exports.overdue_labels()
 
     def day(value: date | datetime | None, pattern: str = "DATE_FORMAT") -> str:
-        return date_filter(template_localtime(value), pattern)
+        return date_filter(timezone.localtime(value) if isinstance(value, datetime) else value, pattern)
 
     cells = []
     for row in rows:

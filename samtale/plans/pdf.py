@@ -38,9 +38,16 @@ class SignatureLine:
         return self.utc.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def signature_lines(version: PlanVersion) -> list[SignatureLine]:
+def version_signatures(version: PlanVersion) -> list[Signature]:
+    """The version's signatures with their signers, the first first."""
+    return list(version.signatures.select_related("person").order_by("signed_at", "id"))
+
+
+def signature_lines(version: PlanVersion, signatures: list[Signature] | None = None) -> list[SignatureLine]:
+    """The signatures as the page and the PDF print them (``signatures``: read already)."""
     zone = ZoneInfo(settings.TIME_ZONE)
-    signatures: list[Signature] = list(version.signatures.select_related("person").order_by("signed_at", "id"))
+    if signatures is None:
+        signatures = version_signatures(version)
     return [
         SignatureLine(
             side=signature.get_side_display(),

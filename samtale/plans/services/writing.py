@@ -11,7 +11,7 @@ asked.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Literal
 
@@ -277,8 +277,10 @@ def version_completeness_errors(version: PlanVersion) -> list[str]:
     return errors
 
 
-def plan_quality_hints(content: PlanContent) -> list[str]:
-    course_types = {plan_content.activity_type_ref(t) for t in ActivityType.objects.filter(is_course=True)}
+def plan_quality_hints(content: PlanContent, *, types: Iterable[ActivityType] | None = None) -> list[str]:
+    """The hints on a plan's quality; ``types``: the activity catalogue, read already."""
+    courses = ActivityType.objects.filter(is_course=True) if types is None else (t for t in types if t.is_course)
+    course_types = {plan_content.activity_type_ref(t) for t in courses}
     return plan_content.plan_quality_hints(content, course_types=course_types)
 
 

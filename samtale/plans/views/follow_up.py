@@ -60,15 +60,17 @@ def section_context(request: HttpRequest, viewer: Viewer, plan: Plan) -> dict[st
     not see the follow-up (HR, an invited daily leader or union representative)."""
     if not plan_policies.may_view_progress(viewer, plan):
         return {"follow_up_section": None}
-    states = _states(plan) if follow_up.is_signed(plan) else []
+    signed = follow_up.is_signed(plan)
+    # Before the plan is signed there is no follow-up, no progress and no departure to read.
+    states = _states(plan) if signed else []
     return {
         "follow_up_section": {
-            "signed": follow_up.is_signed(plan),
+            "signed": signed,
             "deadline": follow_up.follow_up_deadline(plan),
-            "follow_up": follow_up.follow_up_of(plan),
+            "follow_up": follow_up.follow_up_of(plan) if signed else None,
             "items": len(states),
             "done": sum(1 for s in states if s.latest and s.latest.status == ProgressStatus.DONE),
-            "departures": plan.departures.count(),
+            "departures": plan.departures.count() if signed else 0,
         }
     }
 

@@ -32,11 +32,12 @@ def render_detail(
     request: AuthenticatedRequest, viewer: Viewer, plan: Plan, *, status: int = 200, **writing_extra: Any
 ) -> HttpResponse:
     side = side_for(relations_to(viewer, plan.employee))
+    version = current_version(plan)  # read once for the three sections
     context = {
         # The plan's own steps from the plan in hand, not asked for again.
         "steps": conversation_steps(plan.conversation, side=side, later=plan_steps(plan, side=side)),
-        **writing.section_context(request, viewer, plan, **writing_extra),
-        **signing.section_context(request, viewer, plan),
+        **writing.section_context(request, viewer, plan, version=version, **writing_extra),
+        **signing.section_context(request, viewer, plan, version=version),
         **follow_up.section_context(request, viewer, plan),
     }
     return render(request, "plans/detail.html", context, status=status)

@@ -31,7 +31,7 @@ from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.diff import version_diff
 from samtale.plans.forms.signing import AmendForm, AskChangesForm, SignForm
 from samtale.plans.models import CommentKind, Plan, PlanComment, PlanStatus, PlanVersion, Side
-from samtale.plans.pdf import plan_pdf, signature_lines
+from samtale.plans.pdf import plan_pdf, signature_lines, version_signatures
 from samtale.plans.readable import readable_version
 from samtale.plans.services import signing
 
@@ -77,13 +77,17 @@ def _ran(form: forms.Form, run: Any) -> bool:
 # The section on the plan page ----------------------------------------------------------------
 
 
-def section_context(request: HttpRequest, viewer: Viewer, plan: Plan) -> dict[str, Any]:
-    """What the signing section shows: the state of the current version, who has signed, the
-    leader's request for changes, and the actions open to this viewer."""
-    version = signing.current_version(plan)
+def section_context(
+    request: HttpRequest, viewer: Viewer, plan: Plan, *, version: PlanVersion | None = None
+) -> dict[str, Any]:
+    """What the signing section shows: the state of the current version (``version``: read
+    already), who has signed, the leader's request for changes, and the actions open to this
+    viewer."""
+    version = version or signing.current_version(plan)
     side = signing.signer_side(viewer, plan)
-    signatures = signature_lines(version)
-    signed_sides = set(version.signatures.values_list("side", flat=True))
+    signed = version_signatures(version)
+    signatures = signature_lines(version, signed)
+    signed_sides = {signature.side for signature in signed}
     changes_asked = (
         PlanComment.objects.filter(version__plan=plan, kind=CommentKind.CHANGES_ASKED)
         .select_related("author", "version")
@@ -99,7 +103,13 @@ def section_context(request: HttpRequest, viewer: Viewer, plan: Plan) -> dict[st
         and version.status == PlanStatus.SUBMITTED
         and side not in signed_sides
     )
-    signed_versions = list(plan.versions.exclude(signed_at=None).order_by("-number").values_list("number", flat=True))
+    # The newest version both have signed: this one, none before the first signature, else asked.
+    if version.status == PlanStatus.SIGNED:
+        last_signed: int | None = version.number
+    elif plan.signed_at is None:
+        last_signed = None
+    else:
+        last_signed = plan.versions.exclude(signed_at=None).order_by("-number").values_list("number", flat=True).first()
     return {
         "signing": {
             "plan": plan,
@@ -114,7 +124,7 @@ def section_context(request: HttpRequest, viewer: Viewer, plan: Plan) -> dict[st
             "may_sign": may_sign,
             "may_amend": side is not None and version.status == PlanStatus.SIGNED,
             "waiting_for_other": side is not None and version.status == PlanStatus.SUBMITTED and side in signed_sides,
-            "last_signed": signed_versions[0] if signed_versions else None,
+            "last_signed": last_signed,
             "version_count": version.number,
         }
     }

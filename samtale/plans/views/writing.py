@@ -53,11 +53,16 @@ def _type_labels(types: Iterable[ActivityType]) -> dict[str, str]:
 
 
 def section_context(
-    request: HttpRequest, viewer: Viewer, plan: Plan, *, comment_form: CommentForm | None = None
+    request: HttpRequest,
+    viewer: Viewer,
+    plan: Plan,
+    *,
+    version: PlanVersion | None = None,
+    comment_form: CommentForm | None = None,
 ) -> dict[str, Any]:
     """The plan's text, the open items, the comments and the sharing, as far as the viewer may
-    see them. A constant number of queries."""
-    version = signing.current_version(plan)
+    see them (``version``: the current one, read already). A constant number of queries."""
+    version = version or signing.current_version(plan)
     relations = relations_to(viewer, plan.employee)
     is_employee = Relation.SELF in relations
     is_leader = Relation.PERSONNEL_LEADER in relations
@@ -65,7 +70,8 @@ def section_context(
     may_comment = plan_policies.may_comment_on_plan(viewer, plan) and not version.is_frozen
     if may_comment and comment_form is None:
         comment_form = CommentForm()
-    content = readable_version(version, labels=_type_labels(ActivityType.objects.all()))
+    types = list(ActivityType.objects.all())
+    content = readable_version(version, labels=_type_labels(types))
     return {
         "plan": plan,
         "version": version,
@@ -81,7 +87,7 @@ def section_context(
         if between_the_two
         else None,
         "comment_form": comment_form if may_comment else None,
-        "hints": writing.plan_quality_hints(version_content(version)) if between_the_two else [],
+        "hints": writing.plan_quality_hints(version_content(version), types=types) if between_the_two else [],
         "today": timezone.localdate(),
         "missing": writing.version_completeness_errors(version) if is_employee and writing.is_editable(version) else [],
     }
