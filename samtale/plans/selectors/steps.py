@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import EllipsisType
+
 from django.utils.translation import gettext as _
 
 from samtale.conversations.models import Conversation
@@ -11,10 +13,11 @@ from samtale.lib.queries import one_or_none
 from samtale.plans.models import FollowUp, FollowUpStatus, Plan, PlanStatus
 
 
-def plan_steps(plan: Plan | None, *, side: str) -> list[Step]:
+def plan_steps(plan: Plan | None, *, side: str, follow_up: FollowUp | EllipsisType | None = ...) -> list[Step]:
     """The development plan's step and the follow-up's, with what happens next for ``side``
     ("employee" or "leader"): write the plan by its day, read and sign it, call the follow-up by
-    the agreed day, hold it (docs/domain.md § The plan; § Follow-up)."""
+    the agreed day, hold it (docs/domain.md § The plan; § Follow-up). ``follow_up``: the plan's
+    follow-up conversation (or None), when read already."""
     if plan is None:
         return [plan_step(), follow_up_step()]
     if plan.status != PlanStatus.SIGNED:
@@ -33,7 +36,8 @@ def plan_steps(plan: Plan | None, *, side: str) -> list[Step]:
                 else _("Write your development plan, at the latest %(date)s.") % {"date": due}
             )
         return [plan_step(state=CURRENT, next=next_), follow_up_step()]
-    follow_up: FollowUp | None = getattr(plan, "follow_up", None)
+    if follow_up is ...:
+        follow_up = getattr(plan, "follow_up", None)
     if follow_up is not None and follow_up.status == FollowUpStatus.HELD:
         return [plan_step(state=DONE), follow_up_step(state=DONE)]
     if follow_up is not None and follow_up.status == FollowUpStatus.SCHEDULED and follow_up.starts_at:

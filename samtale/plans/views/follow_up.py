@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any
 
 from django.contrib import messages
@@ -35,7 +36,7 @@ from samtale.lib.queries import one_or_none
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.emails.follow_up import follow_up_ics
 from samtale.plans.forms.follow_up import DepartureForm, FollowUpCallForm, FollowUpHeldForm, ProgressForm
-from samtale.plans.models import Departure, FollowUp, FollowUpStatus, Plan, Progress, ProgressStatus
+from samtale.plans.models import Departure, FollowUp, FollowUpStatus, Plan, PlanVersion, Progress, ProgressStatus
 from samtale.plans.services import follow_up, leader_change
 
 
@@ -46,28 +47,41 @@ class ItemState:
     history: list[Progress]
 
 
-def _states(plan: Plan) -> list[ItemState]:
+def _states(plan: Plan, current: PlanVersion | None = None) -> list[ItemState]:
+    """Each item of the signed version with its progress; ``current``: the plan's current
+    version, read already (when it is the signed one, it is not read again)."""
     history = follow_up.progress_history(plan)
+    signed = current if current is not None and current.signed_at is not None else follow_up.signed_version(plan)
     states = []
-    for item in follow_up.plan_items(follow_up.signed_version(plan)):
+    for item in follow_up.plan_items(signed):
         rows = history.get(item.id, [])
         states.append(ItemState(item, rows[0] if rows else None, rows))
     return states
 
 
-def section_context(request: HttpRequest, viewer: Viewer, plan: Plan) -> dict[str, Any]:
+def section_context(
+    request: HttpRequest,
+    viewer: Viewer,
+    plan: Plan,
+    *,
+    version: PlanVersion | None = None,
+    record: FollowUp | EllipsisType | None = ...,
+) -> dict[str, Any]:
     """What templates/plans/_follow_up.html needs on the plan's page: nothing for those who may
-    not see the follow-up (HR, an invited daily leader or union representative)."""
+    not see the follow-up (HR, an invited daily leader or union representative). ``version``
+    (the current one) and ``record`` (the follow-up conversation, or None) when read already."""
     if not plan_policies.may_view_progress(viewer, plan):
         return {"follow_up_section": None}
     signed = follow_up.is_signed(plan)
+    if record is ...:
+        record = follow_up.follow_up_of(plan) if signed else None
     # Before the plan is signed there is no follow-up, no progress and no departure to read.
-    states = _states(plan) if signed else []
+    states = _states(plan, version) if signed else []
     return {
         "follow_up_section": {
             "signed": signed,
             "deadline": follow_up.follow_up_deadline(plan),
-            "follow_up": follow_up.follow_up_of(plan) if signed else None,
+            "follow_up": record,
             "items": len(states),
             "done": sum(1 for s in states if s.latest and s.latest.status == ProgressStatus.DONE),
             "departures": plan.departures.count() if signed else 0,

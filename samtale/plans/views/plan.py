@@ -23,6 +23,7 @@ from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.forms.writing import CommentForm
 from samtale.plans.models import Plan
 from samtale.plans.selectors.steps import plan_steps
+from samtale.plans.services.follow_up import follow_up_of, is_signed
 from samtale.plans.services.signing import current_version
 from samtale.plans.services.writing import plan_comment_add, plan_read_record
 from samtale.plans.views import follow_up, signing, writing
@@ -32,13 +33,16 @@ def render_detail(
     request: AuthenticatedRequest, viewer: Viewer, plan: Plan, *, status: int = 200, **writing_extra: Any
 ) -> HttpResponse:
     side = side_for(relations_to(viewer, plan.employee))
-    version = current_version(plan)  # read once for the three sections
+    # Read once for the steps and the three sections: the current version, and the follow-up
+    # conversation (there is none before the plan is signed).
+    version = current_version(plan)
+    record = follow_up_of(plan) if is_signed(plan) else None
     context = {
         # The plan's own steps from the plan in hand, not asked for again.
-        "steps": conversation_steps(plan.conversation, side=side, later=plan_steps(plan, side=side)),
+        "steps": conversation_steps(plan.conversation, side=side, later=plan_steps(plan, side=side, follow_up=record)),
         **writing.section_context(request, viewer, plan, version=version, **writing_extra),
         **signing.section_context(request, viewer, plan, version=version),
-        **follow_up.section_context(request, viewer, plan),
+        **follow_up.section_context(request, viewer, plan, version=version, record=record),
     }
     return render(request, "plans/detail.html", context, status=status)
 
