@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: run test test-postgres test-browser lint messages css screenshots bench bench-quick clean
+.PHONY: run test test-postgres test-browser lint messages css screenshots bench bench-quick bench-large clean
 
 ## make run: set up on a fresh machine, then start the app and its worker with demo data on SQLite.
 run:
@@ -33,6 +33,11 @@ bench:
 bench-quick:
 	@scripts/bootstrap bench
 	.venv/bin/python bench/run.py --quick
+
+## 200,000 people on SQLite and PostgreSQL: import, re-import, launch, every page (about an hour).
+bench-large:
+	@scripts/bootstrap bench
+	.venv/bin/python bench/run.py --large
 
 ## Static checks, as CI runs them.
 lint:

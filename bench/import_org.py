@@ -210,6 +210,8 @@ def main() -> None:
         fresh.drop()
         shutil.rmtree(workdir, ignore_errors=True)
 
+    # The README's promise: 50,000 people in 20 s; the largest organisation (200,000) in 30 s.
+    import_target = 20.0 if args.people <= 50_000 else 30.0
     write_figures(
         args.json,
         [
@@ -219,7 +221,7 @@ def main() -> None:
                 unit="s",
                 database=args.database,
                 people=args.people,
-                target=20.0,
+                target=import_target,
             ),
             figure(
                 "re-import, no changes", reimports, unit="s", database=args.database, people=args.people, target=10.0
@@ -229,7 +231,10 @@ def main() -> None:
     print()
     print(f"| measure ({args.people:,} people, {args.database}, {args.repeat} runs) | median | min | max | target |")
     print("|---|---|---|---|---|")
-    for label, values, target in (("import of the file", imports, 20.0), ("re-import, no changes", reimports, 10.0)):
+    for label, values, target in (
+        ("import of the file", imports, import_target),
+        ("re-import, no changes", reimports, 10.0),
+    ):
         verdict = "ok" if statistics.median(values) <= target else "TOO SLOW"
         print(
             f"| {label} | {statistics.median(values):.2f} s | {min(values):.2f} s | {max(values):.2f} s "

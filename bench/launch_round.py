@@ -80,17 +80,18 @@ def main() -> None:
     finally:
         fresh.drop()
         shutil.rmtree(workdir, ignore_errors=True)
+    target = 15.0 if args.people <= 50_000 else 20.0  # 50,000 in 15 s; the largest (200,000) in 20 s
     write_figures(
         args.json,
-        [figure("launch of a round", times, unit="s", database=args.database, people=args.people, target=15.0)],
+        [figure("launch of a round", times, unit="s", database=args.database, people=args.people, target=target)],
     )
-    verdict = "ok" if statistics.median(times) <= 15 else "TOO SLOW"
+    verdict = "ok" if statistics.median(times) <= target else "TOO SLOW"
     print()
     print(f"| measure ({args.people:,} people, {args.database}, {args.repeat} runs) | median | min | max | target |")
     print("|---|---|---|---|---|")
     print(
         f"| launch of a round | {statistics.median(times):.2f} s | {min(times):.2f} s | {max(times):.2f} s "
-        f"| ≤ 15 s {verdict} |"
+        f"| ≤ {target:.0f} s {verdict} |"
     )
 
 

@@ -5,8 +5,11 @@ PostgreSQL against SQLite as ratios.
     .venv/bin/python bench/run.py [--quick] [--databases sqlite postgres] [--out bench/results]
 
 ``--quick`` measures 1,000 people with one run of each (a check that everything works, in a few
-minutes); without it: the import at 10,000 and 50,000 people, the pages at 1,000, 10,000 and
-50,000, the rest at 50,000, each figure the median of three runs (the load tests: one run).
+minutes); ``--large`` (``make bench-large``) the largest organisation promised, 200,000 people:
+its import and re-import, a round's launch, and every page beside the same pages at 1,000 and
+50,000 (the queries must not change); without either: the import at 10,000 and 50,000 people,
+the pages at 1,000, 10,000 and 50,000, the rest at 50,000, each figure the median of three runs
+(the load tests: one run).
 PostgreSQL is the machine's own (``scripts/postgres`` starts it, as CI does) unless
 ``DATABASE_URL`` names one whose role may create databases. Each benchmark runs in its own
 process and stops by itself; the organisation with history is built once per size and database
@@ -31,11 +34,18 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 POSTGRES = "postgres://samtale:samtale@127.0.0.1:5432/samtale"
 
 
-def steps(quick: bool) -> list[tuple[tuple[str, ...], list[str]]]:
+def steps(quick: bool, large: bool = False) -> list[tuple[tuple[str, ...], list[str]]]:
     """Each benchmark with the databases it runs on. The load test's ceiling (the same 100 people
     clicking every 1–3 s, to see what one machine holds) runs on PostgreSQL, the production
-    database, only."""
+    database, only. ``large``: the largest organisation the README promises, 200,000 people."""
     both = ("sqlite", "postgres")
+    if large:
+        return [
+            (both, ["import_org.py", "--people", "200000", "--repeat", "1"]),
+            (both, ["launch_round.py", "--people", "200000", "--repeat", "1"]),
+            # 1,000 and 50,000 beside it: the queries per page must be the same at every size.
+            (both, ["pages.py", "--people", "1000", "50000", "200000", "--requests", "30", "--runs", "3"]),
+        ]
     if quick:
         return [
             (both, ["import_org.py", "--people", "1000", "--repeat", "1"]),
@@ -127,6 +137,7 @@ def queries_same(figures: list[dict[str, Any]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--large", action="store_true", help="200,000 people: import, launch and every page")
     parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgres"), default=["sqlite", "postgres"])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
@@ -138,7 +149,7 @@ def main() -> None:
         env["DATABASE_URL"] = postgres_url()
     failed = []
     for database in args.databases:
-        for databases, step in steps(args.quick):
+        for databases, step in steps(args.quick, args.large):
             if database not in databases:
                 continue
             command = [PYTHON, str(ROOT / "bench" / step[0]), *step[1:], "--database", database, "--json", str(results)]
@@ -154,9 +165,10 @@ def main() -> None:
 
     os.environ["DATABASE_URL"] = env.get("DATABASE_URL", "")
     about = machine()
+    kind = ", quick" if args.quick else ", 200,000 people" if args.large else ""
     minutes = (time.perf_counter() - started) / 60
     parts = [
-        f"# Samtale benchmarks ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}{', quick' if args.quick else ''})",
+        f"# Samtale benchmarks ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}{kind})",
         f"Machine: {about['text']}. The whole run took {minutes:.1f} minutes.",
         table(figures),
         queries_same(figures),
@@ -168,12 +180,12 @@ def main() -> None:
     print()
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y-%m-%d-%H%M", time.gmtime()) + ("-quick" if args.quick else "")
+    stamp = time.strftime("%Y-%m-%d-%H%M", time.gmtime()) + ("-quick" if args.quick else "-large" if args.large else "")
     (args.out / f"bench-{stamp}.md").write_text(text)
     (args.out / f"bench-{stamp}.json").write_text(
         json.dumps({"machine": about, "minutes": minutes, "figures": figures}, indent=1, ensure_ascii=False)
     )
-    if not args.quick:  # latest.md is the last full table
+    if not (args.quick or args.large):  # latest.md is the last full table
         (args.out / "latest.md").write_text(text)
     sys.exit(1 if failed else 0)
 
