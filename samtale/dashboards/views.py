@@ -25,15 +25,16 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "dashboards/no_person.html")
     me = viewer.person
     page = start_page_for(viewer)
+    contacts = selectors.contact_roles(person=me, kinds=(RoleKind.HR, RoleKind.UNION_REP, RoleKind.EDUCATION))
     return render(
         request,
         "dashboards/home.html",
         {
             "me": me,
             "todo": todo_list(viewer, page),
-            "hr_contacts": selectors.contact_roles_for(person=me, kind=RoleKind.HR),
-            "union_reps": selectors.contact_roles_for(person=me, kind=RoleKind.UNION_REP),
-            "educators": selectors.contact_roles_for(person=me, kind=RoleKind.EDUCATION),
+            "hr_contacts": contacts[RoleKind.HR],
+            "union_reps": contacts[RoleKind.UNION_REP],
+            "educators": contacts[RoleKind.EDUCATION],
             "conversations": page.conversations,
             "mine": page.mine,
             "led": page.led,

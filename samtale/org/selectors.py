@@ -137,18 +137,26 @@ def person_daily_reports(*, leader: Person) -> QuerySet[Person]:
 def contact_roles_for(*, person: Person, kind: str = RoleKind.HR) -> list[Role]:
     """The people in a role beside the line whose coverage includes the person's unit: for HR,
     the contact persons for MUS questions shown to the employee."""
+    return contact_roles(person=person, kinds=(kind,))[kind]
+
+
+def contact_roles(*, person: Person, kinds: tuple[str, ...]) -> dict[str, list[Role]]:
+    """``contact_roles_for`` of several kinds in one query (the start page shows three)."""
     today = timezone.localdate()
     roles = (
         # The role holder still employed, as a condition on the joined person: an IN over every
         # active person made SQLite read the whole organisation for the few roles there are.
-        Role.objects.filter(kind=kind)
+        Role.objects.filter(kind__in=kinds)
         .filter(employed_q("person__", on=today))
         .filter(Q(units__isnull=True) | Q(units__id__in=person.unit.lineage_ids))
         .select_related("person", "person__unit")
         .distinct()
-        .order_by("person__name")
+        .order_by("person__name", "id")
     )
-    return list(roles)
+    found: dict[str, list[Role]] = {kind: [] for kind in kinds}
+    for role in roles:
+        found[role.kind].append(role)
+    return found
 
 
 def person_by_number(*, number: str, coverage: Coverage | None) -> Person | None:
