@@ -188,6 +188,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--peer", type=Path, help="the other side (JSON); else the issue's figures for Frappe HRMS")
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn process (above 1: gthread)")
     args = parser.parse_args()
 
     import os
@@ -206,7 +207,7 @@ def main() -> None:
     from django.db import connection
 
     try:
-        with Gunicorn(os.environ["DATABASE_URL"]) as server:
+        with Gunicorn(os.environ["DATABASE_URL"], threads=args.threads) as server:
             ours = samtale_targets(server.port)
             connection.close()
             theirs = peer_targets(spec) if spec else {}

@@ -142,7 +142,7 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn on loopback, against the benchmark's database, stopped on exit."""
 
-    def __init__(self, database_url: str, *, workers: int = 2) -> None:
+    def __init__(self, database_url: str, *, workers: int = 2, threads: int = 1) -> None:
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -154,6 +154,7 @@ class Gunicorn:
             "SAMTALE_SERVER_TIMING": "1",
         }
         self.workers = workers
+        self.threads = threads  # above 1: gunicorn's threaded workers (gthread)
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
@@ -165,6 +166,8 @@ class Gunicorn:
                 f"127.0.0.1:{self.port}",
                 "-w",
                 str(self.workers),
+                "--threads",
+                str(self.threads),
                 "--timeout",
                 "120",
                 "--log-level",

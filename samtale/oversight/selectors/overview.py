@@ -1,7 +1,9 @@
 """How far each unit has come in a round (docs/domain.md § Completion overview): the counts of
 every step, rolled up the tree, from the counters; the same number of queries whatever the size of
-the organisation: one ``GROUP BY`` over the unit, one for the units shown, and the roll-up over
-the materialised paths in Python."""
+the organisation. The database adds up the counters of the units below the levels shown into the
+shown unit above them (a ``GROUP BY`` on the unit's path cut at the deepest level shown), so
+Python rolls up a few hundred rows, not one per unit of the organisation; then one query for the
+units shown."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from datetime import date
 from functools import cache, cached_property
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Max, Q, Sum
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from samtale.completion.models import COUNTED, CompletionDay, DayKind, UnitCompletion
@@ -99,9 +102,39 @@ class Overview:
 LEVELS = 3  # unit levels shown at once; a unit with more below it links to its own overview
 
 
-def _own_counts(round_: Round, scope: Scope, under: Unit | None, today: date) -> dict[str, list[int]]:
-    """Per unit path, the values of ``Counts`` for the unit's own people (in its order); two
-    queries whatever the size (three for a leader with team members outside their units)."""
+def _level(path: str) -> int:
+    return len(path) // PATH_STEP - 1
+
+
+def _top(round_: Round, scope: Scope, under: Unit | None) -> int:
+    """The level of the highest unit shown: ``under``'s, the root's for the whole organisation,
+    else that of the highest of the scope's units with anyone counted below it (asked level by
+    level from the top: one query when its units are all at one level, as they mostly are)."""
+    if under is not None:
+        return _level(under.path)
+    if scope.whole_organisation or not scope.unit_paths:
+        return 0
+    levels = sorted({_level(path) for path in scope.unit_paths})
+    if len(levels) == 1:
+        return levels[0]
+    for level in levels:
+        at_level = Q(pk__in=[])
+        for path in scope.unit_paths:
+            if _level(path) == level:
+                at_level |= Q(unit__path__startswith=path)
+        if UnitCompletion.objects.filter(round=round_).filter(at_level).exists():
+            return level
+    return levels[0]
+
+
+def _own_counts(
+    round_: Round, scope: Scope, under: Unit | None, today: date, cut: int
+) -> tuple[dict[str, list[int]], set[str], dict[str, list[int]]]:
+    """Per unit path cut at ``cut`` characters (a unit shown, with every unit below it that is not),
+    the values of ``Counts`` (in its order); the cut paths with units below the cut; and per unit
+    path, a leader's team members in units outside the leader's. Two queries whatever the size
+    (three for a leader with team members outside their units), each a ``GROUP BY`` in the
+    database."""
     late = round_.held_by < today
 
     def with_late(counted: list[int], plan_late: int = 0, follow_up_late: int = 0) -> list[int]:
@@ -115,30 +148,41 @@ def _own_counts(round_: Round, scope: Scope, under: Unit | None, today: date) ->
             follow_up_late,
         ]
 
-    own: dict[str, list[int]] = {
-        path: with_late(counted)
-        for path, *counted in UnitCompletion.objects.filter(round=round_)
+    key = Substr("unit__path", 1, cut)
+    own: dict[str, list[int]] = {}
+    deeper: set[str] = set()
+    counters = (
+        UnitCompletion.objects.filter(round=round_)
         .filter(counter_rows_q(scope, under))
         .order_by()
-        .values_list("unit__path", *COUNTED)
-    }
+        .values(key=key)
+        .annotate(deepest=Max(Length("unit__path")), **{f"sum_{name}": Sum(name) for name in COUNTED})
+        .values_list("key", "deepest", *(f"sum_{name}" for name in COUNTED))
+    )
+    for path, deepest, *counted in counters:
+        own[path] = with_late(counted)
+        if deepest > cut:
+            deeper.add(path)
     overdue = {DayKind.PLAN_DUE: len(COUNT_FIELDS) - 2, DayKind.FOLLOW_UP_DUE: len(COUNT_FIELDS) - 1}
     late_days = (
         CompletionDay.objects.filter(round=round_, kind__in=overdue, day__lt=today)
         .filter(counter_rows_q(scope, under))
         .order_by()
-        .values_list("unit__path", "kind")
+        .values(key=key)
+        .values_list("key", "kind")
         .annotate(late=Sum("count"))
     )
     for path, kind, count in late_days:
         if path in own:
             own[path][overdue[kind]] += count
-    for path, tally in team_outside_units(round_, scope, under).items():
-        own[path] = with_late(
+    outside = {
+        path: with_late(
             tally.counts,
             *(sum(n for (k, day), n in tally.days.items() if k == kind and day < today) for kind in overdue),
         )
-    return own
+        for path, tally in team_outside_units(round_, scope, under).items()
+    }
+    return own, deeper, outside
 
 
 def _add(into: list[int], counts: list[int]) -> None:
@@ -155,7 +199,9 @@ def completion_overview(
     ``levels`` levels of units are shown from the top of the scope (or from ``under``); a unit
     with more units below it is marked ``has_more``, to be opened as ``under``."""
     today = today or timezone.localdate()
-    own = _own_counts(round_, scope, under, today)
+    top = _top(round_, scope, under)
+    cut = (top + levels) * PATH_STEP
+    own, deeper, alone = _own_counts(round_, scope, under, today, cut)
 
     @cache
     def chain(path: str) -> tuple[tuple[int, int], ...]:
@@ -167,25 +213,13 @@ def completion_overview(
         return above
 
     # A unit counts for itself and for every unit above it that is shown, down to ``levels``
-    # levels below the top: the units are first added up by their path cut at that depth (the
-    # units of one cut path count into the same shown rows), then each sum into its rows. A team
-    # member's unit outside the leader's units is shown on its own, at the top.
-    top = min((pairs[0][1] for path in own if (pairs := chain(path))), default=0)
-    cut = (top + levels) * PATH_STEP
-    sums: dict[str, list[int]] = {}
-    alone: dict[str, list[int]] = {}
-    deeper: set[str] = set()
-    for path, counts in own.items():
-        if not chain(path):
-            alone[path] = counts
-            continue
-        key = path[:cut]
-        if len(path) > cut:
-            deeper.add(key)
-        if key in sums:
-            _add(sums[key], counts)
-        else:
-            sums[key] = list(counts)
+    # levels below the top: the database has added the units up by their path cut at that depth
+    # (the units of one cut path count into the same shown rows), then each sum goes into its
+    # rows (a cut path above every unit shown, which only a scope with units far apart in depth
+    # has, counts in the total alone). A team member's unit outside the leader's units is shown
+    # on its own, at the top.
+    sums = {path: counts for path, counts in own.items() if chain(path)}
+    hidden = [counts for path, counts in own.items() if not chain(path)]
     visible: dict[int, int] = {}  # unit id -> level below the top
     has_more: set[int] = set()
     counted: list[tuple[tuple[int, ...], list[int]]] = []
@@ -207,6 +241,8 @@ def completion_overview(
         )
     }
     total = [0] * len(COUNT_FIELDS)
+    for counts in hidden:
+        _add(total, counts)
     for shown, counts in counted:
         _add(total, counts)
         for pk in shown:

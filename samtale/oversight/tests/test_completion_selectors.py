@@ -218,3 +218,21 @@ def test_hr_who_also_leads_a_team_sees_both(org: Org, mus: Mus) -> None:
     scope = oversight_scope(viewer_for(org.user("regional_hr")))
     assert scope is not None
     assert {code: c.participants for code, c in _rows(org, mus, scope).items()} == {"BOR": 3, "LON": 1}
+
+
+def test_a_scope_of_units_at_two_levels_starts_at_the_highest_with_anyone_counted(org: Org, mus: Mus) -> None:
+    """The database adds up below the levels shown, so the top level is known before: the
+    scope's highest unit with anyone below it (one more query when its units are at two levels)."""
+    from samtale.org.models import Unit
+
+    plant_states(org, mus)
+    root = Unit.objects.get(parent=None)
+    empty = make_unit("TOM", "Tom enhed", parent=root)
+    assert empty.depth < org.payroll.depth
+    scope = Scope(unit_paths=(empty.path, org.payroll.path))
+    overview = completion_overview(round_=mus.round, scope=scope)
+    assert [(row.code, row.depth, row.counts.participants) for row in overview.rows] == [("LON", 0, 5)]
+    both = Scope(unit_paths=(org.payroll.parent.path, org.payroll.path))  # a unit and one below it
+    overview = completion_overview(round_=mus.round, scope=both)
+    assert [(row.code, row.depth) for row in overview.rows][:2] == [(org.payroll.parent.code, 0), ("LON", 1)]
+    assert overview.total.participants == sum(row.counts.participants for row in overview.rows if row.depth == 0)
