@@ -103,28 +103,29 @@ LEVELS = 3  # unit levels shown at once; a unit with more below it links to its 
 
 
 def _level(path: str) -> int:
+    """A unit's level from its path (the root's is 0), as ``Unit.depth`` holds it."""
     return len(path) // PATH_STEP - 1
 
 
 def _top(round_: Round, scope: Scope, under: Unit | None) -> int:
     """The level of the highest unit shown: ``under``'s, the root's for the whole organisation,
-    else that of the highest of the scope's units with anyone counted below it (asked level by
-    level from the top: one query when its units are all at one level, as they mostly are)."""
+    else that of the highest of the scope's units with anyone counted below it (no query when its
+    units are all at one level, as they mostly are; else one a level, from the top)."""
     if under is not None:
         return _level(under.path)
     if scope.whole_organisation or not scope.unit_paths:
         return 0
-    levels = sorted({_level(path) for path in scope.unit_paths})
-    if len(levels) == 1:
-        return levels[0]
-    for level in levels:
+    depths = sorted({_level(path) for path in scope.unit_paths})
+    if len(depths) == 1:
+        return depths[0]
+    for level in depths:
         at_level = Q(pk__in=[])
         for path in scope.unit_paths:
             if _level(path) == level:
                 at_level |= Q(unit__path__startswith=path)
         if UnitCompletion.objects.filter(round=round_).filter(at_level).exists():
             return level
-    return levels[0]
+    return depths[0]
 
 
 def _own_counts(
@@ -210,7 +211,7 @@ def completion_overview(
         parent = path[:-PATH_STEP]
         above = chain(parent) if parent else ()
         if scope.shows_unit(path) and (under is None or path.startswith(under.path)):
-            return (*above, (int(path[-PATH_STEP:-1]), len(path) // PATH_STEP - 1))
+            return (*above, (int(path[-PATH_STEP:-1]), _level(path)))
         return above
 
     # A unit counts for itself and for every unit above it that is shown, down to ``levels``
