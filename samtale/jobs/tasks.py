@@ -18,6 +18,7 @@ from samtale.competences.counters import counters_rebuild
 from samtale.completion.counters import completion_rebuild
 from samtale.jobs.reminders import reminders_send
 from samtale.learning.counters import activity_counts_rebuild
+from samtale.lib.bulk import statistics_refresh
 from samtale.lib.tasks import keeps_waiting_runs, waiting_runs
 from samtale.privacy.retention import retention_apply
 
@@ -36,6 +37,7 @@ def daily_sweep() -> dict[str, int]:
     activities = activity_counts_rebuild()
     # Records kept as long as allowed are deleted for good (docs/trust.md § Erasure and retention).
     retention = retention_apply(today=timezone.localdate())
+    statistics_refresh()  # after the day's changes: SQLite plans by them (lib.bulk)
     daily_sweep_schedule(after=timezone.now())
     return {
         **report.as_dict(),

@@ -287,3 +287,17 @@ def delete_tree(model: type[Model], ids: Sequence[Any]) -> dict[str, int]:
                 child._default_manager.filter(**{key: batch}).update(**{field.name: None})
     counts[model._meta.db_table] = counts.get(model._meta.db_table, 0) + delete_rows(model, "pk", ids)
     return counts
+
+
+def statistics_refresh() -> None:
+    """The database's statistics brought up to date after a bulk change (an import, a launch, the
+    daily sweep). SQLite keeps none unless asked (``ANALYZE``) and, without them, guesses every
+    table alike: given an index in people's order it read the whole organisation in that order to
+    find the few holders of a role (50 ms at 50,000 people; 1.4 ms with statistics). The sample is
+    SQLite's own advice for ``PRAGMA optimize`` (``analysis_limit``), a few milliseconds whatever
+    the size. PostgreSQL's autovacuum keeps its statistics itself."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit = 400")
+        cursor.execute("ANALYZE")

@@ -17,7 +17,7 @@ from samtale.access.viewer import Viewer
 from samtale.audit.services import audit_record
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.signals import round_launched
-from samtale.lib.bulk import insert_rows
+from samtale.lib.bulk import insert_rows, statistics_refresh
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many
 from samtale.rounds.models import Round, RoundStatus
@@ -54,6 +54,8 @@ def round_launch(*, viewer: Viewer, round_: Round) -> LaunchResult:
         ],
     )
     outbox_enqueue_many(messages=_opening_messages(round_, new))
+    if new:
+        statistics_refresh()
     round_launched.send(sender=Round, round_=round_)
     first = round_.status == RoundStatus.DRAFT
     round_.status = RoundStatus.LAUNCHED

@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from samtale.competences.models import Registration
-from samtale.lib.bulk import foreign_keys_checked_at_end, insert_rows
-from samtale.testing import Org
+from samtale.lib.bulk import foreign_keys_checked_at_end, insert_rows, statistics_refresh
+from samtale.testing import Mus, Org
 from samtale.testing.learning import make_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +52,15 @@ def test_outside_postgresql_it_changes_nothing(org: Org) -> None:
     with transaction.atomic(), foreign_keys_checked_at_end(Registration):
         insert_rows(Registration, [_row(org.employee.pk, catalogue.payroll_law.pk)])
     assert Registration.objects.get().person == org.employee
+
+
+def test_a_launch_leaves_sqlite_its_statistics_to_plan_by(org: Org, mus: Mus) -> None:
+    """SQLite keeps statistics only when asked: the launch (like the import and the daily sweep)
+    asks, so the planner knows a role table of a few rows from an organisation of thousands."""
+    if connection.vendor != "sqlite":
+        statistics_refresh()  # PostgreSQL's autovacuum keeps its own: nothing to do, nothing fails
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        tables = {name for (name,) in cursor.fetchall()}
+    assert {"conversations_conversation", "org_person", "org_role"} <= tables

@@ -19,7 +19,7 @@ from samtale.accounts.models import User, unusable_password
 from samtale.accounts.services import invitation_messages_build
 from samtale.audit.models import AuditEvent
 from samtale.audit.services import audit_event_build, audit_record, audit_record_many
-from samtale.lib.bulk import chunks, insert_rows, update_rows
+from samtale.lib.bulk import chunks, insert_rows, statistics_refresh, update_rows
 from samtale.org.importing.import_plan import ImportPlan, build_import_plan
 from samtale.org.importing.reader import read_table
 from samtale.org.importing.rows import PersonRow
@@ -72,6 +72,8 @@ def organisation_import(
         if plan.ends_many and not confirm_endings:
             return ImportOutcome(plan=plan, needs_confirmation=True)
         invitations = _apply(plan, actor=actor, send_invitations=send_invitations) if plan.has_changes else 0
+        if plan.has_changes:
+            statistics_refresh()
         audit_record(
             actor=actor,
             action="org.import_applied",
