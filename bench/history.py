@@ -23,6 +23,7 @@ def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
     from samtale.conversations.services.invitation import round_launch
     from samtale.demo.organisation import PERSONAS, seed_demo
     from samtale.demo.round import demo_round_seed
+    from samtale.lib.bulk import statistics_refresh
     from samtale.org.models import Person, Unit
     from samtale.outbox.models import MessageStatus, OutboxMessage
     from samtale.plans.models import FollowUp, Plan, PlanVersion
@@ -58,6 +59,8 @@ def organisation_build(people: int, *, finished: int = 3) -> dict[str, int]:
     assert current is not None
     OutboxMessage.objects.filter(status=MessageStatus.PENDING).update(status=MessageStatus.SENT)
     completion_rebuild()  # the progress was written in bulk, past the services
+    # As the daily sweep leaves it each morning: SQLite's statistics of the whole history.
+    statistics_refresh()
     return {
         "people": Person.objects.count(),
         "rounds": Round.objects.count(),
