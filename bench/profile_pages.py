@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=300, help="characters of each statement printed")
     args = parser.parse_args()
 
-    workdir = start(args.database)
+    workdir = start(args.database, static=True)
     from history import organisation_build
 
     fresh = FreshDatabase(args.database, workdir, cache=f"history-{args.people}")
