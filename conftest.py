@@ -26,6 +26,20 @@ from samtale.testing.built_once import (
 ROOT = Path(__file__).resolve().parent
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On PostgreSQL the suite keeps statements prepared, as production does, but plans each run
+    for its parameters. A test grows its tables inside one transaction that neither autovacuum nor
+    ``ANALYZE`` ever sees, on a connection the whole worker shares; a plan PostgreSQL kept for a
+    statement from an earlier test's few rows would go on being used on thousands (production's
+    connections last a minute, and new statistics make their plans again: lib.bulk)."""
+    from django.conf import settings
+
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if "prepare_threshold" in options:
+        options["options"] = "-c plan_cache_mode=force_custom_plan"
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):  # type: ignore[no-untyped-def]
     # Tasks run at once, static files need no manifest, passwords are hashed fast: the settings the

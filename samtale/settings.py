@@ -155,14 +155,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": env("SAMTALE_TEST_DB_NAME") or None}
-elif envbool("SAMTALE_DB_PREPARED", False):
+elif envbool("SAMTALE_DB_PREPARED", True):
     # Parameters bound by the server and each statement prepared from its second run on a
     # connection: PostgreSQL plans a page's joins once per connection instead of on every
     # request. Planning was most of the SQL time (a conversation's main read: 2.2 ms to plan,
-    # 0.1 ms to run); bench/profile_pages.py --queries shows both. Off behind a connection pooler
-    # that cannot keep prepared statements (PgBouncer in transaction mode before 1.21). Off by
-    # default for now: a plan kept from when a table was nearly empty stayed in use after it grew
-    # (a test that grows the organisation spun for minutes on PostgreSQL in CI).
+    # 0.1 ms to run; SQL a page 7-9 -> 2-3 ms); bench/profile_pages.py --queries shows both. A
+    # kept plan lives as long as its connection (SAMTALE_DB_CONN_MAX_AGE) and is made again when
+    # a table's statistics change: autovacuum's, and lib.bulk.statistics_refresh's after an import
+    # or a launch. Off (SAMTALE_DB_PREPARED=0) behind a connection pooler that cannot keep
+    # prepared statements (PgBouncer in transaction mode before 1.21).
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -289,18 +289,26 @@ def delete_tree(model: type[Model], ids: Sequence[Any]) -> dict[str, int]:
     return counts
 
 
-def statistics_refresh() -> None:
+def statistics_refresh(*models: type[Model]) -> None:
     """The database's statistics brought up to date after a bulk change (an import, a launch, the
-    daily sweep). SQLite keeps none unless asked (``ANALYZE``) and, without them, guesses every
-    table alike: given an index in people's order it read the whole organisation in that order to
-    find the few holders of a role (50 ms at 50,000 people; 1.4 ms with statistics). The sample is
-    SQLite's own advice for ``PRAGMA optimize`` (``analysis_limit``), a few milliseconds whatever
-    the size. Full statistics (1.3 s at 200,000 people) planned the whole organisation's
-    drill-down better, but sent the start page's "shared with you" through every unit (a daily
-    leader's column is mostly empty, which SQLite's statistics cannot tell): 17 → 390 ms.
-    PostgreSQL's autovacuum keeps its statistics itself."""
-    if connection.vendor != "sqlite":
-        return
+    daily sweep), inside its transaction.
+
+    SQLite keeps none unless asked (``ANALYZE``) and, without them, guesses every table alike:
+    given an index in people's order it read the whole organisation in that order to find the few
+    holders of a role (50 ms at 50,000 people; 1.4 ms with statistics). The sample is SQLite's own
+    advice for ``PRAGMA optimize`` (``analysis_limit``), a few milliseconds whatever the size.
+    Full statistics (1.3 s at 200,000 people) planned the whole organisation's drill-down better,
+    but sent the start page's "shared with you" through every unit (a daily leader's column is
+    mostly empty, which SQLite's statistics cannot tell): 17 -> 390 ms. SQLite reads every table.
+
+    PostgreSQL's autovacuum keeps its statistics, a minute or so after a change is committed;
+    ``models`` are the tables a bulk change grew, analysed at once. New statistics also make the
+    plans that connections keep for their prepared statements (settings ``SAMTALE_DB_PREPARED``)
+    be made again, so none planned for an empty table outlives the import that filled it."""
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA analysis_limit = 400")
-        cursor.execute("ANALYZE")
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 400")
+            cursor.execute("ANALYZE")
+        elif models:
+            names = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+            cursor.execute(f"ANALYZE {names}")

@@ -55,7 +55,7 @@ def round_launch(*, viewer: Viewer, round_: Round) -> LaunchResult:
     )
     outbox_enqueue_many(messages=_opening_messages(round_, new))
     if new:
-        statistics_refresh()
+        statistics_refresh(Conversation)
     round_launched.send(sender=Round, round_=round_)
     first = round_.status == RoundStatus.DRAFT
     round_.status = RoundStatus.LAUNCHED

@@ -73,7 +73,7 @@ def organisation_import(
             return ImportOutcome(plan=plan, needs_confirmation=True)
         invitations = _apply(plan, actor=actor, send_invitations=send_invitations) if plan.has_changes else 0
         if plan.has_changes:
-            statistics_refresh()
+            statistics_refresh(Unit, Person, User)
         audit_record(
             actor=actor,
             action="org.import_applied",
