@@ -5,18 +5,20 @@ never text (docs/trust.md § HR sees dates and states)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import TextChoices
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -25,6 +27,7 @@ from samtale.access import round_policies
 from samtale.access.lookups import require
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.audit.services import audit_record
+from samtale.conversations.models import ConversationStatus
 from samtale.lib.confirm import Question, ask_first
 from samtale.lib.formatting import date_filter
 from samtale.lib.interface import status
@@ -37,6 +40,7 @@ from samtale.oversight.selectors.overview import completion_overview
 from samtale.oversight.selectors.rounds import round_for_oversight, round_open_ends, rounds_for_oversight
 from samtale.oversight.selectors.scope import Scope, oversight_scope, unit_in_scope
 from samtale.oversight.selectors.timeline import round_timeline
+from samtale.plans.models import FollowUpStatus, PlanStatus
 from samtale.rounds.models import Round, RoundStatus
 
 PAGE_SIZE = 100
@@ -114,7 +118,7 @@ def unit_people(request: AuthenticatedRequest, round_uuid: str, unit_uuid: str) 
         "unit": unit,
         "form": form,
         "page": page,
-        "rows": [format_html(_ROW, **cells) for cells in _cells(list(page.object_list))],
+        "rows": _rows(list(page.object_list)),
         "query": query.urlencode(),
     }
     return render(request, "oversight/unit_people.html", context)
@@ -131,42 +135,72 @@ _ROW = (
 
 
 def _cells(rows: list[drill_down.PersonRow]) -> list[dict[str, str]]:
-    """Each row's cells, in ``_ROW``'s order; what is not marked safe is escaped there."""
+    """Each row's cells, in ``_ROW``'s order; the name and the unit are plain text, the rest is
+    HTML. A page shows the same few dates, states and late steps again and again: each is written
+    once a page."""
     late = exports.overdue_labels()
+    written: dict[tuple[Any, ...], str] = {}
 
     def day(value: date | datetime | None, pattern: str = "DATE_FORMAT") -> str:
-        return date_filter(timezone.localtime(value) if isinstance(value, datetime) else value, pattern)
+        if value is None:
+            return ""
+        key = ("day", value, pattern)
+        if key not in written:
+            written[key] = date_filter(timezone.localtime(value) if isinstance(value, datetime) else value, pattern)
+        return written[key]
 
-    cells = []
-    for row in rows:
-        if row.follow_up_held_on:
-            follow_up = format_html(
-                "{} {}", status(row.follow_up_status, row.follow_up_status_label), day(row.follow_up_held_on)
+    def tag(kind: type[TextChoices], value: str) -> str:
+        key = ("tag", kind, value)
+        if key not in written:
+            written[key] = status(value, kind(value).label) if value else ""
+        return written[key]
+
+    def follow_up(row: drill_down.PersonRow) -> str:
+        key = ("follow_up", row.follow_up_status, row.follow_up_held_on, row.follow_up_by)
+        if key not in written:
+            state = tag(FollowUpStatus, row.follow_up_status)
+            if row.follow_up_held_on:
+                written[key] = format_html("{} {}", state, day(row.follow_up_held_on))
+            elif row.follow_up_by:
+                by = _("by %(date)s") % {"date": day(row.follow_up_by)}
+                written[key] = format_html('{} <span class="muted">{}</span>', state, by)
+            else:
+                written[key] = state
+        return written[key]
+
+    def late_steps(steps: tuple[str, ...]) -> str:
+        key = ("late", steps)
+        if key not in written:
+            written[key] = format_html_join(
+                mark_safe("<br>"), '<strong class="error-text">{}</strong>', ((late[step],) for step in steps)
             )
-        elif row.follow_up_by:
-            by = _("by %(date)s") % {"date": day(row.follow_up_by)}
-            follow_up = format_html(
-                '{} <span class="muted">{}</span>', status(row.follow_up_status, row.follow_up_status_label), by
-            )
-        else:
-            follow_up = status(row.follow_up_status, row.follow_up_status_label)
-        cells.append(
-            {
-                "name": row.name,
-                "unit": row.unit_name,
-                "conversation": status(row.status, row.status_label),
-                "time": day(row.starts_at, "DATETIME_FORMAT"),
-                "held_on": day(row.held_on),
-                "plan": status(row.plan_status, row.plan_status_label),
-                "plan_due_on": day(row.plan_due_on),
-                "plan_signed": day(row.plan_signed_at),
-                "follow_up": follow_up,
-                "late": format_html_join(
-                    mark_safe("<br>"), '<strong class="error-text">{}</strong>', ((late[step],) for step in row.overdue)
-                ),
-            }
+        return written[key]
+
+    return [
+        {
+            "name": row.name,
+            "unit": row.unit_name,
+            "conversation": tag(ConversationStatus, row.status),
+            "time": day(row.starts_at, "DATETIME_FORMAT"),
+            "held_on": day(row.held_on),
+            "plan": tag(PlanStatus, row.plan_status),
+            "plan_due_on": day(row.plan_due_on),
+            "plan_signed": day(row.plan_signed_at),
+            "follow_up": follow_up(row),
+            "late": late_steps(row.overdue),
+        }
+        for row in rows
+    ]
+
+
+def _rows(rows: list[drill_down.PersonRow]) -> SafeString:
+    """The table's rows: ``_ROW`` filled with each row's cells, the name and the unit escaped."""
+    return SafeString(
+        "".join(
+            _ROW.format_map({**cells, "name": escape(cells["name"]), "unit": escape(cells["unit"])})
+            for cells in _cells(rows)
         )
-    return cells
+    )
 
 
 @login_required
