@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 def person_for_viewer(viewer: Viewer, person_uuid: UUID | str) -> Person:
     person = one_or_none(
-        Person.objects.select_related("unit", "personnel_leader", "daily_leader", "user").filter(uuid=person_uuid)
+        Person.objects.select_related("unit", "personnel_leader", "daily_leader", "user").filter(uuid=person_uuid),
+        key="access.person_for_viewer",
     )
     if person is None or not policies.may_view_person(viewer, person):
         raise Http404
@@ -37,7 +38,9 @@ def person_for_placement_change(viewer: Viewer, person_uuid: UUID | str) -> Pers
 
 
 def unit_for_viewer(viewer: Viewer, unit_uuid: UUID | str) -> Unit:
-    unit = one_or_none(Unit.objects.select_related("leader", "parent").filter(uuid=unit_uuid))
+    unit = one_or_none(
+        Unit.objects.select_related("leader", "parent").filter(uuid=unit_uuid), key="access.unit_for_viewer"
+    )
     if unit is None or not policies.may_view_organisation(viewer):
         raise Http404
     return unit
@@ -64,7 +67,8 @@ def conversation_for_viewer(viewer: Viewer, conversation_uuid: UUID | str) -> Co
             "employee__personnel_leader",
             "daily_leader",
             "union_rep",
-        ).filter(uuid=conversation_uuid)
+        ).filter(uuid=conversation_uuid),
+        key="access.conversation_for_viewer",
     )
     if conversation is None or not may_view_conversation(viewer, conversation):
         raise Http404
@@ -84,7 +88,8 @@ def plan_for_viewer(viewer: Viewer, plan_uuid: UUID | str) -> Plan:
             "conversation",
             "conversation__round",
             "conversation__round__concept",
-        ).filter(uuid=plan_uuid)
+        ).filter(uuid=plan_uuid),
+        key="access.plan_for_viewer",
     )
     if plan is None or not may_view_plan(viewer, plan):
         raise Http404
@@ -96,7 +101,10 @@ def plan_of_conversation(viewer: Viewer, conversation: Conversation) -> Plan | N
     from samtale.access.plan_policies import may_view_plan
     from samtale.plans.models import Plan
 
-    plan = one_or_none(Plan.objects.select_related("employee", "employee__unit").filter(conversation=conversation))
+    plan = one_or_none(
+        Plan.objects.select_related("employee", "employee__unit").filter(conversation=conversation),
+        key="access.plan_of_conversation",
+    )
     if plan is None or not may_view_plan(viewer, plan):
         return None
     return plan
@@ -115,8 +123,13 @@ def leader_for_report(viewer: Viewer, survey_uuid: UUID | str, person_uuid: UUID
     from samtale.access.survey_policies import may_view_leader_report
     from samtale.surveys.models import Invitation, Side, Survey, SurveyKind
 
-    survey = one_or_none(Survey.objects.select_related("round").filter(uuid=survey_uuid, kind=SurveyKind.LEADER_360))
-    leader = one_or_none(Person.objects.select_related("unit").filter(uuid=person_uuid))
+    survey = one_or_none(
+        Survey.objects.select_related("round").filter(uuid=survey_uuid, kind=SurveyKind.LEADER_360),
+        key="access.leader_for_report",
+    )
+    leader = one_or_none(
+        Person.objects.select_related("unit").filter(uuid=person_uuid), key="access.leader_for_report.2"
+    )
     if survey is None or leader is None:
         raise Http404
     asked_about = Invitation.objects.filter(survey=survey, subject=leader, side=Side.SELF).exists()
@@ -130,7 +143,9 @@ def person_for_privacy(viewer: Viewer, person_uuid: UUID | str) -> Person:
     officer covering them, whether employed or left); else 404."""
     from samtale.access.privacy_policies import may_hold
 
-    person = one_or_none(Person.objects.select_related("unit", "user").filter(uuid=person_uuid))
+    person = one_or_none(
+        Person.objects.select_related("unit", "user").filter(uuid=person_uuid), key="access.person_for_privacy"
+    )
     if person is None or not may_hold(viewer, person):
         raise Http404
     return person
@@ -141,7 +156,10 @@ def person_for_register(viewer: Viewer, person_uuid: UUID | str) -> Person:
     the personnel leader, the chain); else 404, whether the person exists or not."""
     from samtale.access.competence_policies import may_view_register
 
-    person = one_or_none(Person.objects.select_related("unit", "personnel_leader", "user").filter(uuid=person_uuid))
+    person = one_or_none(
+        Person.objects.select_related("unit", "personnel_leader", "user").filter(uuid=person_uuid),
+        key="access.person_for_register",
+    )
     if person is None or not may_view_register(viewer, person):
         raise Http404
     return person
@@ -155,7 +173,8 @@ def seat_request_for_viewer(viewer: Viewer, request_uuid: UUID | str) -> Any:
     seat_request = one_or_none(
         SeatRequest.objects.select_related(
             "person__unit", "person__personnel_leader", "session__course", "plan"
-        ).filter(uuid=request_uuid)
+        ).filter(uuid=request_uuid),
+        key="access.seat_request_for_viewer",
     )
     if seat_request is None or not may_view_seat_request(viewer, seat_request):
         raise Http404

@@ -280,7 +280,7 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
 
 def _import_run(request: AuthenticatedRequest, run_uuid: str) -> ImportRun:
     lookups.require(policies.may_import_organisation(get_viewer(request)))
-    run = one_or_none(ImportRun.objects.filter(uuid=run_uuid).select_related("created_by"))
+    run = one_or_none(ImportRun.objects.filter(uuid=run_uuid).select_related("created_by"), key="org.views._import_run")
     if run is None:
         raise Http404
     return run
@@ -368,7 +368,7 @@ def roles(request: AuthenticatedRequest) -> HttpResponse:
 def role_remove(request: AuthenticatedRequest, role_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(policies.may_manage_roles(viewer))
-    role = one_or_none(Role.objects.filter(uuid=role_uuid).select_related("person"))
+    role = one_or_none(Role.objects.filter(uuid=role_uuid).select_related("person"), key="org.views.role_remove")
     if role is None:
         raise Http404
     question = Question(

@@ -75,11 +75,15 @@ def registration(request: AuthenticatedRequest, person_uuid: str, competence_uui
     settling of a difference, and the history."""
     viewer = get_viewer(request)
     person = person_for_register(viewer, person_uuid)
-    competence = one_or_none(Competence.objects.filter(uuid=competence_uuid).select_related("scale"))
+    competence = one_or_none(
+        Competence.objects.filter(uuid=competence_uuid).select_related("scale"),
+        key="competences.views.register.registration",
+    )
     if competence is None:
         raise Http404
     existing = one_or_none(
-        Registration.objects.filter(person=person, competence=competence).select_related("assessed_by")
+        Registration.objects.filter(person=person, competence=competence).select_related("assessed_by"),
+        key="competences.views.register.registration.2",
     )
     if existing is None and not competence.active:
         raise Http404

@@ -12,11 +12,17 @@ from samtale.rounds.models import ConceptPhase, PreparationQuestion
 
 
 def employee_preparation_of(*, conversation: Conversation) -> EmployeePreparation | None:
-    return one_or_none(EmployeePreparation.objects.filter(conversation=conversation))
+    return one_or_none(
+        EmployeePreparation.objects.filter(conversation=conversation),
+        key="conversations.selectors.meeting.employee_preparation_of",
+    )
 
 
 def leader_preparation_of(*, conversation: Conversation) -> LeaderPreparation | None:
-    return one_or_none(LeaderPreparation.objects.filter(conversation=conversation))
+    return one_or_none(
+        LeaderPreparation.objects.filter(conversation=conversation),
+        key="conversations.selectors.meeting.leader_preparation_of",
+    )
 
 
 def preparation_questions(*, conversation: Conversation, form: str) -> list[PreparationQuestion]:
@@ -31,7 +37,10 @@ def phases_of(*, conversation: Conversation) -> list[ConceptPhase]:
 
 
 def minutes_of(*, conversation: Conversation) -> Minutes | None:
-    return one_or_none(Minutes.objects.select_related("updated_by").filter(conversation=conversation))
+    return one_or_none(
+        Minutes.objects.select_related("updated_by").filter(conversation=conversation),
+        key="conversations.selectors.meeting.minutes_of",
+    )
 
 
 def open_items_of(*, conversation: Conversation) -> list[OpenItem]:
@@ -39,7 +48,10 @@ def open_items_of(*, conversation: Conversation) -> list[OpenItem]:
 
 
 def open_item_of(*, conversation: Conversation, item_uuid: UUID | str) -> OpenItem | None:
-    item = one_or_none(OpenItem.objects.filter(conversation=conversation, uuid=item_uuid))
+    item = one_or_none(
+        OpenItem.objects.filter(conversation=conversation, uuid=item_uuid),
+        key="conversations.selectors.meeting.open_item_of",
+    )
     if item is not None:
         item.conversation = conversation  # already looked up with what the policies need
     return item

@@ -132,7 +132,10 @@ def scheduling_section(viewer: Viewer, conversation: Conversation) -> Scheduling
         section.topic_side = round_policies.special_topic_side(viewer, conversation) if writable else None
     if round_policies.may_view_improvement_notice(viewer, conversation):
         section.may_view_notice = True
-        section.notice = one_or_none(ImprovementNotice.objects.filter(conversation=conversation))
+        section.notice = one_or_none(
+            ImprovementNotice.objects.filter(conversation=conversation),
+            key="conversations.selectors.scheduling.scheduling_section",
+        )
         section.may_give_notice = writable and round_policies.may_give_improvement_notice(viewer, conversation)
     if section.is_leader and section.notice is None:
         section.notice_warning = (

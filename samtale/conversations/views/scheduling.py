@@ -231,7 +231,10 @@ def topic_withdraw(request: AuthenticatedRequest, conversation_uuid: str, topic_
     viewer, conversation = _writable(
         request, conversation_uuid, lambda v, c: round_policies.special_topic_side(v, c) is not None
     )
-    topic = one_or_none(SpecialTopic.objects.filter(uuid=topic_uuid, conversation=conversation))
+    topic = one_or_none(
+        SpecialTopic.objects.filter(uuid=topic_uuid, conversation=conversation),
+        key="conversations.views.scheduling.topic_withdraw",
+    )
     if topic is None:
         raise Http404
     lookups.require_write(round_policies.special_topic_side(viewer, conversation) == topic.side)
@@ -250,7 +253,9 @@ def topic_withdraw(request: AuthenticatedRequest, conversation_uuid: str, topic_
 @login_required
 def notice(request: AuthenticatedRequest, conversation_uuid: str) -> HttpResponse:
     viewer, conversation = _writable(request, conversation_uuid, round_policies.may_give_improvement_notice)
-    current = one_or_none(ImprovementNotice.objects.filter(conversation=conversation))
+    current = one_or_none(
+        ImprovementNotice.objects.filter(conversation=conversation), key="conversations.views.scheduling.notice"
+    )
     form = NoticeForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         try:

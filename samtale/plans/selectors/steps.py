@@ -55,5 +55,8 @@ def plan_steps(plan: Plan | None, *, side: str, follow_up: FollowUp | EllipsisTy
 
 
 def plan_steps_of(conversation: Conversation, *, side: str) -> list[Step]:
-    plan = one_or_none(Plan.objects.select_related("employee", "follow_up").filter(conversation=conversation))
+    plan = one_or_none(
+        Plan.objects.select_related("employee", "follow_up").filter(conversation=conversation),
+        key="plans.selectors.steps.plan_steps_of",
+    )
     return plan_steps(plan, side=side)

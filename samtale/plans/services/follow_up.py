@@ -267,7 +267,9 @@ def follow_up_deadline(plan: Plan) -> date | None:
 
 
 def follow_up_of(plan: Plan) -> FollowUp | None:
-    return one_or_none(FollowUp.objects.filter(plan=plan).select_related("held_with"))
+    return one_or_none(
+        FollowUp.objects.filter(plan=plan).select_related("held_with"), key="plans.services.follow_up.follow_up_of"
+    )
 
 
 def follow_up_time_errors(plan: Plan, when: TimeAndPlace, *, now: datetime | None = None) -> dict[str, list[str]]:

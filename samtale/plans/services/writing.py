@@ -73,7 +73,7 @@ EDITABLE = (PlanStatus.DRAFT, PlanStatus.CHANGES_ASKED)
 def plan_started(conversation: Conversation) -> bool:
     """The employee has started the plan: saved it once, or it has moved on from the first draft.
     From then on the conversation's outcome can no longer be corrected."""
-    plan = one_or_none(Plan.objects.filter(conversation=conversation))
+    plan = one_or_none(Plan.objects.filter(conversation=conversation), key="plans.services.writing.plan_started")
     if plan is None:
         return False
     return plan.status != PlanStatus.DRAFT or plan.versions.filter(revision__gt=0).exists() or plan.versions.count() > 1
@@ -90,7 +90,9 @@ def plan_for_conversation_held(conversation: Conversation) -> Plan:
     after the conversation, with version 1 an empty draft."""
     due_on = conversation.plan_due_on()
     assert due_on is not None
-    plan = one_or_none(Plan.objects.filter(conversation=conversation))
+    plan = one_or_none(
+        Plan.objects.filter(conversation=conversation), key="plans.services.writing.plan_for_conversation_held"
+    )
     if plan is not None:
         if plan.due_on != due_on:
             plan.due_on = due_on
@@ -106,7 +108,9 @@ def plan_for_conversation_held(conversation: Conversation) -> Plan:
 def plan_for_conversation_undone(conversation: Conversation) -> None:
     """The outcome was corrected to "not held" or undone before the plan was started: the empty
     plan goes with it (the outcome service has checked ``plan_started``)."""
-    plan = one_or_none(Plan.objects.filter(conversation=conversation))
+    plan = one_or_none(
+        Plan.objects.filter(conversation=conversation), key="plans.services.writing.plan_for_conversation_undone"
+    )
     if plan is None:
         return
     PlanVersion.objects.filter(plan=plan).delete()

@@ -274,7 +274,7 @@ def ics(request: AuthenticatedRequest, plan_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
     lookups.require(plan_policies.may_view_follow_up(viewer, plan))
-    current: FollowUp | None = one_or_none(FollowUp.objects.filter(plan=plan))
+    current: FollowUp | None = one_or_none(FollowUp.objects.filter(plan=plan), key="plans.views.follow_up.ics")
     if current is None or current.status != FollowUpStatus.SCHEDULED or current.starts_at is None:
         raise Http404
     current.plan = plan

@@ -46,7 +46,9 @@ def plan_page_url(plan: Plan) -> str:
 
 
 def _version(plan: Plan, number: int) -> PlanVersion:
-    version = one_or_none(plan.versions.filter(number=number).select_related("amends"))
+    version = one_or_none(
+        plan.versions.filter(number=number).select_related("amends"), key="plans.views.signing._version"
+    )
     if version is None:
         raise Http404
     return version
@@ -247,7 +249,9 @@ def version_detail(request: AuthenticatedRequest, plan_uuid: str, number: int) -
     viewer = get_viewer(request)
     plan = lookups.plan_for_viewer(viewer, plan_uuid)
     version = _version(plan, number)
-    previous = version.amends or one_or_none(plan.versions.filter(number=number - 1))
+    previous = version.amends or one_or_none(
+        plan.versions.filter(number=number - 1), key="plans.views.signing.version_detail"
+    )
     signing.plan_version_read_record(viewer=viewer, plan=plan, version=version)
     context = {
         "plan": plan,

@@ -110,7 +110,7 @@ def _edit_context(
     errors = errors or {}
     attach_errors(raw, errors)
     conversation = plan.conversation
-    minutes = one_or_none(Minutes.objects.filter(conversation=conversation))
+    minutes = one_or_none(Minutes.objects.filter(conversation=conversation), key="plans.views.writing._edit_context")
     notes = minutes.notes if minutes else {}
     phases = [
         (phase, notes.get(phase.key, ""))
@@ -281,7 +281,9 @@ def activity_types(request: AuthenticatedRequest) -> HttpResponse:
 def activity_type_change(request: AuthenticatedRequest, type_uuid: str) -> HttpResponse:
     viewer = get_viewer(request)
     lookups.require(round_policies.may_manage_concepts(viewer))
-    activity_type = one_or_none(ActivityType.objects.filter(uuid=type_uuid))
+    activity_type = one_or_none(
+        ActivityType.objects.filter(uuid=type_uuid), key="plans.views.writing.activity_type_change"
+    )
     lookups.require(activity_type is not None)
     assert activity_type is not None
     action = request.POST.get("action", "")

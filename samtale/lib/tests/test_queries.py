@@ -1,0 +1,100 @@
+"""Statements compiled once per process (lib.queries): the same rows as the ORM gives, with each
+call's own values, and never a kept statement for a query of another shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import MultipleObjectsReturned
+from django.db.models import Value
+from django.db.models.sql.compiler import SQLCompiler
+
+from samtale.lib import queries
+from samtale.lib.queries import one_or_none, rows
+from samtale.org.models import Person, Unit
+from samtale.testing import Org
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements compiled whole (not only their WHERE), starting with nothing kept."""
+    monkeypatch.setattr(queries, "_kept", {})
+    seen: list[str] = []
+    whole = SQLCompiler.as_sql
+
+    def counted(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        sql, params = whole(self, *args, **kwargs)
+        seen.append(sql)
+        return sql, params
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return seen
+
+
+def _person(uuid: Any) -> Person | None:
+    return one_or_none(
+        Person.objects.select_related("unit", "personnel_leader").filter(uuid=uuid), key="test.person"
+    )
+
+
+def test_a_statement_is_compiled_once_and_run_with_each_calls_values(org: Org, compiled: list[str]) -> None:
+    first = _person(org.employee.uuid)
+    assert first == org.employee and first.unit == org.employee.unit
+    assert first.personnel_leader == org.employee.personnel_leader
+    assert len(compiled) == 1
+    compiled.clear()
+
+    leader = _person(org.leader.uuid)
+    assert leader == org.leader and leader.unit == org.leader.unit
+    assert _person("00000000-0000-0000-0000-000000000000") is None
+    assert compiled == []  # run again, not compiled again
+
+
+def test_the_instances_are_those_the_orm_makes(org: Org, compiled: list[str]) -> None:
+    _person(org.employee.uuid)
+    again = _person(org.employee.uuid)
+    plain = Person.objects.select_related("unit", "personnel_leader").get(uuid=org.employee.uuid)
+    assert again is not None
+    assert {k: v for k, v in vars(again).items() if k != "_state"} == {
+        k: v for k, v in vars(plain).items() if k != "_state"
+    }
+    assert vars(again.unit) == vars(plain.unit) | {"_state": again.unit._state}
+    assert again._state.adding is False and again._state.db == "default"
+
+
+def test_another_shape_under_the_same_name_is_another_statement(org: Org, compiled: list[str]) -> None:
+    key = "test.shapes"
+    by_uuid = rows(Person.objects.filter(uuid=org.employee.uuid), key)
+    by_number = rows(Person.objects.filter(employee_number=org.leader.employee_number), key)
+    assert by_uuid == [org.employee] and by_number == [org.leader]
+    some = [org.employee.pk, org.leader.pk]
+    assert set(rows(Person.objects.filter(pk__in=some), key)) == {org.employee, org.leader}
+    assert rows(Person.objects.filter(pk__in=some[:1]), key) == [org.employee]  # an IN of another length
+    ordered = rows(Person.objects.filter(pk__in=some).order_by("-name"), key)
+    assert ordered == sorted([org.employee, org.leader], key=lambda p: p.name, reverse=True)
+    assert len(rows(Person.objects.filter(pk__in=some).order_by("name")[:1], key)) == 1
+    assert rows(Person.objects.filter(pk__in=some).values_list("pk", flat=True).order_by("pk"), key) == sorted(some)
+    assert rows(Person.objects.filter(pk__in=[]), key) == []
+    assert len(rows(Unit.objects.all(), key)) == Unit.objects.count()
+    assert len(compiled) == 9
+
+
+def test_a_statement_with_a_value_outside_its_where_is_compiled_each_time(org: Org, compiled: list[str]) -> None:
+    for word in ("one", "two"):
+        (person,) = rows(Person.objects.filter(pk=org.employee.pk).annotate(word=Value(word)), "test.annotated")
+        assert person.word == word
+    assert len(compiled) == 4  # each call: once to see, once to run
+    assert queries._kept == {}
+
+
+def test_the_queryset_is_left_as_it_was(org: Org, compiled: list[str]) -> None:
+    query = Person.objects.filter(pk__in=[org.employee.pk, org.leader.pk])
+    rows(query, "test.left")
+    rows(query, "test.left")
+    assert query.filter(pk=org.leader.pk).get() == org.leader  # a clone compiles its own
+
+
+def test_two_rows_for_a_unique_key_are_an_error(org: Org) -> None:
+    with pytest.raises(MultipleObjectsReturned):
+        one_or_none(Person.objects.filter(pk__in=[org.employee.pk, org.leader.pk]), key="test.two")
