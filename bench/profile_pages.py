@@ -4,7 +4,7 @@ most time printed; a ``.prof`` file per page for snakeviz or ``pstats``.
 
     .venv/bin/python bench/profile_pages.py [--people 1000] [--database sqlite|postgres]
                                             [--requests 200] [--pages NAME ...] [--out DIR] [--top 25]
-                                            [--queries]
+                                            [--queries] [--compiled]
 
 The organisation is the one ``bench/pages.py`` builds (``history.organisation_build``, cached);
 the requests go through Django's test client, so the figures are the application's alone
@@ -44,6 +44,9 @@ def main() -> None:
         "--queries", action="store_true", help="each page's statements, with their plan and run times on PostgreSQL"
     )
     parser.add_argument("--width", type=int, default=300, help="characters of each statement printed")
+    parser.add_argument(
+        "--compiled", action="store_true", help="each page's time compiling SQL, by the line that asked"
+    )
     args = parser.parse_args()
 
     workdir = start(args.database, static=True)
@@ -82,6 +85,10 @@ def main() -> None:
                 print(f"\n=== {page.name}: {len(captured)} statements")
                 for query in captured:
                     print(f"{explained(connection, query['sql'])}  {query['sql'][: args.width]}")
+            if args.compiled:
+                print(f"\n=== {page.name}: compiling SQL, ms a request, by the line of Samtale that asked")
+                for where, spent in compiling(functools.partial(client.get, page.path), args.requests):
+                    print(f"{spent:6.3f}  {where}")
             sql = [0.0]
 
             def timed(execute, sql_text, params, many, context, sql=sql):  # type: ignore[no-untyped-def]
@@ -115,6 +122,39 @@ def main() -> None:
         connection.close()
         fresh.drop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def compiling(request, times: int) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+    """The time Django's compiler took turning querysets into SQL over ``times`` requests, a
+    request's share by the first line of Samtale's own code on the way (not lib/queries.py)."""
+    import traceback
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    whole = SQLCompiler.as_sql
+    spent: dict[str, float] = {}
+
+    def timed(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return whole(self, *args, **kwargs)
+        finally:
+            elapsed = time.perf_counter() - started
+            ours = [
+                frame
+                for frame in traceback.extract_stack()
+                if "/samtale/" in frame.filename and "lib/queries.py" not in frame.filename
+            ]
+            where = f"{ours[-1].filename.split('/samtale/')[-1]}:{ours[-1].lineno}" if ours else "(Django)"
+            spent[where] = spent.get(where, 0.0) + elapsed
+
+    SQLCompiler.as_sql = timed  # type: ignore[method-assign]
+    try:
+        for _ in range(times):
+            request()
+    finally:
+        SQLCompiler.as_sql = whole  # type: ignore[method-assign]
+    return sorted(((where, total / times * 1000) for where, total in spent.items()), key=lambda item: -item[1])
 
 
 def explained(connection, sql: str) -> str:  # type: ignore[no-untyped-def]

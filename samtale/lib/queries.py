@@ -3,7 +3,7 @@ statements compiled once per process.
 
 Django compiles a queryset's SQL again on every request. For a lookup of one conversation with
 its round, concept, employee, unit and leaders (eight models), compiling took 0.66 ms, more than
-PostgreSQL took to run the prepared statement. ``rows`` keeps each statement as it was first
+PostgreSQL took to run the prepared statement. ``fetch`` keeps each statement as it was first
 compiled, under the caller's name for it, and runs it again with the new values of its
 parameters: it compiles only the query's WHERE (a few microseconds) to get them, and keeps a
 statement only if every one of its parameters is in the WHERE, so the values cannot be in the
@@ -28,7 +28,7 @@ MOST_KEPT = 2000
 _kept: dict[tuple[Any, ...], tuple[SQLCompiler, str]] = {}
 
 
-def rows[M](queryset: QuerySet[M], key: str) -> list[M]:
+def fetch[M](queryset: QuerySet[M], key: str) -> list[M]:
     """``list(queryset)``, its SQL compiled once per process for ``key`` and the query's shape.
 
     ``key`` names the statement where it is written ("access.conversation"); a call with another
@@ -74,7 +74,8 @@ def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
         query.values_select,
         tuple(query.annotation_select),
         tuple(query.extra_select),
-        query.deferred_loading,
+        frozenset(query.deferred_loading[0]),
+        query.deferred_loading[1],
         query.order_by,
         query.extra_order_by,
         query.default_ordering,
@@ -92,14 +93,14 @@ def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
 
 def one_or_none[M: Model](queryset: QuerySet[M], key: str | None = None) -> M | None:
     """The row a unique key (a uuid, a primary key, a one-to-one relation) selects, or None; with
-    ``key``, its statement compiled once per process (``rows``).
+    ``key``, its statement compiled once per process (``fetch``).
 
     ``first()`` would order the query by its primary key, and ordering makes Django's compiler
     hash every selected column to find it among them: with a few joined models that was a quarter
     of a conversation page's time. The row is read without an order, as ``get()`` reads it; more
     than one row means the key was not unique, which is an error, not a choice."""
     limited = queryset.order_by()[:2]
-    found = rows(limited, key) if key else list(limited)
+    found = fetch(limited, key) if key else list(limited)
     if len(found) > 1:
         raise MultipleObjectsReturned(f"{queryset.model._meta.object_name}: more than one row")
     return found[0] if found else None

@@ -15,6 +15,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from samtale.lib.casefold import Casefold
+from samtale.lib.queries import fetch
 
 if TYPE_CHECKING:
     from samtale.access.viewer import Coverage
@@ -121,16 +122,20 @@ def person_placement_history(*, person: Person, limit: int = 20) -> list[Placeme
     return list(PlacementChange.objects.filter(person=person).select_related("changed_by")[:limit])
 
 
-def person_direct_reports(*, leader: Person) -> QuerySet[Person]:
-    return Person.objects.employed().filter(personnel_leader=leader).select_related("unit").order_by("name")
+def person_direct_reports(*, leader: Person) -> list[Person]:
+    return fetch(
+        Person.objects.employed().filter(personnel_leader=leader).select_related("unit").order_by("name"),
+        "org.person_direct_reports",
+    )
 
 
-def person_daily_reports(*, leader: Person) -> QuerySet[Person]:
-    return (
+def person_daily_reports(*, leader: Person) -> list[Person]:
+    return fetch(
         Person.objects.employed()
         .filter(daily_leader=leader)
         .select_related("unit", "personnel_leader")
-        .order_by("name")
+        .order_by("name"),
+        "org.person_daily_reports",
     )
 
 
@@ -154,7 +159,7 @@ def contact_roles(*, person: Person, kinds: tuple[str, ...]) -> dict[str, list[R
         .order_by("person__name", "id")
     )
     found: dict[str, list[Role]] = {kind: [] for kind in kinds}
-    for role in roles:
+    for role in fetch(roles, "org.contact_roles"):
         found[role.kind].append(role)
     return found
 

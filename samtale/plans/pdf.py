@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from samtale.lib.documents import pdf_from_template
+from samtale.lib.queries import fetch
 from samtale.plans.models import Plan, PlanVersion, Signature
 from samtale.plans.readable import readable_version
 
@@ -40,7 +41,7 @@ class SignatureLine:
 
 def version_signatures(version: PlanVersion) -> list[Signature]:
     """The version's signatures with their signers, the first first."""
-    return list(version.signatures.select_related("person").order_by("signed_at", "id"))
+    return fetch(version.signatures.select_related("person").order_by("signed_at", "id"), "plans.version_signatures")
 
 
 def signature_lines(version: PlanVersion, signatures: list[Signature] | None = None) -> list[SignatureLine]:

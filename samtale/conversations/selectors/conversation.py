@@ -15,6 +15,7 @@ from samtale.conversations.models import (
     EmployeePreparation,
     UnionRepStatus,
 )
+from samtale.lib.queries import fetch
 from samtale.org.models import Person, employed_q
 from samtale.rounds.models import Round, RoundStatus
 
@@ -89,7 +90,7 @@ def team_conversations(*, leader: Person, today: date | None = None) -> list[Tea
         .order_by("-round__opens_on", "round_id", "employee__name", "employee__employee_number")
     )
     rounds: dict[int, TeamRound] = {}
-    for conversation in rows:
+    for conversation in fetch(rows, "conversations.team_conversations"):
         round_ = conversation.round
         team_round = rounds.setdefault(round_.pk, TeamRound(round=round_, conversations=[]))
         pending = conversation.status not in (ConversationStatus.HELD, ConversationStatus.NOT_HELD)

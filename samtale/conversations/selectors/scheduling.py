@@ -25,7 +25,7 @@ from samtale.conversations.models import (
 from samtale.conversations.services.attendees import union_rep_choices
 from samtale.conversations.services.notice import NOTICE_WARNING_DAYS
 from samtale.conversations.services.scheduling import conversation_attendees
-from samtale.lib.queries import one_or_none
+from samtale.lib.queries import fetch, one_or_none
 from samtale.org.models import Person, employed_q
 from samtale.rounds.models import Round, RoundStatus
 
@@ -128,7 +128,10 @@ def scheduling_section(viewer: Viewer, conversation: Conversation) -> Scheduling
     writable = section.open and not section.started
     section.may_schedule = section.open and round_policies.may_schedule(viewer, conversation)
     if round_policies.may_view_special_topics(viewer, conversation):
-        section.topics = list(SpecialTopic.objects.filter(conversation=conversation).select_related("raised_by"))
+        section.topics = fetch(
+            SpecialTopic.objects.filter(conversation=conversation).select_related("raised_by"),
+            "conversations.special_topics",
+        )
         section.topic_side = round_policies.special_topic_side(viewer, conversation) if writable else None
     if round_policies.may_view_improvement_notice(viewer, conversation):
         section.may_view_notice = True

@@ -9,6 +9,7 @@ from samtale.access.relations import Relation, conversation_relations
 from samtale.access.viewer import get_viewer
 from samtale.conversations.selectors.steps import conversation_steps, side_for
 from samtale.conversations.views import meeting, scheduling
+from samtale.lib.queries import fetch
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.rounds.selectors.unit_round import focus_areas_for
 
@@ -26,7 +27,7 @@ def detail(request: AuthenticatedRequest, conversation_uuid: str) -> HttpRespons
         # The way back: a leader's team; for the employee, and for a daily leader or union
         # representative invited to it, the start page (where "Shared with you" lists it).
         "back_to_team": Relation.SELF not in relations and policies.may_view_team(viewer),
-        "phases": list(conversation.round.concept.phases.all()),
+        "phases": fetch(conversation.round.concept.phases.all(), "rounds.concept_phases"),
         "focus_areas": focus_areas_for(round_=conversation.round, unit=conversation.employee.unit),
         **scheduling.section_context(viewer, conversation),
         **meeting.section_context(viewer, conversation),

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from samtale.competences.models import Registration
 from samtale.conversations.models import Conversation
-from samtale.lib.bulk import foreign_keys_checked_at_end, insert_rows, statistics_refresh
+from samtale.lib.bulk import foreign_keys_checked_at_end, insert_rows
 from samtale.testing import Org, build_round
 from samtale.testing.learning import make_catalogue
 

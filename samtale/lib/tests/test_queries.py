@@ -11,7 +11,7 @@ from django.db.models import Value
 from django.db.models.sql.compiler import SQLCompiler
 
 from samtale.lib import queries
-from samtale.lib.queries import one_or_none, rows
+from samtale.lib.queries import fetch, one_or_none
 from samtale.org.models import Person, Unit
 from samtale.testing import Org
 
@@ -33,9 +33,7 @@ def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _person(uuid: Any) -> Person | None:
-    return one_or_none(
-        Person.objects.select_related("unit", "personnel_leader").filter(uuid=uuid), key="test.person"
-    )
+    return one_or_none(Person.objects.select_related("unit", "personnel_leader").filter(uuid=uuid), key="test.person")
 
 
 def test_a_statement_is_compiled_once_and_run_with_each_calls_values(org: Org, compiled: list[str]) -> None:
@@ -65,24 +63,26 @@ def test_the_instances_are_those_the_orm_makes(org: Org, compiled: list[str]) ->
 
 def test_another_shape_under_the_same_name_is_another_statement(org: Org, compiled: list[str]) -> None:
     key = "test.shapes"
-    by_uuid = rows(Person.objects.filter(uuid=org.employee.uuid), key)
-    by_number = rows(Person.objects.filter(employee_number=org.leader.employee_number), key)
+    by_uuid = fetch(Person.objects.filter(uuid=org.employee.uuid), key)
+    by_number = fetch(Person.objects.filter(employee_number=org.leader.employee_number), key)
     assert by_uuid == [org.employee] and by_number == [org.leader]
     some = [org.employee.pk, org.leader.pk]
-    assert set(rows(Person.objects.filter(pk__in=some), key)) == {org.employee, org.leader}
-    assert rows(Person.objects.filter(pk__in=some[:1]), key) == [org.employee]  # an IN of another length
-    ordered = rows(Person.objects.filter(pk__in=some).order_by("-name"), key)
+    assert set(fetch(Person.objects.filter(pk__in=some), key)) == {org.employee, org.leader}
+    assert fetch(Person.objects.filter(pk__in=some[:1]), key) == [org.employee]  # an IN of another length
+    ordered = fetch(Person.objects.filter(pk__in=some).order_by("-name"), key)
     assert ordered == sorted([org.employee, org.leader], key=lambda p: p.name, reverse=True)
-    assert len(rows(Person.objects.filter(pk__in=some).order_by("name")[:1], key)) == 1
-    assert rows(Person.objects.filter(pk__in=some).values_list("pk", flat=True).order_by("pk"), key) == sorted(some)
-    assert rows(Person.objects.filter(pk__in=[]), key) == []
-    assert len(rows(Unit.objects.all(), key)) == Unit.objects.count()
-    assert len(compiled) == 9
+    assert len(fetch(Person.objects.filter(pk__in=some).order_by("name")[:1], key)) == 1
+    assert fetch(Person.objects.filter(pk__in=some).values_list("pk", flat=True).order_by("pk"), key) == sorted(some)
+    assert fetch(Person.objects.filter(pk__in=[]), key) == []
+    (named,) = fetch(Person.objects.filter(pk=org.leader.pk).only("pk", "name"), key)
+    assert named.get_deferred_fields() and named.name == org.leader.name
+    assert len(fetch(Unit.objects.all(), key)) == Unit.objects.count()
+    assert len(compiled) == 10
 
 
 def test_a_statement_with_a_value_outside_its_where_is_compiled_each_time(org: Org, compiled: list[str]) -> None:
     for word in ("one", "two"):
-        (person,) = rows(Person.objects.filter(pk=org.employee.pk).annotate(word=Value(word)), "test.annotated")
+        (person,) = fetch(Person.objects.filter(pk=org.employee.pk).annotate(word=Value(word)), "test.annotated")
         assert person.word == word
     assert len(compiled) == 4  # each call: once to see, once to run
     assert queries._kept == {}
@@ -90,8 +90,8 @@ def test_a_statement_with_a_value_outside_its_where_is_compiled_each_time(org: O
 
 def test_the_queryset_is_left_as_it_was(org: Org, compiled: list[str]) -> None:
     query = Person.objects.filter(pk__in=[org.employee.pk, org.leader.pk])
-    rows(query, "test.left")
-    rows(query, "test.left")
+    fetch(query, "test.left")
+    fetch(query, "test.left")
     assert query.filter(pk=org.leader.pk).get() == org.leader  # a clone compiles its own
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from samtale.completion.models import UnitCompletion
 from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.lib.queries import fetch
 from samtale.org.models import Person, Unit
 from samtale.oversight.selectors.scope import OPEN, Scope, conversations_in
 from samtale.plans.models import FollowUpStatus, PlanStatus
@@ -282,7 +283,7 @@ class UnitPeople:
             raise TypeError("UnitPeople reads a slice of rows")
         keys = self._page_query.values("pk")[index]
         rows = self._sorted(Conversation.objects.filter(pk__in=keys)).values_list(*PERSON_COLUMNS)
-        return [_person_row(values, self.deadline_passed, self.today) for values in rows]
+        return [_person_row(values, self.deadline_passed, self.today) for values in fetch(rows, "oversight.page")]
 
     def __iter__(self) -> Iterator[PersonRow]:
         """Every row, in one query read a chunk at a time."""

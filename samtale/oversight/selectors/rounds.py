@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.lib.queries import one_or_none
 from samtale.plans.models import FollowUpStatus, Plan
 from samtale.rounds.models import Round, RoundStatus
 
@@ -16,7 +17,9 @@ def rounds_for_oversight() -> list[Round]:
 
 
 def round_for_oversight(*, round_uuid: Any) -> Round | None:
-    return Round.objects.exclude(status=RoundStatus.DRAFT).filter(uuid=round_uuid).first()
+    return one_or_none(
+        Round.objects.exclude(status=RoundStatus.DRAFT).filter(uuid=round_uuid), key="oversight.round_for_oversight"
+    )
 
 
 @dataclass(frozen=True)

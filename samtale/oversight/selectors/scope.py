@@ -12,6 +12,7 @@ from django.db.models import Q
 from samtale.access.viewer import Viewer
 from samtale.completion import counters
 from samtale.conversations.models import Conversation, ConversationStatus
+from samtale.lib.queries import one_or_none
 from samtale.org.models import Unit
 from samtale.rounds.models import Round
 
@@ -102,7 +103,10 @@ def team_outside_units(round_: Round, scope: Scope, under: Unit | None) -> dict[
 def unit_in_scope(*, unit_uuid: Any, scope: Scope) -> Unit | None:
     """The unit, if the scope shows it (for a team outside the leader's units: the member's
     unit, which shows only that team)."""
-    unit = Unit.objects.filter(uuid=unit_uuid).only("pk", "uuid", "name", "code", "path", "depth").first()
+    unit = one_or_none(
+        Unit.objects.filter(uuid=unit_uuid).only("pk", "uuid", "name", "code", "path", "depth"),
+        key="oversight.unit_in_scope",
+    )
     if unit is None:
         return None
     if scope.shows_unit(unit.path):

@@ -36,7 +36,7 @@ from samtale.competences.models import Competence, EntryKind
 from samtale.competences.services.record import education_entry_record, education_entry_withdraw
 from samtale.conversations.signals import conversations_changed
 from samtale.lib.meetings.time_and_place import LastDay, TimeAndPlace, booking_snapshot, time_and_place_errors
-from samtale.lib.queries import one_or_none
+from samtale.lib.queries import fetch, one_or_none
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
 from samtale.plans.content import point_start
@@ -127,7 +127,7 @@ def progress_history(plan: Plan) -> dict[str, list[Progress]]:
     """Every note of progress per item, newest first."""
     history: dict[str, list[Progress]] = {}
     rows = Progress.objects.filter(plan=plan).select_related("recorded_by").order_by("-recorded_at", "-id")
-    for row in rows:
+    for row in fetch(rows, "plans.progress_history"):
         history.setdefault(row.item, []).append(row)
     return history
 

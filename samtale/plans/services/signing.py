@@ -47,6 +47,7 @@ from samtale.accounts.services import login_attempt_begin, login_attempt_succeed
 from samtale.audit.models import Outcome
 from samtale.audit.services import audit_record
 from samtale.conversations.signals import conversations_changed
+from samtale.lib.queries import fetch
 from samtale.org.models import Person
 from samtale.outbox.services import Draft, outbox_enqueue_many, outbox_message_build
 from samtale.plans import content as plan_content
@@ -70,9 +71,10 @@ def current_version(plan: Plan) -> PlanVersion:
     """The latest version: the one being written, handed in or signed (with who saved it last).
     Earlier versions are history (read only). A plan is opened with its first version
     (``writing.plan_open``), so there always is one."""
-    version = plan.versions.select_related("updated_by").order_by("-number").first()
-    if version is None:
+    latest = fetch(plan.versions.select_related("updated_by").order_by("-number")[:1], "plans.current_version")
+    if not latest:
         raise PlanVersion.DoesNotExist(f"plan {plan.pk} has no version")
+    (version,) = latest
     version.plan = plan
     return version
 

@@ -26,7 +26,7 @@ from samtale.access import lookups, plan_policies, round_policies
 from samtale.access.relations import Relation, relations_to
 from samtale.access.viewer import Viewer, get_viewer
 from samtale.conversations.models import Minutes
-from samtale.lib.queries import one_or_none
+from samtale.lib.queries import fetch, one_or_none
 from samtale.lib.requests import AuthenticatedRequest
 from samtale.plans.content import activity_type_ref, follow_up_point, reference_date, version_content
 from samtale.plans.forms.writing import (
@@ -70,7 +70,7 @@ def section_context(
     may_comment = plan_policies.may_comment_on_plan(viewer, plan) and not version.is_frozen
     if may_comment and comment_form is None:
         comment_form = CommentForm()
-    types = list(ActivityType.objects.all())
+    types = fetch(ActivityType.objects.all(), "plans.activity_types")
     content = readable_version(version, labels=_type_labels(types))
     return {
         "plan": plan,
@@ -82,8 +82,10 @@ def section_context(
         "may_share": plan_policies.may_share_plan(viewer, plan),
         "has_daily_leader": plan.employee.daily_leader_id is not None,
         # Open items, comments and hints are between the employee and the leader.
-        "open_items": list(writing.open_items_of(plan)) if between_the_two else None,
-        "comments": list(PlanComment.objects.filter(version__plan=plan).select_related("author", "version"))
+        "open_items": fetch(writing.open_items_of(plan), "plans.open_items") if between_the_two else None,
+        "comments": fetch(
+            PlanComment.objects.filter(version__plan=plan).select_related("author", "version"), "plans.comments"
+        )
         if between_the_two
         else None,
         "comment_form": comment_form if may_comment else None,

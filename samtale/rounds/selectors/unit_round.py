@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.db.models import Case, When
 
+from samtale.lib.queries import fetch
 from samtale.org.models import Person, Unit
 from samtale.rounds.models import FocusArea, ProposalStatus, Round, TopicProposal, UnitRound
 
@@ -78,8 +79,9 @@ def focus_area_in(*, unit_round: UnitRound, focus_area_uuid: UUID | str) -> Focu
 
 def focus_areas_for(*, round_: Round, unit: Unit) -> list[FocusArea]:
     """The focus areas that apply to a person in ``unit``: their unit's and those above it."""
-    return list(
+    return fetch(
         FocusArea.objects.filter(unit_round__round=round_, unit_round__unit_id__in=unit.lineage_ids)
         .select_related("unit_round__unit")
-        .order_by("unit_round__unit__path", "order", "id")
+        .order_by("unit_round__unit__path", "order", "id"),
+        "rounds.focus_areas_for",
     )
