@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from samtale.conversations.models import (
     Conversation,
     ConversationStatus,
     DailyLeaderStatus,
-    EmployeePreparation,
     UnionRepStatus,
 )
 from samtale.lib.queries import fetch
@@ -78,7 +77,6 @@ def team_conversations(*, leader: Person, today: date | None = None) -> list[Tea
     what the leader may know about each: status, time, held on, overdue, and whether the
     preparation is shared (never whether it exists). One query, whatever the team's size."""
     today = today or timezone.localdate()
-    shared = EmployeePreparation.objects.filter(conversation=OuterRef("pk"), shared_with_leader_at__isnull=False)
     rows = (
         Conversation.objects.filter(
             employed_q("employee__", on=today),
@@ -86,7 +84,8 @@ def team_conversations(*, leader: Person, today: date | None = None) -> list[Tea
             round__status=RoundStatus.LAUNCHED,
         )
         .select_related("round", "employee", "plan")
-        .annotate(preparation_shared=Exists(shared))
+        # When it was shared, or null: whether a preparation exists is never read, only the sharing.
+        .annotate(preparation_shared_at=F("employee_preparation__shared_with_leader_at"))
         .order_by("-round__opens_on", "round_id", "employee__name", "employee__employee_number")
     )
     rounds: dict[int, TeamRound] = {}
@@ -104,7 +103,7 @@ def team_conversations(*, leader: Person, today: date | None = None) -> list[Tea
         team_round.conversations.append(
             TeamConversation(
                 conversation=conversation,
-                preparation_shared=conversation.preparation_shared,  # type: ignore[attr-defined]
+                preparation_shared=conversation.preparation_shared_at is not None,  # type: ignore[attr-defined]
                 needs_scheduling=needs_scheduling,
                 overdue=overdue,
             )
