@@ -23,6 +23,7 @@ from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.conversations.selectors import todo as conversation_todo
 from samtale.conversations.selectors.conversation import conversations_attended_by, conversations_of
 from samtale.learning import selectors as learning_selectors
+from samtale.lib.queries import fetch
 from samtale.lib.todo import ToDo
 from samtale.outbox.selectors import parked_count
 from samtale.plans.selectors import todo as plan_todo
@@ -57,7 +58,7 @@ def start_page_for(viewer: Viewer) -> StartPage:
     assert viewer.person is not None
     me = viewer.person
     return StartPage(
-        conversations=list(conversations_of(employee=me)),
+        conversations=fetch(conversations_of(employee=me), "dashboards.conversations_of"),
         # The round in the employee's unit, and the units a leader leads in it.
         mine=round_in_my_unit(person=me, led_units=viewer.led_units),
         led=led_units_in_rounds(led_units=viewer.led_units),

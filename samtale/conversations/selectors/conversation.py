@@ -32,7 +32,7 @@ def conversations_attended_by(*, person: Person, limit: int = 50) -> list[Conver
     """The conversations the person is invited to beside the employee and the leader, newest round
     first: as the daily leader the personnel leader agreed to, or as the union representative the
     leader summoned. The views still ask the policy for each."""
-    return list(
+    return fetch(
         Conversation.objects.filter(
             Q(daily_leader=person, daily_leader_status=DailyLeaderStatus.AGREED)
             | Q(union_rep=person, union_rep_status=UnionRepStatus.SUMMONED),
@@ -40,7 +40,8 @@ def conversations_attended_by(*, person: Person, limit: int = 50) -> list[Conver
         )
         .exclude(employee=person)
         .select_related("round", "employee__unit")
-        .order_by("-round__opens_on", "employee__name", "id")[:limit]
+        .order_by("-round__opens_on", "employee__name", "id")[:limit],
+        "conversations.conversations_attended_by",
     )
 
 

@@ -9,20 +9,22 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q
 
+from samtale.lib.queries import fetch
 from samtale.org.models import Person, Unit
 from samtale.rounds.models import FocusArea, ProposalStatus, Round, RoundGoal, RoundStatus, UnitRound
 
 
 def rounds_running_for(*, unit: Unit) -> list[Round]:
     """The launched rounds that ``unit`` takes part in, newest first."""
-    return list(
+    return fetch(
         Round.objects.filter(status=RoundStatus.LAUNCHED, units__id__in=unit.lineage_ids)
         .distinct()
         .prefetch_related(
             Prefetch("units", queryset=Unit.objects.order_by("path")),
             Prefetch("goals", queryset=RoundGoal.objects.order_by("order", "id")),
         )
-        .order_by("-opens_on", "name")
+        .order_by("-opens_on", "name"),
+        "rounds.rounds_running_for",
     )
 
 
@@ -62,10 +64,11 @@ def round_in_my_unit(*, person: Person, led_units: Sequence[Unit] = ()) -> list[
     rounds = rounds_running_for(unit=person.unit)
     if not rounds:
         return []
-    areas = (
+    areas = fetch(
         FocusArea.objects.filter(unit_round__round__in=rounds, unit_round__unit_id__in=person.unit.lineage_ids)
         .select_related("unit_round__unit")
-        .order_by("unit_round__unit__path", "order", "id")
+        .order_by("unit_round__unit__path", "order", "id"),
+        "rounds.focus_areas_in_my_unit",
     )
     own = {
         ur.round_id: ur

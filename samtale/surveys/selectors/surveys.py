@@ -9,6 +9,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from samtale.lib.queries import fetch
 from samtale.org.models import Person
 from samtale.rounds.models import Round, RoundStatus
 from samtale.surveys.models import Invitation, Question, Survey, SurveyStatus
@@ -39,12 +40,13 @@ def invitation_by_uuid(*, invitation_uuid: UUID | str) -> Invitation | None:
 def invitations_waiting(*, person: Person, today: date | None = None) -> list[Invitation]:
     """What the person has still to answer, in surveys open today."""
     today = today or timezone.localdate()
-    return list(
+    return fetch(
         Invitation.objects.filter(
             person=person, answered=False, survey__status=SurveyStatus.OPEN, survey__closes_on__gte=today
         )
         .select_related("survey__round", "subject")
-        .order_by("survey__closes_on", "side", "subject__name")
+        .order_by("survey__closes_on", "side", "subject__name"),
+        "surveys.invitations_waiting",
     )
 
 
