@@ -199,3 +199,23 @@ def test_each_cell_of_the_drill_down_reads_as_the_template_wrote_it() -> None:
         (cells,) = views._cells([row(follow_up_status="held", follow_up_held_on=date(2027, 9, 1), overdue=())])
         assert cells["follow_up"] == '<span class="badge badge-success">Held</span> 1 September 2027'
         assert cells["late"] == ""
+
+
+def test_the_filter_form_written_once_reads_as_django_writes_it() -> None:
+    """The drill-down's filter form is kept as HTML per language and values: the same HTML as
+    Django's own rendering, the choice shown selected, and a wrong value's error in its language."""
+    from django import forms
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from samtale.oversight.forms import PeopleFilterForm
+
+    for language in ("da", "en"):
+        with translation.override(language):
+            for query in ("", "step=held&sort=date&overdue=on", "step=<nonsense>", "sort=state&sort=name"):
+                kept = str(PeopleFilterForm(QueryDict(query)))
+                assert kept == forms.Form.render(PeopleFilterForm(QueryDict(query)))
+                assert kept == str(PeopleFilterForm(QueryDict(query)))
+            assert 'value="held" selected' in str(PeopleFilterForm(QueryDict("step=held")))
+    with translation.override("da"):
+        assert "Marker en gyldig valgmulighed" in str(PeopleFilterForm(QueryDict("step=x")))
