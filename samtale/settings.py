@@ -130,7 +130,8 @@ TEMPLATES = [
                 "samtale.dashboards.navigation.navigation",
             ],
             # Dates and counts in the language's formats, in every template (samtale/lib/formatting.py).
-            "builtins": ["samtale.lib.formatting", "samtale.lib.interface"],
+            # Links to pages without arguments kept per process (samtale/lib/links.py).
+            "builtins": ["samtale.lib.formatting", "samtale.lib.interface", "samtale.lib.links"],
         },
     },
 ]

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samtale.access import policies, privacy_policies, round_policies
 from samtale.access.viewer import get_viewer
+from samtale.lib.links import link
 
 
 @dataclass(frozen=True)
@@ -25,33 +25,33 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
     viewer = get_viewer(request)
     items: list[NavItem] = []
     if viewer.person is not None:
-        items.append(NavItem(_("My conversations"), reverse("dashboards:home"), "home"))
+        items.append(NavItem(_("My conversations"), link("dashboards:home"), "home"))
     if policies.may_view_team(viewer):
-        items.append(NavItem(_("My team"), reverse("dashboards:team"), "team"))
+        items.append(NavItem(_("My team"), link("dashboards:team"), "team"))
     if round_policies.may_manage_rounds(viewer):
-        items.append(NavItem(_("MUS rounds"), reverse("rounds:list"), "rounds"))
+        items.append(NavItem(_("MUS rounds"), link("rounds:list"), "rounds"))
     elif viewer.management is not None or viewer.led_units:
         # Management to the goals of the round being prepared, a leader to their unit in the round.
-        items.append(NavItem(_("MUS rounds"), reverse("rounds:current"), "rounds"))
+        items.append(NavItem(_("MUS rounds"), link("rounds:current"), "rounds"))
     if viewer.hr is not None and not round_policies.may_manage_rounds(viewer):
         # HR covering part of the organisation follows the rounds there (the rounds area has it
         # as a tab for HR covering all of it).
-        items.append(NavItem(_("Completion"), reverse("oversight:rounds"), "oversight"))
+        items.append(NavItem(_("Completion"), link("oversight:rounds"), "oversight"))
     if not round_policies.may_manage_rounds(viewer) and (viewer.hr is not None or viewer.is_leader):
         # The results of the evaluations and the 360 reports (a tab of the rounds area for HR).
-        items.append(NavItem(_("Evaluations"), reverse("surveys:list"), "surveys"))
+        items.append(NavItem(_("Evaluations"), link("surveys:list"), "surveys"))
     if viewer.person is not None:
         # Everyone's register, education record and the course catalogue; the leader's team, the
         # education consultant's enrolment, HR's catalogues and overview are its tabs.
-        items.append(NavItem(_("Competences"), reverse("competences:mine"), "competences"))
+        items.append(NavItem(_("Competences"), link("competences:mine"), "competences"))
     if viewer.hr is not None:
-        items.append(NavItem(_("The organisation"), reverse("org:people"), "organisation"))
+        items.append(NavItem(_("The organisation"), link("org:people"), "organisation"))
     elif viewer.is_leader:
-        items.append(NavItem(_("The organisation"), reverse("org:tree"), "organisation"))
+        items.append(NavItem(_("The organisation"), link("org:tree"), "organisation"))
     if privacy_policies.may_oversee_privacy(viewer):
-        items.append(NavItem(_("Data protection"), reverse("privacy:audit"), "privacy"))
+        items.append(NavItem(_("Data protection"), link("privacy:audit"), "privacy"))
     if policies.may_administer(viewer):
-        items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
+        items.append(NavItem(_("Administration"), link("admin:index"), "admin"))
     return items
 
 

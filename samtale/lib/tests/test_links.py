@@ -1,0 +1,44 @@
+"""Links without arguments kept per process (lib.links): the address Django gives, under the
+prefix the site is served at, and Django's own tag for everything else."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from samtale.lib.links import link
+
+
+def _render(source: str, **context: object) -> str:
+    return Template(source).render(Context(context))
+
+
+def test_an_address_without_arguments_is_djangos() -> None:
+    assert link("dashboards:home") == reverse("dashboards:home")
+    assert _render('{% url "dashboards:team" %}') == reverse("dashboards:team")
+    assert _render("{% url name %}", name="oversight:rounds") == reverse("oversight:rounds")
+    assert _render('{% url "rounds:guide" as guide %}[{{ guide }}]') == f"[{reverse('rounds:guide')}]"
+
+
+def test_an_address_with_arguments_is_worked_out_each_time() -> None:
+    uuid = "9f1c1b0e-2f5b-4f55-9a53-4c8a2a0d8a11"
+    assert _render('{% url "plans:detail" uuid %}', uuid=uuid) == reverse("plans:detail", args=[uuid])
+    other = "0b9d4a53-51f6-4b2a-8d0e-3c1f3e0c7a22"
+    assert _render('{% url "plans:detail" uuid %}', uuid=other) == reverse("plans:detail", args=[other])
+
+
+def test_under_another_prefix_the_address_follows_it() -> None:
+    try:
+        set_script_prefix("/samtale/")
+        assert link("dashboards:home").startswith("/samtale/")
+        assert _render('{% url "dashboards:home" %}').startswith("/samtale/")
+    finally:
+        set_script_prefix("/")
+    assert not link("dashboards:home").startswith("/samtale/")
+
+
+def test_an_unknown_name_fails_as_in_django() -> None:
+    with pytest.raises(NoReverseMatch):
+        _render('{% url "no:such" %}')
+    assert _render('{% url "no:such" as nothing %}[{{ nothing }}]') == "[]"
