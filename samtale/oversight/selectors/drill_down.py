@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Case, DateField, F, IntegerField, Q, QuerySet, Value, When
@@ -24,9 +23,8 @@ from samtale.plans.models import FollowUpStatus, PlanStatus
 from samtale.rounds.models import Round
 
 
-@dataclass(frozen=True)
-class PersonRow:
-    """One participant: dates and states, never text."""
+class PersonRow(NamedTuple):
+    """One participant: dates and states, never text. A tuple: a page makes a hundred."""
 
     person_uuid: Any
     name: str
@@ -150,45 +148,50 @@ def _late_q(round_: Round, today: date) -> Q:
     return late
 
 
-def _late_steps(row: dict[str, Any], deadline_passed: bool, today: date) -> tuple[str, ...]:
-    """The steps a participant is late with, from a row of ``PERSON_COLUMNS``."""
-    status = row["status"]
+def _late_steps(
+    status: str,
+    plan_due_on: date | None,
+    plan_signed_at: datetime | None,
+    follow_up_by: date | None,
+    follow_up_status: str | None,
+    deadline_passed: bool,
+    today: date,
+) -> tuple[str, ...]:
+    """The steps a participant is late with."""
     steps = []
     if deadline_passed and status == ConversationStatus.INVITED:
         steps.append("overdue_scheduling")
     if deadline_passed and status in OPEN:
         steps.append("overdue_held")
-    if row["plan__due_on"] and row["plan__signed_at"] is None and row["plan__due_on"] < today:
+    if plan_due_on and plan_signed_at is None and plan_due_on < today:
         steps.append("overdue_plan")
-    if (
-        row["plan__follow_up_by"]
-        and row["plan__follow_up_by"] < today
-        and row["plan__follow_up__status"] != FollowUpStatus.HELD
-    ):
+    if follow_up_by and follow_up_by < today and follow_up_status != FollowUpStatus.HELD:
         steps.append("overdue_follow_up")
     return tuple(steps)
 
 
 def _person_row(values: tuple[Any, ...], deadline_passed: bool, today: date) -> PersonRow:
-    row = dict(zip(PERSON_COLUMNS, values, strict=True))
+    """A row of ``PERSON_COLUMNS`` (``PersonRow``'s fields in order) with its late steps."""
+    (uuid, name, number, unit_name, leader_id, leader_name, status, starts_at, held_on, plan_status, plan_due_on,
+     plan_submitted_at, plan_signed_at, follow_up_by, follow_up_status, follow_up_held_on) = values  # fmt: skip
     return PersonRow(
-        person_uuid=row["employee__uuid"],
-        name=row["employee__name"],
-        employee_number=row["employee__employee_number"],
-        unit_name=row["employee__unit__name"],
-        leader_id=row["employee__personnel_leader_id"],
-        leader_name=row["employee__personnel_leader__name"] or "",
-        status=row["status"],
-        starts_at=row["starts_at"],
-        held_on=row["held_on"],
-        plan_status=row["plan__status"] or "",
-        plan_due_on=row["plan__due_on"],
-        plan_submitted_at=row["plan__submitted_at"],
-        plan_signed_at=row["plan__signed_at"],
-        follow_up_by=row["plan__follow_up_by"],
-        follow_up_status=row["plan__follow_up__status"] or "",
-        follow_up_held_on=row["plan__follow_up__held_on"],
-        overdue=_late_steps(row, deadline_passed, today),
+        uuid,
+        name,
+        number,
+        unit_name,
+        leader_id,
+        leader_name or "",
+        status,
+        starts_at,
+        held_on,
+        plan_status or "",
+        plan_due_on,
+        plan_submitted_at,
+        plan_signed_at,
+        follow_up_by,
+        follow_up_status or "",
+        follow_up_held_on,
+        _late_steps(status, plan_due_on, plan_signed_at, follow_up_by, follow_up_status, deadline_passed, today),
     )
 
 
@@ -285,7 +288,10 @@ class UnitPeople:
     def _everyone(self) -> bool:
         """Whether the unit is the organisation's only top unit, which everyone is below (at 50,000
         people, checking each one's unit is a third of the whole organisation's page in SQLite)."""
-        return self.unit.depth == 0 and not Unit.objects.filter(parent=None).exclude(pk=self.unit.pk).exists()
+        if self.unit.depth != 0:
+            return False
+        others = Unit.objects.filter(parent=None).exclude(pk=self.unit.pk).values_list("pk", flat=True)[:1]
+        return not fetch(others, "oversight.another_top_unit")
 
     def __getitem__(self, index: slice) -> list[PersonRow]:
         """The rows of a page: the page's keys are found first with no more joins than the filter
