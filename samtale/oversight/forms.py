@@ -40,6 +40,9 @@ class PeopleFilterForm(forms.Form):
         values = tuple((name, tuple(self.data.getlist(name))) for name in self.fields) if self.is_bound else None
         return _form_html(get_language(), values)
 
+    __str__ = render  # Django's mixin binds its own render to these
+    __html__ = render
+
     def values(self) -> dict[str, object]:
         """The filter to apply: the defaults when a parameter is missing or wrong."""
         data = self.cleaned_data if self.is_valid() else {}
