@@ -34,6 +34,8 @@ def fetch[M](queryset: QuerySet[M], key: str) -> list[M]:
     ``key`` names the statement where it is written ("access.conversation"); a call with another
     shape under the same name is another statement, never a wrong one."""
     query = queryset.query
+    if query.combinator:
+        return list(queryset)  # a union's parts are queries of their own
     compiler = query.get_compiler(queryset.db)
     try:
         where, params = compiler.compile(query.where)
@@ -45,7 +47,7 @@ def fetch[M](queryset: QuerySet[M], key: str) -> list[M]:
     kept = _kept.get(shape)
     if kept is None:
         sql, every = compiler.as_sql()
-        if tuple(every) != tuple(params) or len(_kept) >= MOST_KEPT:
+        if not _placeholders_only_in(sql, where) or tuple(every) != tuple(params) or len(_kept) >= MOST_KEPT:
             return list(queryset)  # a parameter outside the WHERE: compiled each time
         kept = _kept[shape] = (compiler, sql)
     template, sql = kept
@@ -58,6 +60,16 @@ def fetch[M](queryset: QuerySet[M], key: str) -> list[M]:
         return list(queryset)
     finally:
         del query.get_compiler  # a clone of this query compiles its own
+
+
+def _placeholders_only_in(sql: str, where: str) -> bool:
+    """Whether every placeholder of ``sql`` is in its WHERE, as that was compiled on its own: then
+    the WHERE's parameters are the statement's, in order, whatever their values. (A condition
+    on a sum goes to HAVING, and the WHERE is not found whole.)"""
+    before, found, after = sql.partition(where) if where else (sql, "", "")
+    if where and not found:
+        return False
+    return "%s" not in before.replace("%%", "") and "%s" not in after.replace("%%", "")
 
 
 def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
@@ -86,6 +98,11 @@ def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
         query.high_mark,
         query.group_by,
         query.select_for_update,
+        query.select_for_update_nowait,
+        query.select_for_update_skip_locked,
+        query.select_for_update_of,
+        query.select_for_no_key_update,
+        query.extra_tables,
         query.combinator,
         queryset._iterable_class,
     )

@@ -98,3 +98,20 @@ def test_the_queryset_is_left_as_it_was(org: Org, compiled: list[str]) -> None:
 def test_two_rows_for_a_unique_key_are_an_error(org: Org) -> None:
     with pytest.raises(MultipleObjectsReturned):
         one_or_none(Person.objects.filter(pk__in=[org.employee.pk, org.leader.pk]), key="test.two")
+
+
+def test_a_condition_on_a_sum_is_never_kept(org: Org, compiled: list[str]) -> None:
+    """A condition on an aggregate goes to HAVING: the WHERE compiled on its own is not the
+    statement's, so its parameters could be in another order; such a statement is not kept."""
+    from django.db.models import Count
+
+    def units(least: int, depth: int) -> set[Unit]:
+        # "counted" sorts before "depth": the WHERE compiled on its own lists its value first,
+        # the statement lists the depth's (in WHERE) before it (in HAVING).
+        query = Unit.objects.annotate(counted=Count("members")).filter(counted__gte=least, depth=depth)
+        return set(fetch(query, "test.having"))
+
+    for least, depth in ((1, 1), (2, 1), (0, 2), (3, 2)):  # the first two values alike
+        expected = {u for u in Unit.objects.filter(depth=depth) if u.members.count() >= least}
+        assert units(least, depth) == expected
+    assert queries._kept == {}

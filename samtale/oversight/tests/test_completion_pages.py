@@ -208,9 +208,7 @@ def test_the_filter_form_written_once_reads_as_django_writes_it() -> None:
     from django.http import QueryDict
     from django.utils import translation
 
-    from samtale.oversight.forms import PeopleFilterForm
-
-    from samtale.oversight.forms import _form_html
+    from samtale.oversight.forms import PeopleFilterForm, _form_html
 
     _form_html.cache_clear()
     for language in ("da", "en"):
