@@ -28,7 +28,7 @@ MOST_KEPT = 2000
 _kept: dict[tuple[Any, ...], tuple[SQLCompiler, str]] = {}
 
 
-def fetch[M](queryset: QuerySet[M], key: str) -> list[M]:
+def fetch[M: Model, R](queryset: QuerySet[M, R], key: str) -> list[R]:
     """``list(queryset)``, its SQL compiled once per process for ``key`` and the query's shape.
 
     ``key`` names the statement where it is written ("access.conversation"); a call with another
