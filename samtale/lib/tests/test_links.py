@@ -42,3 +42,30 @@ def test_an_unknown_name_fails_as_in_django() -> None:
     with pytest.raises(NoReverseMatch):
         _render('{% url "no:such" %}')
     assert _render('{% url "no:such" as nothing %}[{{ nothing }}]') == "[]"
+
+
+def test_an_address_with_uuids_and_numbers_is_the_one_django_gives() -> None:
+    from uuid import UUID, uuid4
+
+    for _ in range(3):
+        plan, conversation = uuid4(), uuid4()
+        assert link("plans:detail", plan) == reverse("plans:detail", args=[plan])
+        assert link("plans:plan_version", plan, 2) == reverse("plans:plan_version", args=[plan, 2])
+        assert link("plans:plan_version", plan, 0) == reverse("plans:plan_version", args=[plan, 0])
+        assert _render("{% url 'conversations:detail' c %}", c=conversation) == reverse(
+            "conversations:detail", args=[conversation]
+        )
+    # A value that looks like the stand-in is put in as any other.
+    odd = UUID("5a3c1e00-0000-4000-8000-000000000000")
+    assert link("plans:plan_version", odd, 1) == reverse("plans:plan_version", args=[odd, 1])
+
+
+def test_other_arguments_go_to_django() -> None:
+    from uuid import uuid4
+
+    plan = str(uuid4())  # a string, not a uuid
+    assert link("plans:detail", plan) == reverse("plans:detail", args=[plan])
+    with pytest.raises(NoReverseMatch):
+        link("plans:plan_version", uuid4(), -1)  # a negative number has no address
+    with pytest.raises(NoReverseMatch):
+        _render("{% url 'plans:plan_version' p n %}", p=uuid4(), n=-1)
