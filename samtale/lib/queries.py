@@ -84,8 +84,11 @@ def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
         repr(query.select_related),
         query.select,
         query.values_select,
+        tuple(query.annotations.items()),  # an annotation's expression, not only its name
         tuple(query.annotation_select),
-        tuple(query.extra_select),
+        repr(query.extra),
+        repr(query._filtered_relations),
+        repr(getattr(query, "selected", None)),
         frozenset(query.deferred_loading[0]),
         query.deferred_loading[1],
         query.order_by,

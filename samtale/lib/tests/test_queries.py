@@ -74,10 +74,15 @@ def test_another_shape_under_the_same_name_is_another_statement(org: Org, compil
     assert len(fetch(Person.objects.filter(pk__in=some).order_by("name")[:1], key)) == 1
     assert fetch(Person.objects.filter(pk__in=some).values_list("pk", flat=True).order_by("pk"), key) == sorted(some)
     assert fetch(Person.objects.filter(pk__in=[]), key) == []
+    from django.db.models import F
+
+    for field in ("name", "employee_number"):  # the same name for another expression
+        (row,) = fetch(Person.objects.filter(pk=org.leader.pk).annotate(shown=F(field)).values_list("shown"), key)
+        assert row == (getattr(org.leader, field),)
     (named,) = fetch(Person.objects.filter(pk=org.leader.pk).only("pk", "name"), key)
     assert named.get_deferred_fields() and named.name == org.leader.name
     assert len(fetch(Unit.objects.all(), key)) == Unit.objects.count()
-    assert len(compiled) == 10
+    assert len(compiled) == 12
 
 
 def test_a_statement_with_a_value_outside_its_where_is_compiled_each_time(org: Org, compiled: list[str]) -> None:
