@@ -87,7 +87,7 @@ def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
         tuple(query.annotations.items()),  # an annotation's expression, not only its name
         tuple(query.annotation_select),
         repr(query.extra),
-        repr(query._filtered_relations),
+        repr(getattr(query, "_filtered_relations", None)),
         repr(getattr(query, "selected", None)),
         frozenset(query.deferred_loading[0]),
         query.deferred_loading[1],
