@@ -17,25 +17,33 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet, MultipleObjectsReturned
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, Subquery
 from django.db.models.sql.compiler import SQLCompiler
 
-# Statements kept, by the caller's name, the database and the shape of the query: a few hundred
-# at most in this code base; past this many, the rest are compiled each time.
+# Statements kept, by the caller's name, the database and the shape of the query. A name keeps a
+# few shapes at most (a page's subquery with its own LIMIT is one per page); past that, and past
+# the whole, statements are compiled each time.
 MOST_KEPT = 2000
+MOST_PER_NAME = 16
 _kept: dict[tuple[Any, ...], tuple[SQLCompiler, str]] = {}
+_shapes_per_name: dict[str, int] = {}
 
 
 def fetch[M: Model, R](queryset: QuerySet[M, R], key: str) -> list[R]:
     """``list(queryset)``, its SQL compiled once per process for ``key`` and the query's shape.
 
     ``key`` names the statement where it is written ("access.conversation"); a call with another
-    shape under the same name is another statement, never a wrong one."""
+    shape under the same name is another statement, never a wrong one. The queryset is run as a
+    private copy, so one shared by threads is never given another's statement. With the setting
+    ``SAMTALE_QUERIES_CHECKED`` (the test suite), each kept statement is compiled again and must
+    be the one kept."""
+    queryset = queryset.all()
     query = queryset.query
-    if query.combinator:
-        return list(queryset)  # a union's parts are queries of their own
+    if not _may_keep(query):
+        return list(queryset)
     compiler = query.get_compiler(queryset.db)
     try:
         where, params = compiler.compile(query.where)
@@ -47,19 +55,45 @@ def fetch[M: Model, R](queryset: QuerySet[M, R], key: str) -> list[R]:
     kept = _kept.get(shape)
     if kept is None:
         sql, every = compiler.as_sql()
-        if not _placeholders_only_in(sql, where) or tuple(every) != tuple(params) or len(_kept) >= MOST_KEPT:
+        if not _placeholders_only_in(sql, where) or tuple(every) != tuple(params) or not _room_for(key):
             return list(queryset)  # a parameter outside the WHERE: compiled each time
-        kept = _kept[shape] = (compiler, sql)
+        kept = _kept[shape] = (_without_values(compiler), sql)
+    elif getattr(settings, "SAMTALE_QUERIES_CHECKED", False):
+        fresh = queryset.all().query
+        again_sql, again_params = fresh.get_compiler(queryset.db).as_sql()
+        assert (again_sql, tuple(again_params)) == (kept[1], tuple(params)), f"{key}: not the statement kept"
     template, sql = kept
     again = copy.copy(template)
     again.query = query
     again.connection = connections[queryset.db]  # this thread's
     again.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
     query.get_compiler = lambda *args, **kwargs: again  # type: ignore[method-assign]
-    try:
-        return list(queryset)
-    finally:
-        del query.get_compiler  # a clone of this query compiles its own
+    return list(queryset)
+
+
+def _may_keep(query: Any) -> bool:
+    """Not a union (its parts are queries of their own), not a locking read (Django refuses one
+    outside a transaction while compiling it), no subquery among the annotations (a subquery's
+    queryset is new on every call, so its shape would be)."""
+    if query.combinator or query.select_for_update:
+        return False
+    return not any(isinstance(part, Subquery) for value in query.annotations.values() for part in value.flatten())
+
+
+def _room_for(key: str) -> bool:
+    if len(_kept) >= MOST_KEPT or _shapes_per_name.get(key, 0) >= MOST_PER_NAME:
+        return False
+    _shapes_per_name[key] = _shapes_per_name.get(key, 0) + 1
+    return True
+
+
+def _without_values(compiler: SQLCompiler) -> SQLCompiler:
+    """The compiler as kept: what reading the rows needs (the selection, the models, the
+    converters), not the first call's query, its values (people's keys, names) or its thread's
+    connection."""
+    kept = copy.copy(compiler)
+    kept.query = kept.connection = kept.where = kept.having = kept.qualify = None  # type: ignore[assignment]
+    return kept
 
 
 def _placeholders_only_in(sql: str, where: str) -> bool:
@@ -75,12 +109,17 @@ def _placeholders_only_in(sql: str, where: str) -> bool:
 def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
     """Everything besides the WHERE that the SQL is compiled from."""
     query = queryset.query
+    refcount = query.alias_refcount
     return (
         key,
         queryset.db,
         query.model,
         where,
-        tuple((alias, join.table_name, getattr(join, "join_type", None)) for alias, join in query.alias_map.items()),
+        # Each join whole: which relation it follows from which alias, how, and whether it is used.
+        tuple(
+            (alias, join, getattr(join, "join_type", None), getattr(join, "nullable", None), refcount.get(alias, 0) > 0)
+            for alias, join in query.alias_map.items()
+        ),
         repr(query.select_related),
         query.select,
         query.values_select,

@@ -71,6 +71,8 @@ def test_settings_overrides() -> dict[str, Any]:
         # file's headers each time (0.1 s a client); looking a file up when it is asked for serves
         # the same files.
         "WHITENOISE_AUTOREFRESH": True,
+        # Every statement lib.queries keeps is compiled again in every test and must be the same.
+        "SAMTALE_QUERIES_CHECKED": True,
     }
 
 

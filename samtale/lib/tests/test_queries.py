@@ -17,9 +17,12 @@ from samtale.testing import Org
 
 
 @pytest.fixture
-def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The statements compiled whole (not only their WHERE), starting with nothing kept."""
+def compiled(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[str]:
+    """The statements compiled whole (not only their WHERE), starting with nothing kept; the
+    suite's check of each kept statement (compiling it again) is off, to count."""
+    settings.SAMTALE_QUERIES_CHECKED = False
     monkeypatch.setattr(queries, "_kept", {})
+    monkeypatch.setattr(queries, "_shapes_per_name", {})
     seen: list[str] = []
     whole = SQLCompiler.as_sql
 
@@ -120,3 +123,53 @@ def test_a_condition_on_a_sum_is_never_kept(org: Org, compiled: list[str]) -> No
         expected = {u for u in Unit.objects.filter(depth=depth) if u.members.count() >= least}
         assert units(least, depth) == expected
     assert queries._kept == {}
+
+
+def test_a_join_through_another_relation_is_another_statement(org: Org, compiled: list[str]) -> None:
+    """The same table joined through another foreign key (the personnel leader, the daily leader)
+    under the same name: the join's relation is part of the shape."""
+    from django.db.models import F
+
+    key = "test.relation"
+    led = fetch(Person.objects.filter(personnel_leader__uuid=org.leader.uuid).order_by("pk"), key)
+    daily = fetch(Person.objects.filter(daily_leader__uuid=org.leader.uuid).order_by("pk"), key)
+    assert led == list(Person.objects.filter(personnel_leader=org.leader).order_by("pk"))
+    assert daily == list(Person.objects.filter(daily_leader=org.leader).order_by("pk"))
+    assert led != daily
+    for relation in ("personnel_leader", "daily_leader"):
+        (name,) = fetch(Person.objects.filter(pk=org.employee.pk).values_list(F(f"{relation}__name"), flat=True), key)
+        assert name == getattr(getattr(org.employee, relation), "name", None)
+
+
+def test_locking_reads_and_subqueries_are_never_kept(org: Org, compiled: list[str]) -> None:
+    from django.db import transaction
+    from django.db.models import Exists, OuterRef
+
+    with transaction.atomic():
+        assert fetch(Person.objects.select_for_update().filter(pk=org.employee.pk), "test.lock") == [org.employee]
+    reports = Person.objects.filter(personnel_leader=OuterRef("pk"))
+    for _ in range(3):
+        leads = fetch(Person.objects.filter(pk=org.leader.pk).annotate(leads=Exists(reports)), "test.exists")
+        assert leads[0].leads is True
+    assert queries._kept == {}
+
+
+def test_a_name_keeps_a_few_shapes(org: Org, compiled: list[str]) -> None:
+    """A page's subquery with its own LIMIT is a shape per page: one name keeps a few, and the
+    rest are compiled each time, right all the same."""
+    people = list(Person.objects.order_by("pk"))
+    for offset in range(queries.MOST_PER_NAME + 4):
+        found = fetch(Person.objects.order_by("pk")[offset : offset + 1], "test.pages")
+        assert found == people[offset : offset + 1]
+    assert len(queries._kept) == queries.MOST_PER_NAME
+
+
+def test_the_suite_checks_each_kept_statement(org: Org, compiled: list[str], settings: Any) -> None:
+    """With ``SAMTALE_QUERIES_CHECKED`` (the suite's setting), a kept statement that is not what
+    Django compiles is an error, not another person's rows."""
+    _person(org.employee.uuid)
+    ((shape, (compiler, sql)),) = queries._kept.items()
+    queries._kept[shape] = (compiler, sql.replace('"uuid"', '"employee_number"'))
+    settings.SAMTALE_QUERIES_CHECKED = True
+    with pytest.raises(AssertionError, match="not the statement kept"):
+        _person(org.leader.uuid)
