@@ -92,7 +92,7 @@ def _without_values(compiler: SQLCompiler) -> SQLCompiler:
     converters), not the first call's query, its values (people's keys, names) or its thread's
     connection."""
     kept = copy.copy(compiler)
-    kept.query = kept.connection = kept.where = kept.having = kept.qualify = None  # type: ignore[assignment]
+    kept.query = kept.connection = kept.where = kept.having = kept.qualify = None  # type: ignore[assignment, attr-defined]
     return kept
 
 
