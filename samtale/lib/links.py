@@ -24,23 +24,27 @@ from typing import Any
 from uuid import UUID
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaulttags
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
+from django.utils.translation import get_language
 
 register = template.Library()
 
 
-def link(name: str, *args: Any) -> str:
-    """``reverse(name, args=args)``, kept per process when the arguments are uuids or whole
-    numbers (``keeps``)."""
+def link(name: str, *args: Any, current_app: str | None = None) -> str:
+    """``reverse(name, args=args, current_app=current_app)``, kept per process when the arguments
+    are uuids or whole numbers (``keeps``)."""
+    where = (get_urlconf(), get_script_prefix(), get_language(), current_app)
     if not args:
-        return _reversed(name, get_urlconf(), get_script_prefix())
+        return _reversed(name, *where)
     if not keeps(args):
-        return reverse(name, args=args)
-    pieces = _pattern(name, tuple(isinstance(arg, UUID) for arg in args), get_urlconf(), get_script_prefix())
+        return reverse(name, args=args, current_app=current_app)
+    pieces = _pattern(name, tuple(isinstance(arg, UUID) for arg in args), *where)
     if pieces is None:
-        return reverse(name, args=args)
+        return reverse(name, args=args, current_app=current_app)
     url = [pieces[0]]
     for arg, piece in zip(args, pieces[1:], strict=True):
         url += (str(arg), piece)
@@ -48,35 +52,59 @@ def link(name: str, *args: Any) -> str:
 
 
 def keeps(args: tuple[Any, ...]) -> bool:
-    """Whether an address with these arguments is kept as a pattern: uuids, and whole numbers from
-    zero (a negative number has no address)."""
+    """Whether an address with these arguments may be kept as a pattern: uuids, and whole numbers
+    from zero (a negative number has no address)."""
     return all(isinstance(arg, UUID) or (type(arg) is int and arg >= 0) for arg in args)
 
 
+# Kept by the URL configuration, the prefix the site is served under, the language (for URLs in
+# the language's words) and the app instance (a namespace with several).
 @lru_cache(maxsize=1024)
-def _reversed(name: str, urlconf: Any, _prefix: str) -> str:
-    return reverse(name, urlconf=urlconf)
+def _reversed(name: str, urlconf: Any, _prefix: str, _language: str | None, current_app: str | None) -> str:
+    return reverse(name, urlconf=urlconf, current_app=current_app)
 
 
 @lru_cache(maxsize=1024)
-def _pattern(name: str, kinds: tuple[bool, ...], urlconf: Any, _prefix: str) -> tuple[str, ...] | None:
-    """The address of stand-ins for arguments of these kinds (True: a uuid, False: a number), cut
-    at each stand-in: the pieces between the arguments. None if the address does not show each
-    stand-in once, in order."""
-    stand_ins = [_stand_in(uuid, i) for i, uuid in enumerate(kinds)]
-    values = [UUID(stand_in) if uuid else int(stand_in) for stand_in, uuid in zip(stand_ins, kinds, strict=True)]
-    rest = reverse(name, urlconf=urlconf, args=values)
-    pieces = []
-    for stand_in in stand_ins:
-        before, found, rest = rest.partition(stand_in)
-        if not found or stand_in in rest:
+def _pattern(
+    name: str, kinds: tuple[bool, ...], urlconf: Any, _prefix: str, _language: str | None, current_app: str | None
+) -> tuple[str, ...] | None:
+    """The address cut at each argument, from stand-ins of these kinds (True: a uuid, False: a
+    number): the pieces between the arguments. Two sets of stand-ins, long numbers and the
+    smallest, must cut the address alike, or it is not kept (None): a converter that writes a
+    number its own way (zero-padded), or a pattern that refuses some values, shows there."""
+    cuts = []
+    for stand_ins in (
+        [_long(uuid, i) for i, uuid in enumerate(kinds)],
+        [_short(uuid, i) for i, uuid in enumerate(kinds)],
+    ):
+        values = [UUID(value) if uuid else int(value) for value, uuid in zip(stand_ins, kinds, strict=True)]
+        try:
+            rest = reverse(name, urlconf=urlconf, args=values, current_app=current_app)
+        except NoReverseMatch:
             return None
-        pieces.append(before)
-    return (*pieces, rest)
+        pieces = []
+        for value in stand_ins:
+            before, found, rest = rest.partition(value)
+            if not found or value in rest:
+                return None
+            pieces.append(before)
+        cuts.append((*pieces, rest))
+    return cuts[0] if cuts[0] == cuts[1] else None
 
 
-def _stand_in(uuid: bool, position: int) -> str:
+def _long(uuid: bool, position: int) -> str:
     return f"5a3c1e00-0000-4000-8000-{position:012d}" if uuid else f"9753108642{position:02d}"
+
+
+def _short(uuid: bool, position: int) -> str:
+    return f"00000000-0000-4000-8000-{position:012x}" if uuid else str(position)
+
+
+@receiver(setting_changed)
+def _forget(**_: Any) -> None:
+    """A test that changes the URL configuration gets its addresses, not those kept before."""
+    _reversed.cache_clear()
+    _pattern.cache_clear()
 
 
 class KeptURLNode(defaulttags.URLNode):
@@ -89,8 +117,12 @@ class KeptURLNode(defaulttags.URLNode):
         args = tuple(arg.resolve(context) for arg in self.args)
         if not isinstance(name, str) or not keeps(args):
             return super().render(context)
+        request = getattr(context, "request", None)
+        current_app = getattr(request, "current_app", None)  # as Django's tag finds it
+        if current_app is None:
+            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
         try:
-            url = link(name, *args)
+            url = link(name, *args, current_app=current_app)
         except NoReverseMatch:
             if self.asvar is None:
                 raise

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet, MultipleObjectsReturned
 from django.db import connections
 from django.db.models import Model, QuerySet, Subquery
+from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
 # Statements kept, by the caller's name, the database and the shape of the query. A name keeps a
@@ -73,11 +74,13 @@ def fetch[M: Model, R](queryset: QuerySet[M, R], key: str) -> list[R]:
 
 def _may_keep(query: Any) -> bool:
     """Not a union (its parts are queries of their own), not a locking read (Django refuses one
-    outside a transaction while compiling it), no subquery among the annotations (a subquery's
-    queryset is new on every call, so its shape would be)."""
-    if query.combinator or query.select_for_update:
+    outside a transaction while compiling it), no filtered relation (its condition is in a
+    join), no subquery among the annotations (a subquery's queryset is new on every call, so its
+    shape would be)."""
+    if query.combinator or query.select_for_update or getattr(query, "_filtered_relations", None):
         return False
-    return not any(isinstance(part, Subquery) for value in query.annotations.values() for part in value.flatten())
+    parts = (part for value in query.annotations.values() for part in value.flatten())
+    return not any(isinstance(part, Subquery | Query) for part in parts)
 
 
 def _room_for(key: str) -> bool:

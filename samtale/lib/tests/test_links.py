@@ -69,3 +69,44 @@ def test_other_arguments_go_to_django() -> None:
         link("plans:plan_version", uuid4(), -1)  # a negative number has no address
     with pytest.raises(NoReverseMatch):
         _render("{% url 'plans:plan_version' p n %}", p=uuid4(), n=-1)
+
+
+def _named_routes() -> list[tuple[str, list[object]]]:
+    """Every named URL of Samtale whose arguments are uuids or numbers, with its converters."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.converters import IntConverter, UUIDConverter
+
+    found: list[tuple[str, list[object]]] = []
+
+    def walk(patterns: list[object], namespace: str, converters: list[object]) -> None:
+        for entry in patterns:
+            own = list(getattr(entry.pattern, "converters", {}).values())  # type: ignore[attr-defined]
+            if entry.pattern.regex.groups != len(own):  # type: ignore[attr-defined]
+                continue  # a regular expression's groups (the admin's): not ours
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, inner, converters + own)
+            elif isinstance(entry, URLPattern) and entry.name:
+                kinds = converters + own
+                if all(isinstance(kind, IntConverter | UUIDConverter) for kind in kinds):
+                    found.append((f"{namespace}{entry.name}", kinds))
+
+    walk(get_resolver().url_patterns, "", [])
+    return found
+
+
+def test_every_address_of_samtale_is_the_one_django_gives() -> None:
+    import random
+    from uuid import uuid4
+
+    from django.urls.converters import UUIDConverter
+    from django.utils import translation
+
+    routes = _named_routes()
+    assert len(routes) > 100
+    for language in ("da", "en"):
+        with translation.override(language):
+            for name, kinds in routes:
+                for _ in range(2):
+                    args = [uuid4() if isinstance(kind, UUIDConverter) else random.randrange(10_000) for kind in kinds]
+                    assert link(name, *args) == reverse(name, args=args), name

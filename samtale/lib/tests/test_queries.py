@@ -141,9 +141,9 @@ def test_a_join_through_another_relation_is_another_statement(org: Org, compiled
         assert name == getattr(getattr(org.employee, relation), "name", None)
 
 
-def test_locking_reads_and_subqueries_are_never_kept(org: Org, compiled: list[str]) -> None:
+def test_locking_reads_subqueries_and_filtered_relations_are_never_kept(org: Org, compiled: list[str]) -> None:
     from django.db import transaction
-    from django.db.models import Exists, OuterRef
+    from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 
     with transaction.atomic():
         assert fetch(Person.objects.select_for_update().filter(pk=org.employee.pk), "test.lock") == [org.employee]
@@ -151,6 +151,13 @@ def test_locking_reads_and_subqueries_are_never_kept(org: Org, compiled: list[st
     for _ in range(3):
         leads = fetch(Person.objects.filter(pk=org.leader.pk).annotate(leads=Exists(reports)), "test.exists")
         assert leads[0].leads is True
+        unit = Unit.objects.filter(pk=OuterRef("unit_id")).values("name")[:1]
+        (named,) = fetch(Person.objects.filter(pk=org.leader.pk).annotate(unit_name=Subquery(unit)), "test.subquery")
+        assert named.unit_name == org.leader.unit.name
+        mine = FilteredRelation("members", condition=Q(members__pk=org.leader.pk))
+        joined = Unit.objects.filter(pk=org.leader.unit_id).annotate(mine=mine).values_list("mine__pk")
+        (counted,) = fetch(joined, "test.filtered")
+        assert counted == (org.leader.pk,)
     assert queries._kept == {}
 
 
