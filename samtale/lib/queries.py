@@ -41,7 +41,11 @@ def fetch[M: Model, R](queryset: QuerySet[M, R], key: str) -> list[R]:
     private copy, so one shared by threads is never given another's statement. With the setting
     ``SAMTALE_QUERIES_CHECKED`` (the test suite), each kept statement is compiled again and must
     be the one kept."""
-    queryset = queryset.all()
+    return _fetch(queryset.all(), key)
+
+
+def _fetch[M: Model, R](queryset: QuerySet[M, R], key: str) -> list[R]:
+    """``fetch`` of a queryset of the caller's own making, nobody else's (no copy made)."""
     query = queryset.query
     if not _may_keep(query):
         return list(queryset)
@@ -162,7 +166,7 @@ def one_or_none[M: Model](queryset: QuerySet[M], key: str | None = None) -> M | 
     of a conversation page's time. The row is read without an order, as ``get()`` reads it; more
     than one row means the key was not unique, which is an error, not a choice."""
     limited = queryset.order_by()[:2]
-    found = fetch(limited, key) if key else list(limited)
+    found = _fetch(limited, key) if key else list(limited)  # ``limited`` is a copy already
     if len(found) > 1:
         raise MultipleObjectsReturned(f"{queryset.model._meta.object_name}: more than one row")
     return found[0] if found else None
