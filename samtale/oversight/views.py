@@ -5,6 +5,7 @@ never text (docs/trust.md § HR sees dates and states)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -142,40 +143,43 @@ def _cells(rows: list[drill_down.PersonRow]) -> list[dict[str, str]]:
     late = exports.overdue_labels()
     written: dict[tuple[Any, ...], str] = {}
 
+    def once(key: tuple[Any, ...], write: Callable[[], str]) -> str:
+        if key not in written:
+            written[key] = write()
+        return written[key]
+
     def day(value: date | datetime | None, pattern: str = "DATE_FORMAT") -> str:
         if value is None:
             return ""
-        key = ("day", value, pattern)
-        if key not in written:
-            written[key] = date_filter(timezone.localtime(value) if isinstance(value, datetime) else value, pattern)
-        return written[key]
+        moment = value  # narrowed: not None
+
+        def write() -> str:
+            return date_filter(timezone.localtime(moment) if isinstance(moment, datetime) else moment, pattern)
+
+        return once(("day", value, pattern), write)
 
     def tag(kind: type[TextChoices], value: str) -> str:
-        key = ("tag", kind, value)
-        if key not in written:
-            written[key] = status(value, kind(value).label) if value else ""
-        return written[key]
+        return once(("tag", kind, value), lambda: status(value, kind(value).label) if value else "")
 
     def follow_up(row: drill_down.PersonRow) -> str:
-        key = ("follow_up", row.follow_up_status, row.follow_up_held_on, row.follow_up_by)
-        if key not in written:
+        def write() -> str:
             state = tag(FollowUpStatus, row.follow_up_status)
             if row.follow_up_held_on:
-                written[key] = format_html("{} {}", state, day(row.follow_up_held_on))
-            elif row.follow_up_by:
+                return format_html("{} {}", state, day(row.follow_up_held_on))
+            if row.follow_up_by:
                 by = _("by %(date)s") % {"date": day(row.follow_up_by)}
-                written[key] = format_html('{} <span class="muted">{}</span>', state, by)
-            else:
-                written[key] = state
-        return written[key]
+                return format_html('{} <span class="muted">{}</span>', state, by)
+            return state
+
+        return once(("follow_up", row.follow_up_status, row.follow_up_held_on, row.follow_up_by), write)
 
     def late_steps(steps: tuple[str, ...]) -> str:
-        key = ("late", steps)
-        if key not in written:
-            written[key] = format_html_join(
+        return once(
+            ("late", steps),
+            lambda: format_html_join(
                 mark_safe("<br>"), '<strong class="error-text">{}</strong>', ((late[step],) for step in steps)
-            )
-        return written[key]
+            ),
+        )
 
     return [
         {

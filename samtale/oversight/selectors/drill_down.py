@@ -17,9 +17,10 @@ from django.utils import timezone
 from samtale.completion.models import UnitCompletion
 from samtale.conversations.models import Conversation, ConversationStatus
 from samtale.lib.queries import fetch
+from samtale.lib.rows import ModelRows
 from samtale.org.models import Person, Unit
 from samtale.oversight.selectors.scope import OPEN, Scope, conversations_in
-from samtale.plans.models import FollowUpStatus, PlanStatus
+from samtale.plans.models import FollowUpStatus
 from samtale.rounds.models import Round
 
 
@@ -43,18 +44,6 @@ class PersonRow(NamedTuple):
     follow_up_status: str
     follow_up_held_on: date | None
     overdue: tuple[str, ...]
-
-    @property
-    def status_label(self) -> str:
-        return str(ConversationStatus(self.status).label)
-
-    @property
-    def plan_status_label(self) -> str:
-        return str(PlanStatus(self.plan_status).label) if self.plan_status else ""
-
-    @property
-    def follow_up_status_label(self) -> str:
-        return str(FollowUpStatus(self.follow_up_status).label) if self.follow_up_status else ""
 
     @property
     def step(self) -> str:
@@ -197,13 +186,16 @@ def _person_row(values: tuple[Any, ...], deadline_passed: bool, today: date) -> 
 
 @functools.cache
 def _counted_sql() -> str:
-    """``UnitPeople._counted``'s statement, written once: the unit's range is in its SELECT, so
-    ``lib.queries.fetch`` would compile it on every request (half a millisecond)."""
-    quote = connection.ops.quote_name
-    counters, units = quote(UnitCompletion._meta.db_table), quote(Unit._meta.db_table)
+    """``UnitPeople._counted``'s statement, written once from the models' metadata: the unit's
+    range is in its SELECT, so ``lib.queries.fetch`` would compile it on every request (half a
+    millisecond)."""
+    counters, units = ModelRows(UnitCompletion), ModelRows(Unit)
+    path, participants = units.column("path"), counters.column("participants")
     return (
-        f"SELECT SUM(CASE WHEN u.path >= %s AND u.path < %s THEN c.participants END), SUM(c.participants) "  # noqa: S608 (names from the models' metadata)
-        f"FROM {counters} c JOIN {units} u ON u.id = c.unit_id WHERE c.round_id = %s"
+        f"SELECT SUM(CASE WHEN u.{path} >= %s AND u.{path} < %s THEN c.{participants} END), "  # noqa: S608 (names from the models' metadata)
+        f"SUM(c.{participants}) FROM {counters.table} c "
+        f"JOIN {units.table} u ON u.{units.column('id')} = c.{counters.column('unit')} "
+        f"WHERE c.{counters.column('round')} = %s"
     )
 
 
