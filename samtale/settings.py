@@ -130,7 +130,7 @@ TEMPLATES = [
                 "samtale.dashboards.navigation.navigation",
             ],
             # Dates and counts in the language's formats, in every template (samtale/lib/formatting.py).
-            # Links to pages without arguments kept per process (samtale/lib/links.py).
+            # Links to pages worked out once per process (samtale/lib/links.py).
             "builtins": ["samtale.lib.formatting", "samtale.lib.interface", "samtale.lib.links"],
         },
     },

@@ -1,16 +1,15 @@
 """Links to pages, worked out once per process (``TEMPLATES`` ``builtins``).
 
-Every page has the navigation and the header's links, twenty ``{% url %}`` and ``reverse()`` of
-names without arguments, and a list has a link or two a row: each one walked Django's URL
-resolver again, together a tenth of a small page's time. An address without arguments depends
-only on the name, the URL configuration and the prefix the site is served under, so it is kept by
-those. An address whose arguments are uuids or whole numbers (every object's page in Samtale) is
-kept as a pattern, the address of stand-in values of the same kinds, and each call puts its own
-values in their place: the URL converters of both kinds accept any value of their kind and write
-it as ``str()`` does, so the address is the one ``reverse()`` gives. Any other argument, and
-keyword arguments, go to Django's ``reverse()``. Django's ``{% url %}`` tag is replaced here by
-the same tag using ``link``. Each app namespace in Samtale has one instance, so the
-``current_app`` Django's tag passes changes nothing.
+Every page has the navigation and the header's links, twenty ``{% url %}`` and ``reverse()`` a
+page, and a list has a link or two a row: each one walked Django's URL resolver again, together a
+tenth of a small page's time. An address whose arguments are uuids or whole numbers (or none:
+every page of Samtale) is kept as a pattern, the address of stand-in values of the same kinds cut
+where they stand, and each call puts its own values in their place: the URL converters of both
+kinds accept any value of their kind and write it as ``str()`` does, so the address is the one
+``reverse()`` gives. A pattern is kept per URL configuration, prefix, language and app instance,
+and only if two sets of stand-ins cut the address alike. Any other argument, and keyword
+arguments, go to Django's ``reverse()``. Django's ``{% url %}`` tag is replaced here by the same
+tag using ``link``.
 
     {% url "dashboards:home" %}           (kept)
     {% url "plans:detail" plan.uuid %}    (kept as a pattern)
@@ -36,19 +35,16 @@ register = template.Library()
 
 def link(name: str, *args: Any, current_app: str | None = None) -> str:
     """``reverse(name, args=args, current_app=current_app)``, kept per process when the arguments
-    are uuids or whole numbers (``keeps``)."""
-    where = (get_urlconf(), get_script_prefix(), get_language(), current_app)
-    if not args:
-        return _reversed(name, *where)
-    if not keeps(args):
-        return reverse(name, args=args, current_app=current_app)
-    pieces = _pattern(name, tuple(isinstance(arg, UUID) for arg in args), *where)
-    if pieces is None:
-        return reverse(name, args=args, current_app=current_app)
-    url = [pieces[0]]
-    for arg, piece in zip(args, pieces[1:], strict=True):
-        url += (str(arg), piece)
-    return "".join(url)
+    are uuids or whole numbers, or none (``keeps``)."""
+    if keeps(args):
+        kinds = tuple(isinstance(arg, UUID) for arg in args)
+        pieces = _pattern(name, kinds, get_urlconf(), get_script_prefix(), get_language(), current_app)
+        if pieces is not None:
+            url = [pieces[0]]
+            for arg, piece in zip(args, pieces[1:], strict=True):
+                url += (str(arg), piece)
+            return "".join(url)
+    return reverse(name, args=args, current_app=current_app)
 
 
 def keeps(args: tuple[Any, ...]) -> bool:
@@ -60,18 +56,14 @@ def keeps(args: tuple[Any, ...]) -> bool:
 # Kept by the URL configuration, the prefix the site is served under, the language (for URLs in
 # the language's words) and the app instance (a namespace with several).
 @lru_cache(maxsize=1024)
-def _reversed(name: str, urlconf: Any, _prefix: str, _language: str | None, current_app: str | None) -> str:
-    return reverse(name, urlconf=urlconf, current_app=current_app)
-
-
-@lru_cache(maxsize=1024)
 def _pattern(
     name: str, kinds: tuple[bool, ...], urlconf: Any, _prefix: str, _language: str | None, current_app: str | None
 ) -> tuple[str, ...] | None:
     """The address cut at each argument, from stand-ins of these kinds (True: a uuid, False: a
-    number): the pieces between the arguments. Two sets of stand-ins, long numbers and the
-    smallest, must cut the address alike, or it is not kept (None): a converter that writes a
-    number its own way (zero-padded), or a pattern that refuses some values, shows there."""
+    number): the pieces between the arguments (without arguments, the address alone). Two sets of
+    stand-ins, long numbers and the smallest, must cut the address alike, or it is not kept
+    (None): a converter that writes a number its own way (zero-padded), or a pattern that refuses
+    some values, shows there."""
     cuts = []
     for stand_ins in (
         [_long(uuid, i) for i, uuid in enumerate(kinds)],
@@ -103,7 +95,6 @@ def _short(uuid: bool, position: int) -> str:
 @receiver(setting_changed)
 def _forget(**_: Any) -> None:
     """A test that changes the URL configuration gets its addresses, not those kept before."""
-    _reversed.cache_clear()
     _pattern.cache_clear()
 
 

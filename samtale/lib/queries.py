@@ -114,7 +114,8 @@ def _placeholders_only_in(sql: str, where: str) -> bool:
 
 
 def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
-    """Everything besides the WHERE that the SQL is compiled from."""
+    """Everything besides the WHERE that the SQL is compiled from (what ``_may_keep`` refuses,
+    unions, locking and filtered relations, never gets here)."""
     query = queryset.query
     refcount = query.alias_refcount
     return (
@@ -133,7 +134,6 @@ def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
         tuple(query.annotations.items()),  # an annotation's expression, not only its name
         tuple(query.annotation_select),
         repr(query.extra),
-        repr(getattr(query, "_filtered_relations", None)),
         repr(getattr(query, "selected", None)),
         frozenset(query.deferred_loading[0]),
         query.deferred_loading[1],
@@ -146,13 +146,7 @@ def _shape(queryset: QuerySet[Any], key: str, where: str) -> tuple[Any, ...]:
         query.low_mark,
         query.high_mark,
         query.group_by,
-        query.select_for_update,
-        query.select_for_update_nowait,
-        query.select_for_update_skip_locked,
-        query.select_for_update_of,
-        query.select_for_no_key_update,
         query.extra_tables,
-        query.combinator,
         queryset._iterable_class,
     )
 
